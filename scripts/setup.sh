@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs what building and testing tidings needs, skipping whatever is
+# already present at the right version, so a fresh machine needs nothing by
+# hand. Nothing here downloads a prebuilt binary: everything comes from the
+# package registries (crates.io, npm, Debian).
+#
+#   scripts/setup.sh           wasm target, Trunk, wasm-bindgen-cli, wasm-opt
+#   scripts/setup.sh --browser also Chromium, ChromeDriver and the e2e driver
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0
+want_browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) want_browser=1 ;;
+    *) echo "setup.sh: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (takes ~13 minutes on 2 cores)"
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+# wasm-bindgen-cli must match the wasm-bindgen in Cargo.lock exactly.
+wb_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ -z "$wb_version" ]; then
+  say "no wasm-bindgen in Cargo.lock"; exit 1
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wb_version" ]; then
+  say "installing wasm-bindgen-cli $wb_version (takes ~5 minutes)"
+  # Not --locked: the CLI's own lockfile names a crate version the registry lacks.
+  cargo install wasm-bindgen-cli --version "$wb_version"
+fi
+
+# wasm-opt from the npm binaryen package: Debian's binaryen is too old and
+# produces a module that fails at start-up.
+if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+  say "installing wasm-opt (npm binaryen $BINARYEN_VERSION) into .tools/"
+  npm install --prefix .tools --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+fi
+
+if [ "$want_browser" = 1 ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  if ! command -v brotli >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null || say "brotli not installed; bench sizes will be skipped"
+  fi
+  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+    say "installing the end-to-end driver (playwright-core, no browser download)"
+    (cd tests/e2e && npm ci --no-audit --no-fund --silent)
+  fi
+fi
