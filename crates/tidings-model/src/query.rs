@@ -32,7 +32,9 @@ pub fn filter_digests<'m>(manifest: &'m Manifest, filter: &Filter) -> Vec<&'m Di
 fn text_matches(d: &DigestSummary, needle_lower: &str) -> bool {
     d.title.to_lowercase().contains(needle_lower)
         || d.summary.to_lowercase().contains(needle_lower)
-        || d.tags.iter().any(|t| t.to_lowercase().contains(needle_lower))
+        || d.tags
+            .iter()
+            .any(|t| t.to_lowercase().contains(needle_lower))
 }
 
 /// Total items over a list of digests.
@@ -93,7 +95,10 @@ mod tests {
                 summary("b", "2024-05-26", "Robots", &["robotics"], 5),
                 summary("a", "2024-05-25", "Models", &["AI"], 7),
             ],
-            tags: vec![TermCount { name: "AI".into(), count: 2 }],
+            tags: vec![TermCount {
+                name: "AI".into(),
+                count: 2,
+            }],
             categories: vec![],
         }
     }
@@ -113,20 +118,35 @@ mod tests {
     #[test]
     fn tag_filter_is_exact() {
         let m = manifest();
-        let f = Filter { tag: Some("AI".into()), text: String::new() };
+        let f = Filter {
+            tag: Some("AI".into()),
+            text: String::new(),
+        };
         assert_eq!(slugs(&filter_digests(&m, &f)), ["c", "a"]);
-        let f = Filter { tag: Some("ai".into()), text: String::new() };
+        let f = Filter {
+            tag: Some("ai".into()),
+            text: String::new(),
+        };
         assert!(filter_digests(&m, &f).is_empty());
     }
 
     #[test]
     fn text_filter_ignores_case_and_searches_tags() {
         let m = manifest();
-        let f = Filter { tag: None, text: "  ROBOTS ".into() };
+        let f = Filter {
+            tag: None,
+            text: "  ROBOTS ".into(),
+        };
         assert_eq!(slugs(&filter_digests(&m, &f)), ["b"]);
-        let f = Filter { tag: None, text: "芯片".into() };
+        let f = Filter {
+            tag: None,
+            text: "芯片".into(),
+        };
         assert_eq!(slugs(&filter_digests(&m, &f)), ["c"]);
-        let f = Filter { tag: Some("AI".into()), text: "models".into() };
+        let f = Filter {
+            tag: Some("AI".into()),
+            text: "models".into(),
+        };
         assert_eq!(slugs(&filter_digests(&m, &f)), ["a"]);
     }
 
@@ -147,7 +167,10 @@ mod tests {
     fn locate_gives_neighbours() {
         let items = vec![item("x"), item("y"), item("z")];
         let first = locate(&items, "x").expect("x exists");
-        assert_eq!((first.index, first.prev, first.next.map(|i| i.id.as_str())), (0, None, Some("y")));
+        assert_eq!(
+            (first.index, first.prev, first.next.map(|i| i.id.as_str())),
+            (0, None, Some("y"))
+        );
         let mid = locate(&items, "y").expect("y exists");
         assert_eq!(mid.prev.map(|i| i.id.as_str()), Some("x"));
         assert_eq!(mid.next.map(|i| i.id.as_str()), Some("z"));
@@ -159,7 +182,10 @@ mod tests {
     #[test]
     fn find_digest_by_slug() {
         let m = manifest();
-        assert_eq!(find_digest(&m, "b").map(|d| d.title.as_str()), Some("Robots"));
+        assert_eq!(
+            find_digest(&m, "b").map(|d| d.title.as_str()),
+            Some("Robots")
+        );
         assert!(find_digest(&m, "zz").is_none());
     }
 }

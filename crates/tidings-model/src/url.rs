@@ -82,12 +82,25 @@ mod tests {
 
     #[test]
     fn cjk_tags_are_percent_encoded_as_utf8() {
-        assert_eq!(tag("人工智能"), "/tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/");
+        assert_eq!(
+            tag("人工智能"),
+            "/tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/"
+        );
     }
 
     #[test]
     fn awkward_tags_round_trip() {
-        for t in ["a b", "c#", "x/y", "R&D", "人工智能", "100%", "%E4", "", "~._-"] {
+        for t in [
+            "a b",
+            "c#",
+            "x/y",
+            "R&D",
+            "人工智能",
+            "100%",
+            "%E4",
+            "",
+            "~._-",
+        ] {
             let enc = encode_segment(t);
             assert!(!enc.contains(['/', '#', '&', ' ', '?']), "{enc}");
             assert_eq!(decode_segment(&enc), t);

@@ -13,7 +13,10 @@ fn sample_digest() -> Digest {
         lastmod: Some("2024-05-27".into()),
         title: "[AI资讯·0526] 标题".into(),
         description: String::new(),
-        image: Some(Image { src: None, alt: "cover".into() }),
+        image: Some(Image {
+            src: None,
+            alt: "cover".into(),
+        }),
         tags: vec!["AI".into(), "人工智能".into()],
         categories: vec!["AI资讯".into()],
         intro_html: "<p>intro</p>".into(),
@@ -22,7 +25,10 @@ fn sample_digest() -> Digest {
                 id: "a1b2c3d4".into(),
                 title: "First & <best>".into(),
                 title_html: "First &amp; &lt;best&gt;".into(),
-                image: Some(Image { src: Some("/data/img/x.jpg".into()), alt: "x".into() }),
+                image: Some(Image {
+                    src: Some("/data/img/x.jpg".into()),
+                    alt: "x".into(),
+                }),
                 body_html: "<p>body</p>".into(),
                 source: Some(Source {
                     url: "https://www.163.com/dy/article/X.html".into(),
@@ -58,8 +64,14 @@ fn manifest_round_trips() {
     let m = Manifest {
         schema: SCHEMA_VERSION,
         digests: vec![d.summary("a digest".into(), "data/d/ai20240526.0123abcd.json".into())],
-        tags: vec![TermCount { name: "AI".into(), count: 1 }],
-        categories: vec![TermCount { name: "AI资讯".into(), count: 1 }],
+        tags: vec![TermCount {
+            name: "AI".into(),
+            count: 1,
+        }],
+        categories: vec![TermCount {
+            name: "AI资讯".into(),
+            count: 1,
+        }],
     };
     let json = serde_json::to_string_pretty(&m).expect("serialise");
     let back = Manifest::from_json(&json).expect("parse");
@@ -75,7 +87,10 @@ fn other_schema_versions_are_refused_before_parsing_the_rest() {
     let err = Manifest::from_json(&json).expect_err("must refuse");
     assert_eq!(
         err,
-        DecodeError::Schema { found: SCHEMA_VERSION + 1, expected: SCHEMA_VERSION }
+        DecodeError::Schema {
+            found: SCHEMA_VERSION + 1,
+            expected: SCHEMA_VERSION
+        }
     );
     assert_eq!(
         err.to_string(),
@@ -90,8 +105,14 @@ fn other_schema_versions_are_refused_before_parsing_the_rest() {
 
 #[test]
 fn garbage_is_malformed_not_a_panic() {
-    assert!(matches!(Manifest::from_json("<html>404</html>"), Err(DecodeError::Malformed(_))));
-    assert!(matches!(Digest::from_json("{}"), Err(DecodeError::Malformed(_))));
+    assert!(matches!(
+        Manifest::from_json("<html>404</html>"),
+        Err(DecodeError::Malformed(_))
+    ));
+    assert!(matches!(
+        Digest::from_json("{}"),
+        Err(DecodeError::Malformed(_))
+    ));
     assert!(matches!(
         Digest::from_json(&format!(r#"{{"schema": {SCHEMA_VERSION}}}"#)),
         Err(DecodeError::Malformed(_))

@@ -1,1 +1,179 @@
-fn main(){}
+//! `tidings`: build, check and list a folder of Markdown digests.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use tidings::site::{self, csv_field};
+use tidings::{Error, LoadOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "tidings",
+    version,
+    about = "Markdown news digests to a static, searchable viewer"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write the bundle (and, with --shell, one page per route) into --out.
+    Build {
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        #[arg(long, default_value = "dist")]
+        out: PathBuf,
+        /// The app's built index.html, copied to every route with its own title.
+        #[arg(long)]
+        shell: Option<PathBuf>,
+        /// Include digests marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Print only errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Read and validate every digest without writing anything.
+    Check {
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Print one line per extracted item.
+    List {
+        #[arg(long, default_value = "content")]
+        content: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// One JSON object per line.
+    Json,
+    Csv,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Content(errors)) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            let n = errors.len();
+            eprintln!(
+                "error: {n} problem{} in the content; nothing was written",
+                if n == 1 { "" } else { "s" }
+            );
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Build {
+            content,
+            out,
+            shell,
+            drafts,
+            quiet,
+        } => {
+            let started = std::time::Instant::now();
+            let shell = match &shell {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+                        path: path.clone(),
+                        source,
+                    })?;
+                    site::check_shell(path, &text)?;
+                    Some(text)
+                }
+                None => None,
+            };
+            let site = tidings::load(&content, &LoadOptions { drafts })?;
+            if !quiet {
+                for w in &site.warnings {
+                    eprintln!("warning: {w}");
+                }
+            }
+            let written = tidings::write(&site, &out, shell.as_deref())?;
+            if !quiet {
+                eprintln!(
+                    "tidings: {} digests, {} items -> {} ({} files, {} kB) in {:.0?}",
+                    written.digests,
+                    written.items,
+                    out.display(),
+                    written.files,
+                    written.bytes / 1024,
+                    started.elapsed()
+                );
+            }
+            Ok(())
+        }
+        Command::Check { content, drafts } => {
+            let site = tidings::load(&content, &LoadOptions { drafts })?;
+            for w in &site.warnings {
+                eprintln!("warning: {w}");
+            }
+            let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
+            eprintln!(
+                "tidings: {} digests, {items} items, no errors",
+                site.digests.len()
+            );
+            Ok(())
+        }
+        Command::List {
+            content,
+            format,
+            drafts,
+        } => {
+            let site = tidings::load(&content, &LoadOptions { drafts })?;
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            let io = |source| Error::Write {
+                path: PathBuf::from("<stdout>"),
+                source,
+            };
+            if matches!(format, Format::Csv) {
+                writeln!(out, "digest,date,id,title,source,section,url").map_err(io)?;
+            }
+            for row in site::list(&site) {
+                match format {
+                    Format::Json => {
+                        let line = serde_json::to_string(&row)
+                            .map_err(|e| io(std::io::Error::other(e)))?;
+                        writeln!(out, "{line}").map_err(io)?;
+                    }
+                    Format::Csv => writeln!(
+                        out,
+                        "{},{},{},{},{},{},{}",
+                        csv_field(row.digest),
+                        row.date,
+                        row.id,
+                        csv_field(row.title),
+                        csv_field(row.source.unwrap_or_default()),
+                        csv_field(row.section.unwrap_or_default()),
+                        csv_field(&row.url)
+                    )
+                    .map_err(io)?,
+                }
+            }
+            out.flush().map_err(io)?;
+            Ok(())
+        }
+    }
+}

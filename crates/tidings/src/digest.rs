@@ -1,0 +1,362 @@
+//! One content file to one [`Digest`].
+
+use std::path::{Component, Path, PathBuf};
+
+use tidings_model::{Digest, Image, Item, Source, SCHEMA_VERSION};
+
+use crate::date::{self, Date};
+use crate::error::{ContentError, ContentErrorKind, Location, Warning};
+use crate::extract::{self, RawItem};
+use crate::frontmatter;
+
+/// Largest content file read, in bytes.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A digest read from its file, with what the build must do besides
+/// writing it.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub path: PathBuf,
+    pub digest: Digest,
+    /// Plain-text summary for lists.
+    pub summary: String,
+    /// Plain-text opening of each item, for link previews.
+    pub item_summaries: Vec<String>,
+    pub draft: bool,
+    /// Local images to copy: (file on disk, path under the site root).
+    pub media: Vec<(PathBuf, String)>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Decodes the raw bytes of a content file: refuses empty, binary and
+/// non-UTF-8 files, drops a BOM and turns CRLF into LF.
+pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, ContentError> {
+    let err = |line, column, kind| ContentError::new(path, line, column, kind);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(err(1, 1, ContentErrorKind::Empty));
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let (line, column) = byte_line_col(bytes, at);
+        return Err(err(line, column, ContentErrorKind::Binary));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let (line, column) = byte_line_col(bytes, at);
+        err(line, column, ContentErrorKind::NotUtf8 { offset: at })
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    })
+}
+
+fn byte_line_col(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// The page's name: the file stem, or for a Hugo page bundle
+/// (`<name>/index.md`) the folder's name.
+pub fn page_name(path: &Path) -> Option<&str> {
+    let stem = path.file_stem()?.to_str()?;
+    if stem == "index" {
+        path.parent()?.file_name()?.to_str()
+    } else {
+        Some(stem)
+    }
+}
+
+/// A date in a file or folder name: `2025-09-08.md`,
+/// `2026-02-08-hacker-news.md`, `2025-09-08-daily/index.md` or `2025-09/08.md`.
+pub fn date_from_path(path: &Path) -> Option<Date> {
+    let name = page_name(path)?;
+    if let Some(d) = name.get(..10).and_then(date::parse) {
+        return Some(d);
+    }
+    let parent = path.parent()?.file_name()?.to_str()?;
+    date::parse(&format!("{parent}-{name}"))
+}
+
+/// Parses one digest. `root` is the content folder (images may not leave it).
+pub fn parse(root: &Path, path: &Path, text: &str) -> Result<Parsed, Vec<ContentError>> {
+    let split = frontmatter::split(path, text).map_err(|e| vec![e])?;
+    let fm = frontmatter::parse(path, &split)?;
+    let mut errors = Vec::new();
+    let slug = fm
+        .slug
+        .clone()
+        .unwrap_or_else(|| page_name(path).unwrap_or_default().to_string());
+    if !frontmatter::valid_slug(&slug) {
+        errors.push(ContentError::new(
+            path,
+            1,
+            1,
+            ContentErrorKind::InvalidSlug(slug.clone()),
+        ));
+    }
+    let date = fm.date.or_else(|| date_from_path(path));
+    if date.is_none() {
+        errors.push(ContentError::new(
+            path,
+            split.body_line - 1,
+            1,
+            ContentErrorKind::MissingDate,
+        ));
+    }
+    let Some(date) = date.filter(|_| errors.is_empty()) else {
+        return Err(errors);
+    };
+
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let mut media = Vec::new();
+    let mut warnings = Vec::new();
+    let mut resolve = |src: &str, line: usize| -> Option<String> {
+        resolve_image(root, dir, &slug, src)
+            .unwrap_or_else(|why| {
+                warnings.push(Warning {
+                    location: Location::new(path, line, 1),
+                    message: format!("image {src:?} {why}"),
+                });
+                None
+            })
+            .map(|(url, file)| {
+                if let Some(file) = file {
+                    if !media.iter().any(|(f, _)| *f == file) {
+                        media.push((file, url.trim_start_matches('/').to_string()));
+                    }
+                }
+                url
+            })
+    };
+
+    let extracted = extract::extract(split.body, split.body_line);
+    let intro_html = extract::render(&extracted.intro_md, |s| resolve(s, split.body_line));
+    let mut items: Vec<Item> = Vec::with_capacity(extracted.items.len());
+    for raw in &extracted.items {
+        let id = unique_id(&items, &item_key(raw));
+        let image = raw.image.as_ref().map(|(src, alt)| Image {
+            src: resolve(src, raw.line + 1),
+            alt: alt.clone(),
+        });
+        let body_html = extract::render(&raw.body_md, |s| resolve(s, raw.body_line));
+        items.push(Item {
+            id,
+            title: raw.title.clone(),
+            title_html: extract::sanitize(&raw.title_html),
+            image,
+            body_html,
+            source: raw.source.as_ref().and_then(|url| {
+                domain(url).map(|domain| Source {
+                    url: url.clone(),
+                    domain,
+                })
+            }),
+            links: raw.links.clone(),
+            section: raw.section.clone(),
+        });
+    }
+    let image = fm.image.as_ref().map(|src| Image {
+        src: resolve(src, split.front_line),
+        alt: fm.title.clone(),
+    });
+
+    let summary = if !fm.description.is_empty() {
+        fm.description.clone()
+    } else {
+        let intro = extract::markdown_text(&extracted.intro_md);
+        let text = if intro.is_empty() {
+            extracted
+                .items
+                .first()
+                .map(|i| extract::markdown_text(&i.body_md))
+                .unwrap_or_default()
+        } else {
+            intro
+        };
+        extract::first_sentences(&text, 160)
+    };
+
+    Ok(Parsed {
+        path: path.to_path_buf(),
+        digest: Digest {
+            schema: SCHEMA_VERSION,
+            slug,
+            date: date.to_string(),
+            lastmod: fm.lastmod.map(|d| d.to_string()),
+            title: fm.title,
+            description: fm.description,
+            image,
+            tags: fm.tags,
+            categories: fm.categories,
+            intro_html,
+            items,
+        },
+        summary,
+        item_summaries: extracted
+            .items
+            .iter()
+            .map(|i| extract::first_sentences(&extract::markdown_text(&i.body_md), 160))
+            .collect(),
+        draft: fm.draft,
+        media,
+        warnings,
+    })
+}
+
+/// What identifies an item across edits: its source link, else its title.
+fn item_key(raw: &RawItem) -> String {
+    raw.source.clone().unwrap_or_else(|| raw.title.clone())
+}
+
+/// The id for `key`, suffixed (`-2`, `-3`, …) if an earlier item of the same
+/// digest already has it.
+fn unique_id(earlier: &[Item], key: &str) -> String {
+    let base = item_id(key);
+    let mut id = base.clone();
+    let mut n = 2;
+    while earlier.iter().any(|i| i.id == id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// An 8-character, URL-safe id: 40 bits of the 64-bit FNV-1a hash of `key`
+/// in lower-case Crockford base32. Stable across releases: changing it
+/// breaks every shared link.
+pub fn item_id(key: &str) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+    let hash = fnv1a(key.as_bytes());
+    (0..8)
+        .map(|i| char::from(ALPHABET[((hash >> (59 - 5 * i)) & 31) as usize]))
+        .collect()
+}
+
+/// 64-bit FNV-1a.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Host name of an http(s) URL, lower-cased, without `www.`, port or user.
+pub fn domain(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    let host = if host.starts_with('[') {
+        host.split_inclusive(']').next()?
+    } else {
+        host.split(':').next()?
+    };
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    (!host.is_empty()).then(|| host.to_string())
+}
+
+/// Where an image is served from and, for a local file, which file to copy.
+/// `Err` says why the image cannot be shown.
+type Resolved = Result<Option<(String, Option<PathBuf>)>, &'static str>;
+
+fn resolve_image(root: &Path, dir: &Path, slug: &str, src: &str) -> Resolved {
+    let src = src.trim();
+    let lower = src.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Ok(Some((src.to_string(), None)));
+    }
+    if src.is_empty() || src.starts_with('/') || lower.contains(':') || src.contains('\\') {
+        return Err("is not an http(s) URL or a path in the digest's folder");
+    }
+    let rel = Path::new(src.split(['?', '#']).next().unwrap_or(src));
+    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err("leaves the digest's folder");
+    }
+    let file = dir.join(rel);
+    if !file.starts_with(root) || !file.is_file() {
+        return Err("was not found; a placeholder is shown instead");
+    }
+    let url_path: Vec<String> = rel
+        .components()
+        .map(|c| tidings_model::url::encode_segment(&c.as_os_str().to_string_lossy()))
+        .collect();
+    let url = format!(
+        "/data/media/{}/{}",
+        tidings_model::url::encode_segment(slug),
+        url_path.join("/")
+    );
+    Ok(Some((url, Some(file))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_short_url_safe_and_stable() {
+        let id = item_id("https://www.163.com/dy/article/J2VO20AB051180F7.html");
+        assert_eq!(id.len(), 8);
+        assert!(id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        // Pinned: a change here breaks links people have shared.
+        assert_eq!(item_id(""), "sfs9ss44");
+        assert_ne!(item_id("a"), item_id("b"));
+    }
+
+    #[test]
+    fn domains() {
+        assert_eq!(
+            domain("https://www.163.com/dy/a.html").as_deref(),
+            Some("163.com")
+        );
+        assert_eq!(
+            domain("http://User@News.Example.org:8080/x?y").as_deref(),
+            Some("news.example.org")
+        );
+        assert_eq!(domain("https://[::1]:80/").as_deref(), Some("[::1]"));
+        assert_eq!(domain("mailto:a@b.c"), None);
+        assert_eq!(domain("https:///path"), None);
+    }
+
+    #[test]
+    fn dates_from_paths() {
+        let d = |p: &str| date_from_path(Path::new(p)).map(|d| d.to_string());
+        assert_eq!(d("posts/2025-09-08.md").as_deref(), Some("2025-09-08"));
+        assert_eq!(
+            d("posts/2026-02-08-hacker-news.md").as_deref(),
+            Some("2026-02-08")
+        );
+        assert_eq!(d("posts/2025-09/08.md").as_deref(), Some("2025-09-08"));
+        assert_eq!(
+            d("posts/2025-09-08-daily/index.md").as_deref(),
+            Some("2025-09-08")
+        );
+        assert_eq!(d("posts/ai20240526.md"), None);
+    }
+
+    #[test]
+    fn decode_refuses_bad_bytes_with_positions() {
+        let p = Path::new("x.md");
+        assert_eq!(decode(p, b"").map_err(|e| e.to_string()), Err("x.md:1:1: file is empty: expected front matter between `+++` lines, then the digest".into()));
+        assert_eq!(
+            decode(p, b"ab\ncd\0").map_err(|e| e.to_string()),
+            Err("x.md:2:3: file looks binary (it contains a NUL byte)".into())
+        );
+        assert_eq!(
+            decode(p, b"+++\n\xff").map_err(|e| e.to_string()),
+            Err("x.md:2:1: file is not UTF-8 text (invalid byte at offset 4)".into())
+        );
+        assert_eq!(
+            decode(p, "\u{feff}+++\r\nx\r\n".as_bytes()).ok().as_deref(),
+            Some("+++\nx\n")
+        );
+    }
+}

@@ -1,0 +1,407 @@
+//! A content folder to a bundle on disk.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tidings_model::{
+    url, Digest, DigestSummary, Manifest, TermCount, MANIFEST_PATH, SCHEMA_VERSION,
+};
+
+use crate::digest::{self, Parsed, MAX_FILE_BYTES};
+use crate::error::{ContentError, ContentErrorKind, Error, Result, Warning};
+
+/// How to read a content folder.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Include digests marked `draft = true`.
+    pub drafts: bool,
+}
+
+/// Every digest of a content folder, newest first.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub digests: Vec<Parsed>,
+    pub warnings: Vec<Warning>,
+}
+
+/// The `*.md` files under `root` that are digests (not `_index.md`, not in
+/// hidden folders), sorted so builds are deterministic.
+pub fn content_files(root: &Path) -> Result<Vec<PathBuf>> {
+    if !root.is_dir() {
+        return Err(Error::NoContent(root.to_path_buf()));
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = fs::read_dir(&dir).map_err(|source| Error::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| Error::Read {
+                path: dir.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let kind = entry.file_type().map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            if kind.is_dir() {
+                stack.push(path);
+            } else if name.ends_with(".md") && name != "_index.md" {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads and parses one content file. The outer `Err` is an I/O failure;
+/// the inner one lists what is wrong with the file.
+pub fn read_file(
+    root: &Path,
+    path: &Path,
+) -> Result<std::result::Result<Parsed, Vec<ContentError>>> {
+    let meta = fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.len() > MAX_FILE_BYTES {
+        let kind = ContentErrorKind::TooLarge {
+            size: meta.len(),
+            limit: MAX_FILE_BYTES,
+        };
+        return Ok(Err(vec![ContentError::new(path, 1, 1, kind)]));
+    }
+    let bytes = fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(digest::decode(path, &bytes)
+        .map_err(|e| vec![e])
+        .and_then(|text| digest::parse(root, path, &text)))
+}
+
+/// Reads every digest under `root`, reporting all invalid files at once.
+pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
+    let mut errors = Vec::new();
+    let mut digests = Vec::new();
+    for path in content_files(root)? {
+        match read_file(root, &path)? {
+            Ok(parsed) if parsed.draft && !options.drafts => {}
+            Ok(parsed) => digests.push(parsed),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    let mut first_by_slug: HashMap<String, PathBuf> = HashMap::new();
+    for d in &digests {
+        if let Some(other) = first_by_slug.get(&d.digest.slug) {
+            errors.push(ContentError::new(
+                &d.path,
+                1,
+                1,
+                ContentErrorKind::DuplicateSlug {
+                    slug: d.digest.slug.clone(),
+                    other: other.clone(),
+                },
+            ));
+        } else {
+            first_by_slug.insert(d.digest.slug.clone(), d.path.clone());
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| {
+            let (a, b) = (&a.location, &b.location);
+            (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column))
+        });
+        return Err(Error::Content(errors));
+    }
+    digests.sort_by(|a, b| {
+        b.digest
+            .date
+            .cmp(&a.digest.date)
+            .then_with(|| a.digest.slug.cmp(&b.digest.slug))
+    });
+    let warnings = digests
+        .iter()
+        .flat_map(|d| d.warnings.iter().cloned())
+        .collect();
+    Ok(Site { digests, warnings })
+}
+
+fn term_counts<'a>(terms: impl Iterator<Item = &'a String>) -> Vec<TermCount> {
+    let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+    for t in terms {
+        *counts.entry(t).or_default() += 1;
+    }
+    let mut out: Vec<TermCount> = counts
+        .into_iter()
+        .map(|(name, count)| TermCount {
+            name: name.to_string(),
+            count,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+/// The serialized bundle: the manifest and each digest's file.
+pub struct Bundle {
+    pub manifest: Manifest,
+    /// (path under the site root, JSON text)
+    pub files: Vec<(String, String)>,
+}
+
+/// Serializes `site` into the bundle layout.
+pub fn bundle(site: &Site) -> Result<Bundle> {
+    let mut files = Vec::with_capacity(site.digests.len() + 1);
+    let mut summaries: Vec<DigestSummary> = Vec::with_capacity(site.digests.len());
+    for parsed in &site.digests {
+        let json = to_json(&parsed.digest)?;
+        let hash = digest::fnv1a(json.as_bytes());
+        let file = format!("data/d/{}.{:08x}.json", parsed.digest.slug, hash >> 32);
+        summaries.push(parsed.digest.summary(parsed.summary.clone(), file.clone()));
+        files.push((file, json));
+    }
+    let manifest = Manifest {
+        schema: SCHEMA_VERSION,
+        tags: term_counts(summaries.iter().flat_map(|d| d.tags.iter())),
+        categories: term_counts(summaries.iter().flat_map(|d| d.categories.iter())),
+        digests: summaries,
+    };
+    files.push((MANIFEST_PATH.to_string(), to_json(&manifest)?));
+    Ok(Bundle { manifest, files })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Write {
+        path: PathBuf::from(MANIFEST_PATH),
+        source: std::io::Error::other(e),
+    })
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    pub digests: usize,
+    pub items: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Top-level entries of the output folder that a build owns and replaces.
+const OWNED: [&str; 4] = ["data", "d", "tags", "404.html"];
+
+/// Writes the bundle, media and (given the app's `index.html` as `shell`)
+/// one HTML page per route into `out`. Everything is written to a staging
+/// folder inside `out` first and moved into place only when complete, so a
+/// failed build leaves the previous output as it was.
+pub fn write(site: &Site, out: &Path, shell: Option<&str>) -> Result<Written> {
+    let bundle = bundle(site)?;
+    fs::create_dir_all(out).map_err(|source| Error::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let staging = out.join(".tidings-staging");
+    let old = out.join(".tidings-old");
+    for leftover in [&staging, &old] {
+        remove(leftover)?;
+    }
+    let mut written = Written {
+        digests: site.digests.len(),
+        ..Written::default()
+    };
+    written.items = site.digests.iter().map(|d| d.digest.items.len()).sum();
+    let mut put = |rel: &str, bytes: &[u8]| -> Result<()> {
+        let path = staging.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|source| Error::Write {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        fs::write(&path, bytes).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })?;
+        written.files += 1;
+        written.bytes += bytes.len() as u64;
+        Ok(())
+    };
+    for (rel, json) in &bundle.files {
+        put(rel, json.as_bytes())?;
+    }
+    for parsed in &site.digests {
+        for (from, rel) in &parsed.media {
+            let bytes = fs::read(from).map_err(|source| Error::Read {
+                path: from.clone(),
+                source,
+            })?;
+            put(&url::decode_segment(rel), &bytes)?;
+        }
+    }
+    if let Some(shell) = shell {
+        for (rel, page) in pages(site, &bundle.manifest, shell) {
+            put(&rel, page.as_bytes())?;
+        }
+    }
+    fs::create_dir_all(&old).map_err(|source| Error::Write {
+        path: old.clone(),
+        source,
+    })?;
+    for name in OWNED {
+        let (current, fresh) = (out.join(name), staging.join(name));
+        if current.exists() {
+            fs::rename(&current, old.join(name)).map_err(|source| Error::Write {
+                path: current.clone(),
+                source,
+            })?;
+        }
+        if fresh.exists() {
+            fs::rename(&fresh, &current).map_err(|source| Error::Write {
+                path: current.clone(),
+                source,
+            })?;
+        }
+    }
+    remove(&old)?;
+    remove(&staging)?;
+    Ok(written)
+}
+
+fn remove(path: &Path) -> Result<()> {
+    if path.exists() {
+        fs::remove_dir_all(path).map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
+/// Whether `name` can be a folder name that a static server maps its
+/// percent-decoded URL segment to.
+fn servable_segment(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
+}
+
+/// One HTML page per route, so every deep link opens on a plain static file
+/// server: (path under the site root, HTML). Each is the app's shell with
+/// the route's own `<title>` and description, which link previews show.
+pub fn pages(site: &Site, manifest: &Manifest, shell: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    out.push((
+        "404.html".to_string(),
+        with_meta(shell, "Not found · tidings", ""),
+    ));
+    for parsed in &site.digests {
+        let d = &parsed.digest;
+        let dir = format!("d/{}", d.slug);
+        out.push((
+            format!("{dir}/index.html"),
+            with_meta(shell, &format!("{} · tidings", d.title), &parsed.summary),
+        ));
+        for (item, text) in d.items.iter().zip(&parsed.item_summaries) {
+            out.push((
+                format!("{dir}/{}/index.html", item.id),
+                with_meta(shell, &format!("{} · tidings", item.title), text),
+            ));
+        }
+    }
+    for tag in &manifest.tags {
+        if servable_segment(&tag.name) {
+            let title = format!("#{} · tidings", tag.name);
+            out.push((
+                format!("tags/{}/index.html", tag.name),
+                with_meta(shell, &title, ""),
+            ));
+        }
+    }
+    out
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `shell` with its `<title>` replaced and description meta tags added.
+fn with_meta(shell: &str, title: &str, description: &str) -> String {
+    let (Some(start), Some(end)) = (shell.find("<title>"), shell.find("</title>")) else {
+        return shell.to_string();
+    };
+    let mut head = format!(
+        "<title>{}</title><meta property=\"og:title\" content=\"{}\">",
+        escape(title),
+        escape(title)
+    );
+    if !description.is_empty() {
+        let d = escape(description);
+        head.push_str(&format!("<meta name=\"description\" content=\"{d}\"><meta property=\"og:description\" content=\"{d}\">"));
+    }
+    format!(
+        "{}{}{}",
+        &shell[..start],
+        head,
+        &shell[end + "</title>".len()..]
+    )
+}
+
+/// Checks that a page template can carry per-route titles.
+pub fn check_shell(path: &Path, shell: &str) -> Result<()> {
+    if shell.contains("<title>") && shell.contains("</title>") {
+        Ok(())
+    } else {
+        Err(Error::BadShell(path.to_path_buf()))
+    }
+}
+
+/// One extracted item, as `tidings list` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ListRow<'a> {
+    pub digest: &'a str,
+    pub date: &'a str,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub source: Option<&'a str>,
+    pub section: Option<&'a str>,
+    pub url: String,
+}
+
+/// Every item of the site, digests newest first, items in file order.
+pub fn list(site: &Site) -> Vec<ListRow<'_>> {
+    site.digests
+        .iter()
+        .flat_map(|p| {
+            let d: &Digest = &p.digest;
+            d.items.iter().map(move |i| ListRow {
+                digest: &d.slug,
+                date: &d.date,
+                id: &i.id,
+                title: &i.title,
+                source: i.source.as_ref().map(|s| s.url.as_str()),
+                section: i.section.as_deref(),
+                url: url::item(&d.slug, &i.id),
+            })
+        })
+        .collect()
+}
+
+/// A CSV field, quoted when it needs to be.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}

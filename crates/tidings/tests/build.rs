@@ -1,0 +1,182 @@
+//! The `tidings` command: what it writes, and that a failed build keeps the
+//! previous output.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::{fixtures, shipped_content, temp_dir};
+
+fn tidings(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(args)
+        .output()
+        .expect("run tidings")
+}
+
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).expect("prefix").display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+const SHELL: &str = "<!doctype html><html><head><title>tidings</title><script src=\"/app.js\"></script></head><body></body></html>";
+
+#[test]
+fn build_writes_bundle_and_one_page_per_route() {
+    let out = temp_dir("build-out");
+    let shell = out.join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let content = shipped_content();
+    let o = tidings(&[
+        "build",
+        "--content",
+        &content.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+        "--shell",
+        &shell.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let files = files_under(&out);
+    // index.html (the shell) + 404 + 1 digest page + 13 item pages + 3 tag pages + manifest + digest file.
+    assert_eq!(files.len(), 1 + 1 + 1 + 13 + 3 + 2, "{files:#?}");
+    assert!(files.contains(&"data/manifest.json".to_string()));
+    assert!(files
+        .iter()
+        .any(|f| f.starts_with("data/d/ai20240526.") && f.ends_with(".json")));
+    assert!(files.contains(&"tags/人工智能/index.html".to_string()));
+    let item_page = files
+        .iter()
+        .find(|f| f.starts_with("d/ai20240526/") && f.matches('/').count() == 3)
+        .expect("item page");
+    let html = std::fs::read_to_string(out.join(item_page)).expect("read");
+    assert!(
+        html.contains("<script src=\"/app.js\"></script>"),
+        "the page loads the app"
+    );
+    assert!(
+        html.contains(" · tidings</title><meta property=\"og:title\""),
+        "{html}"
+    );
+    assert!(html.contains("<meta name=\"description\""), "{html}");
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_output() {
+    let out = temp_dir("keep-out");
+    let good = shipped_content();
+    let o = tidings(&[
+        "build",
+        "--content",
+        &good.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert!(o.status.success());
+    let before = files_under(&out);
+    let manifest = std::fs::read(out.join("data/manifest.json")).expect("manifest");
+
+    let bad = fixtures().join("invalid");
+    let o = tidings(&[
+        "build",
+        "--content",
+        &bad.display().to_string(),
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(
+            "impossible-date.md:3:8: invalid date \"2024-13-40\": expected YYYY-MM-DD or RFC 3339"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .trim_end()
+            .ends_with("problems in the content; nothing was written"),
+        "{stderr}"
+    );
+    assert_eq!(files_under(&out), before);
+    assert_eq!(
+        std::fs::read(out.join("data/manifest.json")).expect("manifest"),
+        manifest
+    );
+}
+
+#[test]
+fn rebuilding_is_byte_for_byte_identical() {
+    let a = temp_dir("det-a");
+    let b = temp_dir("det-b");
+    let content = shipped_content().display().to_string();
+    for out in [&a, &b] {
+        assert!(tidings(&[
+            "build",
+            "--content",
+            &content,
+            "--out",
+            &out.display().to_string(),
+            "-q"
+        ])
+        .status
+        .success());
+    }
+    let files = files_under(&a);
+    assert_eq!(files, files_under(&b));
+    for f in files {
+        assert_eq!(
+            std::fs::read(a.join(&f)).expect("a"),
+            std::fs::read(b.join(&f)).expect("b"),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn list_prints_one_json_object_per_item() {
+    let content = shipped_content().display().to_string();
+    let o = tidings(&["list", "--content", &content, "--format", "json"]);
+    assert!(o.status.success());
+    let stdout = String::from_utf8(o.stdout).expect("utf8");
+    let rows: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(rows.len(), 13);
+    assert_eq!(rows[4]["digest"], "ai20240526");
+    assert_eq!(rows[4]["title"], "超级细菌、AI黑盒与不老奥秘");
+    assert_eq!(
+        rows[4]["source"],
+        "https://www.163.com/dy/article/J2VO6CVB0512MLBG.html"
+    );
+
+    let o = tidings(&["list", "--content", &content, "--format", "csv"]);
+    let csv = String::from_utf8(o.stdout).expect("utf8");
+    assert_eq!(
+        csv.lines().next(),
+        Some("digest,date,id,title,source,section,url")
+    );
+    assert_eq!(csv.lines().count(), 14);
+}
+
+#[test]
+fn missing_content_folder_is_one_clear_error() {
+    let o = tidings(&["check", "--content", "/nonexistent/tidings"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "error: content folder /nonexistent/tidings does not exist\n"
+    );
+}

@@ -1,0 +1,63 @@
+//! Snapshots of what the build step makes of the shipped seed digest and of
+//! a fixture exercising odd input.
+
+use tidings::{site, LoadOptions};
+
+use crate::{fixtures, shipped_content};
+
+fn pretty<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("serialise")
+}
+
+#[test]
+fn seed_digest_bundle() {
+    let site = tidings::load(&shipped_content(), &LoadOptions::default()).expect("seed builds");
+    assert_eq!(site.digests.len(), 1);
+    let parsed = &site.digests[0];
+    assert_eq!(parsed.digest.items.len(), 13);
+    insta::assert_snapshot!("seed_digest", pretty(&parsed.digest));
+    let bundle = site::bundle(&site).expect("bundle");
+    insta::assert_snapshot!("seed_manifest", pretty(&bundle.manifest));
+}
+
+#[test]
+fn odd_input_is_extracted_and_sanitised() {
+    let root = fixtures().join("valid");
+    let site = tidings::load(&root, &LoadOptions::default()).expect("fixture builds");
+    let slugs: Vec<_> = site
+        .digests
+        .iter()
+        .map(|d| d.digest.slug.as_str())
+        .collect();
+    // `_index.md` is a section page and the draft is left out.
+    assert_eq!(slugs, ["2024-06-01-bundle"]);
+    let d = &site.digests[0].digest;
+    insta::assert_snapshot!("odd_input_digest", pretty(d));
+    let warnings: Vec<String> = site
+        .warnings
+        .iter()
+        .map(|w| w.to_string().replace(&root.display().to_string(), "<root>"))
+        .collect();
+    insta::assert_snapshot!("odd_input_warnings", warnings.join("\n"));
+    let html: String = d
+        .items
+        .iter()
+        .map(|i| i.body_html.as_str())
+        .chain([d.intro_html.as_str()])
+        .collect();
+    for bad in ["<script", "onclick", "javascript:", "<iframe"] {
+        assert!(!html.contains(bad), "{bad} reached the bundle");
+    }
+}
+
+#[test]
+fn drafts_are_included_on_request() {
+    let site =
+        tidings::load(&fixtures().join("valid"), &LoadOptions { drafts: true }).expect("builds");
+    let slugs: Vec<_> = site
+        .digests
+        .iter()
+        .map(|d| d.digest.slug.as_str())
+        .collect();
+    assert_eq!(slugs, ["draft", "2024-06-01-bundle"]);
+}
