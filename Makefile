@@ -1,0 +1,51 @@
+# tidings: the commands in README.md. Each target installs what it needs
+# (scripts/setup.sh skips whatever is already there).
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+CONTENT ?= content
+SITE_E2E := target/site-e2e
+
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export CARGO_TERM_PROGRESS_WHEN := never
+
+.PHONY: setup setup-browser tidings serve dist site-e2e test test-native test-e2e lint bench bench-web
+
+setup:
+	@scripts/setup.sh
+
+setup-browser:
+	@scripts/setup.sh --browser
+
+# The native build step, as target/native/tidings.
+tidings:
+	cargo build --profile native -p tidings
+
+# Bundle $(CONTENT) and serve the app at http://127.0.0.1:8080, rebuilding
+# and reloading when a digest or the code changes.
+serve: setup
+	TIDINGS_CONTENT="$(CONTENT)" trunk serve
+
+# Release site for any static host, in dist/.
+dist: setup
+	TIDINGS_CONTENT="$(CONTENT)" trunk build --release --dist dist
+	@echo "dist/: $$(find dist -type f | wc -l) files, $$(du -sh dist | cut -f1)"
+
+# The release site the end-to-end tests serve, built from content/.
+site-e2e: setup
+	TIDINGS_CONTENT=content trunk build --release --dist $(SITE_E2E)
+
+# Every test: native unit, snapshot and CLI tests, then the browser tests.
+test: setup-browser test-native test-e2e
+
+test-native:
+	cargo test -p tidings-model -p tidings
+
+test-e2e: site-e2e tidings
+	cd tests/e2e && TIDINGS_SITE=$(CURDIR)/$(SITE_E2E) TIDINGS_BIN=$(CURDIR)/target/native/tidings \
+		node --test --test-concurrency=1 --test-reporter=spec *.test.mjs
+
+lint: setup
+	cargo fmt --all --check
+	cargo clippy -p tidings-model -p tidings --all-targets -- -D warnings
+	cargo clippy -p tidings-app --target wasm32-unknown-unknown -- -D warnings

@@ -1,0 +1,40 @@
+//! The tidings viewer: a Leptos single-page app that reads the JSON bundle
+//! written by `tidings build` and shows digests, tags and items, each at its
+//! own shareable URL.
+
+mod api;
+mod components;
+mod routes;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+pub use api::AppError;
+use tidings_model::Manifest;
+
+/// The manifest, loaded once and shared by every page.
+#[derive(Clone, Copy)]
+pub struct ManifestResource(pub LocalResource<Result<Arc<Manifest>, AppError>>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(ManifestResource(LocalResource::new(api::manifest)));
+    view! {
+        <Router>
+            <header class="site-header">
+                <A href="/" attr:class="brand">"tidings"</A>
+            </header>
+            <main>
+                <Routes fallback=routes::not_found::NotFound>
+                    <Route path=path!("/") view=routes::home::Home />
+                    <Route path=path!("/tags/:tag") view=routes::tag::TagPage />
+                    <Route path=path!("/d/:slug") view=routes::digest::DigestPage />
+                    <Route path=path!("/d/:slug/:item") view=routes::item::ItemPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

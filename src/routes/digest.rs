@@ -1,0 +1,58 @@
+//! `/d/<slug>`: one digest with all its items.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use tidings_model::url;
+
+use crate::api;
+use crate::components::{error_view, page_title, ItemImage, Loading, TagLinks};
+use crate::ManifestResource;
+
+#[component]
+pub fn DigestPage() -> impl IntoView {
+    let ManifestResource(manifest) = expect_context();
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let digest = LocalResource::new(move || {
+        let slug = slug();
+        async move { api::digest_by_slug(manifest.await, slug).await }
+    });
+    let title = RwSignal::new(String::new());
+    page_title(move || title.get());
+    view! {
+        <Transition fallback=Loading>
+            <ErrorBoundary fallback=error_view>
+                {move || Suspend::new(async move {
+                    let d = digest.await?;
+                    title.set(d.title.clone());
+                    let slug = d.slug.clone();
+                    let items = d.items.clone();
+                    Ok::<_, crate::AppError>(view! {
+                        <article class="digest">
+                            <p class="crumbs"><A href=url::HOME>"← All digests"</A></p>
+                            <header>
+                                <time datetime=d.date.clone()>{d.date.clone()}</time>
+                                <h1>{d.title.clone()}</h1>
+                                <TagLinks tags=d.tags.clone() />
+                            </header>
+                            <div class="intro" inner_html=d.intro_html.clone()></div>
+                            <ol class="items">
+                                <For each=move || items.clone() key=|i| i.id.clone() let(item)>
+                                    <li class="item" id=item.id.clone()>
+                                        <h2><A href=url::item(&slug, &item.id)><span inner_html=item.title_html.clone()></span></A></h2>
+                                        <ItemImage image=item.image.clone() />
+                                        <div class="body" inner_html=item.body_html.clone()></div>
+                                        {item.source.clone().map(|s| view! {
+                                            <p class="source">"Source: "<a href=s.url rel="noopener noreferrer" target="_blank">{s.domain}</a></p>
+                                        })}
+                                    </li>
+                                </For>
+                            </ol>
+                        </article>
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}

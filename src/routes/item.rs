@@ -1,0 +1,67 @@
+//! `/d/<slug>/<item>`: one news item, the page people share.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use tidings_model::{query, url};
+
+use crate::api::{self, AppError};
+use crate::components::{error_view, page_title, ItemImage, Loading};
+use crate::ManifestResource;
+
+#[component]
+pub fn ItemPage() -> impl IntoView {
+    let ManifestResource(manifest) = expect_context();
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let item_id = move || params.read().get("item").unwrap_or_default();
+    // Keyed on the slug only: moving to the next item of the same digest
+    // reuses the loaded digest.
+    let digest = LocalResource::new(move || {
+        let slug = slug();
+        async move { api::digest_by_slug(manifest.await, slug).await }
+    });
+    let title = RwSignal::new(String::new());
+    page_title(move || title.get());
+    view! {
+        <Transition fallback=Loading>
+            <ErrorBoundary fallback=error_view>
+                {move || Suspend::new(async move {
+                    let d = digest.await?;
+                    let id = item_id();
+                    let pos = query::locate(&d.items, &id)
+                        .ok_or_else(|| AppError::NotFound(format!("The item “{id}” of “{}”", d.title)))?;
+                    let item = pos.item.clone();
+                    title.set(item.title.clone());
+                    let link = |i: &tidings_model::Item| (url::item(&d.slug, &i.id), i.title.clone());
+                    let prev = pos.prev.map(link);
+                    let next = pos.next.map(link);
+                    let position = format!("{} · item {} of {}", d.date, pos.index + 1, d.items.len());
+                    let back = url::digest(&d.slug);
+                    let digest_title = d.title.clone();
+                    Ok::<_, AppError>(view! {
+                        <article class="item-page">
+                            <p class="crumbs">
+                                <A href=back>"← "{digest_title}</A>
+                            </p>
+                            <p class="position">{position}</p>
+                            <h1 inner_html=item.title_html.clone()></h1>
+                            <ItemImage image=item.image.clone() />
+                            <div class="body" inner_html=item.body_html.clone()></div>
+                            {item.source.clone().map(|s| view! {
+                                <p class="source">
+                                    "Source: "
+                                    <a href=s.url.clone() rel="noopener noreferrer" target="_blank" data-testid="source-link">{s.domain.clone()}</a>
+                                </p>
+                            })}
+                            <nav class="prev-next" aria-label="Other items">
+                                {prev.map(|(href, t)| view! { <A href=href attr:rel="prev">"← "{t}</A> })}
+                                {next.map(|(href, t)| view! { <A href=href attr:rel="next">{t}" →"</A> })}
+                            </nav>
+                        </article>
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}

@@ -1,0 +1,99 @@
+// Test harness: static servers on 127.0.0.1 and headless Debian Chromium.
+import { spawn, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { join, extname, normalize } from 'node:path';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const SITE = process.env.TIDINGS_SITE ?? new URL('../../target/site-e2e', import.meta.url).pathname;
+const BIN = process.env.TIDINGS_BIN ?? new URL('../../target/native/tidings', import.meta.url).pathname;
+const CONTENT = new URL('../../content', import.meta.url).pathname;
+
+/** Items of content/ as `tidings list` prints them (one JSON object per line). */
+export function listItems() {
+  const out = execFileSync(BIN, ['list', '--content', CONTENT, '--format', 'json'], { encoding: 'utf8' });
+  return out.trim().split('\n').map((line) => JSON.parse(line));
+}
+
+/** `python3 -m http.server`: a plain static server that knows nothing of the app. */
+export async function pythonServer(root = SITE) {
+  const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', root], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const port = await new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`http.server did not start: ${seen}`)), 10000);
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const m = /port (\d+)/.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`http.server exited with ${code}: ${seen}`)));
+  });
+  child.stderr.resume();
+  return { base: `http://127.0.0.1:${port}`, close: () => child.kill() };
+}
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg', '.png': 'image/png',
+};
+
+/** A static host like GitHub Pages or Netlify: directory index.html, and 404.html (status 404) for misses. */
+export async function pagesServer(root = SITE) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    let file = join(root, path);
+    try {
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': TYPES['.html'] });
+      res.end(await readFile(join(root, '404.html')));
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/**
+ * A page in a fresh browser context that records every console error and
+ * uncaught exception; `done()` fails the test if there were any (other than
+ * those `allow` matches).
+ */
+export async function openPage(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+  return {
+    page,
+    errors,
+    async done({ allow = [] } = {}) {
+      await context.close();
+      const unexpected = errors.filter((e) => !allow.some((re) => re.test(e)));
+      assert.deepEqual(unexpected, [], 'the browser reported errors');
+    },
+  };
+}
+
+/** Waits until the app has rendered a heading or list (not the loading state). */
+export async function settled(page) {
+  await page.waitForFunction(() => !document.querySelector('.loading') && document.querySelector('main > *'));
+}

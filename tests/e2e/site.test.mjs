@@ -1,0 +1,159 @@
+// End-to-end: the release site built from content/, served by static file
+// servers on 127.0.0.1, driven in headless Chromium.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, listItems, openPage, pagesServer, pythonServer, settled } from './harness.mjs';
+
+const SLUG = 'ai20240526';
+let browser, plain, pages, items;
+
+before(async () => {
+  items = listItems().filter((i) => i.digest === SLUG);
+  browser = await launch();
+  plain = await pythonServer();
+  pages = await pagesServer();
+});
+
+after(async () => {
+  await browser?.close();
+  plain?.close();
+  pages?.close();
+});
+
+test('the seed digest has its items, each with a source link', () => {
+  assert.equal(items.length, 13);
+  for (const item of items) {
+    assert.match(item.id, /^[0-9a-z]{8}$/);
+    assert.match(item.source, /^https:\/\/www\.163\.com\//);
+  }
+});
+
+test('home lists the seed digest with its date, tags and item count', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${plain.base}/`);
+  await settled(page);
+  const card = page.locator('.digest-card', { hasText: '[AI资讯·0526]' });
+  await card.waitFor();
+  assert.equal(await card.locator('time').textContent(), '2024-05-26');
+  assert.equal(await card.locator('.count').textContent(), '13 items');
+  assert.deepEqual(await card.locator('.tags a').allTextContents(), ['#AI', '#AI资讯', '#人工智能']);
+  assert.equal(await page.title(), 'tidings');
+  await done();
+});
+
+test('click through from the list to the digest and to its 5th item', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${plain.base}/`);
+  await page.locator('.digest-card h2 a').first().click();
+  await page.waitForURL(`${plain.base}/d/${SLUG}/`);
+  await page.locator('.item').first().waitFor();
+  assert.equal(await page.locator('.item').count(), 13);
+  assert.match(await page.title(), /^\[AI资讯·0526\].* · tidings$/);
+  // The seed's images are not shipped: every item shows a placeholder, no broken image.
+  assert.equal(await page.locator('.item .image-placeholder').count(), 13);
+  assert.equal(await page.locator('.item img').count(), 0);
+
+  await page.locator('.item h2 a').nth(4).click();
+  await page.waitForURL(`${plain.base}/d/${SLUG}/${items[4].id}/`);
+  await page.locator('h1', { hasText: items[4].title }).waitFor();
+  assert.equal(await page.title(), `${items[4].title} · tidings`);
+  assert.equal(await page.locator('.position').textContent(), '2024-05-26 · item 5 of 13');
+
+  await page.locator('a[rel=next]').click();
+  await page.waitForURL(`${plain.base}/d/${SLUG}/${items[5].id}/`);
+  await page.locator('h1', { hasText: items[5].title }).waitFor();
+  await page.goBack();
+  await page.locator('h1', { hasText: items[4].title }).waitFor();
+  await page.locator('.crumbs a').click();
+  await page.waitForURL(`${plain.base}/d/${SLUG}/`);
+  await done();
+});
+
+test("the 5th item's link opens directly in a fresh session, with its 163.com source", async () => {
+  const { page, done } = await openPage(browser);
+  const fifth = items[4];
+  const response = await page.goto(`${plain.base}/d/${SLUG}/${fifth.id}/`);
+  assert.equal(response.status(), 200);
+  await page.locator('h1', { hasText: fifth.title }).waitFor();
+  const source = page.getByTestId('source-link');
+  assert.equal(await source.getAttribute('href'), fifth.source);
+  assert.equal(await source.textContent(), '163.com');
+  assert.equal(await page.title(), `${fifth.title} · tidings`);
+  await done();
+});
+
+test('every item link opens on a plain static server', async () => {
+  const { page, done } = await openPage(browser);
+  for (const item of items) {
+    const response = await page.goto(`${plain.base}${item.url}`);
+    assert.equal(response.status(), 200, item.url);
+    await page.locator('h1', { hasText: item.title }).waitFor();
+  }
+  await done();
+});
+
+test('the 人工智能 tag view, opened directly, lists the digest', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${plain.base}/tags/${encodeURIComponent('人工智能')}/`);
+  await page.locator('h1', { hasText: '#人工智能' }).waitFor();
+  await page.locator('.digest-card', { hasText: '[AI资讯·0526]' }).waitFor();
+  assert.equal(await page.getByTestId('match-count').textContent(), '1 digests, 13 items');
+  assert.equal(await page.title(), '#人工智能 · tidings');
+  await done();
+});
+
+test('clicking a tag on the home page opens its view', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${plain.base}/`);
+  await page.locator('.digest-card .tags a', { hasText: '#人工智能' }).click();
+  await page.waitForURL(`${plain.base}/tags/${encodeURIComponent('人工智能')}/`);
+  await page.locator('.digest-card').first().waitFor();
+  await done();
+});
+
+test('search narrows the list and lives in the URL', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${plain.base}/`);
+  await page.locator('.digest-card').first().waitFor();
+  await page.getByPlaceholder('Search titles, summaries, tags').fill('no such words');
+  await page.waitForURL(/\?q=no%20such%20words$/);
+  assert.equal(await page.getByTestId('match-count').textContent(), '0 digests, 0 items');
+  await page.goto(`${plain.base}/?q=${encodeURIComponent('英伟达')}`);
+  await page.locator('.digest-card').first().waitFor();
+  assert.equal(await page.getByTestId('match-count').textContent(), '1 digests, 13 items');
+  await done();
+});
+
+test('an unknown item shows the not-found page with a way back', async () => {
+  const { page, done } = await openPage(browser);
+  const response = await page.goto(`${pages.base}/d/${SLUG}/zzzzzzzz/`);
+  assert.equal(response.status(), 404);
+  await page.getByTestId('not-found').waitFor();
+  assert.match(await page.getByTestId('not-found').textContent(), /zzzzzzzz/);
+  assert.equal(await page.title(), 'Not found · tidings');
+  await page.getByTestId('not-found').getByRole('link').click();
+  await page.waitForURL(`${pages.base}/`);
+  await page.locator('.digest-card').first().waitFor();
+  // The host's 404 status for the unknown path is expected; nothing else.
+  await done({ allow: [/status of 404/] });
+});
+
+test('an unknown digest and an unknown path show the not-found page', async () => {
+  const { page, done } = await openPage(browser);
+  for (const path of ['/d/no-such-digest/', '/no/such/page']) {
+    await page.goto(`${pages.base}${path}`);
+    await page.getByTestId('not-found').waitFor();
+  }
+  await done({ allow: [/status of 404/] });
+});
+
+test('a bundle of another format version is refused with a clear message', async () => {
+  const { page, done } = await openPage(browser);
+  await page.route('**/data/manifest.json', (route) =>
+    route.fulfill({ contentType: 'application/json', body: JSON.stringify({ schema: 999, digests: {} }) }));
+  await page.goto(`${plain.base}/`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /format version 999, but this viewer reads version 1/);
+  await done();
+});
