@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 export CARGO_TERM_PROGRESS_WHEN := never
 
-.PHONY: setup setup-browser tidings serve dist site-e2e test test-native test-e2e lint bench bench-web
+.PHONY: setup setup-browser tidings serve dist site-e2e test test-native test-wasm test-e2e lint bench bench-web
 
 setup:
 	@scripts/setup.sh
@@ -35,15 +35,24 @@ dist: setup
 site-e2e: setup
 	TIDINGS_CONTENT=content trunk build --release --dist $(SITE_E2E)
 
-# Every test: native unit, snapshot and CLI tests, then the browser tests.
-test: setup-browser test-native test-e2e
+# Every test: native unit, snapshot and CLI tests, component tests in the
+# browser, then end-to-end tests of the built site.
+test: setup-browser test-native test-wasm test-e2e
 
 test-native:
 	cargo test -p tidings-model -p tidings
 
+test-wasm: setup-browser
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+		cargo test -p tidings-app --target wasm32-unknown-unknown --test components
+
 test-e2e: site-e2e tidings
 	cd tests/e2e && TIDINGS_SITE=$(CURDIR)/$(SITE_E2E) TIDINGS_BIN=$(CURDIR)/target/native/tidings \
 		node --test --test-concurrency=1 --test-reporter=spec *.test.mjs
+
+# Build-step benchmark: synthetic digests at 1,000 and 10,000 (see scripts/bench.py).
+bench: tidings
+	python3 scripts/bench.py
 
 lint: setup
 	cargo fmt --all --check

@@ -3,7 +3,7 @@
 //! own shareable URL.
 
 mod api;
-mod components;
+pub mod components;
 mod routes;
 
 use std::sync::Arc;

@@ -163,8 +163,9 @@ pub fn parse(root: &Path, path: &Path, text: &str) -> Result<Parsed, Vec<Content
             section: raw.section.clone(),
         });
     }
+    let image_line = split.front_line + frontmatter::key_position(split.front, "image").0;
     let image = fm.image.as_ref().map(|src| Image {
-        src: resolve(src, split.front_line),
+        src: resolve(src, image_line),
         alt: fm.title.clone(),
     });
 

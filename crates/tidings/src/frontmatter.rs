@@ -207,7 +207,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 /// 0-based line and column of the value of top-level `key` in TOML `front`,
 /// or of the end of the front matter when the key is absent.
-fn key_position(front: &str, key: &str) -> (usize, usize) {
+pub fn key_position(front: &str, key: &str) -> (usize, usize) {
     for (n, line) in front.lines().enumerate() {
         let trimmed = line.trim_start();
         if let Some(rest) = trimmed.strip_prefix(key) {

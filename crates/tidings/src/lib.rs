@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod frontmatter;
 pub mod site;
+pub mod synth;
 
 pub use error::{ContentError, ContentErrorKind, Error, Result, Warning};
 pub use site::{load, write, LoadOptions, Site};

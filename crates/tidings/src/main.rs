@@ -44,6 +44,16 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Write N synthetic digests shaped like the seed (for benchmarks).
+    #[command(hide = true)]
+    Generate {
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print one line per extracted item.
     List {
         #[arg(long, default_value = "content")]
@@ -106,9 +116,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             let site = tidings::load(&content, &LoadOptions { drafts })?;
             if !quiet {
-                for w in &site.warnings {
-                    eprintln!("warning: {w}");
-                }
+                print_warnings(&site.warnings);
             }
             let written = tidings::write(&site, &out, shell.as_deref())?;
             if !quiet {
@@ -126,14 +134,25 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Check { content, drafts } => {
             let site = tidings::load(&content, &LoadOptions { drafts })?;
-            for w in &site.warnings {
-                eprintln!("warning: {w}");
-            }
+            print_warnings(&site.warnings);
             let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
             eprintln!(
                 "tidings: {} digests, {items} items, no errors",
                 site.digests.len()
             );
+            Ok(())
+        }
+        Command::Generate { count, seed, out } => {
+            let dir = out.join("posts");
+            std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+                path: dir.clone(),
+                source,
+            })?;
+            for i in 0..count {
+                let (name, text) = tidings::synth::digest(seed, i);
+                let path = dir.join(name);
+                std::fs::write(&path, text).map_err(|source| Error::Write { path, source })?;
+            }
             Ok(())
         }
         Command::List {
@@ -175,5 +194,30 @@ fn run(cli: Cli) -> Result<(), Error> {
             out.flush().map_err(io)?;
             Ok(())
         }
+    }
+}
+
+/// Prints warnings, at most three per file, so a digest whose images were
+/// not shipped does not bury everything else.
+fn print_warnings(warnings: &[tidings::Warning]) {
+    const PER_FILE: usize = 3;
+    let mut i = 0;
+    while i < warnings.len() {
+        let path = &warnings[i].location.path;
+        let same = warnings[i..]
+            .iter()
+            .take_while(|w| &w.location.path == path)
+            .count();
+        for w in &warnings[i..i + same.min(PER_FILE)] {
+            eprintln!("warning: {w}");
+        }
+        if same > PER_FILE {
+            eprintln!(
+                "warning: {}: {} more warnings like these",
+                path.display(),
+                same - PER_FILE
+            );
+        }
+        i += same;
     }
 }

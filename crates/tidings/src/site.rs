@@ -92,10 +92,14 @@ pub fn read_file(
 
 /// Reads every digest under `root`, reporting all invalid files at once.
 pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
+    use rayon::prelude::*;
+    let files = content_files(root)?;
+    // Parsed in parallel; collected in file order, so output is deterministic.
+    let results: Vec<_> = files.par_iter().map(|path| read_file(root, path)).collect();
     let mut errors = Vec::new();
     let mut digests = Vec::new();
-    for path in content_files(root)? {
-        match read_file(root, &path)? {
+    for result in results {
+        match result? {
             Ok(parsed) if parsed.draft && !options.drafts => {}
             Ok(parsed) => digests.push(parsed),
             Err(mut e) => errors.append(&mut e),
