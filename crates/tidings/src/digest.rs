@@ -137,7 +137,11 @@ pub fn parse(root: &Path, path: &Path, text: &str) -> Result<Parsed, Vec<Content
             })
     };
 
-    let extracted = extract::extract(split.body, split.body_line);
+    let mut extracted = extract::extract(split.body, split.body_line);
+    if !fm.stories.is_empty() {
+        let stories = fm.stories.iter().map(extract::story_item);
+        extracted.items.splice(0..0, stories);
+    }
     let intro_html = extract::render(&extracted.intro_md, |s| resolve(s, split.body_line));
     let mut items: Vec<Item> = Vec::with_capacity(extracted.items.len());
     for raw in &extracted.items {

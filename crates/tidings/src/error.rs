@@ -38,12 +38,30 @@ pub enum ContentErrorKind {
     Binary,
     #[error("file is {size} bytes, more than the {limit}-byte limit for one digest")]
     TooLarge { size: u64, limit: u64 },
-    #[error("no front matter: expected the file to start with a `+++` line")]
+    #[error("no front matter: expected the file to start with a `+++` (TOML), `---` (YAML) or `{{` (JSON) line")]
     NoFrontMatter,
-    #[error("front matter opened with `+++` is never closed: expected a closing `+++` line")]
-    UnterminatedFrontMatter,
+    #[error(
+        "front matter opened with `{open}` is never closed: expected a closing `{close}` line"
+    )]
+    UnterminatedFrontMatter {
+        open: &'static str,
+        close: &'static str,
+    },
     #[error("invalid TOML front matter: {0}")]
     Toml(String),
+    #[error("invalid YAML front matter: {0}")]
+    Yaml(String),
+    #[error("invalid JSON front matter: {0}")]
+    Json(String),
+    #[error("front matter is not a set of fields: expected `key: value` lines")]
+    NotAMapping,
+    #[error("invalid `{field}`: expected {expected}")]
+    FieldType {
+        field: &'static str,
+        expected: &'static str,
+    },
+    #[error("story {index} in `stories` has no title: expected `title` in each story")]
+    StoryWithoutTitle { index: usize },
     #[error("invalid {field} {value:?}: expected YYYY-MM-DD or RFC 3339")]
     InvalidDate { field: &'static str, value: String },
     #[error("no date: expected `date` in the front matter or a date in the file name")]

@@ -163,6 +163,50 @@ fn item(
     }
 }
 
+/// An item given in the front matter's `stories` list.
+pub fn story_item(story: &crate::frontmatter::Story) -> RawItem {
+    let links: Vec<String> = story.url.iter().filter(|u| is_http(u)).cloned().collect();
+    RawItem {
+        line: story.line,
+        title: story.title.clone(),
+        title_html: escape_html(&story.title),
+        image: None,
+        body_md: escape_markdown(&story.summary),
+        body_line: story.line,
+        source: links.first().cloned(),
+        links,
+        section: story.source.clone(),
+    }
+}
+
+fn is_http(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// Escapes text for HTML.
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Escapes text so Markdown shows it as written.
+fn escape_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '&'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A paragraph at the top of `content` holding only an image (possibly
 /// wrapped in a link): `(src, alt, range of the paragraph)`.
 fn lead_image(content: &str) -> Option<(String, String, Range<usize>)> {

@@ -1,51 +1,80 @@
 //! Splitting a digest file into front matter and body, and reading the
-//! front matter.
+//! front matter: TOML between `+++` lines, YAML between `---` lines, or a
+//! JSON object at the top of the file, as Hugo reads them.
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use crate::date::{self, Date};
 use crate::error::{ContentError, ContentErrorKind};
 
-/// A digest file split at its front matter fences.
+/// The front matter's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Toml,
+    Yaml,
+    Json,
+}
+
+/// A digest file split at its front matter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split<'a> {
-    /// The TOML between the fences.
+    pub format: Format,
+    /// The front matter text (for JSON, the whole object with its braces).
     pub front: &'a str,
     /// 1-based line of the first front matter line.
     pub front_line: usize,
-    /// Everything after the closing fence.
+    /// Everything after the front matter.
     pub body: &'a str,
     /// 1-based line of the first body line.
     pub body_line: usize,
 }
 
-fn is_fence(line: &str) -> bool {
-    line.trim_end() == "+++"
-}
-
-/// Splits `text` (LF line endings, no BOM) at its `+++` fences.
+/// Splits `text` (LF line endings, no BOM) after its front matter.
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, ContentError> {
     let first_end = text.find('\n').unwrap_or(text.len());
-    if !is_fence(&text[..first_end]) {
-        return Err(ContentError::new(
-            path,
-            1,
-            1,
-            ContentErrorKind::NoFrontMatter,
-        ));
-    }
-    let front_start = (first_end + 1).min(text.len());
-    let mut offset = front_start;
-    let mut line = 2;
+    let first = text[..first_end].trim_end();
+    let (format, fence) = match first {
+        "+++" => (Format::Toml, "+++"),
+        "---" => (Format::Yaml, "---"),
+        _ if first.starts_with('{') => (Format::Json, "}"),
+        _ => {
+            return Err(ContentError::new(
+                path,
+                1,
+                1,
+                ContentErrorKind::NoFrontMatter,
+            ))
+        }
+    };
+    let front_start = if format == Format::Json {
+        0
+    } else {
+        (first_end + 1).min(text.len())
+    };
+    let mut offset = if format == Format::Json {
+        0
+    } else {
+        front_start
+    };
+    let mut line = if format == Format::Json { 1 } else { 2 };
     while offset < text.len() {
         let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-        if is_fence(&text[offset..end]) {
+        let this = text[offset..end].trim_end();
+        let closes = match format {
+            Format::Json => {
+                this == "}" || (line == 1 && this.starts_with('{') && this.ends_with('}'))
+            }
+            _ => this == fence,
+        };
+        if closes {
             let body_start = (end + 1).min(text.len());
+            let front_end = if format == Format::Json { end } else { offset };
             return Ok(Split {
-                front: &text[front_start..offset],
-                front_line: 2,
+                format,
+                front: &text[front_start..front_end],
+                front_line: if format == Format::Json { 1 } else { 2 },
                 body: &text[body_start..],
                 body_line: line + 1,
             });
@@ -53,28 +82,24 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, ContentError> 
         offset = end + 1;
         line += 1;
     }
+    let open = if format == Format::Json { "{" } else { fence };
     Err(ContentError::new(
         path,
         1,
         1,
-        ContentErrorKind::UnterminatedFrontMatter,
+        ContentErrorKind::UnterminatedFrontMatter { open, close: fence },
     ))
 }
 
-/// Front matter fields tidings reads; unknown fields are ignored.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct Raw {
-    title: Option<String>,
-    slug: Option<String>,
-    date: Option<toml::Value>,
-    lastmod: Option<toml::Value>,
-    description: Option<String>,
-    summary: Option<String>,
-    image: Option<String>,
-    tags: Vec<String>,
-    categories: Vec<String>,
-    draft: bool,
+/// A story given in the front matter (`stories:` with title/url/summary/source).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Story {
+    pub title: String,
+    pub url: Option<String>,
+    pub summary: String,
+    pub source: Option<String>,
+    /// 1-based line of the `stories` key.
+    pub line: usize,
 }
 
 /// Front matter, checked.
@@ -89,90 +114,288 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     pub categories: Vec<String>,
     pub draft: bool,
+    pub stories: Vec<Story>,
 }
 
-/// Parses the TOML front matter of `split`, reporting every problem found.
-pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<ContentError>> {
-    let raw: Raw = toml::from_str(split.front).map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map_or((0, 0), |span| line_col(split.front, span.start));
-        let message = e.message().trim().to_string();
-        vec![ContentError::new(
-            path,
-            split.front_line + line,
-            column + 1,
-            ContentErrorKind::Toml(message),
-        )]
-    })?;
-    let mut errors = Vec::new();
-    let mut date_field = |field: &'static str, value: Option<toml::Value>| -> Option<Date> {
-        let value = value?;
-        let text = match &value {
-            toml::Value::String(s) => s.clone(),
-            toml::Value::Datetime(d) => d.to_string(),
-            toml::Value::Integer(i) => i.to_string(),
-            toml::Value::Float(f) => f.to_string(),
-            toml::Value::Boolean(b) => b.to_string(),
-            toml::Value::Array(_) => "[…]".to_string(),
-            toml::Value::Table(_) => "{…}".to_string(),
-        };
-        let parsed = date::parse(&text);
-        if parsed.is_none() {
-            let (line, column) = key_position(split.front, field);
-            errors.push(ContentError::new(
-                path,
-                split.front_line + line,
-                column + 1,
-                ContentErrorKind::InvalidDate { field, value: text },
-            ));
-        }
-        parsed
+/// Parses the front matter into a JSON-like tree, with positions for syntax errors.
+fn tree(path: &Path, split: &Split<'_>) -> Result<Map<String, Value>, ContentError> {
+    let at = |line: usize, column: usize, kind| {
+        ContentError::new(path, split.front_line + line, column + 1, kind)
     };
-    let date = date_field("date", raw.date);
-    let lastmod = date_field("lastmod", raw.lastmod);
-    let title = raw.title.map(|t| t.trim().to_string()).unwrap_or_default();
-    if title.is_empty() {
-        let (line, column) = key_position(split.front, "title");
-        errors.push(ContentError::new(
-            path,
-            split.front_line + line,
+    let value = match split.format {
+        Format::Toml => {
+            let table: toml::Table = toml::from_str(split.front).map_err(|e| {
+                let (line, column) = e
+                    .span()
+                    .map_or((0, 0), |span| line_col(split.front, span.start));
+                at(
+                    line,
+                    column,
+                    ContentErrorKind::Toml(e.message().trim().to_string()),
+                )
+            })?;
+            toml_to_json(toml::Value::Table(table))
+        }
+        Format::Yaml => {
+            if split.front.trim().is_empty() {
+                Value::Object(Map::new())
+            } else {
+                serde_norway::from_str::<Value>(split.front).map_err(|e| {
+                    let (line, column) = e.location().map_or((0, 0), |l| {
+                        (l.line().saturating_sub(1), l.column().saturating_sub(1))
+                    });
+                    let message = e.to_string();
+                    let message = message
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or(&message)
+                        .to_string();
+                    at(line, column, ContentErrorKind::Yaml(message))
+                })?
+            }
+        }
+        Format::Json => serde_json::from_str::<Value>(split.front).map_err(|e| {
+            let message = e.to_string();
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            at(
+                e.line().saturating_sub(1),
+                e.column().saturating_sub(1),
+                ContentErrorKind::Json(message),
+            )
+        })?,
+    };
+    match value {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(Map::new()),
+        _ => Err(at(0, 0, ContentErrorKind::NotAMapping)),
+    }
+}
+
+fn toml_to_json(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(a) => Value::Array(a.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
+/// A scalar as text, the way a date or a title may be written.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+struct Reader<'a> {
+    path: &'a Path,
+    split: &'a Split<'a>,
+    map: Map<String, Value>,
+    errors: Vec<ContentError>,
+}
+
+impl Reader<'_> {
+    fn error(&mut self, key: &str, kind: ContentErrorKind) {
+        let (line, column) = key_position(self.split.front, key);
+        self.errors.push(ContentError::new(
+            self.path,
+            self.split.front_line + line,
             column + 1,
-            ContentErrorKind::MissingTitle,
+            kind,
         ));
     }
-    if let Some(slug) = &raw.slug {
-        if !valid_slug(slug) {
-            let (line, column) = key_position(split.front, "slug");
-            errors.push(ContentError::new(
-                path,
-                split.front_line + line,
-                column + 1,
-                ContentErrorKind::InvalidSlug(slug.clone()),
-            ));
+
+    fn wrong_type(&mut self, key: &'static str, expected: &'static str) {
+        self.error(
+            key,
+            ContentErrorKind::FieldType {
+                field: key,
+                expected,
+            },
+        );
+    }
+
+    fn string(&mut self, key: &'static str) -> Option<String> {
+        match self.map.get(key)? {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            _ => {
+                self.wrong_type(key, "a string");
+                None
+            }
         }
     }
-    if !errors.is_empty() {
-        errors.sort_by_key(|e| (e.location.line, e.location.column));
-        return Err(errors);
+
+    /// A list of strings; a single string is taken as a one-element list,
+    /// as Hugo does.
+    fn strings(&mut self, key: &'static str) -> Vec<String> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::Array(items)) => {
+                match items.iter().map(scalar_text).collect::<Option<Vec<_>>>() {
+                    Some(list) => dedup_terms(list),
+                    None => {
+                        self.wrong_type(key, "a list of strings");
+                        Vec::new()
+                    }
+                }
+            }
+            Some(_) => {
+                self.wrong_type(key, "a list of strings");
+                Vec::new()
+            }
+        }
     }
-    let description = raw
-        .description
+
+    fn date(&mut self, key: &'static str) -> Option<Date> {
+        let value = self.map.get(key)?;
+        if value.is_null() {
+            return None;
+        }
+        let text = scalar_text(value).unwrap_or_else(|| value.to_string());
+        let parsed = date::parse(&text);
+        if parsed.is_none() {
+            self.error(
+                key,
+                ContentErrorKind::InvalidDate {
+                    field: key,
+                    value: text,
+                },
+            );
+        }
+        parsed
+    }
+
+    fn bool(&mut self, key: &'static str) -> bool {
+        match self.map.get(key) {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) if s == "true" || s == "false" => s == "true",
+            Some(_) => {
+                self.wrong_type(key, "true or false");
+                false
+            }
+        }
+    }
+
+    fn stories(&mut self) -> Vec<Story> {
+        let line = self.split.front_line + key_position(self.split.front, "stories").0;
+        let Some(value) = self.map.get("stories").cloned() else {
+            return Vec::new();
+        };
+        let Value::Array(entries) = value else {
+            self.wrong_type(
+                "stories",
+                "a list of stories with title, url, summary and source",
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let Value::Object(fields) = entry else {
+                self.wrong_type(
+                    "stories",
+                    "a list of stories with title, url, summary and source",
+                );
+                return Vec::new();
+            };
+            let text = |k: &str| {
+                fields
+                    .get(k)
+                    .and_then(scalar_text)
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+            };
+            let Some(title) = text("title") else {
+                self.error(
+                    "stories",
+                    ContentErrorKind::StoryWithoutTitle {
+                        index: out.len() + 1,
+                    },
+                );
+                continue;
+            };
+            out.push(Story {
+                title,
+                url: text("url").or_else(|| text("link")),
+                summary: text("summary")
+                    .or_else(|| text("description"))
+                    .unwrap_or_default(),
+                source: text("source"),
+                line,
+            });
+        }
+        out
+    }
+}
+
+/// Parses the front matter of `split`, reporting every problem found.
+pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<ContentError>> {
+    let map = tree(path, split).map_err(|e| vec![e])?;
+    let mut r = Reader {
+        path,
+        split,
+        map,
+        errors: Vec::new(),
+    };
+    let title = r
+        .string("title")
+        .map(|t| t.trim().to_string())
+        .unwrap_or_default();
+    if title.is_empty()
+        && !r
+            .errors
+            .iter()
+            .any(|e| matches!(e.kind, ContentErrorKind::FieldType { field: "title", .. }))
+    {
+        r.error("title", ContentErrorKind::MissingTitle);
+    }
+    let slug = r.string("slug");
+    if let Some(s) = &slug {
+        if !valid_slug(s) {
+            r.error("slug", ContentErrorKind::InvalidSlug(s.clone()));
+        }
+    }
+    let date = r.date("date");
+    let lastmod = r.date("lastmod");
+    let description = r
+        .string("description")
         .filter(|d| !d.trim().is_empty())
-        .or(raw.summary)
-        .unwrap_or_default()
-        .trim()
-        .to_string();
+        .or_else(|| r.string("summary"));
+    let image = r.string("image").filter(|i| !i.trim().is_empty());
+    let tags = r.strings("tags");
+    let categories = r.strings("categories");
+    let draft = r.bool("draft");
+    let stories = r.stories();
+    if !r.errors.is_empty() {
+        r.errors
+            .sort_by_key(|e| (e.location.line, e.location.column));
+        return Err(r.errors);
+    }
     Ok(FrontMatter {
         title,
-        slug: raw.slug,
+        slug,
         date,
         lastmod,
-        description,
-        image: raw.image.filter(|i| !i.trim().is_empty()),
-        tags: dedup_terms(raw.tags),
-        categories: dedup_terms(raw.categories),
-        draft: raw.draft,
+        description: description.unwrap_or_default().trim().to_string(),
+        image,
+        tags,
+        categories,
+        draft,
+        stories,
     })
 }
 
@@ -205,18 +428,28 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count())
 }
 
-/// 0-based line and column of the value of top-level `key` in TOML `front`,
-/// or of the end of the front matter when the key is absent.
+/// 0-based line and column of the value of top-level `key` in the front
+/// matter (`key = v`, `key: v` or `"key": v`), or of the line after the
+/// front matter when the key is absent.
 pub fn key_position(front: &str, key: &str) -> (usize, usize) {
+    let quoted = format!("\"{key}\"");
     for (n, line) in front.lines().enumerate() {
         let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key) {
-            if let Some(after_eq) = rest.trim_start().strip_prefix('=') {
-                let value = after_eq.trim_start();
-                let col = line.len() - value.len();
-                return (n, line[..col].chars().count());
-            }
+        let indent = line.len() - trimmed.len();
+        let rest = trimmed
+            .strip_prefix(quoted.as_str())
+            .or_else(|| trimmed.strip_prefix(key));
+        let Some(rest) = rest else { continue };
+        let after = rest.trim_start();
+        let Some(value) = after.strip_prefix('=').or_else(|| after.strip_prefix(':')) else {
+            continue;
+        };
+        if indent > 0 && !front.trim_start().starts_with('{') {
+            continue; // nested key in YAML or TOML
         }
+        let value = value.trim_start();
+        let col = line.len() - value.len();
+        return (n, line[..col].chars().count());
     }
     (front.lines().count(), 0)
 }
@@ -274,26 +507,60 @@ mod tests {
     }
 
     #[test]
-    fn bad_date_names_line_and_column_of_the_value() {
-        let e =
-            parse_str("+++\ntitle = \"T\"\ndate =  \"2024-13-40\"\n+++\n").expect_err("bad date");
+    fn yaml_and_json_give_the_same_front_matter_as_toml() {
+        let toml = parse_str("+++\ntitle = \"T\"\ndate = 2024-05-26T08:00:00+08:00\ntags = [\"a\", \"b\"]\ndraft = true\n+++\n").expect("toml");
+        let yaml = parse_str("---\ntitle: T\ndate: 2024-05-26T08:00:00+08:00\ntags:\n  - a\n  - b\ndraft: true\n---\n").expect("yaml");
+        let json = parse_str("{\n  \"title\": \"T\",\n  \"date\": \"2024-05-26T08:00:00+08:00\",\n  \"tags\": [\"a\", \"b\"],\n  \"draft\": true\n}\n").expect("json");
+        assert_eq!(toml, yaml);
+        assert_eq!(toml, json);
+        assert!(toml.draft);
+    }
+
+    #[test]
+    fn a_single_tag_string_is_a_one_tag_list() {
+        let fm = parse_str("---\ntitle: T\ntags: AI\n---\n").expect("valid");
+        assert_eq!(fm.tags, ["AI"]);
+    }
+
+    #[test]
+    fn stories_in_front_matter() {
+        let fm = parse_str(
+            "---\ntitle: T\nstories:\n  - title: One\n    url: https://a.com/1\n    summary: First.\n    source: A\n  - title: Two\n---\n",
+        )
+        .expect("valid");
+        assert_eq!(fm.stories.len(), 2);
+        assert_eq!(fm.stories[0].url.as_deref(), Some("https://a.com/1"));
         assert_eq!(
-            e,
-            ["content/posts/x.md:3:9: invalid date \"2024-13-40\": expected YYYY-MM-DD or RFC 3339"]
+            (fm.stories[1].title.as_str(), fm.stories[1].line),
+            ("Two", 3)
         );
     }
 
     #[test]
-    fn toml_syntax_errors_point_into_the_file() {
+    fn bad_date_names_line_and_column_of_the_value() {
+        let e =
+            parse_str("+++\ntitle = \"T\"\ndate =  \"2024-13-40\"\n+++\n").expect_err("bad date");
+        assert_eq!(e, ["content/posts/x.md:3:9: invalid date \"2024-13-40\": expected YYYY-MM-DD or RFC 3339"]);
+        let e = parse_str("---\ntitle: T\ndate: 2024-13-40\n---\n").expect_err("bad date");
+        assert_eq!(e, ["content/posts/x.md:3:7: invalid date \"2024-13-40\": expected YYYY-MM-DD or RFC 3339"]);
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_file() {
         let e = parse_str("+++\ntitle = \"T\"\ntags = [\"a\",\n+++\n").expect_err("bad toml");
         assert_eq!(
             e,
             ["content/posts/x.md:3:13: invalid TOML front matter: unclosed array, expected `]`"]
         );
+        let e = parse_str("{\n  \"title\": \"T\",\n  \"date\" \"x\"\n}\n").expect_err("bad json");
+        assert_eq!(
+            e,
+            ["content/posts/x.md:3:10: invalid JSON front matter: expected `:`"]
+        );
     }
 
     #[test]
-    fn every_problem_is_reported() {
+    fn every_problem_is_reported_in_line_order() {
         let e = parse_str("+++\ndate = \"soon\"\nslug = \"a/b\"\n+++\n").expect_err("bad");
         assert_eq!(
             e,

@@ -26,7 +26,7 @@ fn invalid_fixtures_give_exact_errors() {
         .map(|e| e.expect("entry").path())
         .collect();
     files.sort();
-    assert!(files.len() >= 20, "only {} invalid fixtures", files.len());
+    assert!(files.len() >= 30, "only {} invalid fixtures", files.len());
     let mut report = String::new();
     for file in &files {
         let errors = errors_of(&root, file);
