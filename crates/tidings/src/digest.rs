@@ -74,6 +74,19 @@ pub fn page_name(path: &Path) -> Option<&str> {
     }
 }
 
+/// The slug a page gets without a `slug` field: its name, or for a page
+/// dated by its folder (`2025-09/08.md`) the whole date, so the days of
+/// different months do not collide.
+pub fn default_slug(path: &Path) -> String {
+    let name = page_name(path).unwrap_or_default();
+    if name.get(..10).and_then(date::parse).is_none() {
+        if let Some(d) = date_from_path(path) {
+            return d.to_string();
+        }
+    }
+    name.to_string()
+}
+
 /// A date in a file or folder name: `2025-09-08.md`,
 /// `2026-02-08-hacker-news.md`, `2025-09-08-daily/index.md` or `2025-09/08.md`.
 pub fn date_from_path(path: &Path) -> Option<Date> {
@@ -86,14 +99,16 @@ pub fn date_from_path(path: &Path) -> Option<Date> {
 }
 
 /// Parses one digest. `root` is the content folder (images may not leave it).
-pub fn parse(root: &Path, path: &Path, text: &str) -> Result<Parsed, Vec<ContentError>> {
+pub fn parse(
+    root: &Path,
+    path: &Path,
+    text: &str,
+    options: &extract::ExtractOptions,
+) -> Result<Parsed, Vec<ContentError>> {
     let split = frontmatter::split(path, text).map_err(|e| vec![e])?;
     let fm = frontmatter::parse(path, &split)?;
     let mut errors = Vec::new();
-    let slug = fm
-        .slug
-        .clone()
-        .unwrap_or_else(|| page_name(path).unwrap_or_default().to_string());
+    let slug = fm.slug.clone().unwrap_or_else(|| default_slug(path));
     if !frontmatter::valid_slug(&slug) {
         errors.push(ContentError::new(
             path,
@@ -137,7 +152,7 @@ pub fn parse(root: &Path, path: &Path, text: &str) -> Result<Parsed, Vec<Content
             })
     };
 
-    let mut extracted = extract::extract(split.body, split.body_line);
+    let mut extracted = extract::extract(split.body, split.body_line, options);
     if !fm.stories.is_empty() {
         let stories = fm.stories.iter().map(extract::story_item);
         extracted.items.splice(0..0, stories);
@@ -173,7 +188,11 @@ pub fn parse(root: &Path, path: &Path, text: &str) -> Result<Parsed, Vec<Content
         alt: fm.title.clone(),
     });
 
-    let summary = if !fm.description.is_empty() {
+    // Hugo's order: the text before `<!--more-->`, else the description,
+    // else the first sentences.
+    let summary = if let Some(at) = split.body.find("<!--more-->") {
+        extract::first_sentences(&extract::markdown_text(&split.body[..at]), 300)
+    } else if !fm.description.is_empty() {
         fm.description.clone()
     } else {
         let intro = extract::markdown_text(&extracted.intro_md);
@@ -345,6 +364,12 @@ mod tests {
             Some("2025-09-08")
         );
         assert_eq!(d("posts/ai20240526.md"), None);
+        assert_eq!(default_slug(Path::new("posts/2025-09/08.md")), "2025-09-08");
+        assert_eq!(
+            default_slug(Path::new("posts/2026-02-08-hn.md")),
+            "2026-02-08-hn"
+        );
+        assert_eq!(default_slug(Path::new("posts/hello/index.md")), "hello");
     }
 
     #[test]

@@ -88,10 +88,37 @@ fn item_level(headings: &[Heading]) -> Option<HeadingLevel> {
         .and_then(|l| HeadingLevel::try_from(l).ok())
 }
 
+/// How to find items; the defaults detect the shape automatically.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractOptions {
+    /// Heading level (1-6) of items, instead of the level that repeats.
+    pub item_level: Option<u8>,
+    /// Do not split sections that are mainly an ordered list into one item per entry.
+    #[serde(default)]
+    pub no_list_items: bool,
+}
+
 /// Splits `body` (which starts at 1-based line `body_line` of its file).
-pub fn extract(body: &str, body_line: usize) -> Extracted {
+pub fn extract(body: &str, body_line: usize, options: &ExtractOptions) -> Extracted {
+    let line_of = |offset: usize| body_line + body[..offset].matches('\n').count();
     let heads = headings(body);
-    let Some(level) = item_level(&heads) else {
+    let forced = options
+        .item_level
+        .and_then(|l| HeadingLevel::try_from(usize::from(l)).ok());
+    let Some(level) = forced.or_else(|| item_level(&heads)) else {
+        // No headings: the body may still be a numbered list of stories.
+        if let Some(entries) = list_entries(body).filter(|_| !options.no_list_items) {
+            let intro_end = entries.first().map_or(0, |r| r.start);
+            let items = entries
+                .iter()
+                .map(|r| list_item(&body[r.clone()], line_of(r.start), None))
+                .collect();
+            return Extracted {
+                intro_md: body[..intro_end].to_string(),
+                items,
+            };
+        }
         return Extracted {
             intro_md: body.to_string(),
             items: Vec::new(),
@@ -113,13 +140,22 @@ pub fn extract(body: &str, body_line: usize) -> Extracted {
             .find(|n| n.level <= level)
             .map_or(body.len(), |n| n.range.start);
         let content_start = h.range.end.min(end);
-        let line = body_line + body[..h.range.start].matches('\n').count();
-        let content_line = body_line + body[..content_start].matches('\n').count();
+        let content = &body[content_start..end];
+        if let Some(entries) = list_entries(content).filter(|_| !options.no_list_items) {
+            // A section that is mainly a numbered list: one item per entry,
+            // labelled with the section's heading.
+            let label = Some(h.text.trim().to_string()).filter(|s| !s.is_empty());
+            for r in entries {
+                let at = content_start + r.start;
+                items.push(list_item(&content[r], line_of(at), label.clone()));
+            }
+            continue;
+        }
         items.push(item(
             h,
-            &body[content_start..end],
-            line,
-            content_line,
+            content,
+            line_of(h.range.start),
+            line_of(content_start),
             section.clone(),
         ));
     }
@@ -127,6 +163,114 @@ pub fn extract(body: &str, body_line: usize) -> Extracted {
         intro_md: body[..intro_end].to_string(),
         items,
     }
+}
+
+/// The entries of a top-level ordered list, when `content` is mainly that
+/// list (two or more entries covering at least half of the text).
+fn list_entries(content: &str) -> Option<Vec<Range<usize>>> {
+    let mut stack: Vec<bool> = Vec::new();
+    let mut entries = Vec::new();
+    let mut list_bytes = 0;
+    for (event, range) in Parser::new_ext(content, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::List(start)) => {
+                if stack.is_empty() && start.is_some() {
+                    list_bytes += range.len();
+                }
+                stack.push(start.is_some());
+            }
+            Event::End(TagEnd::List(_)) => {
+                stack.pop();
+            }
+            Event::Start(Tag::Item) if stack == [true] => entries.push(range),
+            _ => {}
+        }
+    }
+    (entries.len() >= 2 && list_bytes * 2 >= content.trim().len()).then_some(entries)
+}
+
+/// One entry of a numbered list as an item. The title is the entry's
+/// leading bold text or link, else its first sentence.
+fn list_item(entry: &str, line: usize, section: Option<String>) -> RawItem {
+    let md = strip_list_marker(entry);
+    let mut title = None;
+    let mut rest_at = 0;
+    let mut events = Parser::new_ext(&md, options())
+        .into_offset_iter()
+        .skip_while(|(e, _)| matches!(e, Event::Start(Tag::Paragraph)));
+    if let Some((Event::Start(tag @ (Tag::Strong | Tag::Link { .. })), _)) = events.next() {
+        let mut text = Vec::new();
+        for (e, r) in events.by_ref() {
+            match e {
+                Event::End(TagEnd::Strong | TagEnd::Link) => {
+                    rest_at = r.end;
+                    break;
+                }
+                other => text.push(other),
+            }
+        }
+        let t = plain_text(text.into_iter()).trim().to_string();
+        if !t.is_empty() {
+            title = Some(t);
+        }
+        if !matches!(tag, Tag::Strong) {
+            rest_at = 0; // keep a leading link in the body: it is the source
+        }
+    }
+    let body = md[rest_at..]
+        .trim_start_matches([' ', ':', '：', '-', '—', '–', '，', ','])
+        .trim()
+        .to_string();
+    let title = title.unwrap_or_else(|| {
+        let text = markdown_text(&md);
+        let end = text
+            .find(['。', '！', '？', '!', '?'])
+            .unwrap_or(text.len());
+        let first = &text[..end];
+        if first.chars().count() > 80 {
+            format!("{}…", first.chars().take(80).collect::<String>())
+        } else {
+            first.to_string()
+        }
+    });
+    let links = links(&md);
+    RawItem {
+        line,
+        title_html: escape_html(&title),
+        title: if title.is_empty() {
+            "(untitled)".to_string()
+        } else {
+            title
+        },
+        image: None,
+        body_md: strip_source_note(&body).to_string(),
+        body_line: line,
+        source: links.last().cloned(),
+        links,
+        section,
+    }
+}
+
+/// An entry's Markdown without its `1.` marker and with continuation lines
+/// dedented.
+fn strip_list_marker(entry: &str) -> String {
+    let trimmed = entry.trim_start();
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    let after = &trimmed[digits..];
+    let after = after.strip_prefix(['.', ')']).unwrap_or(after);
+    let width = entry.len() - after.len() + (after.len() - after.trim_start_matches(' ').len());
+    let after = after.trim_start_matches(' ');
+    let mut out = String::with_capacity(entry.len());
+    for (n, line) in after.lines().enumerate() {
+        if n > 0 {
+            out.push('\n');
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            out.push_str(&line[spaces.min(width)..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 fn item(
@@ -312,6 +456,8 @@ pub fn markdown_text(md: &str) -> String {
         match e {
             Event::Text(t) | Event::Code(t) => s.push_str(&t),
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => s.push(' '),
+            Event::InlineHtml(h) | Event::Html(h) if !known_html(&h) => s.push_str(&h),
+            Event::InlineHtml(_) | Event::Html(_) => s.push(' '),
             _ => {}
         }
     }
@@ -367,11 +513,143 @@ pub fn render(md: &str, mut image_src: impl FnMut(&str) -> Option<String>) -> St
             None
         }
         _ if skipping > 0 => None,
+        Event::Html(h) if !known_html(&h) => Some(Event::Text(h)),
+        Event::InlineHtml(h) if !known_html(&h) => Some(Event::Text(h)),
         other => Some(other),
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
     sanitize(&html)
+}
+
+/// HTML elements tidings recognises: the ones the sanitiser keeps, and the
+/// ones it removes on purpose. Anything else that looks like a tag
+/// (`<think>`, `<T>`, `<tag>`) is text someone wrote, and is shown as such.
+const KNOWN_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "acronym",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "base",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hgroup",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "li",
+    "link",
+    "main",
+    "map",
+    "mark",
+    "math",
+    "meta",
+    "nav",
+    "noscript",
+    "object",
+    "ol",
+    "option",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "rp",
+    "rt",
+    "rtc",
+    "ruby",
+    "s",
+    "samp",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strike",
+    "strong",
+    "style",
+    "sub",
+    "summary",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "template",
+    "textarea",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "track",
+    "tt",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+];
+
+fn known_html(html: &str) -> bool {
+    let t = html.trim_start();
+    if t.starts_with("<!--") || t.starts_with("<!") || t.starts_with("<?") {
+        return true;
+    }
+    let name: String = t
+        .trim_start_matches('<')
+        .trim_start_matches('/')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    KNOWN_TAGS.contains(&name.to_ascii_lowercase().as_str())
 }
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -394,10 +672,130 @@ pub fn sanitize(html: &str) -> String {
 mod tests {
     use super::*;
 
+    fn auto(body: &str, line: usize) -> Extracted {
+        extract(body, line, &ExtractOptions::default())
+    }
+
+    #[test]
+    fn numbered_list_sections_give_one_item_per_entry() {
+        let body = "Intro.\n\n### 产品与功能更新\n\n1. **OpenAI 发布新模型**：能力提升。[原文](https://a.com/1)\n2. **谷歌开源工具**: 支持中文\n   第二行。[链接](https://b.com/2)\n\n### 行业动态\n\n1. 百度宣布合作。更多内容 [x](https://c.com/3)\n2. [腾讯云上线服务](https://d.com/4) 面向企业\n";
+        let x = auto(body, 1);
+        let got: Vec<_> = x
+            .items
+            .iter()
+            .map(|i| {
+                (
+                    i.title.as_str(),
+                    i.section.as_deref(),
+                    i.source.as_deref(),
+                    i.line,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "OpenAI 发布新模型",
+                    Some("产品与功能更新"),
+                    Some("https://a.com/1"),
+                    5
+                ),
+                (
+                    "谷歌开源工具",
+                    Some("产品与功能更新"),
+                    Some("https://b.com/2"),
+                    6
+                ),
+                (
+                    "百度宣布合作",
+                    Some("行业动态"),
+                    Some("https://c.com/3"),
+                    11
+                ),
+                (
+                    "腾讯云上线服务",
+                    Some("行业动态"),
+                    Some("https://d.com/4"),
+                    12
+                ),
+            ]
+        );
+        assert_eq!(x.items[0].body_md, "能力提升。[原文](https://a.com/1)");
+        assert_eq!(
+            x.items[1].body_md,
+            "支持中文\n第二行。[链接](https://b.com/2)"
+        );
+        assert_eq!(x.intro_md.trim(), "Intro.");
+    }
+
+    #[test]
+    fn a_bare_numbered_list_is_a_list_of_items() {
+        let x = auto("Today:\n\n1. **A** one\n2. **B** two\n", 1);
+        let titles: Vec<_> = x
+            .items
+            .iter()
+            .map(|i| (i.title.as_str(), i.section.clone()))
+            .collect();
+        assert_eq!(titles, [("A", None), ("B", None)]);
+    }
+
+    #[test]
+    fn a_short_list_inside_an_item_stays_in_it() {
+        let x = auto("## A\n\nA long paragraph of text that is the main body of this item, much longer than the list.\n\n1. x\n2. y\n\n## B\n\nb\n", 1);
+        assert_eq!(x.items.len(), 2);
+        assert!(x.items[0].body_md.contains("1. x"));
+    }
+
+    #[test]
+    fn item_level_can_be_forced() {
+        let body = "## S1\n\n### a\n\n### b\n\n## S2\n\n### c\n";
+        assert_eq!(auto(body, 1).items.len(), 2);
+        let x = extract(
+            body,
+            1,
+            &ExtractOptions {
+                item_level: Some(3),
+                no_list_items: false,
+            },
+        );
+        let got: Vec<_> = x
+            .items
+            .iter()
+            .map(|i| (i.title.as_str(), i.section.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [("a", Some("S1")), ("b", Some("S1")), ("c", Some("S2"))]
+        );
+    }
+
+    #[test]
+    fn tag_like_text_is_shown_not_dropped() {
+        let html = render(
+            "Models emit <think> tokens and Vec<T> types.<br/>Next line.\n\n<tag>\n",
+            |s| Some(s.to_string()),
+        );
+        assert_eq!(html, "<p>Models emit &lt;think&gt; tokens and Vec&lt;T&gt; types.<br>Next line.</p>\n&lt;tag&gt;\n");
+    }
+
+    #[test]
+    fn raw_paragraphs_and_video_survive() {
+        let html = render(
+            "<p>raw <b>bold</b></p>\n\n<video src=\"https://v.example/a.mp4\" controls></video>\n",
+            |s| Some(s.to_string()),
+        );
+        assert!(html.contains("<p>raw <b>bold</b></p>"), "{html}");
+        assert!(
+            html.contains("<video src=\"https://v.example/a.mp4\" controls"),
+            "{html}"
+        );
+    }
+
     #[test]
     fn items_at_repeated_h2_with_intro() {
         let body = "Intro text.\n\n## One\n\n![alt one](1.jpg)\n\nBody one. [src](https://a.com/1)\n\n## Two *em*\n\nBody two.\n";
-        let x = extract(body, 10);
+        let x = auto(body, 10);
         assert_eq!(x.intro_md.trim(), "Intro text.");
         assert_eq!(x.items.len(), 2);
         let one = &x.items[0];
@@ -416,7 +814,7 @@ mod tests {
     #[test]
     fn single_wrapper_heading_is_skipped_and_labels_items() {
         let body = "# Daily\n\n### A\n\ntext a\n\n### B\n\ntext b\n";
-        let x = extract(body, 1);
+        let x = auto(body, 1);
         let titles: Vec<_> = x
             .items
             .iter()
@@ -427,28 +825,28 @@ mod tests {
 
     #[test]
     fn no_headings_means_no_items() {
-        let x = extract("just text\n", 1);
+        let x = auto("just text\n", 1);
         assert!(x.items.is_empty());
         assert_eq!(x.intro_md, "just text\n");
     }
 
     #[test]
     fn deeper_headings_stay_in_their_item() {
-        let x = extract("## A\n\n#### detail\n\nmore\n\n## B\n\nb\n", 1);
+        let x = auto("## A\n\n#### detail\n\nmore\n\n## B\n\nb\n", 1);
         assert_eq!(x.items.len(), 2);
         assert!(x.items[0].body_md.contains("#### detail"));
     }
 
     #[test]
     fn linked_lead_image_is_found() {
-        let x = extract("## A\n\n[![pic](p.png)](p.png)\n\ntext\n## B\n", 1);
+        let x = auto("## A\n\n[![pic](p.png)](p.png)\n\ntext\n## B\n", 1);
         assert_eq!(x.items[0].image, Some(("p.png".into(), "pic".into())));
         assert_eq!(x.items[0].body_md, "text");
     }
 
     #[test]
     fn image_inside_text_is_not_a_lead_image() {
-        let x = extract("## A\n\nsee ![pic](p.png) here\n## B\n", 1);
+        let x = auto("## A\n\nsee ![pic](p.png) here\n## B\n", 1);
         assert_eq!(x.items[0].image, None);
     }
 

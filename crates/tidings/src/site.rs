@@ -10,6 +10,36 @@ use tidings_model::{
 
 use crate::digest::{self, Parsed, MAX_FILE_BYTES};
 use crate::error::{ContentError, ContentErrorKind, Error, Result, Warning};
+use crate::extract::ExtractOptions;
+
+/// `tidings.toml` in the content folder: settings for the whole site.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// How items are found, when the automatic detection gets it wrong.
+    #[serde(default)]
+    pub extract: ExtractOptions,
+}
+
+/// Name of the site config file, looked for in the content folder.
+pub const CONFIG_FILE: &str = "tidings.toml";
+
+/// Reads `tidings.toml` from the content folder, if there is one.
+pub fn read_config(root: &Path) -> Result<Config> {
+    let path = root.join(CONFIG_FILE);
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(source) => return Err(Error::Read { path, source }),
+    };
+    toml::from_str(&text).map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map_or((0, 0), |s| crate::frontmatter::line_col(&text, s.start));
+        let kind = ContentErrorKind::Config(e.message().trim().to_string());
+        Error::Content(vec![ContentError::new(&path, line + 1, column + 1, kind)])
+    })
+}
 
 /// How to read a content folder.
 #[derive(Debug, Clone, Default)]
@@ -69,6 +99,7 @@ pub fn content_files(root: &Path) -> Result<Vec<PathBuf>> {
 pub fn read_file(
     root: &Path,
     path: &Path,
+    options: &ExtractOptions,
 ) -> Result<std::result::Result<Parsed, Vec<ContentError>>> {
     let meta = fs::metadata(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
@@ -87,15 +118,19 @@ pub fn read_file(
     })?;
     Ok(digest::decode(path, &bytes)
         .map_err(|e| vec![e])
-        .and_then(|text| digest::parse(root, path, &text)))
+        .and_then(|text| digest::parse(root, path, &text, options)))
 }
 
 /// Reads every digest under `root`, reporting all invalid files at once.
 pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
     use rayon::prelude::*;
     let files = content_files(root)?;
+    let config = read_config(root)?;
     // Parsed in parallel; collected in file order, so output is deterministic.
-    let results: Vec<_> = files.par_iter().map(|path| read_file(root, path)).collect();
+    let results: Vec<_> = files
+        .par_iter()
+        .map(|path| read_file(root, path, &config.extract))
+        .collect();
     let mut errors = Vec::new();
     let mut digests = Vec::new();
     for result in results {

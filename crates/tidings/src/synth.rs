@@ -258,6 +258,7 @@ mod tests {
             std::path::Path::new("/"),
             std::path::Path::new("/x.md"),
             &text,
+            &Default::default(),
         )
         .expect("synthetic digest parses");
         let n = parsed.digest.items.len();

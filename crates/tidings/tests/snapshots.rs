@@ -61,3 +61,31 @@ fn drafts_are_included_on_request() {
         .collect();
     assert_eq!(slugs, ["draft", "2024-06-01-bundle"]);
 }
+
+/// Every digest shape the build step reads, as `tidings list` sees it,
+/// plus each digest's summary.
+#[test]
+fn every_shape_is_extracted() {
+    let root = fixtures().join("shapes");
+    let site = tidings::load(&root, &LoadOptions::default()).expect("shapes build");
+    let mut report = String::new();
+    for d in &site.digests {
+        report.push_str(&format!(
+            "# {} {} {:?} tags={:?}\nsummary: {}\n",
+            d.digest.date, d.digest.slug, d.digest.title, d.digest.tags, d.summary
+        ));
+        for i in &d.digest.items {
+            report.push_str(&format!(
+                "- {} {:?} section={:?} source={:?} domain={:?} image={:?}\n  body: {}\n",
+                i.id,
+                i.title,
+                i.section,
+                i.source.as_ref().map(|s| &s.url),
+                i.source.as_ref().map(|s| &s.domain),
+                i.image.as_ref().map(|im| (&im.src, &im.alt)),
+                i.body_html.trim().replace('\n', "\n        ")
+            ));
+        }
+    }
+    insta::assert_snapshot!("every_shape", report);
+}
