@@ -33,6 +33,9 @@ enum Command {
         /// Include digests marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+        /// Build the valid digests, list the invalid ones as skipped, exit 0.
+        #[arg(long)]
+        keep_going: bool,
         /// Print only errors.
         #[arg(long, short)]
         quiet: bool,
@@ -100,6 +103,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             out,
             shell,
             drafts,
+            keep_going,
             quiet,
         } => {
             let started = std::time::Instant::now();
@@ -114,7 +118,26 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
                 None => None,
             };
-            let site = tidings::load(&content, &LoadOptions { drafts })?;
+            let options = LoadOptions {
+                drafts,
+                keep_going,
+                progress: !quiet,
+            };
+            let site = tidings::load(&content, &options)?;
+            for e in &site.skipped {
+                eprintln!("error: {e}");
+            }
+            if !site.skipped.is_empty() {
+                let files: std::collections::BTreeSet<_> =
+                    site.skipped.iter().map(|e| &e.location.path).collect();
+                eprintln!(
+                    "tidings: skipped {} invalid file(s) (--keep-going):",
+                    files.len()
+                );
+                for f in files {
+                    eprintln!("  {}", f.display());
+                }
+            }
             if !quiet {
                 print_warnings(&site.warnings);
             }
@@ -133,7 +156,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Command::Check { content, drafts } => {
-            let site = tidings::load(&content, &LoadOptions { drafts })?;
+            let site = tidings::load(
+                &content,
+                &LoadOptions {
+                    drafts,
+                    ..LoadOptions::default()
+                },
+            )?;
             print_warnings(&site.warnings);
             let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
             eprintln!(
@@ -160,7 +189,13 @@ fn run(cli: Cli) -> Result<(), Error> {
             format,
             drafts,
         } => {
-            let site = tidings::load(&content, &LoadOptions { drafts })?;
+            let site = tidings::load(
+                &content,
+                &LoadOptions {
+                    drafts,
+                    ..LoadOptions::default()
+                },
+            )?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let io = |source| Error::Write {

@@ -2,7 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use tidings_model::{
     url, Digest, DigestSummary, Manifest, TermCount, MANIFEST_PATH, SCHEMA_VERSION,
@@ -46,6 +49,10 @@ pub fn read_config(root: &Path) -> Result<Config> {
 pub struct LoadOptions {
     /// Include digests marked `draft = true`.
     pub drafts: bool,
+    /// Skip invalid files (listed in [`Site::skipped`]) instead of failing.
+    pub keep_going: bool,
+    /// Show a progress line on a terminal when reading takes over a second.
+    pub progress: bool,
 }
 
 /// Every digest of a content folder, newest first.
@@ -53,6 +60,8 @@ pub struct LoadOptions {
 pub struct Site {
     pub digests: Vec<Parsed>,
     pub warnings: Vec<Warning>,
+    /// With `keep_going`: the problems of the files left out.
+    pub skipped: Vec<ContentError>,
 }
 
 /// The `*.md` files under `root` that are digests (not `_index.md`, not in
@@ -126,11 +135,24 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
     use rayon::prelude::*;
     let files = content_files(root)?;
     let config = read_config(root)?;
+    let done = AtomicUsize::new(0);
+    let finished = AtomicBool::new(false);
     // Parsed in parallel; collected in file order, so output is deterministic.
-    let results: Vec<_> = files
-        .par_iter()
-        .map(|path| read_file(root, path, &config.extract))
-        .collect();
+    let results: Vec<_> = std::thread::scope(|scope| {
+        if options.progress && std::io::stderr().is_terminal() {
+            scope.spawn(|| progress_line(&done, &finished, files.len()));
+        }
+        let results = files
+            .par_iter()
+            .map(|path| {
+                let r = read_file(root, path, &config.extract);
+                done.fetch_add(1, Ordering::Relaxed);
+                r
+            })
+            .collect();
+        finished.store(true, Ordering::Relaxed);
+        results
+    });
     let mut errors = Vec::new();
     let mut digests = Vec::new();
     for result in results {
@@ -141,26 +163,24 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         }
     }
     let mut first_by_slug: HashMap<String, PathBuf> = HashMap::new();
-    for d in &digests {
+    digests.retain(|d| {
         if let Some(other) = first_by_slug.get(&d.digest.slug) {
-            errors.push(ContentError::new(
-                &d.path,
-                1,
-                1,
-                ContentErrorKind::DuplicateSlug {
-                    slug: d.digest.slug.clone(),
-                    other: other.clone(),
-                },
-            ));
+            let kind = ContentErrorKind::DuplicateSlug {
+                slug: d.digest.slug.clone(),
+                other: other.clone(),
+            };
+            errors.push(ContentError::new(&d.path, 1, 1, kind));
+            false
         } else {
             first_by_slug.insert(d.digest.slug.clone(), d.path.clone());
+            true
         }
-    }
-    if !errors.is_empty() {
-        errors.sort_by(|a, b| {
-            let (a, b) = (&a.location, &b.location);
-            (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column))
-        });
+    });
+    errors.sort_by(|a, b| {
+        let (a, b) = (&a.location, &b.location);
+        (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column))
+    });
+    if !errors.is_empty() && !options.keep_going {
         return Err(Error::Content(errors));
     }
     digests.sort_by(|a, b| {
@@ -173,7 +193,31 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         .iter()
         .flat_map(|d| d.warnings.iter().cloned())
         .collect();
-    Ok(Site { digests, warnings })
+    Ok(Site {
+        digests,
+        warnings,
+        skipped: errors,
+    })
+}
+
+/// Prints `reading N/M files` on stderr every 100 ms, starting after a
+/// second, until `finished`; then clears the line.
+fn progress_line(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
+    let start = Instant::now();
+    let mut shown = false;
+    while !finished.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(100));
+        if start.elapsed() >= Duration::from_secs(1) {
+            eprint!(
+                "\rtidings: reading {}/{total} files",
+                done.load(Ordering::Relaxed)
+            );
+            shown = true;
+        }
+    }
+    if shown {
+        eprint!("\r\x1b[2K");
+    }
 }
 
 fn term_counts<'a>(terms: impl Iterator<Item = &'a String>) -> Vec<TermCount> {

@@ -180,3 +180,51 @@ fn missing_content_folder_is_one_clear_error() {
         "error: content folder /nonexistent/tidings does not exist\n"
     );
 }
+
+#[test]
+fn keep_going_builds_the_valid_digests_and_lists_the_rest() {
+    let content = temp_dir("keep-going-in");
+    let out = temp_dir("keep-going-out");
+    std::fs::copy(
+        shipped_content().join("posts/ai20240526.md"),
+        content.join("good.md"),
+    )
+    .expect("copy");
+    std::fs::write(
+        content.join("bad.md"),
+        "+++\ntitle = \"T\"\ndate = \"2024-13-40\"\n+++\n",
+    )
+    .expect("write");
+    let args = |extra: &[&str]| {
+        let mut v = vec![
+            "build".to_string(),
+            "--content".into(),
+            content.display().to_string(),
+            "--out".into(),
+            out.display().to_string(),
+            "-q".into(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let strict = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(args(&[]))
+        .output()
+        .expect("run");
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(!out.join("data/manifest.json").exists());
+
+    let o = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(args(&["--keep-going"]))
+        .output()
+        .expect("run");
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr).replace(&content.display().to_string(), "<in>");
+    assert_eq!(
+        stderr,
+        "error: <in>/bad.md:3:8: invalid date \"2024-13-40\": expected YYYY-MM-DD or RFC 3339\n\
+         tidings: skipped 1 invalid file(s) (--keep-going):\n  <in>/bad.md\n"
+    );
+    let manifest = std::fs::read_to_string(out.join("data/manifest.json")).expect("manifest");
+    assert!(manifest.contains("\"slug\":\"ai20240526\""));
+}

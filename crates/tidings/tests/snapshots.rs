@@ -52,8 +52,14 @@ fn odd_input_is_extracted_and_sanitised() {
 
 #[test]
 fn drafts_are_included_on_request() {
-    let site =
-        tidings::load(&fixtures().join("valid"), &LoadOptions { drafts: true }).expect("builds");
+    let site = tidings::load(
+        &fixtures().join("valid"),
+        &LoadOptions {
+            drafts: true,
+            ..LoadOptions::default()
+        },
+    )
+    .expect("builds");
     let slugs: Vec<_> = site
         .digests
         .iter()
