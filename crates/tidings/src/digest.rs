@@ -9,6 +9,11 @@ use crate::error::{ContentError, ContentErrorKind, Location, Warning};
 use crate::extract::{self, RawItem};
 use crate::frontmatter;
 
+/// The files under the content folder that are not digests (images and
+/// other page resources), found while listing the folder, so resolving an
+/// image costs a lookup instead of a file system call.
+pub type Assets = std::collections::HashSet<PathBuf>;
+
 /// Largest content file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
@@ -104,6 +109,7 @@ pub fn parse(
     path: &Path,
     text: &str,
     options: &extract::ExtractOptions,
+    assets: &Assets,
 ) -> Result<Parsed, Vec<ContentError>> {
     let split = frontmatter::split(path, text).map_err(|e| vec![e])?;
     let fm = frontmatter::parse(path, &split)?;
@@ -134,7 +140,7 @@ pub fn parse(
     let mut media = Vec::new();
     let mut warnings = Vec::new();
     let mut resolve = |src: &str, line: usize| -> Option<String> {
-        resolve_image(root, dir, &slug, src)
+        resolve_image(root, dir, &slug, src, assets)
             .unwrap_or_else(|why| {
                 warnings.push(Warning {
                     location: Location::new(path, line, 1),
@@ -159,17 +165,26 @@ pub fn parse(
     }
     let intro_html = extract::render(&extracted.intro_md, |s| resolve(s, split.body_line));
     let mut items: Vec<Item> = Vec::with_capacity(extracted.items.len());
+    let mut item_texts: Vec<String> = Vec::with_capacity(extracted.items.len());
     for raw in &extracted.items {
         let id = unique_id(&items, &item_key(raw));
         let image = raw.image.as_ref().map(|(src, alt)| Image {
             src: resolve(src, raw.line + 1),
             alt: alt.clone(),
         });
-        let body_html = extract::render(&raw.body_md, |s| resolve(s, raw.body_line));
+        let (body_html, body_text) =
+            extract::render_with_text(&raw.body_md, |s| resolve(s, raw.body_line));
+        item_texts.push(body_text);
+        // Text without any tag was escaped by the Markdown renderer already.
+        let title_html = if raw.title_html.contains('<') {
+            extract::sanitize(&raw.title_html)
+        } else {
+            raw.title_html.clone()
+        };
         items.push(Item {
             id,
             title: raw.title.clone(),
-            title_html: extract::sanitize(&raw.title_html),
+            title_html,
             image,
             body_html,
             source: raw.source.as_ref().and_then(|url| {
@@ -197,11 +212,7 @@ pub fn parse(
     } else {
         let intro = extract::markdown_text(&extracted.intro_md);
         let text = if intro.is_empty() {
-            extracted
-                .items
-                .first()
-                .map(|i| extract::markdown_text(&i.body_md))
-                .unwrap_or_default()
+            item_texts.first().cloned().unwrap_or_default()
         } else {
             intro
         };
@@ -224,10 +235,9 @@ pub fn parse(
             items,
         },
         summary,
-        item_summaries: extracted
-            .items
+        item_summaries: item_texts
             .iter()
-            .map(|i| extract::first_sentences(&extract::markdown_text(&i.body_md), 160))
+            .map(|t| extract::first_sentences(t, 160))
             .collect(),
         draft: fm.draft,
         media,
@@ -290,7 +300,7 @@ pub fn domain(url: &str) -> Option<String> {
 /// `Err` says why the image cannot be shown.
 type Resolved = Result<Option<(String, Option<PathBuf>)>, &'static str>;
 
-fn resolve_image(root: &Path, dir: &Path, slug: &str, src: &str) -> Resolved {
+fn resolve_image(root: &Path, dir: &Path, slug: &str, src: &str, assets: &Assets) -> Resolved {
     let src = src.trim();
     let lower = src.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
@@ -304,7 +314,7 @@ fn resolve_image(root: &Path, dir: &Path, slug: &str, src: &str) -> Resolved {
         return Err("leaves the digest's folder");
     }
     let file = dir.join(rel);
-    if !file.starts_with(root) || !file.is_file() {
+    if !file.starts_with(root) || !assets.contains(&file) {
         return Err("was not found; a placeholder is shown instead");
     }
     let url_path: Vec<String> = rel

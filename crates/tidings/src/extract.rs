@@ -233,7 +233,7 @@ fn list_item(entry: &str, line: usize, section: Option<String>) -> RawItem {
             first.to_string()
         }
     });
-    let links = links(&md);
+    let links = scan(&md).1;
     RawItem {
         line,
         title_html: escape_html(&title),
@@ -280,13 +280,12 @@ fn item(
     body_line: usize,
     section: Option<String>,
 ) -> RawItem {
-    let (image, image_range) =
-        lead_image(content).map_or((None, None), |(s, a, r)| (Some((s, a)), Some(r)));
+    let (lead, links) = scan(content);
+    let (image, image_range) = lead.map_or((None, None), |(s, a, r)| (Some((s, a)), Some(r)));
     let mut body = match image_range {
         Some(r) => format!("{}{}", &content[..r.start], &content[r.end..]),
         None => content.to_string(),
     };
-    let links = links(content);
     let trimmed_len = strip_source_note(&body).len();
     body.truncate(trimmed_len);
     let title = if h.text.trim().is_empty() {
@@ -351,51 +350,69 @@ fn escape_markdown(s: &str) -> String {
     out
 }
 
-/// A paragraph at the top of `content` holding only an image (possibly
-/// wrapped in a link): `(src, alt, range of the paragraph)`.
-fn lead_image(content: &str) -> Option<(String, String, Range<usize>)> {
-    let mut events = Parser::new_ext(content, options()).into_offset_iter();
-    let (first, para_range) = events.next()?;
-    if !matches!(first, Event::Start(Tag::Paragraph)) {
-        return None;
-    }
-    let mut src = None;
-    let mut alt = Vec::new();
-    let mut in_image = false;
-    for (event, _) in events {
-        match event {
-            Event::Start(Tag::Image { dest_url, .. }) if src.is_none() => {
-                src = Some(dest_url.to_string());
-                in_image = true;
-            }
-            Event::End(TagEnd::Image) => in_image = false,
-            Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) if !in_image => {}
-            Event::Text(t) | Event::Code(t) if in_image => alt.push(Event::Text(t)),
-            Event::Text(t) if t.trim().is_empty() => {}
-            Event::SoftBreak | Event::HardBreak if !in_image => {}
-            Event::End(TagEnd::Paragraph) => break,
-            _ if in_image => {}
-            _ => return None,
-        }
-    }
-    Some((src?, plain_text(alt.into_iter()), para_range))
-}
+/// A lead image and the item's links.
+type Scanned = (Option<(String, String, Range<usize>)>, Vec<String>);
 
-/// Every http(s) link of `content`, in order, without duplicates.
-fn links(content: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for event in Parser::new_ext(content, options()) {
-        if let Event::Start(Tag::Link { dest_url, .. }) = event {
+/// One pass over `content`: its lead image, if the first paragraph holds
+/// only an image (possibly wrapped in a link), as `(src, alt, range of the
+/// paragraph)`; and every http(s) link, in order, without duplicates.
+fn scan(content: &str) -> Scanned {
+    #[derive(PartialEq)]
+    enum Lead {
+        Start,
+        InPara,
+        InImage,
+        Failed,
+        Done,
+    }
+    let mut state = Lead::Start;
+    let mut lead: Option<(String, Vec<Event<'_>>, Range<usize>)> = None;
+    let mut links: Vec<String> = Vec::new();
+    for (event, range) in Parser::new_ext(content, options()).into_offset_iter() {
+        if let Event::Start(Tag::Link { dest_url, .. }) = &event {
             let url = dest_url.trim();
-            let lower = url.to_ascii_lowercase();
-            if (lower.starts_with("http://") || lower.starts_with("https://"))
-                && !out.iter().any(|u| u == url)
-            {
-                out.push(url.to_string());
+            if is_http(url) && !links.iter().any(|u| u == url) {
+                links.push(url.to_string());
             }
         }
+        state = match (state, event) {
+            (Lead::Start, Event::Start(Tag::Paragraph)) => {
+                lead = Some((String::new(), Vec::new(), range));
+                Lead::InPara
+            }
+            (Lead::Start, _) => Lead::Failed,
+            (Lead::InPara, Event::Start(Tag::Image { dest_url, .. })) => match lead.as_mut() {
+                Some((src, _, _)) if src.is_empty() => {
+                    *src = dest_url.to_string();
+                    Lead::InImage
+                }
+                _ => Lead::Failed,
+            },
+            (Lead::InImage, Event::End(TagEnd::Image)) => Lead::InPara,
+            (Lead::InImage, e @ (Event::Text(_) | Event::Code(_))) => {
+                if let Some((_, alt, _)) = lead.as_mut() {
+                    alt.push(e);
+                }
+                Lead::InImage
+            }
+            (Lead::InImage, _) => Lead::InImage,
+            (Lead::InPara, Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link)) => {
+                Lead::InPara
+            }
+            (Lead::InPara, Event::SoftBreak | Event::HardBreak) => Lead::InPara,
+            (Lead::InPara, Event::Text(t)) if t.trim().is_empty() => Lead::InPara,
+            (Lead::InPara, Event::End(TagEnd::Paragraph)) => Lead::Done,
+            (Lead::InPara, _) => Lead::Failed,
+            (done @ (Lead::Done | Lead::Failed), _) => done,
+        };
     }
-    out
+    let lead = match state {
+        Lead::Done => lead
+            .filter(|(src, _, _)| !src.is_empty())
+            .map(|(src, alt, range)| (src, plain_text(alt.into_iter()), range)),
+        _ => None,
+    };
+    (lead, links)
 }
 
 /// Removes a trailing note that only points at the source, such as
@@ -482,7 +499,16 @@ pub fn first_sentences(text: &str, max: usize) -> String {
 
 /// Renders a Markdown fragment to sanitised HTML. `image_src` maps each
 /// image's source; an image it maps to `None` is left out.
-pub fn render(md: &str, mut image_src: impl FnMut(&str) -> Option<String>) -> String {
+pub fn render(md: &str, image_src: impl FnMut(&str) -> Option<String>) -> String {
+    render_with_text(md, image_src).0
+}
+
+/// [`render`], also giving the fragment's plain text (whitespace collapsed).
+pub fn render_with_text(
+    md: &str,
+    mut image_src: impl FnMut(&str) -> Option<String>,
+) -> (String, String) {
+    let mut text = String::new();
     let mut skipping = 0usize;
     let events = Parser::new_ext(md, options()).filter_map(|e| match e {
         Event::Start(Tag::Image {
@@ -513,13 +539,26 @@ pub fn render(md: &str, mut image_src: impl FnMut(&str) -> Option<String>) -> St
             None
         }
         _ if skipping > 0 => None,
-        Event::Html(h) if !known_html(&h) => Some(Event::Text(h)),
-        Event::InlineHtml(h) if !known_html(&h) => Some(Event::Text(h)),
-        other => Some(other),
+        Event::Html(h) | Event::InlineHtml(h) if !known_html(&h) => {
+            text.push_str(&h);
+            Some(Event::Text(h))
+        }
+        other => {
+            match &other {
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph) => {
+                    text.push(' ')
+                }
+                Event::InlineHtml(_) | Event::Html(_) => text.push(' '),
+                _ => {}
+            }
+            Some(other)
+        }
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
-    sanitize(&html)
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (sanitize(&html), text)
 }
 
 /// HTML elements tidings recognises: the ones the sanitiser keeps, and the

@@ -39,6 +39,9 @@ enum Command {
         /// Print only errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Print how long reading and writing took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Read and validate every digest without writing anything.
     Check {
@@ -105,6 +108,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             drafts,
             keep_going,
             quiet,
+            timings,
         } => {
             let started = std::time::Instant::now();
             let shell = match &shell {
@@ -124,6 +128,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 progress: !quiet,
             };
             let site = tidings::load(&content, &options)?;
+            let loaded = started.elapsed();
             for e in &site.skipped {
                 eprintln!("error: {e}");
             }
@@ -142,6 +147,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 print_warnings(&site.warnings);
             }
             let written = tidings::write(&site, &out, shell.as_deref())?;
+            if timings {
+                eprintln!(
+                    "tidings: read+parse {loaded:.2?}, write {:.2?}",
+                    started.elapsed() - loaded
+                );
+            }
             if !quiet {
                 eprintln!(
                     "tidings: {} digests, {} items -> {} ({} files, {} kB) in {:.0?}",

@@ -11,7 +11,7 @@ use tidings_model::{
     url, Digest, DigestSummary, Manifest, TermCount, MANIFEST_PATH, SCHEMA_VERSION,
 };
 
-use crate::digest::{self, Parsed, MAX_FILE_BYTES};
+use crate::digest::{self, Assets, Parsed, MAX_FILE_BYTES};
 use crate::error::{ContentError, ContentErrorKind, Error, Result, Warning};
 use crate::extract::ExtractOptions;
 
@@ -65,8 +65,10 @@ pub struct Site {
 }
 
 /// The `*.md` files under `root` that are digests (not `_index.md`, not in
-/// hidden folders), sorted so builds are deterministic.
-pub fn content_files(root: &Path) -> Result<Vec<PathBuf>> {
+/// hidden folders), sorted so builds are deterministic, and the other files
+/// (images and page resources).
+pub fn content_files(root: &Path) -> Result<(Vec<PathBuf>, Assets)> {
+    let mut assets = Assets::new();
     if !root.is_dir() {
         return Err(Error::NoContent(root.to_path_buf()));
     }
@@ -94,13 +96,17 @@ pub fn content_files(root: &Path) -> Result<Vec<PathBuf>> {
             })?;
             if kind.is_dir() {
                 stack.push(path);
-            } else if name.ends_with(".md") && name != "_index.md" {
-                files.push(path);
+            } else if name.ends_with(".md") {
+                if name != "_index.md" {
+                    files.push(path);
+                }
+            } else {
+                assets.insert(path);
             }
         }
     }
     files.sort();
-    Ok(files)
+    Ok((files, assets))
 }
 
 /// Reads and parses one content file. The outer `Err` is an I/O failure;
@@ -109,6 +115,7 @@ pub fn read_file(
     root: &Path,
     path: &Path,
     options: &ExtractOptions,
+    assets: &Assets,
 ) -> Result<std::result::Result<Parsed, Vec<ContentError>>> {
     let meta = fs::metadata(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
@@ -127,13 +134,13 @@ pub fn read_file(
     })?;
     Ok(digest::decode(path, &bytes)
         .map_err(|e| vec![e])
-        .and_then(|text| digest::parse(root, path, &text, options)))
+        .and_then(|text| digest::parse(root, path, &text, options, assets)))
 }
 
 /// Reads every digest under `root`, reporting all invalid files at once.
 pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
     use rayon::prelude::*;
-    let files = content_files(root)?;
+    let (files, assets) = content_files(root)?;
     let config = read_config(root)?;
     let done = AtomicUsize::new(0);
     let finished = AtomicBool::new(false);
@@ -145,7 +152,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         let results = files
             .par_iter()
             .map(|path| {
-                let r = read_file(root, path, &config.extract);
+                let r = read_file(root, path, &config.extract, &assets);
                 done.fetch_add(1, Ordering::Relaxed);
                 r
             })

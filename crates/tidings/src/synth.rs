@@ -259,6 +259,7 @@ mod tests {
             std::path::Path::new("/x.md"),
             &text,
             &Default::default(),
+            &Default::default(),
         )
         .expect("synthetic digest parses");
         let n = parsed.digest.items.len();

@@ -8,7 +8,7 @@ use tidings::site;
 use crate::{fixtures, temp_dir};
 
 fn errors_of(root: &Path, file: &Path) -> String {
-    match site::read_file(root, file, &Default::default()).expect("readable") {
+    match site::read_file(root, file, &Default::default(), &Default::default()).expect("readable") {
         Ok(_) => "(no error)".to_string(),
         Err(errors) => errors
             .iter()
