@@ -1,10 +1,16 @@
 //! Fetching the bundle. Every network or format problem becomes an
-//! [`AppError`] the pages show; nothing here panics on data.
+//! [`AppError`] the pages show; nothing here panics on data. Files under a
+//! build's stamp never change, so each is fetched once per visit and kept.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use gloo_net::http::Request;
-use tidings_model::{DecodeError, Digest, Manifest, MANIFEST_PATH};
+use tidings_model::{
+    BundleFile, DecodeError, Digest, Index, ListPage, Manifest, Shard, MANIFEST_PATH,
+};
 use web_sys::RequestCache;
 
 /// What can go wrong while loading a page.
@@ -30,12 +36,13 @@ impl std::fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
-async fn get_text(url: &str, cache: RequestCache) -> Result<String, AppError> {
+async fn get<T: BundleFile>(path: &str, cache: RequestCache) -> Result<T, AppError> {
+    let url = format!("/{path}");
     let network = |detail: String| AppError::Network {
-        url: url.to_string(),
+        url: url.clone(),
         detail,
     };
-    let response = Request::get(url)
+    let response = Request::get(&url)
         .cache(cache)
         .send()
         .await
@@ -47,34 +54,88 @@ async fn get_text(url: &str, cache: RequestCache) -> Result<String, AppError> {
             response.status_text()
         )));
     }
-    response.text().await.map_err(|e| network(e.to_string()))
+    let text = response.text().await.map_err(|e| network(e.to_string()))?;
+    T::from_json(&text).map_err(|error| AppError::Bundle {
+        url: url.clone(),
+        error,
+    })
+}
+
+thread_local! {
+    static FILES: RefCell<HashMap<String, Rc<dyn std::any::Any>>> = RefCell::new(HashMap::new());
+}
+
+/// A stamped (immutable) file, fetched once per visit.
+async fn cached<T: BundleFile + 'static>(path: String) -> Result<Arc<T>, AppError> {
+    let hit = FILES.with(|f| f.borrow().get(&path).cloned());
+    if let Some(value) = hit.and_then(|v| v.downcast::<Arc<T>>().ok()) {
+        return Ok(Arc::clone(&value));
+    }
+    let value = Arc::new(get::<T>(&path, RequestCache::Default).await?);
+    FILES.with(|f| f.borrow_mut().insert(path, Rc::new(Arc::clone(&value))));
+    Ok(value)
 }
 
 /// The manifest, always revalidated so a new deploy shows at once.
 pub async fn manifest() -> Result<Arc<Manifest>, AppError> {
-    let url = format!("/{MANIFEST_PATH}");
-    let text = get_text(&url, RequestCache::NoCache).await?;
-    Manifest::from_json(&text)
+    get::<Manifest>(MANIFEST_PATH, RequestCache::NoCache)
+        .await
         .map(Arc::new)
-        .map_err(|error| AppError::Bundle { url, error })
 }
 
-/// One digest's file (named by content hash, so the HTTP cache may keep it).
-pub async fn digest(file: &str) -> Result<Arc<Digest>, AppError> {
-    let url = format!("/{file}");
-    let text = get_text(&url, RequestCache::Default).await?;
-    Digest::from_json(&text)
-        .map(Arc::new)
-        .map_err(|error| AppError::Bundle { url, error })
+/// The filter index.
+pub async fn index(manifest: &Manifest) -> Result<Arc<Index>, AppError> {
+    cached(manifest.index_path()).await
 }
 
-/// The digest with `slug`: looked up in the manifest, then fetched.
-pub async fn digest_by_slug(
+/// List page `n`.
+pub async fn list_page(manifest: &Manifest, n: u32) -> Result<Arc<ListPage>, AppError> {
+    cached(manifest.page_path(n)).await
+}
+
+/// Every list page (for text search, which needs titles).
+pub async fn all_pages(manifest: &Manifest) -> Result<Vec<Arc<ListPage>>, AppError> {
+    let fetches = (0..manifest.page_count).map(|n| list_page(manifest, n));
+    futures_join_all(fetches).await
+}
+
+/// Runs the futures concurrently and collects their results in order.
+async fn futures_join_all<F, T>(futures: impl Iterator<Item = F>) -> Result<Vec<T>, AppError>
+where
+    F: std::future::Future<Output = Result<T, AppError>>,
+{
+    let mut out = Vec::new();
+    for r in futures::future::join_all(futures).await {
+        out.push(r?);
+    }
+    Ok(out)
+}
+
+/// The list pages holding `rows`, fetched together.
+pub async fn pages_for(
+    manifest: &Manifest,
+    rows: &[u32],
+) -> Result<HashMap<u32, Arc<ListPage>>, AppError> {
+    let size = manifest.page_size.max(1);
+    let mut wanted: Vec<u32> = rows.iter().map(|r| r / size).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let pages = futures_join_all(wanted.iter().map(|&n| list_page(manifest, n))).await?;
+    Ok(wanted.into_iter().zip(pages).collect())
+}
+
+/// The digest with `slug`, from its shard.
+pub async fn digest(
     manifest: Result<Arc<Manifest>, AppError>,
     slug: String,
-) -> Result<Arc<Digest>, AppError> {
+) -> Result<(Arc<Manifest>, Arc<Digest>), AppError> {
     let manifest = manifest?;
-    let summary = tidings_model::query::find_digest(&manifest, &slug)
+    let shard: Arc<Shard> = cached(manifest.shard_path(&slug)).await?;
+    let digest = shard
+        .digests
+        .iter()
+        .find(|d| d.slug == slug)
+        .cloned()
         .ok_or_else(|| AppError::NotFound(format!("The digest “{slug}”")))?;
-    digest(&summary.file).await
+    Ok((manifest, Arc::new(digest)))
 }

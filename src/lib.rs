@@ -3,6 +3,7 @@
 //! own shareable URL.
 
 mod api;
+mod browse;
 pub mod components;
 mod routes;
 

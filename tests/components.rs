@@ -25,13 +25,10 @@ fn summary(slug: &str, tags: &[&str], items: u32) -> DigestSummary {
     DigestSummary {
         slug: slug.into(),
         date: "2024-05-26".into(),
-        lastmod: None,
         title: format!("Digest {slug}"),
         summary: "summary".into(),
         tags: tags.iter().map(|t| (*t).to_string()).collect(),
-        categories: vec![],
         item_count: items,
-        file: format!("data/d/{slug}.json"),
     }
 }
 

@@ -1,22 +1,36 @@
-//! `/d/<slug>`: one digest with all its items.
+//! `/d/<slug>`: one digest with all its items; with `?item=<id>`, one of its
+//! items (the item address of sites built without per-item pages).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use tidings_model::url;
 
 use crate::api;
 use crate::components::{error_view, page_title, ItemImage, Loading, TagLinks};
+use crate::routes::item::ItemView;
 use crate::ManifestResource;
 
 #[component]
 pub fn DigestPage() -> impl IntoView {
-    let ManifestResource(manifest) = expect_context();
     let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
+    let query = use_query_map();
+    let slug = Signal::derive(move || params.read().get("slug").unwrap_or_default());
+    let item = Signal::derive(move || query.read().get("item"));
+    move || match item.get() {
+        Some(id) => {
+            view! { <ItemView slug item_id=Signal::derive(move || id.clone()) /> }.into_any()
+        }
+        None => view! { <DigestView slug /> }.into_any(),
+    }
+}
+
+#[component]
+fn DigestView(slug: Signal<String>) -> impl IntoView {
+    let ManifestResource(manifest) = expect_context();
     let digest = LocalResource::new(move || {
-        let slug = slug();
-        async move { api::digest_by_slug(manifest.await, slug).await }
+        let slug = slug.get();
+        async move { api::digest(manifest.await, slug).await }
     });
     let title = RwSignal::new(String::new());
     page_title(move || title.get());
@@ -24,7 +38,7 @@ pub fn DigestPage() -> impl IntoView {
         <Transition fallback=Loading>
             <ErrorBoundary fallback=error_view>
                 {move || Suspend::new(async move {
-                    let d = digest.await?;
+                    let (m, d) = digest.await?;
                     title.set(d.title.clone());
                     let slug = d.slug.clone();
                     let items = d.items.clone();
@@ -40,7 +54,7 @@ pub fn DigestPage() -> impl IntoView {
                             <ol class="items">
                                 <For each=move || items.clone() key=|i| i.id.clone() let(item)>
                                     <li class="item" id=item.id.clone()>
-                                        <h2><A href=url::item(&slug, &item.id)><span inner_html=item.title_html.clone()></span></A></h2>
+                                        <h2><A href=m.item_url(&slug, &item.id)><span inner_html=item.title_html.clone()></span></A></h2>
                                         <ItemImage image=item.image.clone() />
                                         <div class="body" inner_html=item.body_html.clone()></div>
                                         {item.source.clone().map(|s| view! {

@@ -11,15 +11,21 @@ use crate::ManifestResource;
 
 #[component]
 pub fn ItemPage() -> impl IntoView {
-    let ManifestResource(manifest) = expect_context();
     let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let item_id = move || params.read().get("item").unwrap_or_default();
+    let slug = Signal::derive(move || params.read().get("slug").unwrap_or_default());
+    let item_id = Signal::derive(move || params.read().get("item").unwrap_or_default());
+    view! { <ItemView slug item_id /> }
+}
+
+/// One item of the digest `slug`, with its neighbours.
+#[component]
+pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView {
+    let ManifestResource(manifest) = expect_context();
     // Keyed on the slug only: moving to the next item of the same digest
     // reuses the loaded digest.
     let digest = LocalResource::new(move || {
-        let slug = slug();
-        async move { api::digest_by_slug(manifest.await, slug).await }
+        let slug = slug.get();
+        async move { api::digest(manifest.await, slug).await }
     });
     let title = RwSignal::new(String::new());
     page_title(move || title.get());
@@ -27,13 +33,13 @@ pub fn ItemPage() -> impl IntoView {
         <Transition fallback=Loading>
             <ErrorBoundary fallback=error_view>
                 {move || Suspend::new(async move {
-                    let d = digest.await?;
-                    let id = item_id();
+                    let (m, d) = digest.await?;
+                    let id = item_id.get();
                     let pos = query::locate(&d.items, &id)
                         .ok_or_else(|| AppError::NotFound(format!("The item “{id}” of “{}”", d.title)))?;
                     let item = pos.item.clone();
                     title.set(item.title.clone());
-                    let link = |i: &tidings_model::Item| (url::item(&d.slug, &i.id), i.title.clone());
+                    let link = |i: &tidings_model::Item| (m.item_url(&d.slug, &i.id), i.title.clone());
                     let prev = pos.prev.map(link);
                     let next = pos.next.map(link);
                     let position = format!("{} · item {} of {}", d.date, pos.index + 1, d.items.len());

@@ -1,5 +1,6 @@
 // Test harness: static servers on 127.0.0.1 and headless Debian Chromium.
 import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, copyFileSync, rmSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { join, extname, normalize } from 'node:path';
@@ -96,4 +97,32 @@ export async function openPage(browser) {
 /** Waits until the app has rendered a heading or list (not the loading state). */
 export async function settled(page) {
   await page.waitForFunction(() => !document.querySelector('.loading') && document.querySelector('main > *'));
+}
+
+/**
+ * A site of `count` synthetic digests (the generator behind `make bench`),
+ * using the app files of the e2e site. Returns its folder.
+ */
+export function syntheticSite(name, { count, itemPages = 'auto', seed = 7 }) {
+  const dir = new URL(`../../target/e2e-sites/${name}`, import.meta.url).pathname;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(`${dir}/site`, { recursive: true });
+  for (const f of readdirSync(SITE)) {
+    if (/\.(html|js|wasm|css|svg)$/.test(f) && f !== '404.html') copyFileSync(join(SITE, f), join(dir, 'site', f));
+  }
+  execFileSync(BIN, ['generate', '--count', String(count), '--seed', String(seed), '--out', `${dir}/content`]);
+  execFileSync(BIN, ['build', '--content', `${dir}/content`, '--out', `${dir}/site`, '--shell', `${dir}/site/index.html`,
+    '--item-pages', itemPages, '--quiet']);
+  return `${dir}/site`;
+}
+
+/** The bundle of a built site: manifest, index and every list entry, read from disk. */
+export function readBundle(site) {
+  const manifest = JSON.parse(readFileSync(join(site, 'data/manifest.json'), 'utf8'));
+  const index = JSON.parse(readFileSync(join(site, `data/${manifest.stamp}/index.json`), 'utf8'));
+  const entries = [];
+  for (let n = 0; n < manifest.page_count; n++) {
+    entries.push(...JSON.parse(readFileSync(join(site, `data/${manifest.stamp}/list/${n}.json`), 'utf8')).entries);
+  }
+  return { manifest, index, entries };
 }

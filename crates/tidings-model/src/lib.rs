@@ -7,16 +7,23 @@
 //! counts, whether an image exists) is computed by the bundler and stored
 //! here, so the app never re-derives it.
 //!
-//! Layout of a bundle under the site root:
+//! Layout of a bundle under the site root (`<stamp>` is a hash of the
+//! whole build):
 //!
 //! ```text
-//! data/manifest.json              Manifest: every digest's summary, tag counts
-//! data/d/<slug>.<hash>.json       Digest: one digest with all its items
+//! data/manifest.json                 Manifest: stamp, counts, facet totals, item-page mode
+//! data/<stamp>/index.json            Index: every digest's filter columns, integer-coded
+//! data/<stamp>/list/<n>.json         ListPage: list entries (title, summary, …), newest first
+//! data/<stamp>/d/<n>.json            Shard: the digests whose slug hashes to n, with their items
 //! ```
 //!
-//! The manifest is the only file with a fixed name; the per-digest files carry
-//! a hash of their contents in their names, so a deploy never mixes an old
-//! manifest with new digest files (or the reverse).
+//! The manifest is the only file with a fixed name, and it is small at any
+//! size of corpus: the first view loads it and the first list page. The
+//! index loads when a filter is used; a shard when a digest or item is
+//! shown. Digests are grouped into shards (about three per file, chosen by
+//! a hash of the slug) so a large corpus stays well under the file-count
+//! limits of static hosts, and a deep link needs no lookup table. Everything else lives under the build's stamp, so a deploy
+//! never mixes files of two builds.
 
 pub mod query;
 pub mod url;
@@ -25,22 +32,92 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the bundle format. Bumped on any change an older app could
 /// misread; the app refuses a bundle of another version.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Path of the manifest, relative to the site root.
 pub const MANIFEST_PATH: &str = "data/manifest.json";
 
-/// `data/manifest.json`: enough to list, filter and link every digest
-/// without loading any digest file.
+/// `data/manifest.json`: what the first view needs, the same size at 12 or
+/// 10,000 digests (but for the facet totals).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub schema: u32,
-    /// Newest first (date, then slug).
-    pub digests: Vec<DigestSummary>,
-    /// Every tag with the number of digests carrying it, most used first.
+    /// Hash of the build; every other file lives under `data/<stamp>/`.
+    pub stamp: String,
+    pub digest_count: u32,
+    pub item_count: u64,
+    /// Entries per list page.
+    pub page_size: u32,
+    /// Number of list pages.
+    pub page_count: u32,
+    /// Number of digest shards.
+    pub shard_count: u32,
+    /// Whether every item has its own HTML page (`/d/<slug>/<id>/`); if not,
+    /// items are addressed inside their digest's page (`/d/<slug>/?item=<id>`).
+    pub item_pages: bool,
+    /// Every tag with its number of digests, most used first.
     pub tags: Vec<TermCount>,
     /// Every category with its number of digests, most used first.
     pub categories: Vec<TermCount>,
+}
+
+impl Manifest {
+    /// `data/<stamp>/index.json`.
+    pub fn index_path(&self) -> String {
+        format!("data/{}/index.json", self.stamp)
+    }
+
+    /// `data/<stamp>/list/<n>.json`.
+    pub fn page_path(&self, n: u32) -> String {
+        format!("data/{}/list/{n}.json", self.stamp)
+    }
+
+    /// `data/<stamp>/d/<n>.json`: the shard holding the digest `slug`.
+    pub fn shard_path(&self, slug: &str) -> String {
+        format!(
+            "data/{}/d/{}.json",
+            self.stamp,
+            shard_of(slug, self.shard_count)
+        )
+    }
+
+    /// The link to an item, in the form this build serves.
+    pub fn item_url(&self, slug: &str, id: &str) -> String {
+        if self.item_pages {
+            url::item(slug, id)
+        } else {
+            url::item_in_digest(slug, id)
+        }
+    }
+}
+
+/// 64-bit FNV-1a. Stable across releases: item ids and shard numbers
+/// depend on it.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The shard (`0..count`) holding the digest `slug`.
+pub fn shard_of(slug: &str, count: u32) -> u32 {
+    (fnv1a(slug.as_bytes()) % u64::from(count.max(1))) as u32
+}
+
+/// `data/<stamp>/d/<n>.json`: the digests of one shard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub schema: u32,
+    pub digests: Vec<Digest>,
+}
+
+/// `data/<stamp>/list/<n>.json`: one page of list entries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListPage {
+    pub schema: u32,
+    /// Row number (in the index) of the first entry.
+    pub first_row: u32,
+    pub entries: Vec<DigestSummary>,
 }
 
 /// One digest as the list views need it.
@@ -49,16 +126,12 @@ pub struct DigestSummary {
     pub slug: String,
     /// `YYYY-MM-DD`.
     pub date: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastmod: Option<String>,
     pub title: String,
-    /// Plain-text summary: the description, else the first sentences.
+    /// Plain-text summary: the text before `<!--more-->`, the description,
+    /// else the first sentences.
     pub summary: String,
     pub tags: Vec<String>,
-    pub categories: Vec<String>,
     pub item_count: u32,
-    /// Path of this digest's [`Digest`] file, relative to the site root.
-    pub file: String,
 }
 
 /// A term (tag or category) and how many digests carry it.
@@ -68,7 +141,30 @@ pub struct TermCount {
     pub count: u32,
 }
 
-/// `data/d/<slug>.<hash>.json`: one digest and all its items.
+/// `data/<stamp>/index.json`: the filter columns of every digest, one row
+/// per digest in list order (newest first), terms coded as integers into
+/// the string tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    pub schema: u32,
+    pub tags: Vec<String>,
+    pub categories: Vec<String>,
+    /// Source domains of the items.
+    pub domains: Vec<String>,
+    /// Section labels of the items.
+    pub sections: Vec<String>,
+    /// Per row: date as `YYYYMMDD`.
+    pub dates: Vec<u32>,
+    /// Per row: number of items.
+    pub items: Vec<u32>,
+    /// Per row: tag numbers, ascending.
+    pub row_tags: Vec<Vec<u32>>,
+    pub row_categories: Vec<Vec<u32>>,
+    pub row_domains: Vec<Vec<u32>>,
+    pub row_sections: Vec<Vec<u32>>,
+}
+
+/// `data/<stamp>/d/<slug>.json`: one digest and all its items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Digest {
     pub schema: u32,
@@ -170,34 +266,32 @@ fn check_schema(text: &str) -> Result<(), DecodeError> {
     }
 }
 
-impl Manifest {
-    /// Parses a manifest, refusing one written for another format version
+/// A bundle file that can be read back, refusing other format versions.
+pub trait BundleFile: serde::de::DeserializeOwned {
+    /// Parses the file, refusing one written for another format version
     /// before looking at anything else in it.
-    pub fn from_json(text: &str) -> Result<Self, DecodeError> {
+    fn from_json(text: &str) -> Result<Self, DecodeError> {
         check_schema(text)?;
         serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))
     }
 }
 
-impl Digest {
-    /// Parses a digest file, refusing one of another format version.
-    pub fn from_json(text: &str) -> Result<Self, DecodeError> {
-        check_schema(text)?;
-        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))
-    }
+impl BundleFile for Manifest {}
+impl BundleFile for Index {}
+impl BundleFile for ListPage {}
+impl BundleFile for Digest {}
+impl BundleFile for Shard {}
 
-    /// The summary the manifest holds for this digest.
-    pub fn summary(&self, summary: String, file: String) -> DigestSummary {
+impl Digest {
+    /// The list entry for this digest.
+    pub fn summary(&self, summary: String) -> DigestSummary {
         DigestSummary {
             slug: self.slug.clone(),
             date: self.date.clone(),
-            lastmod: self.lastmod.clone(),
             title: self.title.clone(),
             summary,
             tags: self.tags.clone(),
-            categories: self.categories.clone(),
             item_count: u32::try_from(self.items.len()).unwrap_or(u32::MAX),
-            file,
         }
     }
 }

@@ -1,35 +1,290 @@
-//! List logic the app runs on a bundle: plain functions, tested natively.
+//! Filtering the corpus: plain functions over the [`Index`], tested
+//! natively against a brute-force scan of the full data.
+//!
+//! Filter state lives in the URL query: `tag` (repeatable) with `op=or`
+//! (default: all tags must match), `cat` and `domain` (repeatable; any
+//! matches), `from` and `to` (`YYYY-MM-DD`, inclusive), `q` (text) and
+//! `page` (1-based).
 
-use crate::{DigestSummary, Item, Manifest};
+use std::collections::BTreeMap;
 
-/// What the digest list is narrowed to. Lives in the URL.
+use crate::{DigestSummary, Index, Item};
+
+/// How several tags combine.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// A digest must carry every selected tag.
+    #[default]
+    And,
+    /// A digest must carry at least one selected tag.
+    Or,
+}
+
+/// What the digest list is narrowed to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
-    /// Only digests carrying this tag.
-    pub tag: Option<String>,
-    /// Only digests whose title, summary or tags contain this text
-    /// (case-insensitive); blank means no text filter.
+    pub tags: Vec<String>,
+    pub mode: Mode,
+    pub categories: Vec<String>,
+    pub domains: Vec<String>,
+    /// First day, `YYYYMMDD`, inclusive.
+    pub from: Option<u32>,
+    /// Last day, `YYYYMMDD`, inclusive.
+    pub to: Option<u32>,
+    /// Text to find in titles, summaries and tags (case-insensitive).
     pub text: String,
 }
 
+/// `YYYY-MM-DD` to `YYYYMMDD`.
+pub fn parse_day(s: &str) -> Option<u32> {
+    let b = s.trim().as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some(y * 10000 + m * 100 + d)
+}
+
+/// `YYYYMMDD` to `YYYY-MM-DD`.
+pub fn format_day(day: u32) -> String {
+    format!("{:04}-{:02}-{:02}", day / 10000, day / 100 % 100, day % 100)
+}
+
 impl Filter {
+    /// Reads a filter from URL query pairs (already percent-decoded).
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut f = Filter::default();
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            let push = |list: &mut Vec<String>| {
+                if !list.iter().any(|v| v == value) {
+                    list.push(value.to_string());
+                }
+            };
+            match key {
+                "tag" => push(&mut f.tags),
+                "cat" => push(&mut f.categories),
+                "domain" => push(&mut f.domains),
+                "op" => f.mode = if value == "or" { Mode::Or } else { Mode::And },
+                "from" => f.from = parse_day(value),
+                "to" => f.to = parse_day(value),
+                "q" => f.text = value.to_string(),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// The query string for this filter (with `?`, or empty), in a fixed
+    /// order so equal filters give equal URLs.
+    pub fn to_query(&self) -> String {
+        self.to_query_with_page(1)
+    }
+
+    /// [`Filter::to_query`] on a given 1-based page.
+    pub fn to_query_with_page(&self, page: u32) -> String {
+        let enc = crate::url::encode_segment;
+        let mut parts: Vec<String> = Vec::new();
+        parts.extend(self.tags.iter().map(|t| format!("tag={}", enc(t))));
+        if self.mode == Mode::Or && self.tags.len() > 1 {
+            parts.push("op=or".into());
+        }
+        parts.extend(self.categories.iter().map(|c| format!("cat={}", enc(c))));
+        parts.extend(self.domains.iter().map(|d| format!("domain={}", enc(d))));
+        if let Some(d) = self.from {
+            parts.push(format!("from={}", format_day(d)));
+        }
+        if let Some(d) = self.to {
+            parts.push(format!("to={}", format_day(d)));
+        }
+        if !self.text.trim().is_empty() {
+            parts.push(format!("q={}", enc(self.text.trim())));
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.tag.is_none() && self.text.trim().is_empty()
+        self.tags.is_empty()
+            && self.categories.is_empty()
+            && self.domains.is_empty()
+            && self.from.is_none()
+            && self.to.is_none()
+            && self.text.trim().is_empty()
+    }
+
+    /// This filter with `tag` added, or removed if present.
+    pub fn toggle_tag(&self, tag: &str) -> Self {
+        let mut f = self.clone();
+        toggle(&mut f.tags, tag);
+        f
+    }
+
+    pub fn toggle_category(&self, category: &str) -> Self {
+        let mut f = self.clone();
+        toggle(&mut f.categories, category);
+        f
+    }
+
+    pub fn toggle_domain(&self, domain: &str) -> Self {
+        let mut f = self.clone();
+        toggle(&mut f.domains, domain);
+        f
+    }
+
+    pub fn with_mode(&self, mode: Mode) -> Self {
+        Filter {
+            mode,
+            ..self.clone()
+        }
+    }
+
+    /// This filter narrowed to the days `from..=to`.
+    pub fn with_range(&self, from: Option<u32>, to: Option<u32>) -> Self {
+        Filter {
+            from,
+            to,
+            ..self.clone()
+        }
     }
 }
 
-/// The manifest's digests that pass `filter`, in manifest order (newest first).
-pub fn filter_digests<'m>(manifest: &'m Manifest, filter: &Filter) -> Vec<&'m DigestSummary> {
-    let needle = filter.text.trim().to_lowercase();
-    manifest
-        .digests
+fn toggle(list: &mut Vec<String>, value: &str) {
+    if let Some(i) = list.iter().position(|v| v == value) {
+        list.remove(i);
+    } else {
+        list.push(value.to_string());
+    }
+}
+
+/// A term id and how many digests match if it is chosen.
+pub type Count = (u32, u32);
+
+/// What a filter selects, and the counts to show beside each choice.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Results {
+    /// Matching rows, in list order (newest first).
+    pub rows: Vec<u32>,
+    /// Items in the matching digests.
+    pub items: u64,
+    /// Per tag: digests matching the other filters and (with AND) the tags
+    /// already chosen, that carry the tag. Non-zero only, by count then name.
+    pub tags: Vec<Count>,
+    pub categories: Vec<Count>,
+    pub domains: Vec<Count>,
+    /// Per month (`YYYYMM`): matching digests, ignoring the date filter.
+    pub months: Vec<Count>,
+}
+
+/// The index's ids of `names`; a name the index lacks maps to `None`.
+fn ids(table: &[String], names: &[String]) -> Vec<Option<u32>> {
+    names
         .iter()
-        .filter(|d| filter.tag.as_ref().is_none_or(|t| d.tags.contains(t)))
-        .filter(|d| needle.is_empty() || text_matches(d, &needle))
+        .map(|n| {
+            table
+                .iter()
+                .position(|t| t == n)
+                .and_then(|i| u32::try_from(i).ok())
+        })
         .collect()
 }
 
-fn text_matches(d: &DigestSummary, needle_lower: &str) -> bool {
+fn any_of(row: &[u32], wanted: &[Option<u32>]) -> bool {
+    wanted.is_empty()
+        || wanted
+            .iter()
+            .flatten()
+            .any(|id| row.binary_search(id).is_ok())
+}
+
+/// Applies `filter` to the index. `text_match`, when the filter has text,
+/// says per row whether the text matched (the index holds no titles).
+pub fn apply(index: &Index, filter: &Filter, text_match: Option<&[bool]>) -> Results {
+    let tag_ids = ids(&index.tags, &filter.tags);
+    let cat_ids = ids(&index.categories, &filter.categories);
+    let dom_ids = ids(&index.domains, &filter.domains);
+    let has_text = !filter.text.trim().is_empty();
+    let rows = index.dates.len();
+    let mut out = Results::default();
+    let mut tag_counts = vec![0u32; index.tags.len()];
+    let mut cat_counts = vec![0u32; index.categories.len()];
+    let mut dom_counts = vec![0u32; index.domains.len()];
+    let mut months: BTreeMap<u32, u32> = BTreeMap::new();
+    for r in 0..rows {
+        let row_tags = &index.row_tags[r];
+        let pass_tags = match filter.mode {
+            _ if tag_ids.is_empty() => true,
+            Mode::And => tag_ids
+                .iter()
+                .all(|id| id.is_some_and(|id| row_tags.binary_search(&id).is_ok())),
+            Mode::Or => any_of(row_tags, &tag_ids),
+        };
+        let pass_cats = any_of(&index.row_categories[r], &cat_ids);
+        let pass_doms = any_of(&index.row_domains[r], &dom_ids);
+        let day = index.dates[r];
+        let pass_dates = filter.from.is_none_or(|f| day >= f) && filter.to.is_none_or(|t| day <= t);
+        let pass_text = !has_text || text_match.is_some_and(|m| m.get(r).copied().unwrap_or(false));
+        let others_for_tags = pass_cats && pass_doms && pass_dates && pass_text;
+        if others_for_tags && (filter.mode == Mode::Or || pass_tags) {
+            for &t in row_tags {
+                tag_counts[t as usize] += 1;
+            }
+        }
+        if pass_tags && pass_doms && pass_dates && pass_text {
+            for &c in &index.row_categories[r] {
+                cat_counts[c as usize] += 1;
+            }
+        }
+        if pass_tags && pass_cats && pass_dates && pass_text {
+            for &d in &index.row_domains[r] {
+                dom_counts[d as usize] += 1;
+            }
+        }
+        if pass_tags && pass_cats && pass_doms && pass_text {
+            *months.entry(day / 100).or_default() += 1;
+        }
+        if others_for_tags && pass_tags {
+            out.rows.push(r as u32);
+            out.items += u64::from(index.items[r]);
+        }
+    }
+    let ranked = |counts: Vec<u32>, names: &[String]| -> Vec<Count> {
+        let mut v: Vec<Count> = counts
+            .into_iter()
+            .enumerate()
+            .filter(|(_, c)| *c > 0)
+            .map(|(i, c)| (i as u32, c))
+            .collect();
+        v.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| names[a.0 as usize].cmp(&names[b.0 as usize]))
+        });
+        v
+    };
+    out.tags = ranked(tag_counts, &index.tags);
+    out.categories = ranked(cat_counts, &index.categories);
+    out.domains = ranked(dom_counts, &index.domains);
+    out.months = months.into_iter().rev().collect();
+    out
+}
+
+/// Whether a list entry contains `needle` (lower-cased) in its title,
+/// summary or tags.
+pub fn text_matches(d: &DigestSummary, needle_lower: &str) -> bool {
     d.title.to_lowercase().contains(needle_lower)
         || d.summary.to_lowercase().contains(needle_lower)
         || d.tags
@@ -37,14 +292,61 @@ fn text_matches(d: &DigestSummary, needle_lower: &str) -> bool {
             .any(|t| t.to_lowercase().contains(needle_lower))
 }
 
-/// Total items over a list of digests.
-pub fn item_total(digests: &[&DigestSummary]) -> u64 {
-    digests.iter().map(|d| u64::from(d.item_count)).sum()
+/// One digest's filter data, as the bundler knows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Row {
+    /// `YYYYMMDD`.
+    pub date: u32,
+    pub items: u32,
+    pub tags: Vec<String>,
+    pub categories: Vec<String>,
+    pub domains: Vec<String>,
+    pub sections: Vec<String>,
 }
 
-/// The digest with this slug.
-pub fn find_digest<'m>(manifest: &'m Manifest, slug: &str) -> Option<&'m DigestSummary> {
-    manifest.digests.iter().find(|d| d.slug == slug)
+/// Builds the index from rows in list order. String tables are sorted so
+/// the output does not depend on the order terms were met.
+pub fn build_index(rows: &[Row]) -> Index {
+    fn table<'a>(values: impl Iterator<Item = &'a String>) -> Vec<String> {
+        let mut v: Vec<String> = values.cloned().collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+    fn code(table: &[String], names: &[String]) -> Vec<u32> {
+        let mut v: Vec<u32> = names
+            .iter()
+            .filter_map(|n| {
+                table
+                    .binary_search(n)
+                    .ok()
+                    .and_then(|i| u32::try_from(i).ok())
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+    let tags = table(rows.iter().flat_map(|r| r.tags.iter()));
+    let categories = table(rows.iter().flat_map(|r| r.categories.iter()));
+    let domains = table(rows.iter().flat_map(|r| r.domains.iter()));
+    let sections = table(rows.iter().flat_map(|r| r.sections.iter()));
+    Index {
+        schema: crate::SCHEMA_VERSION,
+        dates: rows.iter().map(|r| r.date).collect(),
+        items: rows.iter().map(|r| r.items).collect(),
+        row_tags: rows.iter().map(|r| code(&tags, &r.tags)).collect(),
+        row_categories: rows
+            .iter()
+            .map(|r| code(&categories, &r.categories))
+            .collect(),
+        row_domains: rows.iter().map(|r| code(&domains, &r.domains)).collect(),
+        row_sections: rows.iter().map(|r| code(&sections, &r.sections)).collect(),
+        tags,
+        categories,
+        domains,
+        sections,
+    }
 }
 
 /// Where an item sits among its digest's items.
@@ -69,123 +371,36 @@ pub fn locate<'a>(items: &'a [Item], id: &str) -> Option<Position<'a>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::{TermCount, SCHEMA_VERSION};
+mod tests;
 
-    fn summary(slug: &str, date: &str, title: &str, tags: &[&str], items: u32) -> DigestSummary {
-        DigestSummary {
-            slug: slug.into(),
-            date: date.into(),
-            lastmod: None,
-            title: title.into(),
-            summary: format!("summary of {title}"),
-            tags: tags.iter().map(|t| (*t).into()).collect(),
-            categories: vec![],
-            item_count: items,
-            file: format!("data/d/{slug}.json"),
+/// Digests shown per screen of the list.
+pub const PER_SCREEN: usize = 20;
+
+/// The slice of `rows` on 1-based screen `page` (clamped to the last).
+pub fn screen(rows: &[u32], page: u32) -> (&[u32], u32, u32) {
+    let pages = rows.len().div_ceil(PER_SCREEN).max(1) as u32;
+    let page = page.clamp(1, pages);
+    let start = (page as usize - 1) * PER_SCREEN;
+    (
+        &rows[start.min(rows.len())..(start + PER_SCREEN).min(rows.len())],
+        page,
+        pages,
+    )
+}
+
+/// Months (`YYYYMM`, newest first) grouped by year, for the archive.
+pub fn months_by_year(months: &[Count]) -> Vec<(u32, Vec<Count>)> {
+    let mut out: Vec<(u32, Vec<Count>)> = Vec::new();
+    for &(ym, n) in months {
+        match out.last_mut() {
+            Some((y, list)) if *y == ym / 100 => list.push((ym, n)),
+            _ => out.push((ym / 100, vec![(ym, n)])),
         }
     }
+    out
+}
 
-    fn manifest() -> Manifest {
-        Manifest {
-            schema: SCHEMA_VERSION,
-            digests: vec![
-                summary("c", "2024-05-27", "英伟达 earnings", &["AI", "芯片"], 3),
-                summary("b", "2024-05-26", "Robots", &["robotics"], 5),
-                summary("a", "2024-05-25", "Models", &["AI"], 7),
-            ],
-            tags: vec![TermCount {
-                name: "AI".into(),
-                count: 2,
-            }],
-            categories: vec![],
-        }
-    }
-
-    fn slugs(v: &[&DigestSummary]) -> Vec<String> {
-        v.iter().map(|d| d.slug.clone()).collect()
-    }
-
-    #[test]
-    fn empty_filter_keeps_everything_in_order() {
-        let m = manifest();
-        let all = filter_digests(&m, &Filter::default());
-        assert_eq!(slugs(&all), ["c", "b", "a"]);
-        assert_eq!(item_total(&all), 15);
-    }
-
-    #[test]
-    fn tag_filter_is_exact() {
-        let m = manifest();
-        let f = Filter {
-            tag: Some("AI".into()),
-            text: String::new(),
-        };
-        assert_eq!(slugs(&filter_digests(&m, &f)), ["c", "a"]);
-        let f = Filter {
-            tag: Some("ai".into()),
-            text: String::new(),
-        };
-        assert!(filter_digests(&m, &f).is_empty());
-    }
-
-    #[test]
-    fn text_filter_ignores_case_and_searches_tags() {
-        let m = manifest();
-        let f = Filter {
-            tag: None,
-            text: "  ROBOTS ".into(),
-        };
-        assert_eq!(slugs(&filter_digests(&m, &f)), ["b"]);
-        let f = Filter {
-            tag: None,
-            text: "芯片".into(),
-        };
-        assert_eq!(slugs(&filter_digests(&m, &f)), ["c"]);
-        let f = Filter {
-            tag: Some("AI".into()),
-            text: "models".into(),
-        };
-        assert_eq!(slugs(&filter_digests(&m, &f)), ["a"]);
-    }
-
-    fn item(id: &str) -> Item {
-        Item {
-            id: id.into(),
-            title: id.into(),
-            title_html: id.into(),
-            image: None,
-            body_html: String::new(),
-            source: None,
-            links: vec![],
-            section: None,
-        }
-    }
-
-    #[test]
-    fn locate_gives_neighbours() {
-        let items = vec![item("x"), item("y"), item("z")];
-        let first = locate(&items, "x").expect("x exists");
-        assert_eq!(
-            (first.index, first.prev, first.next.map(|i| i.id.as_str())),
-            (0, None, Some("y"))
-        );
-        let mid = locate(&items, "y").expect("y exists");
-        assert_eq!(mid.prev.map(|i| i.id.as_str()), Some("x"));
-        assert_eq!(mid.next.map(|i| i.id.as_str()), Some("z"));
-        let last = locate(&items, "z").expect("z exists");
-        assert!(last.next.is_none());
-        assert!(locate(&items, "nope").is_none());
-    }
-
-    #[test]
-    fn find_digest_by_slug() {
-        let m = manifest();
-        assert_eq!(
-            find_digest(&m, "b").map(|d| d.title.as_str()),
-            Some("Robots")
-        );
-        assert!(find_digest(&m, "zz").is_none());
-    }
+/// The first and last day of month `YYYYMM`, as `YYYYMMDD`.
+pub fn month_range(ym: u32) -> (u32, u32) {
+    (ym * 100 + 1, ym * 100 + 31)
 }

@@ -14,6 +14,12 @@ pub fn item(slug: &str, id: &str) -> String {
     format!("/d/{}/{}/", encode_segment(slug), encode_segment(id))
 }
 
+/// `/d/<slug>/?item=<item id>`: one news item, addressed inside its
+/// digest's page (for sites too large for one HTML file per item).
+pub fn item_in_digest(slug: &str, id: &str) -> String {
+    format!("/d/{}/?item={}", encode_segment(slug), encode_segment(id))
+}
+
 /// `/tags/<tag>/`: the digests carrying a tag.
 pub fn tag(name: &str) -> String {
     format!("/tags/{}/", encode_segment(name))

@@ -1,8 +1,10 @@
 //! The bundle survives JSON serialisation unchanged, and a bundle of another
 //! format version is refused with a message that says so.
 
+use tidings_model::query::{build_index, Row};
 use tidings_model::{
-    DecodeError, Digest, DigestSummary, Image, Item, Manifest, Source, TermCount, SCHEMA_VERSION,
+    BundleFile, DecodeError, Digest, Image, Index, Item, ListPage, Manifest, Source, TermCount,
+    SCHEMA_VERSION,
 };
 
 fn sample_digest() -> Digest {
@@ -26,15 +28,15 @@ fn sample_digest() -> Digest {
                 title: "First & <best>".into(),
                 title_html: "First &amp; &lt;best&gt;".into(),
                 image: Some(Image {
-                    src: Some("/data/img/x.jpg".into()),
+                    src: Some("/data/media/x.jpg".into()),
                     alt: "x".into(),
                 }),
                 body_html: "<p>body</p>".into(),
                 source: Some(Source {
-                    url: "https://www.163.com/dy/article/X.html".into(),
+                    url: "https://www.163.com/a.html".into(),
                     domain: "163.com".into(),
                 }),
-                links: vec!["https://www.163.com/dy/article/X.html".into()],
+                links: vec!["https://www.163.com/a.html".into()],
                 section: Some("产品".into()),
             },
             Item {
@@ -51,19 +53,33 @@ fn sample_digest() -> Digest {
     }
 }
 
-#[test]
-fn digest_round_trips() {
-    let d = sample_digest();
-    let json = serde_json::to_string(&d).expect("serialise");
-    assert_eq!(Digest::from_json(&json), Ok(d));
+fn round_trip<T: BundleFile + serde::Serialize + PartialEq + std::fmt::Debug>(value: &T) {
+    let json = serde_json::to_string(value).expect("serialise");
+    assert_eq!(&T::from_json(&json).expect("parse"), value);
 }
 
 #[test]
-fn manifest_round_trips() {
+fn every_bundle_file_round_trips() {
     let d = sample_digest();
-    let m = Manifest {
+    round_trip(&d);
+    round_trip(&tidings_model::Shard {
         schema: SCHEMA_VERSION,
-        digests: vec![d.summary("a digest".into(), "data/d/ai20240526.0123abcd.json".into())],
+        digests: vec![d.clone()],
+    });
+    round_trip(&ListPage {
+        schema: SCHEMA_VERSION,
+        first_row: 0,
+        entries: vec![d.summary("a digest".into())],
+    });
+    round_trip(&Manifest {
+        schema: SCHEMA_VERSION,
+        stamp: "0123abcd".into(),
+        digest_count: 1,
+        item_count: 2,
+        page_size: 100,
+        page_count: 1,
+        shard_count: 1,
+        item_pages: true,
         tags: vec![TermCount {
             name: "AI".into(),
             count: 1,
@@ -72,17 +88,20 @@ fn manifest_round_trips() {
             name: "AI资讯".into(),
             count: 1,
         }],
-    };
-    let json = serde_json::to_string_pretty(&m).expect("serialise");
-    let back = Manifest::from_json(&json).expect("parse");
-    assert_eq!(back, m);
-    let s: &DigestSummary = &back.digests[0];
-    assert_eq!(s.item_count, 2);
+    });
+    let index: Index = build_index(&[Row {
+        date: 2024_0526,
+        items: 2,
+        tags: d.tags.clone(),
+        categories: d.categories.clone(),
+        domains: vec!["163.com".into()],
+        sections: vec!["产品".into()],
+    }]);
+    round_trip(&index);
 }
 
 #[test]
 fn other_schema_versions_are_refused_before_parsing_the_rest() {
-    // A future bundle whose fields this version does not know.
     let json = format!(r#"{{"schema": {}, "shards": []}}"#, SCHEMA_VERSION + 1);
     let err = Manifest::from_json(&json).expect_err("must refuse");
     assert_eq!(
@@ -114,7 +133,7 @@ fn garbage_is_malformed_not_a_panic() {
         Err(DecodeError::Malformed(_))
     ));
     assert!(matches!(
-        Digest::from_json(&format!(r#"{{"schema": {SCHEMA_VERSION}}}"#)),
+        Index::from_json(&format!(r#"{{"schema": {SCHEMA_VERSION}}}"#)),
         Err(DecodeError::Malformed(_))
     ));
 }

@@ -274,12 +274,7 @@ pub fn item_id(key: &str) -> String {
         .collect()
 }
 
-/// 64-bit FNV-1a.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
+pub use tidings_model::fnv1a;
 
 /// Host name of an http(s) URL, lower-cased, without `www.`, port or user.
 pub fn domain(url: &str) -> Option<String> {

@@ -11,4 +11,4 @@ pub mod site;
 pub mod synth;
 
 pub use error::{ContentError, ContentErrorKind, Error, Result, Warning};
-pub use site::{load, write, LoadOptions, Site};
+pub use site::{load, write, BundleOptions, ItemPages, LoadOptions, Site};

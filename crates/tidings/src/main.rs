@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use tidings::site::{self, csv_field};
-use tidings::{Error, LoadOptions};
+use tidings::{BundleOptions, Error, ItemPages, LoadOptions};
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +39,9 @@ enum Command {
         /// Print only errors.
         #[arg(long, short)]
         quiet: bool,
+        /// One HTML page per item: auto keeps the site under 19,000 files.
+        #[arg(long, value_enum, default_value_t = ItemPages::Auto)]
+        item_pages: ItemPages,
         /// Print how long reading and writing took.
         #[arg(long)]
         timings: bool,
@@ -109,6 +112,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             keep_going,
             quiet,
             timings,
+            item_pages,
         } => {
             let started = std::time::Instant::now();
             let shell = match &shell {
@@ -146,7 +150,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             if !quiet {
                 print_warnings(&site.warnings);
             }
-            let written = tidings::write(&site, &out, shell.as_deref())?;
+            let written =
+                tidings::write(&site, &out, shell.as_deref(), &BundleOptions { item_pages })?;
             if timings {
                 eprintln!(
                     "tidings: read+parse {loaded:.2?}, write {:.2?}",

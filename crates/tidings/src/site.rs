@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tidings_model::{
-    url, Digest, DigestSummary, Manifest, TermCount, MANIFEST_PATH, SCHEMA_VERSION,
+    query::{build_index, Row},
+    url, Digest, DigestSummary, ListPage, Manifest, TermCount, MANIFEST_PATH, SCHEMA_VERSION,
 };
 
 use crate::digest::{self, Assets, Parsed, MAX_FILE_BYTES};
@@ -243,30 +244,135 @@ fn term_counts<'a>(terms: impl Iterator<Item = &'a String>) -> Vec<TermCount> {
     out
 }
 
-/// The serialized bundle: the manifest and each digest's file.
+/// Whether each item gets its own HTML page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ItemPages {
+    /// One page per item while the site stays under [`FILE_BUDGET`] files.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Files a site may have before per-item pages are left out: popular static
+/// hosts cap a deploy near 20,000 files.
+pub const FILE_BUDGET: usize = 19_000;
+
+/// Entries per list page.
+pub const PAGE_SIZE: usize = 100;
+
+/// Digests per shard, on average.
+pub const DIGESTS_PER_SHARD: usize = 3;
+
+/// How to lay out the bundle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BundleOptions {
+    pub item_pages: ItemPages,
+}
+
+/// The serialized bundle: the manifest and every data file.
 pub struct Bundle {
     pub manifest: Manifest,
     /// (path under the site root, JSON text)
     pub files: Vec<(String, String)>,
 }
 
-/// Serializes `site` into the bundle layout.
-pub fn bundle(site: &Site) -> Result<Bundle> {
-    let mut files = Vec::with_capacity(site.digests.len() + 1);
-    let mut summaries: Vec<DigestSummary> = Vec::with_capacity(site.digests.len());
-    for parsed in &site.digests {
-        let json = to_json(&parsed.digest)?;
-        let hash = digest::fnv1a(json.as_bytes());
-        let file = format!("data/d/{}.{:08x}.json", parsed.digest.slug, hash >> 32);
-        summaries.push(parsed.digest.summary(parsed.summary.clone(), file.clone()));
-        files.push((file, json));
+/// A digest's row of the filter index.
+fn row(parsed: &Parsed) -> Row {
+    let d = &parsed.digest;
+    let mut domains: Vec<String> = d
+        .items
+        .iter()
+        .filter_map(|i| i.source.as_ref().map(|s| s.domain.clone()))
+        .collect();
+    domains.sort();
+    domains.dedup();
+    let mut sections: Vec<String> = d.items.iter().filter_map(|i| i.section.clone()).collect();
+    sections.sort();
+    sections.dedup();
+    Row {
+        date: tidings_model::query::parse_day(&d.date).unwrap_or_default(),
+        items: u32::try_from(d.items.len()).unwrap_or(u32::MAX),
+        tags: d.tags.clone(),
+        categories: d.categories.clone(),
+        domains,
+        sections,
     }
+}
+
+/// Serializes `site` into the bundle layout.
+pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
+    let n = site.digests.len();
+    let shard_count = u32::try_from(n.div_ceil(DIGESTS_PER_SHARD).max(1)).unwrap_or(u32::MAX);
+    let mut shards: Vec<Vec<&tidings_model::Digest>> = vec![Vec::new(); shard_count as usize];
+    for parsed in &site.digests {
+        shards[tidings_model::shard_of(&parsed.digest.slug, shard_count) as usize]
+            .push(&parsed.digest);
+    }
+    let mut body: Vec<(String, String)> = Vec::with_capacity(shards.len() + n / PAGE_SIZE + 2);
+    for (i, digests) in shards.into_iter().enumerate() {
+        let shard = tidings_model::Shard {
+            schema: SCHEMA_VERSION,
+            digests: digests.into_iter().cloned().collect(),
+        };
+        body.push((format!("d/{i}.json"), to_json(&shard)?));
+    }
+    let entries: Vec<DigestSummary> = site
+        .digests
+        .iter()
+        .map(|p| p.digest.summary(p.summary.clone()))
+        .collect();
+    let page_count = entries.len().div_ceil(PAGE_SIZE).max(1);
+    for p in 0..page_count {
+        let chunk = entries
+            .iter()
+            .skip(p * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .cloned()
+            .collect();
+        let page = ListPage {
+            schema: SCHEMA_VERSION,
+            first_row: (p * PAGE_SIZE) as u32,
+            entries: chunk,
+        };
+        body.push((format!("list/{p}.json"), to_json(&page)?));
+    }
+    let rows: Vec<Row> = site.digests.iter().map(row).collect();
+    body.push(("index.json".to_string(), to_json(&build_index(&rows))?));
+
+    // The stamp hashes every data file, so any change gives new paths.
+    let mut hash = tidings_model::fnv1a(&[]);
+    for (path, json) in &body {
+        hash ^= tidings_model::fnv1a(path.as_bytes()).rotate_left(7)
+            ^ tidings_model::fnv1a(json.as_bytes());
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let stamp = format!("{:010x}", hash >> 24);
+
+    let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
+    let tags = term_counts(site.digests.iter().flat_map(|d| d.digest.tags.iter()));
+    let routes_without_items = body.len() + 2 * n + tags.len() + 2;
+    let item_pages = match options.item_pages {
+        ItemPages::Always => true,
+        ItemPages::Never => false,
+        ItemPages::Auto => routes_without_items + items <= FILE_BUDGET,
+    };
     let manifest = Manifest {
         schema: SCHEMA_VERSION,
-        tags: term_counts(summaries.iter().flat_map(|d| d.tags.iter())),
-        categories: term_counts(summaries.iter().flat_map(|d| d.categories.iter())),
-        digests: summaries,
+        stamp: stamp.clone(),
+        digest_count: u32::try_from(n).unwrap_or(u32::MAX),
+        item_count: items as u64,
+        page_size: PAGE_SIZE as u32,
+        page_count: page_count as u32,
+        shard_count,
+        item_pages,
+        tags,
+        categories: term_counts(site.digests.iter().flat_map(|d| d.digest.categories.iter())),
     };
+    let mut files: Vec<(String, String)> = body
+        .into_iter()
+        .map(|(path, json)| (format!("data/{stamp}/{path}"), json))
+        .collect();
     files.push((MANIFEST_PATH.to_string(), to_json(&manifest)?));
     Ok(Bundle { manifest, files })
 }
@@ -294,8 +400,13 @@ const OWNED: [&str; 4] = ["data", "d", "tags", "404.html"];
 /// one HTML page per route into `out`. Everything is written to a staging
 /// folder inside `out` first and moved into place only when complete, so a
 /// failed build leaves the previous output as it was.
-pub fn write(site: &Site, out: &Path, shell: Option<&str>) -> Result<Written> {
-    let bundle = bundle(site)?;
+pub fn write(
+    site: &Site,
+    out: &Path,
+    shell: Option<&str>,
+    options: &BundleOptions,
+) -> Result<Written> {
+    let bundle = bundle(site, options)?;
     fs::create_dir_all(out).map_err(|source| Error::Write {
         path: out.to_path_buf(),
         source,
@@ -399,7 +510,12 @@ pub fn pages(site: &Site, manifest: &Manifest, shell: &str) -> Vec<(String, Stri
             format!("{dir}/index.html"),
             with_meta(shell, &format!("{} · tidings", d.title), &parsed.summary),
         ));
-        for (item, text) in d.items.iter().zip(&parsed.item_summaries) {
+        let items = if manifest.item_pages {
+            d.items.len()
+        } else {
+            0
+        };
+        for (item, text) in d.items.iter().zip(&parsed.item_summaries).take(items) {
             out.push((
                 format!("{dir}/{}/index.html", item.id),
                 with_meta(shell, &format!("{} · tidings", item.title), text),
@@ -482,6 +598,8 @@ pub fn list(site: &Site) -> Vec<ListRow<'_>> {
                 source: i.source.as_ref().map(|s| s.url.as_str()),
                 section: i.section.as_deref(),
                 url: url::item(&d.slug, &i.id),
+                // (`tidings list` prints the per-item page URL; with item pages
+                // off the app also answers it through the host's 404 page.)
             })
         })
         .collect()

@@ -49,12 +49,21 @@ fn build_writes_bundle_and_one_page_per_route() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let files = files_under(&out);
-    // index.html (the shell) + 404 + 1 digest page + 13 item pages + 3 tag pages + manifest + digest file.
-    assert_eq!(files.len(), 1 + 1 + 1 + 13 + 3 + 2, "{files:#?}");
-    assert!(files.contains(&"data/manifest.json".to_string()));
-    assert!(files
-        .iter()
-        .any(|f| f.starts_with("data/d/ai20240526.") && f.ends_with(".json")));
+    // index.html (the shell) + 404 + 1 digest page + 13 item pages + 3 tag pages
+    // + manifest, index, one list page and one shard.
+    assert_eq!(files.len(), 1 + 1 + 1 + 13 + 3 + 4, "{files:#?}");
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("data/manifest.json")).expect("read"),
+    )
+    .expect("json");
+    let stamp = manifest["stamp"].as_str().expect("stamp");
+    for f in ["index.json", "list/0.json", "d/0.json"] {
+        assert!(
+            files.contains(&format!("data/{stamp}/{f}")),
+            "{f} in {files:#?}"
+        );
+    }
+    assert_eq!(manifest["item_pages"], true);
     assert!(files.contains(&"tags/人工智能/index.html".to_string()));
     let item_page = files
         .iter()
@@ -226,5 +235,34 @@ fn keep_going_builds_the_valid_digests_and_lists_the_rest() {
          tidings: skipped 1 invalid file(s) (--keep-going):\n  <in>/bad.md\n"
     );
     let manifest = std::fs::read_to_string(out.join("data/manifest.json")).expect("manifest");
-    assert!(manifest.contains("\"slug\":\"ai20240526\""));
+    assert!(manifest.contains("\"digest_count\":1,"), "{manifest}");
+}
+
+#[test]
+fn item_pages_can_be_left_out() {
+    let out = temp_dir("no-item-pages");
+    let shell = out.join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let content = shipped_content().display().to_string();
+    let o = tidings(&[
+        "build",
+        "--content",
+        &content,
+        "--out",
+        &out.display().to_string(),
+        "--shell",
+        &shell.display().to_string(),
+        "--item-pages",
+        "never",
+    ]);
+    assert!(o.status.success());
+    let files = files_under(&out);
+    assert!(files.contains(&"d/ai20240526/index.html".to_string()));
+    assert_eq!(
+        files.iter().filter(|f| f.starts_with("d/")).count(),
+        1,
+        "{files:#?}"
+    );
+    let manifest = std::fs::read_to_string(out.join("data/manifest.json")).expect("manifest");
+    assert!(manifest.contains("\"item_pages\":false"));
 }

@@ -16,7 +16,7 @@ fn seed_digest_bundle() {
     let parsed = &site.digests[0];
     assert_eq!(parsed.digest.items.len(), 13);
     insta::assert_snapshot!("seed_digest", pretty(&parsed.digest));
-    let bundle = site::bundle(&site).expect("bundle");
+    let bundle = site::bundle(&site, &Default::default()).expect("bundle");
     insta::assert_snapshot!("seed_manifest", pretty(&bundle.manifest));
 }
 

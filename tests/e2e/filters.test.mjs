@@ -1,0 +1,141 @@
+// End-to-end: filters on a site of 60 synthetic digests. Expected counts come
+// from a plain scan of the bundle's entries, not from the app's own code.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, openPage, pythonServer, readBundle, syntheticSite } from './harness.mjs';
+
+let browser, server, bundle, site;
+
+before(async () => {
+  site = syntheticSite('filters', { count: 60 });
+  bundle = readBundle(site);
+  browser = await launch();
+  server = await pythonServer(site);
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Digests (entries) carrying all (or any) of `tags`, within optional dates. */
+function expected({ tags = [], any = false, from = '', to = '' }) {
+  return bundle.entries.filter((e) => {
+    const t = tags.length === 0 || (any ? tags.some((x) => e.tags.includes(x)) : tags.every((x) => e.tags.includes(x)));
+    return t && (!from || e.date >= from) && (!to || e.date <= to);
+  });
+}
+
+const countText = (list) => `${list.length} digests, ${list.reduce((n, e) => n + e.item_count, 0)} items`;
+
+async function waitCount(page, list) {
+  await page.getByTestId('match-count').filter({ hasText: new RegExp(`^${countText(list)}$`) }).waitFor();
+}
+
+/** The two most used tags of the corpus. */
+function topTags() {
+  return bundle.manifest.tags.slice(0, 2).map((t) => t.name);
+}
+
+test('a shared filter URL opens with the same result, AND by default and OR on request', async () => {
+  const { page, done } = await openPage(browser);
+  const [a, b] = topTags();
+  const q = `tag=${encodeURIComponent(a)}&tag=${encodeURIComponent(b)}`;
+  await page.goto(`${server.base}/?${q}`);
+  await waitCount(page, expected({ tags: [a, b] }));
+  await page.goto(`${server.base}/?${q}&op=or`);
+  await waitCount(page, expected({ tags: [a, b], any: true }));
+  assert.equal(await page.getByTestId('mode-or').getAttribute('class'), 'chip active');
+  await done();
+});
+
+test('clicking tags, switching AND/OR, back and forward, and clearing', async () => {
+  const { page, done } = await openPage(browser);
+  const [a, b] = topTags();
+  await page.goto(`${server.base}/`);
+  await waitCount(page, bundle.entries);
+  await page.locator('.facet .chip', { hasText: `#${a}` }).first().click();
+  await waitCount(page, expected({ tags: [a] }));
+  await page.locator('.facet .chip', { hasText: `#${b}` }).first().click();
+  await waitCount(page, expected({ tags: [a, b] }));
+  await page.getByTestId('mode-or').click();
+  await waitCount(page, expected({ tags: [a, b], any: true }));
+  assert.match(page.url(), /op=or/);
+  await page.goBack();
+  await waitCount(page, expected({ tags: [a, b] }));
+  await page.goBack();
+  await waitCount(page, expected({ tags: [a] }));
+  await page.goForward();
+  await waitCount(page, expected({ tags: [a, b] }));
+  await page.getByTestId('clear').click();
+  await page.waitForURL(`${server.base}/`);
+  await waitCount(page, bundle.entries);
+  await done();
+});
+
+test('tags with spaces, & and CJK characters round-trip through the URL', async () => {
+  const { page, done } = await openPage(browser);
+  const awkward = bundle.manifest.tags.map((t) => t.name).filter((t) => /[ &#/]|[^\x00-\x7f]/.test(t)).slice(0, 3);
+  assert.ok(awkward.length >= 2, `corpus has awkward tags: ${awkward}`);
+  for (const tag of awkward) {
+    await page.goto(`${server.base}/?tag=${encodeURIComponent(tag)}`);
+    await waitCount(page, expected({ tags: [tag] }));
+    const chip = page.locator('.facet .chip.active');
+    assert.equal((await chip.first().textContent()).replace(/\d+$/, ''), `#${tag}`);
+  }
+  await done();
+});
+
+test('a date range and an archive month narrow the list', async () => {
+  const { page, done } = await openPage(browser);
+  const dates = bundle.entries.map((e) => e.date).sort();
+  const from = dates[10];
+  const to = dates[40];
+  await page.goto(`${server.base}/?from=${from}&to=${to}`);
+  await waitCount(page, expected({ from, to }));
+  assert.equal(await page.getByTestId('from').inputValue(), from);
+  await page.goto(`${server.base}/`);
+  await page.getByTestId('to').fill(to);
+  await page.getByTestId('to').dispatchEvent('change');
+  await waitCount(page, expected({ to }));
+  assert.match(page.url(), new RegExp(`to=${to}`));
+  const month = dates[dates.length - 1].slice(0, 7);
+  await page.locator('.archive .chip', { hasText: month }).click();
+  // A month replaces the range: the archive counts ignore the date filter.
+  await waitCount(page, bundle.entries.filter((e) => e.date.startsWith(month)));
+  assert.match(page.url(), new RegExp(`from=${month}-01&to=${month}-31`));
+  await done();
+});
+
+test('the list shows 20 digests a screen, with pages in the URL', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${server.base}/`);
+  await page.locator('.digest-card').first().waitFor();
+  assert.equal(await page.locator('.digest-card').count(), 20);
+  await page.locator('.pager a[rel=next]').click();
+  await page.waitForURL(/page=2/);
+  await page.locator('.pager', { hasText: 'Page 2 of 3' }).waitFor();
+  assert.equal(await page.locator('.digest-card h2').first().textContent(), bundle.entries[20].title);
+  await done();
+});
+
+test('without per-item pages, item links address the item inside its digest page', async () => {
+  const lean = syntheticSite('no-item-pages', { count: 5, itemPages: 'never' });
+  const local = await pythonServer(lean);
+  const { page, done } = await openPage(browser);
+  try {
+    const { entries } = readBundle(lean);
+    await page.goto(`${local.base}/d/${entries[0].slug}/`);
+    await page.locator('.item h2 a').nth(2).click();
+    await page.waitForURL(/\/d\/[^/]+\/\?item=[0-9a-z-]+$/);
+    const title = await page.locator('h1').textContent();
+    const url = page.url();
+    const fresh = await openPage(browser);
+    await fresh.page.goto(url);
+    await fresh.page.locator('h1', { hasText: title }).waitFor();
+    await fresh.done();
+  } finally {
+    local.close();
+  }
+  await done();
+});
