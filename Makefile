@@ -54,6 +54,11 @@ test-e2e: site-e2e tidings
 bench: tidings
 	python3 scripts/bench.py
 
+# Browser benchmark: first view, first paint and filter timings at 12, 1,000
+# and 10,000 synthetic digests in headless Chromium (tests/e2e/bench-web.mjs).
+bench-web: setup-browser site-e2e tidings
+	cd tests/e2e && TIDINGS_SITE=$(CURDIR)/$(SITE_E2E) TIDINGS_BIN=$(CURDIR)/target/native/tidings node bench-web.mjs
+
 lint: setup
 	cargo fmt --all --check
 	cargo clippy -p tidings-model -p tidings --all-targets -- -D warnings

@@ -38,7 +38,7 @@ struct Screen {
     categories: Vec<Choice>,
     domains: Vec<Choice>,
     /// (year, [(label, count, href, active)])
-    archive: Vec<(u32, Vec<Choice>)>,
+    archive: Vec<Choice>,
 }
 
 const MAX_DOMAINS: usize = 12;
@@ -109,30 +109,44 @@ async fn load(
         filter.toggle_domain(d)
     });
     domains.truncate(MAX_DOMAINS.max(filter.domains.len()));
-    let archive = months_by_year(&results.months)
-        .into_iter()
-        .map(|(year, months)| {
-            let list = months
-                .into_iter()
-                .map(|(ym, count)| {
-                    let (from, to) = month_range(ym);
-                    let active = filter.from == Some(from) && filter.to == Some(to);
-                    let target = if active {
-                        filter.with_range(None, None)
-                    } else {
-                        filter.with_range(Some(from), Some(to))
-                    };
-                    Choice {
-                        name: format!("{}-{:02}", ym / 100, ym % 100),
-                        count,
-                        active,
-                        href: format!("/{}", target.to_query()),
-                    }
-                })
-                .collect();
-            (year, list)
-        })
-        .collect();
+    // The archive shows years; the months of a year once it is chosen (a
+    // range inside one year), so 10,000 digests do not mean 300 month links.
+    let range = |from: u32, to: u32| {
+        let active = filter.from == Some(from) && filter.to == Some(to);
+        let target = if active {
+            filter.with_range(None, None)
+        } else {
+            filter.with_range(Some(from), Some(to))
+        };
+        (active, format!("/{}", target.to_query()))
+    };
+    let open_year = match (filter.from, filter.to) {
+        (Some(f), Some(t)) if f / 10000 == t / 10000 => Some(f / 10000),
+        _ => None,
+    };
+    let mut archive = Vec::new();
+    for (year, months) in months_by_year(&results.months) {
+        let count = months.iter().map(|(_, n)| n).sum();
+        let (active, href) = range(year * 10000 + 101, year * 10000 + 1231);
+        archive.push(Choice {
+            name: year.to_string(),
+            count,
+            active,
+            href,
+        });
+        if open_year == Some(year) {
+            for (ym, count) in months {
+                let (from, to) = month_range(ym);
+                let (active, href) = range(from, to);
+                archive.push(Choice {
+                    name: format!("{}-{:02}", ym / 100, ym % 100),
+                    count,
+                    active,
+                    href,
+                });
+            }
+        }
+    }
     Ok(Screen {
         entries,
         digests: results.rows.len(),
@@ -210,9 +224,10 @@ fn Chips(#[prop(into)] label: String, choices: Vec<Choice>, prefix: &'static str
                         .into_iter()
                         .map(|c| {
                             let class = if c.active { "chip active" } else { "chip" };
+                            let data_name = c.name.clone();
                             view! {
                                 <li>
-                                    <A href=c.href attr:class=class attr:aria-pressed=c.active.to_string()>
+                                    <A href=c.href attr:class=class attr:aria-pressed=c.active.to_string() attr:data-name=data_name>
                                         {prefix}{c.name}<span class="n">{c.count}</span>
                                     </A>
                                 </li>
@@ -352,14 +367,7 @@ pub fn Browse(#[prop(into)] fixed_tag: Signal<Option<String>>) -> impl IntoView 
                                 {mode_switch}
                                 <Chips label="Categories" choices=s.categories.clone() prefix="" />
                                 <Chips label="Sources" choices=s.domains.clone() prefix="" />
-                                {(!archive.is_empty()).then(|| view! {
-                                    <div class="facet archive">
-                                        <span class="facet-label">"Archive"</span>
-                                        {archive.into_iter().map(|(year, months)| view! {
-                                            <Chips label=year.to_string() choices=months prefix="" />
-                                        }).collect_view()}
-                                    </div>
-                                })}
+                                <Chips label="Archive" choices=archive prefix="" />
                             </nav>
                             <p class="summary-line">
                                 <span data-testid="match-count">{s.digests}" digests, "{s.items}" items"</span>

@@ -1,0 +1,183 @@
+// `make bench-web`: what the browser pays, at 12, 1,000 and 10,000 synthetic
+// digests. Prints figures with the targets beside them; asserts nothing
+// (these machines are noisy: compare runs side by side).
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { launch, pagesServer, readBundle, syntheticSite } from './harness.mjs';
+
+const SIZES = (process.env.BENCH_SIZES ?? '12 1000 10000').split(/\s+/).map(Number);
+const FIRST_VIEW_RUNS = Number(process.env.BENCH_FIRST_VIEW_RUNS ?? 10);
+const FILTER_RUNS = Number(process.env.BENCH_FILTER_RUNS ?? 30);
+
+const brCache = new Map();
+function brotli(bytes, quality = 11) {
+  return brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
+}
+function brotliFile(file) {
+  if (!brCache.has(file)) brCache.set(file, brotli(readFileSync(file)));
+  return brCache.get(file);
+}
+
+function walk(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...walk(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+const median = (xs) => quantile(xs, 0.5);
+function quantile(xs, q) {
+  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+}
+
+/** One fresh visit of `/`: compressed bytes of every response and time to the first list row. */
+async function firstView(browser, base, site) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      if (document.querySelector('.digest-card')) {
+        window.__firstCard = performance.now();
+        obs.disconnect();
+      }
+    }).observe(document, { subtree: true, childList: true });
+  });
+  let bytes = 0;
+  page.on('response', (r) => {
+    const path = decodeURIComponent(new URL(r.url()).pathname);
+    const file = join(site, path.endsWith('/') ? `${path}index.html` : path);
+    try {
+      bytes += brotliFile(file);
+    } catch {
+      /* not a file of the site */
+    }
+  });
+  await page.goto(`${base}/`);
+  await page.waitForFunction(() => window.__firstCard !== undefined);
+  const paint = await page.evaluate(() => window.__firstCard);
+  await context.close();
+  return { bytes, paint };
+}
+
+/** Time inside the page from `act` to the count line changing, plus a frame. */
+async function timed(page, act) {
+  return page.evaluate(async (act) => {
+    const count = () => document.querySelector('[data-testid=match-count]')?.textContent;
+    const before = count();
+    const t0 = performance.now();
+    if (act.click) document.querySelector(act.click).click();
+    if (act.input) {
+      const el = document.querySelector(act.input);
+      el.value = act.value;
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+    const changed = await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), 5000);
+      const obs = new MutationObserver(() => {
+        if (count() !== undefined && count() !== before) {
+          obs.disconnect();
+          clearTimeout(timer);
+          resolve(true);
+        }
+      });
+      obs.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    return changed ? performance.now() - t0 : NaN;
+  }, act);
+}
+
+async function filterTimings(browser, base, bundle) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const [a, b] = bundle.manifest.tags.slice(0, 2).map((t) => t.name);
+  const chip = (t) => `.facet a.chip[data-name="${t.replace(/["\\]/g, '\\$&')}"]`;
+  const dates = bundle.entries.map((e) => e.date).sort();
+  const from = dates[Math.floor(dates.length / 2)];
+  await page.goto(`${base}/`);
+  await page.locator('.digest-card').first().waitFor();
+  // Warm up: the first filter loads the index, which is a fetch, not filtering.
+  await timed(page, { click: chip(a) });
+  await timed(page, { click: '[data-testid=clear]' });
+  const t = { tag: [], and: [], range: [], clear: [] };
+  for (let i = 0; i < FILTER_RUNS; i++) {
+    t.tag.push(await timed(page, { click: chip(a) }));
+    t.and.push(await timed(page, { click: chip(b) }));
+    t.clear.push(await timed(page, { click: '[data-testid=clear]' }));
+    t.range.push(await timed(page, { input: '[data-testid=from]', value: from }));
+    t.clear.push(await timed(page, { click: '[data-testid=clear]' }));
+  }
+  await context.close();
+  return t;
+}
+
+function siteFigures(site, bundle) {
+  const files = walk(site);
+  const total = files.reduce((n, f) => n + statSync(f).size, 0);
+  const stamp = join(site, 'data', bundle.manifest.stamp);
+  // The naive layout: one JSON with every digest and item, fetched up front.
+  const all = walk(join(stamp, 'd')).map((f) => JSON.parse(readFileSync(f, 'utf8')).digests).flat();
+  const naive = Buffer.from(JSON.stringify(all));
+  return { files: files.length, total, naive: brotli(naive, 9), naiveRaw: naive.length };
+}
+
+const fmtKB = (b) => `${(b / 1000).toFixed(1)} kB`;
+
+const browser = await launch();
+const rows = [];
+try {
+  for (const n of SIZES) {
+    const t0 = Date.now();
+    const site = syntheticSite(`bench-${n}`, { count: n });
+    const buildMs = Date.now() - t0;
+    const bundle = readBundle(site);
+    const server = await pagesServer(site);
+    try {
+      const views = [];
+      for (let i = 0; i < FIRST_VIEW_RUNS; i++) views.push(await firstView(browser, server.base, site));
+      const timings = await filterTimings(browser, server.base, bundle);
+      const wasm = walk(site).find((f) => f.endsWith('.wasm'));
+      rows.push({ n, buildMs, bundle, views, timings, wasm: brotliFile(wasm), ...siteFigures(site, bundle) });
+      console.error(`bench-web: ${n} digests measured`);
+    } finally {
+      server.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
+
+const base = rows[0] ? median(rows[0].views.map((v) => v.bytes)) : NaN;
+console.log(`tidings bench-web: first view over ${FIRST_VIEW_RUNS} fresh visits, filters over ${FILTER_RUNS} runs each (ms, in-page, click to updated count + 1 frame)`);
+console.log('digests  items    dist files  dist MB  first view (br)  vs 12     first paint  naive JSON (br)  naive/first  tag p50/p95   AND p50/p95   range p50/p95  clear p50/p95');
+for (const r of rows) {
+  const fv = median(r.views.map((v) => v.bytes));
+  const paint = median(r.views.map((v) => v.paint));
+  const pp = (xs) => `${quantile(xs, 0.5).toFixed(1)}/${quantile(xs, 0.95).toFixed(1)}`;
+  console.log(
+    [
+      String(r.n).padStart(7),
+      String(r.bundle.manifest.item_count).padStart(7),
+      String(r.files).padStart(11),
+      (r.total / 1e6).toFixed(1).padStart(8),
+      fmtKB(fv).padStart(16),
+      `${(fv / base).toFixed(2)}x`.padStart(8),
+      `${paint.toFixed(0)} ms`.padStart(12),
+      fmtKB(r.naive).padStart(16),
+      `${(r.naive / fv).toFixed(1)}x`.padStart(12),
+      pp(r.timings.tag).padStart(13),
+      pp(r.timings.and).padStart(13),
+      pp(r.timings.range).padStart(14),
+      pp(r.timings.clear).padStart(14),
+    ].join(' '),
+  );
+}
+if (rows[0]) console.log(`wasm: ${fmtKB(rows[0].wasm)} brotli`);
+console.log('targets: first view <= 150 kB at 12 digests and <= 1.2x that at 10,000; filter p95 <= 16 ms at 10,000; wasm <= 120 kB brotli; dist < 20,000 files');
+console.log('(naive JSON: every digest and item in one file, brotli quality 9; everything else brotli quality 11)');
