@@ -6,10 +6,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use tidings_model::url;
 
-use crate::api;
 use crate::components::{error_view, page_title, ItemImage, Loading, TagLinks};
 use crate::routes::item::ItemView;
-use crate::ManifestResource;
 
 #[component]
 pub fn DigestPage() -> impl IntoView {
@@ -27,11 +25,7 @@ pub fn DigestPage() -> impl IntoView {
 
 #[component]
 fn DigestView(slug: Signal<String>) -> impl IntoView {
-    let ManifestResource(manifest) = expect_context();
-    let digest = LocalResource::new(move || {
-        let slug = slug.get();
-        async move { api::digest(manifest.await, slug).await }
-    });
+    let digest = super::digest_resource(slug);
     let title = RwSignal::new(String::new());
     page_title(move || title.get());
     view! {

@@ -5,9 +5,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use tidings_model::{query, url};
 
-use crate::api::{self, AppError};
+use crate::api::AppError;
 use crate::components::{error_view, page_title, ItemImage, Loading};
-use crate::ManifestResource;
 
 #[component]
 pub fn ItemPage() -> impl IntoView {
@@ -20,13 +19,9 @@ pub fn ItemPage() -> impl IntoView {
 /// One item of the digest `slug`, with its neighbours.
 #[component]
 pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView {
-    let ManifestResource(manifest) = expect_context();
     // Keyed on the slug only: moving to the next item of the same digest
     // reuses the loaded digest.
-    let digest = LocalResource::new(move || {
-        let slug = slug.get();
-        async move { api::digest(manifest.await, slug).await }
-    });
+    let digest = super::digest_resource(slug);
     let title = RwSignal::new(String::new());
     page_title(move || title.get());
     view! {

@@ -144,23 +144,16 @@ fn tree(path: &Path, split: &Split<'_>) -> Result<Map<String, Value>, ContentErr
                     let (line, column) = e.location().map_or((0, 0), |l| {
                         (l.line().saturating_sub(1), l.column().saturating_sub(1))
                     });
-                    let message = e.to_string();
-                    let message = message
-                        .split(" at line ")
-                        .next()
-                        .unwrap_or(&message)
-                        .to_string();
-                    at(line, column, ContentErrorKind::Yaml(message))
+                    at(
+                        line,
+                        column,
+                        ContentErrorKind::Yaml(without_position(e.to_string())),
+                    )
                 })?
             }
         }
         Format::Json => serde_json::from_str::<Value>(split.front).map_err(|e| {
-            let message = e.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
+            let message = without_position(e.to_string());
             at(
                 e.line().saturating_sub(1),
                 e.column().saturating_sub(1),
@@ -172,6 +165,15 @@ fn tree(path: &Path, split: &Split<'_>) -> Result<Map<String, Value>, ContentErr
         Value::Object(map) => Ok(map),
         Value::Null => Ok(Map::new()),
         _ => Err(at(0, 0, ContentErrorKind::NotAMapping)),
+    }
+}
+
+/// A parser's message without its own " at line L column C" (the error
+/// carries the position in the file instead).
+fn without_position(message: String) -> String {
+    match message.find(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message,
     }
 }
 

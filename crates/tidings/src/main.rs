@@ -172,13 +172,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Command::Check { content, drafts } => {
-            let site = tidings::load(
-                &content,
-                &LoadOptions {
-                    drafts,
-                    ..LoadOptions::default()
-                },
-            )?;
+            let site = load_site(&content, drafts)?;
             print_warnings(&site.warnings);
             let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
             eprintln!(
@@ -205,13 +199,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             format,
             drafts,
         } => {
-            let site = tidings::load(
-                &content,
-                &LoadOptions {
-                    drafts,
-                    ..LoadOptions::default()
-                },
-            )?;
+            let site = load_site(&content, drafts)?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let io = |source| Error::Write {
@@ -271,4 +259,15 @@ fn print_warnings(warnings: &[tidings::Warning]) {
         }
         i += same;
     }
+}
+
+/// Reads a content folder; any invalid file fails the command.
+fn load_site(content: &std::path::Path, drafts: bool) -> Result<tidings::Site, Error> {
+    tidings::load(
+        content,
+        &LoadOptions {
+            drafts,
+            ..LoadOptions::default()
+        },
+    )
 }

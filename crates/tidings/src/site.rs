@@ -300,6 +300,21 @@ fn row(parsed: &Parsed) -> Row {
     }
 }
 
+/// Whether items get their own HTML page: always, never, or (auto) while
+/// the whole site stays within [`FILE_BUDGET`] files, counting the data
+/// files, one page per digest and per tag, `404.html` and the app's files.
+pub fn item_pages(site: &Site, tags: usize, choice: ItemPages) -> bool {
+    let n = site.digests.len();
+    let data = n.div_ceil(DIGESTS_PER_SHARD).max(1) + n.div_ceil(PAGE_SIZE).max(1) + 2;
+    let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
+    const APP_FILES: usize = 6;
+    match choice {
+        ItemPages::Always => true,
+        ItemPages::Never => false,
+        ItemPages::Auto => data + n + tags + 1 + APP_FILES + items <= FILE_BUDGET,
+    }
+}
+
 /// Serializes `site` into the bundle layout.
 pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
     let n = site.digests.len();
@@ -351,12 +366,7 @@ pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
 
     let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
     let tags = term_counts(site.digests.iter().flat_map(|d| d.digest.tags.iter()));
-    let routes_without_items = body.len() + 2 * n + tags.len() + 2;
-    let item_pages = match options.item_pages {
-        ItemPages::Always => true,
-        ItemPages::Never => false,
-        ItemPages::Auto => routes_without_items + items <= FILE_BUDGET,
-    };
+    let item_pages = item_pages(site, tags.len(), options.item_pages);
     let manifest = Manifest {
         schema: SCHEMA_VERSION,
         stamp: stamp.clone(),
@@ -584,8 +594,12 @@ pub struct ListRow<'a> {
     pub url: String,
 }
 
-/// Every item of the site, digests newest first, items in file order.
+/// Every item of the site, digests newest first, items in file order, with
+/// the URL a default build (`--item-pages auto`) gives it.
 pub fn list(site: &Site) -> Vec<ListRow<'_>> {
+    let tags: std::collections::HashSet<&String> =
+        site.digests.iter().flat_map(|d| &d.digest.tags).collect();
+    let own_pages = item_pages(site, tags.len(), ItemPages::Auto);
     site.digests
         .iter()
         .flat_map(|p| {
@@ -597,9 +611,11 @@ pub fn list(site: &Site) -> Vec<ListRow<'_>> {
                 title: &i.title,
                 source: i.source.as_ref().map(|s| s.url.as_str()),
                 section: i.section.as_deref(),
-                url: url::item(&d.slug, &i.id),
-                // (`tidings list` prints the per-item page URL; with item pages
-                // off the app also answers it through the host's 404 page.)
+                url: if own_pages {
+                    url::item(&d.slug, &i.id)
+                } else {
+                    url::item_in_digest(&d.slug, &i.id)
+                },
             })
         })
         .collect()
