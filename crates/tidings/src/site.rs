@@ -431,24 +431,10 @@ pub fn write(
         ..Written::default()
     };
     written.items = site.digests.iter().map(|d| d.digest.items.len()).sum();
-    let mut put = |rel: &str, bytes: &[u8]| -> Result<()> {
-        let path = staging.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|source| Error::Write {
-                path: parent.to_path_buf(),
-                source,
-            })?;
-        }
-        fs::write(&path, bytes).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
-        })?;
-        written.files += 1;
-        written.bytes += bytes.len() as u64;
-        Ok(())
-    };
+    // Everything to write, then written from both cores.
+    let mut files: Vec<(String, std::borrow::Cow<'_, [u8]>)> = Vec::new();
     for (rel, json) in &bundle.files {
-        put(rel, json.as_bytes())?;
+        files.push((rel.clone(), json.as_bytes().into()));
     }
     for parsed in &site.digests {
         for (from, rel) in &parsed.media {
@@ -456,14 +442,34 @@ pub fn write(
                 path: from.clone(),
                 source,
             })?;
-            put(&url::decode_segment(rel), &bytes)?;
+            files.push((url::decode_segment(rel), bytes.into()));
         }
     }
     if let Some(shell) = shell {
         for (rel, page) in pages(site, &bundle.manifest, shell) {
-            put(&rel, page.as_bytes())?;
+            files.push((rel, page.into_bytes().into()));
         }
     }
+    {
+        use rayon::prelude::*;
+        files
+            .par_iter()
+            .try_for_each(|(rel, bytes)| -> Result<()> {
+                let path = staging.join(rel);
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent).map_err(|source| Error::Write {
+                        path: parent.to_path_buf(),
+                        source,
+                    })?;
+                }
+                fs::write(&path, bytes).map_err(|source| Error::Write {
+                    path: path.clone(),
+                    source,
+                })
+            })?;
+    }
+    written.files = files.len();
+    written.bytes = files.iter().map(|(_, b)| b.len() as u64).sum();
     fs::create_dir_all(&old).map_err(|source| Error::Write {
         path: old.clone(),
         source,
@@ -488,14 +494,28 @@ pub fn write(
     Ok(written)
 }
 
+/// Removes a folder tree, its subfolders in parallel.
 fn remove(path: &Path) -> Result<()> {
-    if path.exists() {
-        fs::remove_dir_all(path).map_err(|source| Error::Write {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    use rayon::prelude::*;
+    let err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(err(e)),
+    };
+    if !meta.is_dir() {
+        return fs::remove_file(path).map_err(err);
     }
-    Ok(())
+    let entries: Vec<PathBuf> = fs::read_dir(path)
+        .map_err(err)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .map_err(err)?;
+    entries.par_iter().try_for_each(|p| remove(p))?;
+    fs::remove_dir(path).map_err(err)
 }
 
 /// Whether `name` can be a folder name that a static server maps its
