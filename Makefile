@@ -62,4 +62,4 @@ bench-web: setup-browser site-e2e tidings
 lint: setup
 	cargo fmt --all --check
 	cargo clippy -p tidings-model -p tidings --all-targets -- -D warnings
-	cargo clippy -p tidings-app --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p tidings-app --target wasm32-unknown-unknown --all-targets -- -D warnings

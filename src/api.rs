@@ -124,11 +124,11 @@ pub async fn pages_for(
     Ok(wanted.into_iter().zip(pages).collect())
 }
 
+/// A digest with the manifest it was found through.
+pub type LoadedDigest = Result<(Arc<Manifest>, Arc<Digest>), AppError>;
+
 /// The digest with `slug`, from its shard.
-pub async fn digest(
-    manifest: Result<Arc<Manifest>, AppError>,
-    slug: String,
-) -> Result<(Arc<Manifest>, Arc<Digest>), AppError> {
+pub async fn digest(manifest: Result<Arc<Manifest>, AppError>, slug: String) -> LoadedDigest {
     let manifest = manifest?;
     let shard: Arc<Shard> = cached(manifest.shard_path(&slug)).await?;
     let digest = shard

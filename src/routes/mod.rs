@@ -6,17 +6,13 @@ pub mod item;
 pub mod not_found;
 pub mod tag;
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
-use tidings_model::{Digest, Manifest};
 
-use crate::{api, AppError, ManifestResource};
+use crate::api::{self, LoadedDigest};
+use crate::ManifestResource;
 
 /// The digest `slug` (and the manifest), reloaded when the slug changes.
-pub fn digest_resource(
-    slug: Signal<String>,
-) -> LocalResource<Result<(Arc<Manifest>, Arc<Digest>), AppError>> {
+pub fn digest_resource(slug: Signal<String>) -> LocalResource<LoadedDigest> {
     let ManifestResource(manifest) = expect_context();
     LocalResource::new(move || {
         let slug = slug.get();

@@ -59,8 +59,8 @@ impl Filter {
     /// Reads a filter from URL query pairs (already percent-decoded).
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut f = Filter::default();
-        for (key, value) in pairs {
-            let value = value.trim();
+        for (key, raw) in pairs {
+            let value = raw.trim();
             if value.is_empty() {
                 continue;
             }
@@ -76,7 +76,9 @@ impl Filter {
                 "op" => f.mode = if value == "or" { Mode::Or } else { Mode::And },
                 "from" => f.from = parse_day(value),
                 "to" => f.to = parse_day(value),
-                "q" => f.text = value.to_string(),
+                // Kept as typed: trimming would eat the space a user just
+                // typed between two words of a search.
+                "q" => f.text = raw.to_string(),
                 _ => {}
             }
         }
@@ -106,7 +108,7 @@ impl Filter {
             parts.push(format!("to={}", format_day(d)));
         }
         if !self.text.trim().is_empty() {
-            parts.push(format!("q={}", enc(self.text.trim())));
+            parts.push(format!("q={}", enc(&self.text)));
         }
         if page > 1 {
             parts.push(format!("page={page}"));

@@ -170,6 +170,17 @@ fn filters_round_trip_through_the_url() {
 }
 
 #[test]
+fn search_text_keeps_the_space_being_typed() {
+    let f = Filter {
+        text: "英伟达 ".into(),
+        ..Filter::default()
+    };
+    assert_eq!(f.to_query(), "?q=%E8%8B%B1%E4%BC%9F%E8%BE%BE%20");
+    assert_eq!(Filter::from_pairs([("q", "英伟达 ")]).text, "英伟达 ");
+    assert!(Filter::from_pairs([("q", "  ")]).is_empty());
+}
+
+#[test]
 fn toggles_and_clearing() {
     let f = Filter::default().toggle_tag("AI").toggle_tag("芯片");
     assert_eq!(f.tags, ["AI", "芯片"]);
