@@ -14,7 +14,7 @@ use tidings_model::{
 
 use crate::digest::{self, Assets, Parsed, MAX_FILE_BYTES};
 use crate::error::{ContentError, ContentErrorKind, Error, Result, Warning};
-use crate::extract::ExtractOptions;
+use crate::extract::{escape_html as escape, ExtractOptions};
 
 /// `tidings.toml` in the content folder: settings for the whole site.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
@@ -562,13 +562,6 @@ pub fn pages(site: &Site, manifest: &Manifest, shell: &str) -> Vec<(String, Stri
         }
     }
     out
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// `shell` with its `<title>` replaced and description meta tags added.
