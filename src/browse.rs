@@ -105,10 +105,18 @@ async fn load(
             p.entries.get((r - p.first_row) as usize).cloned()
         })
         .collect();
-    let mut domains = choices(&results.domains, &index.domains, &filter.domains, |d| {
-        filter.toggle_domain(d)
-    });
-    domains.truncate(MAX_DOMAINS.max(filter.domains.len()));
+    // The most common sources, and every chosen one however rare.
+    let (mut domains, others): (Vec<Choice>, Vec<Choice>) =
+        choices(&results.domains, &index.domains, &filter.domains, |d| {
+            filter.toggle_domain(d)
+        })
+        .into_iter()
+        .partition(|c| c.active);
+    domains.extend(
+        others
+            .into_iter()
+            .take(MAX_DOMAINS.saturating_sub(domains.len())),
+    );
     // The archive shows years; the months of a year once it is chosen (a
     // range inside one year), so 10,000 digests do not mean 300 month links.
     let range = |from: u32, to: u32| {
