@@ -37,7 +37,8 @@ struct Screen {
     tags: Vec<Choice>,
     categories: Vec<Choice>,
     domains: Vec<Choice>,
-    /// (year, [(label, count, href, active)])
+    sections: Vec<Choice>,
+    /// Years, and the months of a chosen year.
     archive: Vec<Choice>,
 }
 
@@ -171,6 +172,9 @@ async fn load(
             |c| filter.toggle_category(c),
         ),
         domains,
+        sections: choices(&results.sections, &index.sections, &filter.sections, |x| {
+            filter.toggle_section(x)
+        }),
         archive,
     })
 }
@@ -217,6 +221,7 @@ async fn load_unfiltered(manifest: Result<Arc<Manifest>, AppError>) -> Result<Sc
         tags,
         categories,
         domains: Vec::new(),
+        sections: Vec::new(),
         archive: Vec::new(),
     })
 }
@@ -255,15 +260,16 @@ pub fn Browse(#[prop(into)] fixed_tag: Signal<Option<String>>) -> impl IntoView 
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         let q = query.read();
-        let pairs: Vec<(&str, String)> = ["tag", "cat", "domain", "op", "from", "to", "q"]
-            .into_iter()
-            .flat_map(|k| {
-                q.get_all(k)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(move |v| (k, v))
-            })
-            .collect();
+        let pairs: Vec<(&str, String)> =
+            ["tag", "cat", "domain", "section", "op", "from", "to", "q"]
+                .into_iter()
+                .flat_map(|k| {
+                    q.get_all(k)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(move |v| (k, v))
+                })
+                .collect();
         let mut f = Filter::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
         if let Some(tag) = fixed_tag.get() {
             if !f.tags.contains(&tag) {
@@ -375,6 +381,7 @@ pub fn Browse(#[prop(into)] fixed_tag: Signal<Option<String>>) -> impl IntoView 
                                 {mode_switch}
                                 <Chips label="Categories" choices=s.categories.clone() prefix="" />
                                 <Chips label="Sources" choices=s.domains.clone() prefix="" />
+                                <Chips label="Sections" choices=s.sections.clone() prefix="" />
                                 <Chips label="Archive" choices=archive prefix="" />
                             </nav>
                             <p class="summary-line">

@@ -35,7 +35,16 @@ fn DigestView(slug: Signal<String>) -> impl IntoView {
                     let (m, d) = digest.await?;
                     title.set(d.title.clone());
                     let slug = d.slug.clone();
-                    let items = d.items.clone();
+                    // Each item with its section label when the label changes.
+                    let items: Vec<_> = d
+                        .items
+                        .iter()
+                        .scan(None::<String>, |prev, item| {
+                            let label = (item.section != *prev).then(|| item.section.clone()).flatten();
+                            prev.clone_from(&item.section);
+                            Some((item.clone(), label))
+                        })
+                        .collect();
                     Ok::<_, crate::AppError>(view! {
                         <article class="digest">
                             <p class="crumbs"><A href=url::HOME>"← All digests"</A></p>
@@ -46,8 +55,9 @@ fn DigestView(slug: Signal<String>) -> impl IntoView {
                             </header>
                             <div class="intro" inner_html=d.intro_html.clone()></div>
                             <ol class="items">
-                                <For each=move || items.clone() key=|i| i.id.clone() let(item)>
+                                <For each=move || items.clone() key=|(i, _)| i.id.clone() let((item, label))>
                                     <li class="item" id=item.id.clone()>
+                                        {label.map(|l| view! { <p class="section-label">{l}</p> })}
                                         <h2><A href=m.item_url(&slug, &item.id)><span inner_html=item.title_html.clone()></span></A></h2>
                                         <ItemImage image=item.image.clone() />
                                         <div class="body" inner_html=item.body_html.clone()></div>

@@ -2,7 +2,7 @@
 // from a plain scan of the bundle's entries, not from the app's own code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openPage, pythonServer, readBundle, syntheticSite } from './harness.mjs';
+import { contentSite, launch, openPage, pythonServer, readBundle, syntheticSite } from './harness.mjs';
 
 let browser, server, bundle, site;
 
@@ -136,6 +136,23 @@ test('without per-item pages, item links address the item inside its digest page
     await fresh.page.goto(url);
     await fresh.page.locator('h1', { hasText: title }).waitFor();
     await fresh.done();
+  } finally {
+    local.close();
+  }
+  await done();
+});
+
+test('section labels of numbered-list digests can be filtered on and head their items', async () => {
+  const shapes = contentSite('shapes', new URL('../../crates/tidings/tests/fixtures/shapes', import.meta.url).pathname);
+  const local = await pythonServer(shapes);
+  const { page, done } = await openPage(browser);
+  try {
+    await page.goto(`${local.base}/?section=${encodeURIComponent('产品与功能更新')}`);
+    await page.getByTestId('match-count').filter({ hasText: /^1 digests, 4 items$/ }).waitFor();
+    assert.equal(await page.locator('.digest-card h2').textContent(), 'Hacker News 精选');
+    await page.locator('.digest-card h2 a').click();
+    await page.locator('.item').first().waitFor();
+    assert.deepEqual(await page.locator('.section-label').allTextContents(), ['产品与功能更新', '研究与论文']);
   } finally {
     local.close();
   }

@@ -106,14 +106,21 @@ export async function settled(page) {
 export function syntheticSite(name, { count, itemPages = 'auto', seed = 7 }) {
   const dir = new URL(`../../target/e2e-sites/${name}`, import.meta.url).pathname;
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(`${dir}/site`, { recursive: true });
-  for (const f of readdirSync(SITE)) {
-    if (/\.(html|js|wasm|css|svg)$/.test(f) && f !== '404.html') copyFileSync(join(SITE, f), join(dir, 'site', f));
-  }
   execFileSync(BIN, ['generate', '--count', String(count), '--seed', String(seed), '--out', `${dir}/content`]);
-  execFileSync(BIN, ['build', '--content', `${dir}/content`, '--out', `${dir}/site`, '--shell', `${dir}/site/index.html`,
+  return contentSite(name, `${dir}/content`, { itemPages });
+}
+
+/** A site of the digests in `content`, using the app files of the e2e site. Returns its folder. */
+export function contentSite(name, content, { itemPages = 'auto' } = {}) {
+  const site = new URL(`../../target/e2e-sites/${name}/site`, import.meta.url).pathname;
+  rmSync(site, { recursive: true, force: true });
+  mkdirSync(site, { recursive: true });
+  for (const f of readdirSync(SITE)) {
+    if (/\.(html|js|wasm|css|svg)$/.test(f) && f !== '404.html') copyFileSync(join(SITE, f), join(site, f));
+  }
+  execFileSync(BIN, ['build', '--content', content, '--out', site, '--shell', `${site}/index.html`,
     '--item-pages', itemPages, '--quiet']);
-  return `${dir}/site`;
+  return site;
 }
 
 /** The bundle of a built site: manifest, index and every list entry, read from disk. */

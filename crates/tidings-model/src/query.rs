@@ -2,8 +2,8 @@
 //! natively against a brute-force scan of the full data.
 //!
 //! Filter state lives in the URL query: `tag` (repeatable) with `op=or`
-//! (default: all tags must match), `cat` and `domain` (repeatable; any
-//! matches), `from` and `to` (`YYYY-MM-DD`, inclusive), `q` (text) and
+//! (default: all tags must match), `cat`, `domain` and `section`
+//! (repeatable; any matches), `from` and `to` (`YYYY-MM-DD`, inclusive), `q` (text) and
 //! `page` (1-based).
 
 use std::collections::BTreeMap;
@@ -27,6 +27,8 @@ pub struct Filter {
     pub mode: Mode,
     pub categories: Vec<String>,
     pub domains: Vec<String>,
+    /// Section labels of items (`### 产品与功能更新`); any matches.
+    pub sections: Vec<String>,
     /// First day, `YYYYMMDD`, inclusive.
     pub from: Option<u32>,
     /// Last day, `YYYYMMDD`, inclusive.
@@ -73,6 +75,7 @@ impl Filter {
                 "tag" => push(&mut f.tags),
                 "cat" => push(&mut f.categories),
                 "domain" => push(&mut f.domains),
+                "section" => push(&mut f.sections),
                 "op" => f.mode = if value == "or" { Mode::Or } else { Mode::And },
                 "from" => f.from = parse_day(value),
                 "to" => f.to = parse_day(value),
@@ -101,6 +104,7 @@ impl Filter {
         }
         parts.extend(self.categories.iter().map(|c| format!("cat={}", enc(c))));
         parts.extend(self.domains.iter().map(|d| format!("domain={}", enc(d))));
+        parts.extend(self.sections.iter().map(|d| format!("section={}", enc(d))));
         if let Some(d) = self.from {
             parts.push(format!("from={}", format_day(d)));
         }
@@ -124,6 +128,7 @@ impl Filter {
         self.tags.is_empty()
             && self.categories.is_empty()
             && self.domains.is_empty()
+            && self.sections.is_empty()
             && self.from.is_none()
             && self.to.is_none()
             && self.text.trim().is_empty()
@@ -145,6 +150,12 @@ impl Filter {
     pub fn toggle_domain(&self, domain: &str) -> Self {
         let mut f = self.clone();
         toggle(&mut f.domains, domain);
+        f
+    }
+
+    pub fn toggle_section(&self, section: &str) -> Self {
+        let mut f = self.clone();
+        toggle(&mut f.sections, section);
         f
     }
 
@@ -188,6 +199,7 @@ pub struct Results {
     pub tags: Vec<Count>,
     pub categories: Vec<Count>,
     pub domains: Vec<Count>,
+    pub sections: Vec<Count>,
     /// Per month (`YYYYMM`): matching digests, ignoring the date filter.
     pub months: Vec<Count>,
 }
@@ -216,50 +228,66 @@ fn any_of(row: &[u32], wanted: &[Option<u32>]) -> bool {
 /// Applies `filter` to the index. `text_match`, when the filter has text,
 /// says per row whether the text matched (the index holds no titles).
 pub fn apply(index: &Index, filter: &Filter, text_match: Option<&[bool]>) -> Results {
-    let tag_ids = ids(&index.tags, &filter.tags);
-    let cat_ids = ids(&index.categories, &filter.categories);
-    let dom_ids = ids(&index.domains, &filter.domains);
+    // The term dimensions, in the order of `pass` below.
+    const TAGS: usize = 0;
+    const DATES: usize = 4;
+    const TEXT: usize = 5;
+    let columns = [
+        &index.row_tags,
+        &index.row_categories,
+        &index.row_domains,
+        &index.row_sections,
+    ];
+    let tables = [
+        &index.tags,
+        &index.categories,
+        &index.domains,
+        &index.sections,
+    ];
+    let wanted = [
+        ids(&index.tags, &filter.tags),
+        ids(&index.categories, &filter.categories),
+        ids(&index.domains, &filter.domains),
+        ids(&index.sections, &filter.sections),
+    ];
     let has_text = !filter.text.trim().is_empty();
-    let rows = index.dates.len();
     let mut out = Results::default();
-    let mut tag_counts = vec![0u32; index.tags.len()];
-    let mut cat_counts = vec![0u32; index.categories.len()];
-    let mut dom_counts = vec![0u32; index.domains.len()];
+    let mut counts: [Vec<u32>; 4] = tables.map(|t| vec![0u32; t.len()]);
     let mut months: BTreeMap<u32, u32> = BTreeMap::new();
-    for r in 0..rows {
+    for (r, &day) in index.dates.iter().enumerate() {
         let row_tags = &index.row_tags[r];
-        let pass_tags = match filter.mode {
-            _ if tag_ids.is_empty() => true,
-            Mode::And => tag_ids
+        let mut pass = [true; 6];
+        pass[TAGS] = match filter.mode {
+            _ if wanted[TAGS].is_empty() => true,
+            Mode::And => wanted[TAGS]
                 .iter()
                 .all(|id| id.is_some_and(|id| row_tags.binary_search(&id).is_ok())),
-            Mode::Or => any_of(row_tags, &tag_ids),
+            Mode::Or => any_of(row_tags, &wanted[TAGS]),
         };
-        let pass_cats = any_of(&index.row_categories[r], &cat_ids);
-        let pass_doms = any_of(&index.row_domains[r], &dom_ids);
-        let day = index.dates[r];
-        let pass_dates = filter.from.is_none_or(|f| day >= f) && filter.to.is_none_or(|t| day <= t);
-        let pass_text = !has_text || text_match.is_some_and(|m| m.get(r).copied().unwrap_or(false));
-        let others_for_tags = pass_cats && pass_doms && pass_dates && pass_text;
-        if others_for_tags && (filter.mode == Mode::Or || pass_tags) {
-            for &t in row_tags {
-                tag_counts[t as usize] += 1;
+        for d in 1..4 {
+            pass[d] = any_of(&columns[d][r], &wanted[d]);
+        }
+        pass[DATES] = filter.from.is_none_or(|f| day >= f) && filter.to.is_none_or(|t| day <= t);
+        pass[TEXT] = !has_text || text_match.is_some_and(|m| m.get(r).copied().unwrap_or(false));
+        let all_but = |skip: usize| pass.iter().enumerate().all(|(i, p)| i == skip || *p);
+        for d in 0..4 {
+            // With AND, a tag's count is what adding it to the chosen tags
+            // would leave; otherwise what choosing it in its dimension would.
+            let counted = if d == TAGS && filter.mode == Mode::And {
+                all_but(usize::MAX)
+            } else {
+                all_but(d)
+            };
+            if counted {
+                for &id in &columns[d][r] {
+                    counts[d][id as usize] += 1;
+                }
             }
         }
-        if pass_tags && pass_doms && pass_dates && pass_text {
-            for &c in &index.row_categories[r] {
-                cat_counts[c as usize] += 1;
-            }
-        }
-        if pass_tags && pass_cats && pass_dates && pass_text {
-            for &d in &index.row_domains[r] {
-                dom_counts[d as usize] += 1;
-            }
-        }
-        if pass_tags && pass_cats && pass_doms && pass_text {
+        if all_but(DATES) {
             *months.entry(day / 100).or_default() += 1;
         }
-        if others_for_tags && pass_tags {
+        if all_but(usize::MAX) {
             out.rows.push(r as u32);
             out.items += u64::from(index.items[r]);
         }
@@ -277,9 +305,11 @@ pub fn apply(index: &Index, filter: &Filter, text_match: Option<&[bool]>) -> Res
         });
         v
     };
-    out.tags = ranked(tag_counts, &index.tags);
-    out.categories = ranked(cat_counts, &index.categories);
-    out.domains = ranked(dom_counts, &index.domains);
+    let [tags, categories, domains, sections] = counts;
+    out.tags = ranked(tags, &index.tags);
+    out.categories = ranked(categories, &index.categories);
+    out.domains = ranked(domains, &index.domains);
+    out.sections = ranked(sections, &index.sections);
     out.months = months.into_iter().rev().collect();
     out
 }

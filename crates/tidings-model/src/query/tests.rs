@@ -28,6 +28,7 @@ impl Rng {
 const TAGS: &[&str] = &["AI", "人工智能", "c#", "R&D", "x y", "a/b", "芯片"];
 const CATS: &[&str] = &["AI资讯", "Tech", "HN"];
 const DOMAINS: &[&str] = &["163.com", "36kr.com", "example.org"];
+const SECTIONS: &[&str] = &["产品与功能更新", "研究与论文", "Today"];
 
 fn corpus(rng: &mut Rng, n: usize) -> Vec<Row> {
     let mut rows: Vec<Row> = (0..n)
@@ -37,7 +38,7 @@ fn corpus(rng: &mut Rng, n: usize) -> Vec<Row> {
             tags: rng.subset(TAGS, 3),
             categories: rng.subset(CATS, 2),
             domains: rng.subset(DOMAINS, 3),
-            sections: vec![],
+            sections: rng.subset(SECTIONS, 2),
         })
         .collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.date));
@@ -54,6 +55,7 @@ fn random_filter(rng: &mut Rng) -> Filter {
         },
         categories: rng.subset(CATS, 1),
         domains: rng.subset(DOMAINS, 2),
+        sections: rng.subset(SECTIONS, 1),
         ..Filter::default()
     };
     if rng.below(2) == 0 {
@@ -64,11 +66,10 @@ fn random_filter(rng: &mut Rng) -> Filter {
     f
 }
 
+type Counts = BTreeMap<String, u32>;
+
 /// The obvious, slow answer, straight from the rows.
-fn brute(
-    rows: &[Row],
-    f: &Filter,
-) -> (Vec<u32>, u64, BTreeMap<String, u32>, BTreeMap<String, u32>) {
+fn brute(rows: &[Row], f: &Filter) -> (Vec<u32>, u64, Counts, Counts, Counts) {
     let tags_ok = |r: &Row| match f.mode {
         _ if f.tags.is_empty() => true,
         Mode::And => f.tags.iter().all(|t| r.tags.contains(t)),
@@ -77,28 +78,41 @@ fn brute(
     let cats_ok =
         |r: &Row| f.categories.is_empty() || f.categories.iter().any(|c| r.categories.contains(c));
     let doms_ok = |r: &Row| f.domains.is_empty() || f.domains.iter().any(|d| r.domains.contains(d));
+    let secs_ok =
+        |r: &Row| f.sections.is_empty() || f.sections.iter().any(|s| r.sections.contains(s));
     let dates_ok = |r: &Row| f.from.is_none_or(|x| r.date >= x) && f.to.is_none_or(|x| r.date <= x);
     let mut matched = Vec::new();
     let mut items = 0;
     let mut tag_counts = BTreeMap::new();
     let mut dom_counts = BTreeMap::new();
+    let mut sec_counts = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
         if tags_ok(r) && cats_ok(r) && doms_ok(r) && dates_ok(r) {
+            for s in &r.sections {
+                *sec_counts.entry(s.clone()).or_insert(0) += 1;
+            }
+        }
+        if tags_ok(r) && cats_ok(r) && doms_ok(r) && secs_ok(r) && dates_ok(r) {
             matched.push(i as u32);
             items += u64::from(r.items);
         }
-        if cats_ok(r) && doms_ok(r) && dates_ok(r) && (f.mode == Mode::Or || tags_ok(r)) {
+        if cats_ok(r)
+            && doms_ok(r)
+            && secs_ok(r)
+            && dates_ok(r)
+            && (f.mode == Mode::Or || tags_ok(r))
+        {
             for t in &r.tags {
                 *tag_counts.entry(t.clone()).or_insert(0) += 1;
             }
         }
-        if tags_ok(r) && cats_ok(r) && dates_ok(r) {
+        if tags_ok(r) && cats_ok(r) && secs_ok(r) && dates_ok(r) {
             for d in &r.domains {
                 *dom_counts.entry(d.clone()).or_insert(0) += 1;
             }
         }
     }
-    (matched, items, tag_counts, dom_counts)
+    (matched, items, tag_counts, dom_counts, sec_counts)
 }
 
 #[test]
@@ -110,7 +124,7 @@ fn index_answers_equal_a_brute_force_scan() {
         let index = build_index(&rows);
         let f = random_filter(&mut rng);
         let got = apply(&index, &f, None);
-        let (rows_want, items_want, tags_want, doms_want) = brute(&rows, &f);
+        let (rows_want, items_want, tags_want, doms_want, secs_want) = brute(&rows, &f);
         assert_eq!(got.rows, rows_want, "round {round}: {f:?}");
         assert_eq!(got.items, items_want, "round {round}");
         let named = |counts: &[Count], table: &[String]| -> BTreeMap<String, u32> {
@@ -127,6 +141,11 @@ fn index_answers_equal_a_brute_force_scan() {
         assert_eq!(
             named(&got.domains, &index.domains),
             doms_want,
+            "round {round}: {f:?}"
+        );
+        assert_eq!(
+            named(&got.sections, &index.sections),
+            secs_want,
             "round {round}: {f:?}"
         );
         let month_total: u32 = got.months.iter().map(|(_, c)| c).sum();
@@ -148,6 +167,7 @@ fn filters_round_trip_through_the_url() {
         mode: Mode::Or,
         categories: vec!["AI资讯".into()],
         domains: vec!["163.com".into()],
+        sections: vec!["研究 & 论文".into()],
         from: Some(2024_0501),
         to: Some(2024_0531),
         text: "英伟达 & co".into(),
@@ -156,7 +176,8 @@ fn filters_round_trip_through_the_url() {
     assert_eq!(
         q,
         "?tag=a%20b&tag=c%23&tag=x%2Fy&tag=R%26D&tag=%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD&op=or\
-         &cat=AI%E8%B5%84%E8%AE%AF&domain=163.com&from=2024-05-01&to=2024-05-31\
+         &cat=AI%E8%B5%84%E8%AE%AF&domain=163.com&section=%E7%A0%94%E7%A9%B6%20%26%20%E8%AE%BA%E6%96%87\
+         &from=2024-05-01&to=2024-05-31\
          &q=%E8%8B%B1%E4%BC%9F%E8%BE%BE%20%26%20co&page=3"
     );
     let decoded: Vec<(String, String)> = q
