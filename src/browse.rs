@@ -385,7 +385,7 @@ pub fn Browse(#[prop(into)] fixed_tag: Signal<Option<String>>) -> impl IntoView 
                                 <Chips label="Archive" choices=archive prefix="" />
                             </nav>
                             <p class="summary-line">
-                                <span data-testid="match-count">{s.digests}" digests, "{s.items}" items"</span>
+                                <span data-testid="match-count">{query::count_of(s.digests as u64, "digest")}", "{query::count_of(s.items, "item")}</span>
                                 {(!f.is_empty()).then_some(" match")}
                                 " "{clear}
                             </p>

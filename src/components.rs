@@ -97,7 +97,7 @@ pub fn DigestList(digests: Vec<DigestSummary>) -> impl IntoView {
                     <h2><A href=url::digest(&d.slug)>{d.title.clone()}</A></h2>
                     <p class="summary">{d.summary.clone()}</p>
                     <p class="meta">
-                        <span class="count">{d.item_count}" items"</span>
+                        <span class="count">{tidings_model::query::count_of(u64::from(d.item_count), "item")}</span>
                         <TagLinks tags=d.tags.clone() />
                     </p>
                 </li>

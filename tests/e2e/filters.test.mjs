@@ -26,7 +26,8 @@ function expected({ tags = [], any = false, from = '', to = '' }) {
   });
 }
 
-const countText = (list) => `${list.length} digests, ${list.reduce((n, e) => n + e.item_count, 0)} items`;
+const plural = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+const countText = (list) => `${plural(list.length, 'digest')}, ${plural(list.reduce((n, e) => n + e.item_count, 0), 'item')}`;
 
 async function waitCount(page, list) {
   await page.getByTestId('match-count').filter({ hasText: new RegExp(`^${countText(list)}$`) }).waitFor();
@@ -148,7 +149,7 @@ test('section labels of numbered-list digests can be filtered on and head their 
   const { page, done } = await openPage(browser);
   try {
     await page.goto(`${local.base}/?section=${encodeURIComponent('产品与功能更新')}`);
-    await page.getByTestId('match-count').filter({ hasText: /^1 digests, 4 items$/ }).waitFor();
+    await page.getByTestId('match-count').filter({ hasText: /^1 digest, 4 items$/ }).waitFor();
     assert.equal(await page.locator('.digest-card h2').textContent(), 'Hacker News 精选');
     await page.locator('.digest-card h2 a').click();
     await page.locator('.item').first().waitFor();

@@ -97,7 +97,7 @@ test('the 人工智能 tag view, opened directly, lists the digest', async () =>
   await page.goto(`${plain.base}/tags/${encodeURIComponent('人工智能')}/`);
   await page.locator('h1', { hasText: '#人工智能' }).waitFor();
   await page.locator('.digest-card', { hasText: '[AI资讯·0526]' }).waitFor();
-  assert.equal(await page.getByTestId('match-count').textContent(), '1 digests, 13 items');
+  assert.equal(await page.getByTestId('match-count').textContent(), '1 digest, 13 items');
   assert.equal(await page.title(), '#人工智能 · tidings');
   await done();
 });
@@ -123,7 +123,7 @@ test('search narrows the list and lives in the URL', async () => {
   assert.equal(await page.getByPlaceholder('Search titles, summaries, tags').inputValue(), 'no such words');
   await page.goto(`${plain.base}/?q=${encodeURIComponent('英伟达')}`);
   await page.locator('.digest-card').first().waitFor();
-  assert.equal(await page.getByTestId('match-count').textContent(), '1 digests, 13 items');
+  assert.equal(await page.getByTestId('match-count').textContent(), '1 digest, 13 items');
   await done();
 });
 

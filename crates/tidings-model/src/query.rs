@@ -405,6 +405,15 @@ pub fn locate<'a>(items: &'a [Item], id: &str) -> Option<Position<'a>> {
 #[cfg(test)]
 mod tests;
 
+/// `n` and the noun, plural unless `n` is 1: "1 digest", "13 items".
+pub fn count_of(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// Digests shown per screen of the list.
 pub const PER_SCREEN: usize = 20;
 

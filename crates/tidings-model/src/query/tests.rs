@@ -316,3 +316,10 @@ fn archive_groups_months_by_year() {
     );
     assert_eq!(month_range(202402), (2024_0201, 2024_0231));
 }
+
+#[test]
+fn counts_read_as_english() {
+    assert_eq!(count_of(1, "digest"), "1 digest");
+    assert_eq!(count_of(0, "item"), "0 items");
+    assert_eq!(count_of(13, "item"), "13 items");
+}
