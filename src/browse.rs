@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use tidings_model::query::{
@@ -240,9 +239,9 @@ fn Chips(#[prop(into)] label: String, choices: Vec<Choice>, prefix: &'static str
                             let data_name = c.name.clone();
                             view! {
                                 <li>
-                                    <A href=c.href attr:class=class attr:aria-pressed=c.active.to_string() attr:data-name=data_name>
+                                    <a href=c.href class=class aria-pressed=c.active.to_string() data-name=data_name>
                                         {prefix}{c.name}<span class="n">{c.count}</span>
-                                    </A>
+                                    </a>
                                 </li>
                             }
                         })
@@ -366,12 +365,12 @@ pub fn Browse(#[prop(into)] fixed_tag: Signal<Option<String>>) -> impl IntoView 
                             view! {
                                 <p class="mode" role="group" aria-label="Combine tags">
                                     "Tags: "
-                                    <A href=and attr:class=if f.mode == Mode::And { "chip active" } else { "chip" } attr:data-testid="mode-and">"all of them"</A>
-                                    <A href=or attr:class=if f.mode == Mode::Or { "chip active" } else { "chip" } attr:data-testid="mode-or">"any of them"</A>
+                                    <a href=and class=if f.mode == Mode::And { "chip active" } else { "chip" } data-testid="mode-and">"all of them"</a>
+                                    <a href=or class=if f.mode == Mode::Or { "chip active" } else { "chip" } data-testid="mode-or">"any of them"</a>
                                 </p>
                             }
                         });
-                        let clear = (!f.is_empty()).then(|| view! { <A href="/" attr:class="clear" attr:data-testid="clear">"Clear filters"</A> });
+                        let clear = (!f.is_empty()).then(|| view! { <a href="/" class="clear" data-testid="clear">"Clear filters"</a> });
                         let prev = (s.page > 1).then(|| format!("/{}", f.to_query_with_page(s.page - 1)));
                         let next = (s.page < s.pages).then(|| format!("/{}", f.to_query_with_page(s.page + 1)));
                         let archive = s.archive.clone();
@@ -392,9 +391,9 @@ pub fn Browse(#[prop(into)] fixed_tag: Signal<Option<String>>) -> impl IntoView 
                             <DigestList digests=s.entries.clone() />
                             {(s.pages > 1).then(|| view! {
                                 <nav class="pager" aria-label="Pages">
-                                    {prev.map(|h| view! { <A href=h attr:rel="prev">"← Newer"</A> })}
+                                    {prev.map(|h| view! { <a href=h rel="prev">"← Newer"</a> })}
                                     <span>"Page "{s.page}" of "{s.pages}</span>
-                                    {next.map(|h| view! { <A href=h attr:rel="next">"Older →"</A> })}
+                                    {next.map(|h| view! { <a href=h rel="next">"Older →"</a> })}
                                 </nav>
                             })}
                         })

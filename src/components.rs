@@ -79,7 +79,7 @@ pub fn TagLinks(tags: Vec<String>) -> impl IntoView {
                 .into_iter()
                 .map(|t| {
                     let href = url::tag(&t);
-                    view! { <li><A href=href>"#"{t}</A></li> }
+                    view! { <li><a href=href>"#"{t}</a></li> }
                 })
                 .collect_view()}
         </ul>
@@ -94,7 +94,7 @@ pub fn DigestList(digests: Vec<DigestSummary>) -> impl IntoView {
             <For each=move || digests.clone() key=|d| d.slug.clone() let(d)>
                 <li class="digest-card">
                     <time datetime=d.date.clone()>{d.date.clone()}</time>
-                    <h2><A href=url::digest(&d.slug)>{d.title.clone()}</A></h2>
+                    <h2><a href=url::digest(&d.slug)>{d.title.clone()}</a></h2>
                     <p class="summary">{d.summary.clone()}</p>
                     <p class="meta">
                         <span class="count">{tidings_model::query::count_of(u64::from(d.item_count), "item")}</span>
