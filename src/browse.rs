@@ -10,7 +10,7 @@ use leptos_router::NavigateOptions;
 use tidings_model::query::{
     self, format_day, month_range, months_by_year, parse_day, Filter, Mode,
 };
-use tidings_model::{DigestSummary, Manifest};
+use tidings_model::{DigestSummary, Manifest, TermCount};
 
 use crate::api::{self, AppError};
 use crate::components::{error_view, page_title, DigestList, Loading};
@@ -186,26 +186,19 @@ async fn load_unfiltered(manifest: Result<Arc<Manifest>, AppError>) -> Result<Sc
     let digests = manifest.digest_count as usize;
     let pages = digests.div_ceil(query::PER_SCREEN).max(1) as u32;
     let none = Filter::default();
-    let tags = manifest
-        .tags
-        .iter()
-        .map(|t| Choice {
-            name: t.name.clone(),
-            count: t.count,
-            active: false,
-            href: format!("/{}", none.toggle_tag(&t.name).to_query()),
-        })
-        .collect();
-    let categories = manifest
-        .categories
-        .iter()
-        .map(|c| Choice {
-            name: c.name.clone(),
-            count: c.count,
-            active: false,
-            href: format!("/{}", none.toggle_category(&c.name).to_query()),
-        })
-        .collect();
+    let totals = |terms: &[TermCount], link: &dyn Fn(&str) -> Filter| -> Vec<Choice> {
+        terms
+            .iter()
+            .map(|t| Choice {
+                name: t.name.clone(),
+                count: t.count,
+                active: false,
+                href: format!("/{}", link(&t.name).to_query()),
+            })
+            .collect()
+    };
+    let tags = totals(&manifest.tags, &|t| none.toggle_tag(t));
+    let categories = totals(&manifest.categories, &|c| none.toggle_category(c));
     Ok(Screen {
         entries: first
             .entries
