@@ -163,7 +163,8 @@ pub fn parse(
         let stories = fm.stories.iter().map(extract::story_item);
         extracted.items.splice(0..0, stories);
     }
-    let intro_html = extract::render(&extracted.intro_md, |s| resolve(s, split.body_line));
+    let (intro_html, intro_text) =
+        extract::render_with_text(&extracted.intro_md, |s| resolve(s, split.body_line));
     let mut items: Vec<Item> = Vec::with_capacity(extracted.items.len());
     let mut item_texts: Vec<String> = Vec::with_capacity(extracted.items.len());
     for raw in &extracted.items {
@@ -210,11 +211,10 @@ pub fn parse(
     } else if !fm.description.is_empty() {
         fm.description.clone()
     } else {
-        let intro = extract::markdown_text(&extracted.intro_md);
-        let text = if intro.is_empty() {
+        let text = if intro_text.is_empty() {
             item_texts.first().cloned().unwrap_or_default()
         } else {
-            intro
+            intro_text
         };
         extract::first_sentences(&text, 160)
     };

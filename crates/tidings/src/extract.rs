@@ -499,11 +499,14 @@ pub fn first_sentences(text: &str, max: usize) -> String {
 
 /// Renders a Markdown fragment to sanitised HTML. `image_src` maps each
 /// image's source; an image it maps to `None` is left out.
-pub fn render(md: &str, image_src: impl FnMut(&str) -> Option<String>) -> String {
+#[cfg(test)]
+fn render(md: &str, image_src: impl FnMut(&str) -> Option<String>) -> String {
     render_with_text(md, image_src).0
 }
 
-/// [`render`], also giving the fragment's plain text (whitespace collapsed).
+/// Renders a Markdown fragment to sanitised HTML, and gives its plain text
+/// (whitespace collapsed). `image_src` maps each image's source; an image
+/// it maps to `None` is left out.
 pub fn render_with_text(
     md: &str,
     mut image_src: impl FnMut(&str) -> Option<String>,
