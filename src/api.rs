@@ -1,6 +1,10 @@
 //! Fetching the bundle. Every network or format problem becomes an
-//! [`AppError`] the pages show; nothing here panics on data. Files under a
-//! build's stamp never change, so each is fetched once per visit and kept.
+//! [`AppError`] the pages show; nothing here panics on data. Each file is
+//! checked on arrival, on its own and against the manifest (ids and rows
+//! in range, the right list page, digests in their shard), so later code
+//! can trust it. Files under a build's stamp never change, so each is
+//! fetched once per visit and kept. Paths come from the manifest, which
+//! takes them from `tidings_model::layout`.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -65,13 +69,22 @@ thread_local! {
     static FILES: RefCell<HashMap<String, Rc<dyn std::any::Any>>> = RefCell::new(HashMap::new());
 }
 
-/// A stamped (immutable) file, fetched once per visit.
-async fn cached<T: BundleFile + 'static>(path: String) -> Result<Arc<T>, AppError> {
+/// A stamped (immutable) file, fetched once per visit and kept only if
+/// `check` accepts it.
+async fn cached<T: BundleFile + 'static>(
+    path: String,
+    check: impl FnOnce(&T) -> Result<(), DecodeError>,
+) -> Result<Arc<T>, AppError> {
     let hit = FILES.with(|f| f.borrow().get(&path).cloned());
     if let Some(value) = hit.and_then(|v| v.downcast::<Arc<T>>().ok()) {
         return Ok(Arc::clone(&value));
     }
-    let value = Arc::new(get::<T>(&path, RequestCache::Default).await?);
+    let value = get::<T>(&path, RequestCache::Default).await?;
+    check(&value).map_err(|error| AppError::Bundle {
+        url: format!("/{path}"),
+        error,
+    })?;
+    let value = Arc::new(value);
     FILES.with(|f| f.borrow_mut().insert(path, Rc::new(Arc::clone(&value))));
     Ok(value)
 }
@@ -85,12 +98,15 @@ pub async fn manifest() -> Result<Arc<Manifest>, AppError> {
 
 /// The filter index.
 pub async fn index(manifest: &Manifest) -> Result<Arc<Index>, AppError> {
-    cached(manifest.index_path()).await
+    cached(manifest.index_path(), |i: &Index| i.check_against(manifest)).await
 }
 
 /// List page `n`.
 pub async fn list_page(manifest: &Manifest, n: u32) -> Result<Arc<ListPage>, AppError> {
-    cached(manifest.page_path(n)).await
+    cached(manifest.page_path(n), |p: &ListPage| {
+        p.check_against(manifest, n)
+    })
+    .await
 }
 
 /// Every list page (for text search, which needs titles).
@@ -116,8 +132,7 @@ pub async fn pages_for(
     manifest: &Manifest,
     rows: &[u32],
 ) -> Result<HashMap<u32, Arc<ListPage>>, AppError> {
-    let size = manifest.page_size.max(1);
-    let mut wanted: Vec<u32> = rows.iter().map(|r| r / size).collect();
+    let mut wanted: Vec<u32> = rows.iter().map(|&r| manifest.page_of(r)).collect();
     wanted.sort_unstable();
     wanted.dedup();
     let pages = futures_join_all(wanted.iter().map(|&n| list_page(manifest, n))).await?;
@@ -130,7 +145,11 @@ pub type LoadedDigest = Result<(Arc<Manifest>, Arc<Digest>), AppError>;
 /// The digest with `slug`, from its shard.
 pub async fn digest(manifest: Result<Arc<Manifest>, AppError>, slug: String) -> LoadedDigest {
     let manifest = manifest?;
-    let shard: Arc<Shard> = cached(manifest.shard_path(&slug)).await?;
+    let n = manifest.shard_of(&slug);
+    let shard: Arc<Shard> = cached(manifest.shard_path(&slug), |s: &Shard| {
+        s.check_against(&manifest, n)
+    })
+    .await?;
     let digest = shard
         .digests
         .iter()

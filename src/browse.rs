@@ -1,16 +1,21 @@
 //! The digest list with its filters, shared by `/` and `/tags/<tag>`. All
 //! filter state is in the URL query, so a filtered view can be shared,
-//! reloaded, and walked with back and forward.
+//! reloaded, and walked with back and forward. What the filters mean, how
+//! they are written in the URL and which facets exist come from
+//! `tidings_model::query` and `tidings_model::facet`; this module loads the
+//! data a screen needs and lays it out.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use tidings_model::date::Date;
+use tidings_model::facet::{Combine, Facet};
 use tidings_model::query::{
-    self, format_day, month_range, months_by_year, parse_day, Filter, Mode,
+    self, month_range, months_by_year, Count, Filter, ListBase, Mode, Results, PAGE_KEY,
 };
-use tidings_model::{DigestSummary, Manifest, TermCount};
+use tidings_model::{DecodeError, DigestSummary, Index, Manifest, TermCount};
 
 use crate::api::{self, AppError};
 use crate::components::{error_view, page_title, DigestList, Loading};
@@ -25,6 +30,13 @@ struct Choice {
     href: String,
 }
 
+/// One facet's choices on a screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Panel {
+    facet: Facet,
+    choices: Vec<Choice>,
+}
+
 /// Everything one screen of the list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Screen {
@@ -33,172 +45,185 @@ struct Screen {
     items: u64,
     page: u32,
     pages: u32,
-    tags: Vec<Choice>,
-    categories: Vec<Choice>,
-    domains: Vec<Choice>,
-    sections: Vec<Choice>,
+    panels: Vec<Panel>,
     /// Years, and the months of a chosen year.
     archive: Vec<Choice>,
 }
 
-const MAX_DOMAINS: usize = 12;
-
+/// The choices of one facet: the counted terms (at most `spec.shown` of
+/// them, most common first), plus every chosen term however rare, so it
+/// can be removed.
 fn choices(
+    facet: Facet,
     counts: &[(u32, u32)],
-    table: &[String],
-    chosen: &[String],
-    link: impl Fn(&str) -> Filter,
+    names: &[String],
+    filter: &Filter,
+    base: &ListBase,
 ) -> Vec<Choice> {
-    let mut out: Vec<Choice> = counts
+    let chosen = &filter.terms[facet];
+    let choice = |name: &str, count: u32| Choice {
+        name: name.to_string(),
+        count,
+        active: chosen.iter().any(|c| c == name),
+        href: base.href(&filter.toggle(facet, name), 1),
+    };
+    let counted: Vec<Choice> = counts
         .iter()
-        .filter_map(|&(id, count)| {
-            let name = table.get(id as usize)?.clone();
-            Some(Choice {
-                active: chosen.contains(&name),
-                href: format!("/{}", link(&name).to_query()),
-                name,
-                count,
-            })
-        })
+        .filter_map(|&(id, count)| Some(choice(names.get(id as usize)?, count)))
         .collect();
-    // A chosen term that matches nothing is still shown, so it can be removed.
+    let mut out: Vec<Choice> = Vec::new();
+    let limit = facet.spec().shown.unwrap_or(usize::MAX);
+    let active = counted.iter().filter(|c| c.active).count();
+    let mut others = limit.saturating_sub(active);
+    for c in counted {
+        if c.active {
+            out.push(c);
+        } else if others > 0 {
+            others -= 1;
+            out.push(c);
+        }
+    }
     for name in chosen {
         if !out.iter().any(|c| &c.name == name) {
-            out.push(Choice {
-                name: name.clone(),
-                count: 0,
-                active: true,
-                href: format!("/{}", link(name).to_query()),
-            });
+            out.push(choice(name, 0));
         }
     }
     out
 }
 
-async fn load(
-    manifest: Result<Arc<Manifest>, AppError>,
-    filter: Filter,
-    page: u32,
-) -> Result<Screen, AppError> {
-    let manifest = manifest?;
-    let index = api::index(&manifest).await?;
-    let text = filter.text.trim().to_lowercase();
-    let text_match: Option<Vec<bool>> = if text.is_empty() {
-        None
-    } else {
-        let pages = api::all_pages(&manifest).await?;
-        Some(
-            pages
-                .iter()
-                .flat_map(|p| p.entries.iter().map(|e| query::text_matches(e, &text)))
-                .collect(),
-        )
-    };
-    let results = query::apply(&index, &filter, text_match.as_deref());
-    let (rows, page, pages) = query::screen(&results.rows, page);
-    let loaded = api::pages_for(&manifest, rows).await?;
-    let size = manifest.page_size.max(1);
-    let entries = rows
-        .iter()
-        .filter_map(|r| {
-            let p = loaded.get(&(r / size))?;
-            p.entries.get((r - p.first_row) as usize).cloned()
-        })
-        .collect();
-    // The most common sources, and every chosen one however rare.
-    let (mut domains, others): (Vec<Choice>, Vec<Choice>) =
-        choices(&results.domains, &index.domains, &filter.domains, |d| {
-            filter.toggle_domain(d)
-        })
+/// Every facet's panel from the filter results.
+fn panels(results: &Results, index: &Index, filter: &Filter, base: &ListBase) -> Vec<Panel> {
+    Facet::ALL
         .into_iter()
-        .partition(|c| c.active);
-    domains.extend(
-        others
-            .into_iter()
-            .take(MAX_DOMAINS.saturating_sub(domains.len())),
-    );
-    // The archive shows years; the months of a year once it is chosen (a
-    // range inside one year), so 10,000 digests do not mean 300 month links.
-    let range = |from: u32, to: u32| {
+        .map(|facet| Panel {
+            facet,
+            choices: choices(
+                facet,
+                &results.counts[facet],
+                index.column(facet).names,
+                filter,
+                base,
+            ),
+        })
+        .collect()
+}
+
+/// The archive shows years; the months of a year once it is chosen (a
+/// range inside one year), so 10,000 digests do not mean 300 month links.
+fn archive(months: &[Count], filter: &Filter, base: &ListBase) -> Vec<Choice> {
+    let range = |name: String, count: u32, bounds: Option<(Date, Date)>| {
+        let (from, to) = bounds?;
         let active = filter.from == Some(from) && filter.to == Some(to);
         let target = if active {
             filter.with_range(None, None)
         } else {
             filter.with_range(Some(from), Some(to))
         };
-        (active, format!("/{}", target.to_query()))
-    };
-    let open_year = match (filter.from, filter.to) {
-        (Some(f), Some(t)) if f / 10000 == t / 10000 => Some(f / 10000),
-        _ => None,
-    };
-    let mut archive = Vec::new();
-    for (year, months) in months_by_year(&results.months) {
-        let count = months.iter().map(|(_, n)| n).sum();
-        let (active, href) = range(year * 10000 + 101, year * 10000 + 1231);
-        archive.push(Choice {
-            name: year.to_string(),
+        Some(Choice {
+            name,
             count,
             active,
-            href,
-        });
+            href: base.href(&target, 1),
+        })
+    };
+    let open_year = match (filter.from, filter.to) {
+        (Some(f), Some(t)) if f.year() == t.year() => Some(f.year()),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for (year, months) in months_by_year(months) {
+        let count = months.iter().map(|(_, n)| n).sum();
+        out.extend(range(year.to_string(), count, Date::year_bounds(year)));
         if open_year == Some(year) {
             for (ym, count) in months {
-                let (from, to) = month_range(ym);
-                let (active, href) = range(from, to);
-                archive.push(Choice {
-                    name: format!("{}-{:02}", ym / 100, ym % 100),
-                    count,
-                    active,
-                    href,
-                });
+                let name = format!("{}-{:02}", ym / 100, ym % 100);
+                out.extend(range(name, count, month_range(ym)));
             }
         }
     }
+    out
+}
+
+/// Per row, whether the filter's text is in the digest's title, summary
+/// or tags; `None` without text. Needs every list page.
+async fn text_matches(manifest: &Manifest, filter: &Filter) -> Result<Option<Vec<bool>>, AppError> {
+    let text = filter.text.trim().to_lowercase();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let pages = api::all_pages(manifest).await?;
+    Ok(Some(
+        pages
+            .iter()
+            .flat_map(|p| p.entries.iter().map(|e| query::text_matches(e, &text)))
+            .collect(),
+    ))
+}
+
+/// The list entries of `rows`, from the list pages that hold them.
+async fn entries(manifest: &Manifest, rows: &[u32]) -> Result<Vec<DigestSummary>, AppError> {
+    let loaded = api::pages_for(manifest, rows).await?;
+    rows.iter()
+        .map(|&r| {
+            let page = manifest.page_of(r);
+            loaded
+                .get(&page)
+                .and_then(|p| p.entry(r))
+                .cloned()
+                .ok_or_else(|| AppError::Bundle {
+                    url: manifest.page_path(page),
+                    error: DecodeError::Malformed(format!("list page {page} lacks row {r}")),
+                })
+        })
+        .collect()
+}
+
+/// A screen under a filter: the index answers it, the list pages fill in
+/// the rows shown.
+async fn load(
+    manifest: Result<Arc<Manifest>, AppError>,
+    filter: Filter,
+    page: u32,
+    base: ListBase,
+) -> Result<Screen, AppError> {
+    let manifest = manifest?;
+    let index = api::index(&manifest).await?;
+    let text_match = text_matches(&manifest, &filter).await?;
+    let results = query::apply(&index, &filter, text_match.as_deref());
+    let (rows, page, pages) = query::screen(&results.rows, page);
     Ok(Screen {
-        entries,
+        entries: entries(&manifest, rows).await?,
         digests: results.rows.len(),
         items: results.items,
         page,
         pages,
-        tags: choices(&results.tags, &index.tags, &filter.tags, |t| {
-            filter.toggle_tag(t)
-        }),
-        categories: choices(
-            &results.categories,
-            &index.categories,
-            &filter.categories,
-            |c| filter.toggle_category(c),
-        ),
-        domains,
-        sections: choices(&results.sections, &index.sections, &filter.sections, |x| {
-            filter.toggle_section(x)
-        }),
-        archive,
+        panels: panels(&results, &index, &filter, &base),
+        archive: archive(&results.months, &filter, &base),
     })
 }
 
 /// The first screen with no filter: the manifest and the first list page
 /// are enough, so the first view costs the same at any corpus size.
-async fn load_unfiltered(manifest: Result<Arc<Manifest>, AppError>) -> Result<Screen, AppError> {
+async fn load_unfiltered(
+    manifest: Result<Arc<Manifest>, AppError>,
+    base: ListBase,
+) -> Result<Screen, AppError> {
     let manifest = manifest?;
     let first = api::list_page(&manifest, 0).await?;
     let digests = manifest.digest_count as usize;
-    let pages = digests.div_ceil(query::PER_SCREEN).max(1) as u32;
     let none = Filter::default();
-    let totals = |terms: &[TermCount], link: &dyn Fn(&str) -> Filter| -> Vec<Choice> {
-        terms
+    let totals = |facet: Facet, terms: &[TermCount]| Panel {
+        facet,
+        choices: terms
             .iter()
             .map(|t| Choice {
                 name: t.name.clone(),
                 count: t.count,
                 active: false,
-                href: format!("/{}", link(&t.name).to_query()),
+                href: base.href(&none.toggle(facet, &t.name), 1),
             })
-            .collect()
+            .collect(),
     };
-    let tags = totals(&manifest.tags, &|t| none.toggle_tag(t));
-    let categories = totals(&manifest.categories, &|c| none.toggle_category(c));
     Ok(Screen {
         entries: first
             .entries
@@ -209,11 +234,11 @@ async fn load_unfiltered(manifest: Result<Arc<Manifest>, AppError>) -> Result<Sc
         digests,
         items: manifest.item_count,
         page: 1,
-        pages,
-        tags,
-        categories,
-        domains: Vec::new(),
-        sections: Vec::new(),
+        pages: digests.div_ceil(query::PER_SCREEN).max(1) as u32,
+        panels: Facet::ALL
+            .into_iter()
+            .filter_map(|f| manifest.totals(f).map(|t| totals(f, t)))
+            .collect(),
         archive: Vec::new(),
     })
 }
@@ -245,52 +270,111 @@ fn Chips(#[prop(into)] label: String, choices: Vec<Choice>, prefix: &'static str
     })
 }
 
-/// The list of digests under the filter in the URL (plus `fixed_tag`).
+/// "All of them / any of them", for a facet whose chosen terms can combine
+/// either way.
+fn mode_switch(filter: &Filter, base: &ListBase) -> impl IntoView {
+    let href = |mode| base.href(&filter.with_mode(mode), 1);
+    let class = |mode| {
+        if filter.mode == mode {
+            "chip active"
+        } else {
+            "chip"
+        }
+    };
+    view! {
+        <p class="mode" role="group" aria-label="Combine tags">
+            "Tags: "
+            <a href=href(Mode::And) class=class(Mode::And) data-testid="mode-and">"all of them"</a>
+            <a href=href(Mode::Or) class=class(Mode::Or) data-testid="mode-or">"any of them"</a>
+        </p>
+    }
+}
+
+/// The facet panels and the archive.
+fn facets_view(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoView {
+    let panels = screen
+        .panels
+        .iter()
+        .map(|p| {
+            let spec = p.facet.spec();
+            let switch = (spec.combine == Combine::AllOrAny && filter.terms[p.facet].len() > 1)
+                .then(|| mode_switch(filter, base));
+            view! {
+                <Chips label=spec.label choices=p.choices.clone() prefix=spec.prefix />
+                {switch}
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="facets" aria-label="Filters">
+            {panels}
+            <Chips label="Archive" choices=screen.archive.clone() prefix="" />
+        </nav>
+    }
+}
+
+/// Newer and older screens of the list.
+fn pager(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoView {
+    let prev = (screen.page > 1).then(|| base.href(filter, screen.page - 1));
+    let next = (screen.page < screen.pages).then(|| base.href(filter, screen.page + 1));
+    (screen.pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {prev.map(|h| view! { <a href=h rel="prev">"← Newer"</a> })}
+                <span>"Page "{screen.page}" of "{screen.pages}</span>
+                {next.map(|h| view! { <a href=h rel="next">"Older →"</a> })}
+            </nav>
+        }
+    })
+}
+
+/// A loaded screen: facets, the count, the digests and the pager.
+fn screen_view(s: Screen, f: Filter, base: ListBase) -> impl IntoView {
+    let clear = (!f.is_empty())
+        .then(|| view! { <a href=tidings_model::url::HOME class="clear" data-testid="clear">"Clear filters"</a> });
+    view! {
+        {facets_view(&s, &f, &base)}
+        <p class="summary-line">
+            <span data-testid="match-count">{query::count_of(s.digests as u64, "digest")}", "{query::count_of(s.items, "item")}</span>
+            {(!f.is_empty()).then_some(" match")}
+            " "{clear}
+        </p>
+        <DigestList digests=s.entries.clone() />
+        {pager(&s, &f, &base)}
+    }
+}
+
+/// The list of digests under the filter in the URL, on `base` (`/` or a
+/// tag's page, whose tag is always chosen).
 #[component]
-pub fn Browse(#[prop(into)] fixed_tag: Signal<Option<String>>) -> impl IntoView {
+pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
     let ManifestResource(manifest) = expect_context();
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         let q = query.read();
-        let pairs: Vec<(&str, String)> =
-            ["tag", "cat", "domain", "section", "op", "from", "to", "q"]
-                .into_iter()
-                .flat_map(|k| {
-                    q.get_all(k)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(move |v| (k, v))
-                })
-                .collect();
-        let mut f = Filter::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())));
-        if let Some(tag) = fixed_tag.get() {
-            if !f.tags.contains(&tag) {
-                f.tags.insert(0, tag);
-            }
-        }
-        f
+        base.read()
+            .filter((&*q).into_iter().map(|(k, v)| (k.as_ref(), v)))
     });
     let page = Memo::new(move |_| {
         query
             .read()
-            .get("page")
+            .get(PAGE_KEY)
             .and_then(|p| p.parse::<u32>().ok())
             .unwrap_or(1)
     });
     let screen = LocalResource::new(move || {
-        let (filter, page) = (filter.get(), page.get());
+        let (filter, page, base) = (filter.get(), page.get(), base.get());
         async move {
             let m = manifest.await;
             if filter.is_empty() && page <= 1 {
-                load_unfiltered(m).await
+                load_unfiltered(m, base).await
             } else {
-                load(m, filter, page).await
+                load(m, filter, page, base).await
             }
         }
     });
     page_title(move || {
-        let f = filter.get();
-        f.tags
+        filter.read().terms[Facet::Tag]
             .iter()
             .map(|t| format!("#{t}"))
             .collect::<Vec<_>>()
@@ -298,10 +382,11 @@ pub fn Browse(#[prop(into)] fixed_tag: Signal<Option<String>>) -> impl IntoView 
     });
 
     let navigate = use_navigate();
-    // Typing replaces the history entry; other changes add one.
+    // Typing replaces the history entry; other changes add one. Either
+    // way the link keeps the view's base.
     let go = move |f: Filter, replace: bool| {
         navigate(
-            &format!("/{}", f.to_query()),
+            &base.read_untracked().href(&f, 1),
             NavigateOptions {
                 scroll: false,
                 replace,
@@ -309,29 +394,28 @@ pub fn Browse(#[prop(into)] fixed_tag: Signal<Option<String>>) -> impl IntoView 
             },
         );
     };
-    let go_text = go.clone();
+    let (go_text, go_from, go_to) = (go.clone(), go.clone(), go);
     let on_text = move |ev: leptos::ev::Event| {
-        let mut f = filter.get_untracked();
-        f.text = event_target_value(&ev);
-        go_text(f, true);
+        go_text(
+            filter.get_untracked().with_text(event_target_value(&ev)),
+            true,
+        );
     };
-    let go_from = go.clone();
     let on_from = move |ev: leptos::ev::Event| {
         let f = filter.get_untracked();
         go_from(
-            f.with_range(parse_day(&event_target_value(&ev)), f.to),
+            f.with_range(Date::parse_day(&event_target_value(&ev)), f.to),
             false,
         );
     };
-    let go_to = go.clone();
     let on_to = move |ev: leptos::ev::Event| {
         let f = filter.get_untracked();
         go_to(
-            f.with_range(f.from, parse_day(&event_target_value(&ev))),
+            f.with_range(f.from, Date::parse_day(&event_target_value(&ev))),
             false,
         );
     };
-    let day = |d: Option<u32>| d.map(format_day).unwrap_or_default();
+    let day = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
 
     view! {
         <section class="browse">
@@ -340,56 +424,19 @@ pub fn Browse(#[prop(into)] fixed_tag: Signal<Option<String>>) -> impl IntoView 
                 <input
                     type="search"
                     placeholder="Search titles, summaries, tags"
-                    prop:value=move || filter.get().text
+                    prop:value=move || filter.read().text.clone()
                     on:input=on_text
                 />
             </label>
             <div class="date-range">
-                <label>"From "<input type="date" data-testid="from" prop:value=move || day(filter.get().from) on:change=on_from /></label>
-                <label>"to "<input type="date" data-testid="to" prop:value=move || day(filter.get().to) on:change=on_to /></label>
+                <label>"From "<input type="date" data-testid="from" prop:value=move || day(filter.read().from) on:change=on_from /></label>
+                <label>"to "<input type="date" data-testid="to" prop:value=move || day(filter.read().to) on:change=on_to /></label>
             </div>
             <Transition fallback=Loading>
                 <ErrorBoundary fallback=error_view>
                     {move || Suspend::new(async move {
                         let s = screen.await?;
-                        let f = filter.get();
-                        let mode_switch = (f.tags.len() > 1).then(|| {
-                            let (and, or) = (format!("/{}", f.with_mode(Mode::And).to_query()), format!("/{}", f.with_mode(Mode::Or).to_query()));
-                            view! {
-                                <p class="mode" role="group" aria-label="Combine tags">
-                                    "Tags: "
-                                    <a href=and class=if f.mode == Mode::And { "chip active" } else { "chip" } data-testid="mode-and">"all of them"</a>
-                                    <a href=or class=if f.mode == Mode::Or { "chip active" } else { "chip" } data-testid="mode-or">"any of them"</a>
-                                </p>
-                            }
-                        });
-                        let clear = (!f.is_empty()).then(|| view! { <a href="/" class="clear" data-testid="clear">"Clear filters"</a> });
-                        let prev = (s.page > 1).then(|| format!("/{}", f.to_query_with_page(s.page - 1)));
-                        let next = (s.page < s.pages).then(|| format!("/{}", f.to_query_with_page(s.page + 1)));
-                        let archive = s.archive.clone();
-                        Ok::<_, AppError>(view! {
-                            <nav class="facets" aria-label="Filters">
-                                <Chips label="Tags" choices=s.tags.clone() prefix="#" />
-                                {mode_switch}
-                                <Chips label="Categories" choices=s.categories.clone() prefix="" />
-                                <Chips label="Sources" choices=s.domains.clone() prefix="" />
-                                <Chips label="Sections" choices=s.sections.clone() prefix="" />
-                                <Chips label="Archive" choices=archive prefix="" />
-                            </nav>
-                            <p class="summary-line">
-                                <span data-testid="match-count">{query::count_of(s.digests as u64, "digest")}", "{query::count_of(s.items, "item")}</span>
-                                {(!f.is_empty()).then_some(" match")}
-                                " "{clear}
-                            </p>
-                            <DigestList digests=s.entries.clone() />
-                            {(s.pages > 1).then(|| view! {
-                                <nav class="pager" aria-label="Pages">
-                                    {prev.map(|h| view! { <a href=h rel="prev">"← Newer"</a> })}
-                                    <span>"Page "{s.page}" of "{s.pages}</span>
-                                    {next.map(|h| view! { <a href=h rel="next">"Older →"</a> })}
-                                </nav>
-                            })}
-                        })
+                        Ok::<_, AppError>(screen_view(s, filter.get(), base.get()))
                     })}
                 </ErrorBoundary>
             </Transition>

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use tidings_model::{url, DigestSummary, Image};
+use tidings_model::{url, DigestSummary, Image, Source};
 
 use crate::api::AppError;
 
@@ -122,5 +122,24 @@ pub fn ItemImage(image: Option<Image>) -> impl IntoView {
                 <img src=src.clone() alt=image.alt.clone() loading="lazy" on:error=move |_| failed.set(true) />
             </Show>
         </figure>
+    })
+}
+
+/// "Source: <publisher> · <domain>", the domain linking to the story.
+#[component]
+pub fn SourceLine(source: Option<Source>, publisher: Option<String>) -> impl IntoView {
+    let link = source.map(|s| {
+        view! { <a href=s.url rel="noopener noreferrer" target="_blank" data-testid="source-link">{s.domain}</a> }
+    });
+    let both = link.is_some() && publisher.is_some();
+    (link.is_some() || publisher.is_some()).then(|| {
+        view! {
+            <p class="source">
+                "Source: "
+                {publisher.map(|p| view! { <span class="publisher">{p}</span> })}
+                {both.then_some(" · ")}
+                {link}
+            </p>
+        }
     })
 }

@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{ParamSegment, StaticSegment};
 
 pub use api::AppError;
-use tidings_model::Manifest;
+use tidings_model::{url, Manifest};
 
 /// The manifest, loaded once and shared by every page.
 #[derive(Clone, Copy)]
@@ -26,14 +26,16 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <header class="site-header">
-                <A href="/" attr:class="brand">"tidings"</A>
+                <A href=url::HOME attr:class="brand">"tidings"</A>
             </header>
             <main>
+                // The segments are the model's, which also places each
+                // route's HTML page (`Route::page_file`).
                 <Routes fallback=routes::not_found::NotFound>
-                    <Route path=path!("/") view=routes::home::Home />
-                    <Route path=path!("/tags/:tag") view=routes::tag::TagPage />
-                    <Route path=path!("/d/:slug") view=routes::digest::DigestPage />
-                    <Route path=path!("/d/:slug/:item") view=routes::item::ItemPage />
+                    <Route path=StaticSegment("") view=routes::home::Home />
+                    <Route path=(StaticSegment(url::TAGS), ParamSegment("tag")) view=routes::tag::TagPage />
+                    <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug")) view=routes::digest::DigestPage />
+                    <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug"), ParamSegment("item")) view=routes::item::ItemPage />
                 </Routes>
             </main>
         </Router>

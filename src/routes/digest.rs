@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use tidings_model::url;
 
-use crate::components::{error_view, page_title, ItemImage, Loading, TagLinks};
+use crate::components::{error_view, page_title, ItemImage, Loading, SourceLine, TagLinks};
 use crate::routes::item::ItemView;
 
 #[component]
@@ -14,7 +14,7 @@ pub fn DigestPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let slug = Signal::derive(move || params.read().get("slug").unwrap_or_default());
-    let item = Signal::derive(move || query.read().get("item"));
+    let item = Signal::derive(move || query.read().get(url::ITEM_QUERY));
     move || match item.get() {
         Some(id) => {
             view! { <ItemView slug item_id=Signal::derive(move || id.clone()) /> }.into_any()
@@ -61,9 +61,7 @@ fn DigestView(slug: Signal<String>) -> impl IntoView {
                                         <h2><A href=m.item_url(&slug, &item.id)><span inner_html=item.title_html.clone()></span></A></h2>
                                         <ItemImage image=item.image.clone() />
                                         <div class="body" inner_html=item.body_html.clone()></div>
-                                        {item.source.clone().map(|s| view! {
-                                            <p class="source">"Source: "<a href=s.url rel="noopener noreferrer" target="_blank">{s.domain}</a></p>
-                                        })}
+                                        <SourceLine source=item.source.clone() publisher=item.publisher.clone() />
                                     </li>
                                 </For>
                             </ol>

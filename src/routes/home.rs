@@ -2,9 +2,11 @@
 
 use leptos::prelude::*;
 
+use tidings_model::query::ListBase;
+
 use crate::browse::Browse;
 
 #[component]
 pub fn Home() -> impl IntoView {
-    view! { <Browse fixed_tag=Signal::derive(|| None::<String>) /> }
+    view! { <Browse base=Signal::derive(|| ListBase::Home) /> }
 }

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use tidings_model::{query, url};
 
 use crate::api::AppError;
-use crate::components::{error_view, page_title, ItemImage, Loading};
+use crate::components::{error_view, page_title, ItemImage, Loading, SourceLine};
 
 #[component]
 pub fn ItemPage() -> impl IntoView {
@@ -49,12 +49,7 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
                             <h1 inner_html=item.title_html.clone()></h1>
                             <ItemImage image=item.image.clone() />
                             <div class="body" inner_html=item.body_html.clone()></div>
-                            {item.source.clone().map(|s| view! {
-                                <p class="source">
-                                    "Source: "
-                                    <a href=s.url.clone() rel="noopener noreferrer" target="_blank" data-testid="source-link">{s.domain.clone()}</a>
-                                </p>
-                            })}
+                            <SourceLine source=item.source.clone() publisher=item.publisher.clone() />
                             <nav class="prev-next" aria-label="Other items">
                                 {prev.map(|(href, t)| view! { <A href=href attr:rel="prev">"← "{t}</A> })}
                                 {next.map(|(href, t)| view! { <A href=href attr:rel="next">{t}" →"</A> })}

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use tidings_model::query::ListBase;
 use tidings_model::url;
 
 use crate::browse::Browse;
@@ -10,10 +11,10 @@ use crate::browse::Browse;
 #[component]
 pub fn TagPage() -> impl IntoView {
     let params = use_params_map();
-    let tag = Signal::derive(move || params.read().get("tag"));
+    let tag = Signal::derive(move || params.read().get("tag").unwrap_or_default());
     view! {
         <p class="crumbs"><A href=url::HOME>"← All digests"</A></p>
-        <h1>"#"{move || tag.get().unwrap_or_default()}</h1>
-        <Browse fixed_tag=tag />
+        <h1>"#"{tag}</h1>
+        <Browse base=Signal::derive(move || ListBase::Tag(tag.get())) />
     }
 }

@@ -8,7 +8,8 @@
 //! here, so the app never re-derives it.
 //!
 //! Layout of a bundle under the site root (`<stamp>` is a hash of the
-//! whole build):
+//! whole build; [`layout`] owns these paths, [`url`] the app's URLs and
+//! route pages, [`facet`] the filter dimensions, [`date`] the calendar):
 //!
 //! ```text
 //! data/manifest.json                 Manifest: stamp, counts, facet totals, item-page mode
@@ -22,9 +23,18 @@
 //! index loads when a filter is used; a shard when a digest or item is
 //! shown. Digests are grouped into shards (about three per file, chosen by
 //! a hash of the slug) so a large corpus stays well under the file-count
-//! limits of static hosts, and a deep link needs no lookup table. Everything else lives under the build's stamp, so a deploy
-//! never mixes files of two builds.
+//! limits of static hosts, and a deep link needs no lookup table.
+//! Everything else lives under the build's stamp, so a deploy never mixes
+//! files of two builds.
+//!
+//! Files fetched from the network are checked before use
+//! ([`BundleFile::from_json`] and the `check_*` methods): every id and row
+//! in range, so the app shows an error instead of panicking on a damaged
+//! file.
 
+pub mod date;
+pub mod facet;
+pub mod layout;
 pub mod query;
 pub mod url;
 
@@ -35,7 +45,7 @@ use serde::{Deserialize, Serialize};
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Path of the manifest, relative to the site root.
-pub const MANIFEST_PATH: &str = "data/manifest.json";
+pub const MANIFEST_PATH: &str = layout::MANIFEST;
 
 /// `data/manifest.json`: what the first view needs, the same size at 12 or
 /// 10,000 digests (but for the facet totals).
@@ -64,30 +74,47 @@ pub struct Manifest {
 impl Manifest {
     /// `data/<stamp>/index.json`.
     pub fn index_path(&self) -> String {
-        format!("data/{}/index.json", self.stamp)
+        layout::index(&self.stamp)
     }
 
     /// `data/<stamp>/list/<n>.json`.
     pub fn page_path(&self, n: u32) -> String {
-        format!("data/{}/list/{n}.json", self.stamp)
+        layout::list_page(&self.stamp, n)
     }
 
     /// `data/<stamp>/d/<n>.json`: the shard holding the digest `slug`.
     pub fn shard_path(&self, slug: &str) -> String {
-        format!(
-            "data/{}/d/{}.json",
-            self.stamp,
-            shard_of(slug, self.shard_count)
-        )
+        layout::shard(&self.stamp, self.shard_of(slug))
+    }
+
+    /// The shard number of the digest `slug`.
+    pub fn shard_of(&self, slug: &str) -> u32 {
+        shard_of(slug, self.shard_count)
+    }
+
+    /// The route of an item, in the form this build serves.
+    pub fn item_route(&self, slug: &str, id: &str) -> url::Route {
+        item_route(self.item_pages, slug, id)
     }
 
     /// The link to an item, in the form this build serves.
     pub fn item_url(&self, slug: &str, id: &str) -> String {
-        if self.item_pages {
-            url::item(slug, id)
-        } else {
-            url::item_in_digest(slug, id)
-        }
+        self.item_route(slug, id).url()
+    }
+
+    /// The list page holding row `row`.
+    pub fn page_of(&self, row: u32) -> u32 {
+        row / self.page_size.max(1)
+    }
+}
+
+/// The route of an item: its own page, or inside its digest's page when
+/// the build has no per-item pages.
+pub fn item_route(item_pages: bool, slug: &str, id: &str) -> url::Route {
+    if item_pages {
+        url::Route::item(slug, id)
+    } else {
+        url::Route::item_in_digest(slug, id)
     }
 }
 
@@ -205,6 +232,10 @@ pub struct Item {
     /// Label of the section the item sits in, when the digest groups items.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
+    /// Who published the story, when the digest names it apart from the
+    /// link (a front-matter story's `source`, e.g. "Hacker News").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
 }
 
 /// An image reference. `src` is `None` when the bundler could not find the
@@ -269,18 +300,169 @@ fn check_schema(text: &str) -> Result<(), DecodeError> {
 /// A bundle file that can be read back, refusing other format versions.
 pub trait BundleFile: serde::de::DeserializeOwned {
     /// Parses the file, refusing one written for another format version
-    /// before looking at anything else in it.
+    /// before looking at anything else in it, and one whose contents do not
+    /// hold together ([`BundleFile::check`]).
     fn from_json(text: &str) -> Result<Self, DecodeError> {
         check_schema(text)?;
-        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))
+        let value: Self =
+            serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+        value.check().map_err(DecodeError::Malformed)?;
+        Ok(value)
+    }
+
+    /// What is inconsistent inside the file, if anything.
+    fn check(&self) -> Result<(), String> {
+        Ok(())
     }
 }
 
-impl BundleFile for Manifest {}
-impl BundleFile for Index {}
+impl BundleFile for Manifest {
+    fn check(&self) -> Result<(), String> {
+        let pages = self.digest_count.div_ceil(self.page_size.max(1)).max(1);
+        if self.page_size == 0 || self.shard_count == 0 {
+            return Err("the manifest has no list pages or no shards".into());
+        }
+        if self.page_count != pages {
+            return Err(format!(
+                "the manifest has {} list pages for {} digests of {} a page",
+                self.page_count, self.digest_count, self.page_size
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl BundleFile for Index {
+    fn check(&self) -> Result<(), String> {
+        let rows = self.dates.len();
+        if self.items.len() != rows {
+            return Err(format!(
+                "index.json has {} item counts for {rows} rows",
+                self.items.len()
+            ));
+        }
+        if let Some(r) = self
+            .dates
+            .iter()
+            .position(|&d| date::Date::from_number(d).is_none())
+        {
+            return Err(format!(
+                "index.json row {r} has no valid date ({})",
+                self.dates[r]
+            ));
+        }
+        for f in facet::Facet::ALL {
+            let col = self.column(f);
+            let key = f.key();
+            if col.rows.len() != rows {
+                return Err(format!(
+                    "index.json has {} `{key}` rows for {rows} digests",
+                    col.rows.len()
+                ));
+            }
+            for (r, ids) in col.rows.iter().enumerate() {
+                if let Some(id) = ids.iter().find(|&&id| id as usize >= col.names.len()) {
+                    return Err(format!(
+                        "index.json row {r} has `{key}` number {id}, but there are {}",
+                        col.names.len()
+                    ));
+                }
+                if ids.windows(2).any(|w| w[0] >= w[1]) {
+                    return Err(format!(
+                        "index.json row {r}: `{key}` numbers are not ascending"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 impl BundleFile for ListPage {}
-impl BundleFile for Digest {}
-impl BundleFile for Shard {}
+
+impl BundleFile for Digest {
+    fn check(&self) -> Result<(), String> {
+        let mut ids: Vec<&str> = self.items.iter().map(|i| i.id.as_str()).collect();
+        ids.sort_unstable();
+        if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
+            return Err(format!(
+                "digest {:?} has two items with the id {:?}",
+                self.slug, w[0]
+            ));
+        }
+        if ids.first() == Some(&"") {
+            return Err(format!("digest {:?} has an item without an id", self.slug));
+        }
+        Ok(())
+    }
+}
+
+impl BundleFile for Shard {
+    fn check(&self) -> Result<(), String> {
+        self.digests.iter().try_for_each(BundleFile::check)
+    }
+}
+
+impl Index {
+    /// Number of rows (digests).
+    pub fn rows(&self) -> usize {
+        self.dates.len()
+    }
+
+    /// Checks the index against the manifest it was found through.
+    pub fn check_against(&self, manifest: &Manifest) -> Result<(), DecodeError> {
+        if self.rows() != manifest.digest_count as usize {
+            return Err(DecodeError::Malformed(format!(
+                "index.json has {} rows, but the manifest counts {} digests",
+                self.rows(),
+                manifest.digest_count
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl ListPage {
+    /// Checks that this is list page `n` of the manifest's list.
+    pub fn check_against(&self, manifest: &Manifest, n: u32) -> Result<(), DecodeError> {
+        let size = manifest.page_size.max(1);
+        let first = u64::from(n) * u64::from(size);
+        let fits = self.entries.len() <= size as usize
+            && first + self.entries.len() as u64 <= u64::from(manifest.digest_count);
+        if u64::from(self.first_row) != first || !fits {
+            return Err(DecodeError::Malformed(format!(
+                "list page {n} holds rows {}..{}, expected rows from {first}, at most {size}, below {}",
+                self.first_row,
+                u64::from(self.first_row) + self.entries.len() as u64,
+                manifest.digest_count
+            )));
+        }
+        Ok(())
+    }
+
+    /// The entry of index row `row`, if this page holds it.
+    pub fn entry(&self, row: u32) -> Option<&DigestSummary> {
+        self.entries.get(row.checked_sub(self.first_row)? as usize)
+    }
+}
+
+impl Shard {
+    /// Checks that every digest of shard `n` belongs in it.
+    pub fn check_against(&self, manifest: &Manifest, n: u32) -> Result<(), DecodeError> {
+        match self
+            .digests
+            .iter()
+            .find(|d| manifest.shard_of(&d.slug) != n)
+        {
+            Some(d) => Err(DecodeError::Malformed(format!(
+                "shard {n} holds digest {:?}, which belongs in shard {}",
+                d.slug,
+                manifest.shard_of(&d.slug)
+            ))),
+            None => Ok(()),
+        }
+    }
+}
 
 impl Digest {
     /// The list entry for this digest.

@@ -1,14 +1,28 @@
 //! Filtering the corpus: plain functions over the [`Index`], tested
 //! natively against a brute-force scan of the full data.
 //!
-//! Filter state lives in the URL query: `tag` (repeatable) with `op=or`
-//! (default: all tags must match), `cat`, `domain` and `section`
-//! (repeatable; any matches), `from` and `to` (`YYYY-MM-DD`, inclusive), `q` (text) and
-//! `page` (1-based).
+//! Filter state lives in the URL query: one repeatable key per facet
+//! ([`Facet::key`]: `tag`, `cat`, `domain`, `section`), `op=or` (tags match
+//! any instead of all), `from` and `to` (`YYYY-MM-DD`, inclusive), `q`
+//! (text) and `page` (1-based).
 
 use std::collections::BTreeMap;
 
+use crate::date::Date;
+use crate::facet::{Combine, Facet, PerFacet};
+use crate::url::{encode_segment, Route};
 use crate::{DigestSummary, Index, Item};
+
+/// Query key: `op=or` makes tags match any instead of all.
+pub const OP_KEY: &str = "op";
+/// Query key of the first day.
+pub const FROM_KEY: &str = "from";
+/// Query key of the last day.
+pub const TO_KEY: &str = "to";
+/// Query key of the search text.
+pub const TEXT_KEY: &str = "q";
+/// Query key of the 1-based screen of the list.
+pub const PAGE_KEY: &str = "page";
 
 /// How several tags combine.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -23,42 +37,20 @@ pub enum Mode {
 /// What the digest list is narrowed to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
-    pub tags: Vec<String>,
+    /// The chosen terms of each facet, in the order they were chosen.
+    pub terms: PerFacet<Vec<String>>,
     pub mode: Mode,
-    pub categories: Vec<String>,
-    pub domains: Vec<String>,
-    /// Section labels of items (`### 产品与功能更新`); any matches.
-    pub sections: Vec<String>,
-    /// First day, `YYYYMMDD`, inclusive.
-    pub from: Option<u32>,
-    /// Last day, `YYYYMMDD`, inclusive.
-    pub to: Option<u32>,
+    /// First day, inclusive.
+    pub from: Option<Date>,
+    /// Last day, inclusive.
+    pub to: Option<Date>,
     /// Text to find in titles, summaries and tags (case-insensitive).
     pub text: String,
 }
 
-/// `YYYY-MM-DD` to `YYYYMMDD`.
-pub fn parse_day(s: &str) -> Option<u32> {
-    let b = s.trim().as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    let (y, m, d) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some(y * 10000 + m * 100 + d)
-}
-
-/// `YYYYMMDD` to `YYYY-MM-DD`.
-pub fn format_day(day: u32) -> String {
-    format!("{:04}-{:02}-{:02}", day / 10000, day / 100 % 100, day % 100)
-}
-
 impl Filter {
-    /// Reads a filter from URL query pairs (already percent-decoded).
+    /// Reads a filter from URL query pairs (already percent-decoded);
+    /// unknown keys are ignored.
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut f = Filter::default();
         for (key, raw) in pairs {
@@ -66,22 +58,20 @@ impl Filter {
             if value.is_empty() {
                 continue;
             }
-            let push = |list: &mut Vec<String>| {
+            if let Some(facet) = Facet::from_key(key) {
+                let list = &mut f.terms[facet];
                 if !list.iter().any(|v| v == value) {
                     list.push(value.to_string());
                 }
-            };
+                continue;
+            }
             match key {
-                "tag" => push(&mut f.tags),
-                "cat" => push(&mut f.categories),
-                "domain" => push(&mut f.domains),
-                "section" => push(&mut f.sections),
-                "op" => f.mode = if value == "or" { Mode::Or } else { Mode::And },
-                "from" => f.from = parse_day(value),
-                "to" => f.to = parse_day(value),
+                OP_KEY => f.mode = if value == "or" { Mode::Or } else { Mode::And },
+                FROM_KEY => f.from = Date::parse_day(value),
+                TO_KEY => f.to = Date::parse_day(value),
                 // Kept as typed: trimming would eat the space a user just
                 // typed between two words of a search.
-                "q" => f.text = raw.to_string(),
+                TEXT_KEY => f.text = raw.to_string(),
                 _ => {}
             }
         }
@@ -96,26 +86,26 @@ impl Filter {
 
     /// [`Filter::to_query`] on a given 1-based page.
     pub fn to_query_with_page(&self, page: u32) -> String {
-        let enc = crate::url::encode_segment;
         let mut parts: Vec<String> = Vec::new();
-        parts.extend(self.tags.iter().map(|t| format!("tag={}", enc(t))));
-        if self.mode == Mode::Or && self.tags.len() > 1 {
-            parts.push("op=or".into());
+        for (facet, terms) in self.terms.iter() {
+            let key = facet.key();
+            parts.extend(terms.iter().map(|t| format!("{key}={}", encode_segment(t))));
+            if facet.spec().combine == Combine::AllOrAny && self.mode == Mode::Or && terms.len() > 1
+            {
+                parts.push(format!("{OP_KEY}=or"));
+            }
         }
-        parts.extend(self.categories.iter().map(|c| format!("cat={}", enc(c))));
-        parts.extend(self.domains.iter().map(|d| format!("domain={}", enc(d))));
-        parts.extend(self.sections.iter().map(|d| format!("section={}", enc(d))));
         if let Some(d) = self.from {
-            parts.push(format!("from={}", format_day(d)));
+            parts.push(format!("{FROM_KEY}={d}"));
         }
         if let Some(d) = self.to {
-            parts.push(format!("to={}", format_day(d)));
+            parts.push(format!("{TO_KEY}={d}"));
         }
         if !self.text.trim().is_empty() {
-            parts.push(format!("q={}", enc(&self.text)));
+            parts.push(format!("{TEXT_KEY}={}", encode_segment(&self.text)));
         }
         if page > 1 {
-            parts.push(format!("page={page}"));
+            parts.push(format!("{PAGE_KEY}={page}"));
         }
         if parts.is_empty() {
             String::new()
@@ -125,37 +115,21 @@ impl Filter {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.tags.is_empty()
-            && self.categories.is_empty()
-            && self.domains.is_empty()
-            && self.sections.is_empty()
+        self.terms.iter().all(|(_, t)| t.is_empty())
             && self.from.is_none()
             && self.to.is_none()
             && self.text.trim().is_empty()
     }
 
-    /// This filter with `tag` added, or removed if present.
-    pub fn toggle_tag(&self, tag: &str) -> Self {
+    /// This filter with `term` of `facet` added, or removed if present.
+    pub fn toggle(&self, facet: Facet, term: &str) -> Self {
         let mut f = self.clone();
-        toggle(&mut f.tags, tag);
-        f
-    }
-
-    pub fn toggle_category(&self, category: &str) -> Self {
-        let mut f = self.clone();
-        toggle(&mut f.categories, category);
-        f
-    }
-
-    pub fn toggle_domain(&self, domain: &str) -> Self {
-        let mut f = self.clone();
-        toggle(&mut f.domains, domain);
-        f
-    }
-
-    pub fn toggle_section(&self, section: &str) -> Self {
-        let mut f = self.clone();
-        toggle(&mut f.sections, section);
+        let list = &mut f.terms[facet];
+        if let Some(i) = list.iter().position(|v| v == term) {
+            list.remove(i);
+        } else {
+            list.push(term.to_string());
+        }
         f
     }
 
@@ -167,20 +141,64 @@ impl Filter {
     }
 
     /// This filter narrowed to the days `from..=to`.
-    pub fn with_range(&self, from: Option<u32>, to: Option<u32>) -> Self {
+    pub fn with_range(&self, from: Option<Date>, to: Option<Date>) -> Self {
         Filter {
             from,
             to,
             ..self.clone()
         }
     }
+
+    /// This filter with new text.
+    pub fn with_text(&self, text: String) -> Self {
+        Filter {
+            text,
+            ..self.clone()
+        }
+    }
 }
 
-fn toggle(list: &mut Vec<String>, value: &str) {
-    if let Some(i) = list.iter().position(|v| v == value) {
-        list.remove(i);
-    } else {
-        list.push(value.to_string());
+/// Where a list view lives: `/`, or a tag's page, whose tag is implied and
+/// kept out of the query. Links from a list view keep its base while the
+/// base's tag stays chosen.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ListBase {
+    #[default]
+    Home,
+    Tag(String),
+}
+
+impl ListBase {
+    /// The filter of this view from its query pairs (the base's tag first).
+    pub fn filter<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Filter {
+        let mut f = Filter::from_pairs(pairs);
+        if let ListBase::Tag(tag) = self {
+            let tags = &mut f.terms[Facet::Tag];
+            if !tags.contains(tag) {
+                tags.insert(0, tag.clone());
+            }
+        }
+        f
+    }
+
+    /// The link to `filter` on 1-based screen `page`, from this view.
+    pub fn href(&self, filter: &Filter, page: u32) -> String {
+        match self {
+            ListBase::Tag(tag) if filter.terms[Facet::Tag].contains(tag) => {
+                let mut rest = filter.clone();
+                rest.terms[Facet::Tag].retain(|t| t != tag);
+                let mut query = rest.to_query_with_page(page);
+                // `op` combines the base's tag with the others: it stays
+                // even when only one other tag is left in the query.
+                if filter.mode == Mode::Or && rest.terms[Facet::Tag].len() == 1 {
+                    query.push(if query.is_empty() { '?' } else { '&' });
+                    query.push_str(OP_KEY);
+                    query.push_str("=or");
+                }
+                format!("{}{query}", Route::Tag(tag.clone()).url())
+            }
+            _ => format!("{}{}", Route::Home.url(), filter.to_query_with_page(page)),
+        }
     }
 }
 
@@ -194,12 +212,10 @@ pub struct Results {
     pub rows: Vec<u32>,
     /// Items in the matching digests.
     pub items: u64,
-    /// Per tag: digests matching the other filters and (with AND) the tags
-    /// already chosen, that carry the tag. Non-zero only, by count then name.
-    pub tags: Vec<Count>,
-    pub categories: Vec<Count>,
-    pub domains: Vec<Count>,
-    pub sections: Vec<Count>,
+    /// Per facet and term: the digests that choosing the term would leave
+    /// (the other filters applied; for tags with AND, the tags already
+    /// chosen too). Non-zero only, by count then name.
+    pub counts: PerFacet<Vec<Count>>,
     /// Per month (`YYYYMM`): matching digests, ignoring the date filter.
     pub months: Vec<Count>,
 }
@@ -217,101 +233,101 @@ fn ids(table: &[String], names: &[String]) -> Vec<Option<u32>> {
         .collect()
 }
 
-fn any_of(row: &[u32], wanted: &[Option<u32>]) -> bool {
+/// Whether a row's terms satisfy the chosen ones: every one (`all`) or at
+/// least one. Nothing chosen always matches; an unknown term never does.
+fn matches(row: &[u32], wanted: &[Option<u32>], all: bool) -> bool {
+    let has = |id: &Option<u32>| id.is_some_and(|id| row.binary_search(&id).is_ok());
     wanted.is_empty()
-        || wanted
+        || if all {
+            wanted.iter().all(has)
+        } else {
+            wanted.iter().any(has)
+        }
+}
+
+/// A condition a row is checked against, to leave one out when counting.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dim {
+    Facet(Facet),
+    Dates,
+}
+
+/// Which conditions one row meets.
+struct Pass {
+    facets: PerFacet<bool>,
+    dates: bool,
+    text: bool,
+}
+
+impl Pass {
+    /// Whether the row meets every condition but `skip`.
+    fn all_but(&self, skip: Option<Dim>) -> bool {
+        self.facets
             .iter()
-            .flatten()
-            .any(|id| row.binary_search(id).is_ok())
+            .all(|(f, ok)| *ok || skip == Some(Dim::Facet(f)))
+            && (self.dates || skip == Some(Dim::Dates))
+            && self.text
+    }
 }
 
 /// Applies `filter` to the index. `text_match`, when the filter has text,
 /// says per row whether the text matched (the index holds no titles).
+/// Rows or ids out of range (a damaged index) count as absent.
 pub fn apply(index: &Index, filter: &Filter, text_match: Option<&[bool]>) -> Results {
-    // The term dimensions, in the order of `pass` below.
-    const TAGS: usize = 0;
-    const DATES: usize = 4;
-    const TEXT: usize = 5;
-    let columns = [
-        &index.row_tags,
-        &index.row_categories,
-        &index.row_domains,
-        &index.row_sections,
-    ];
-    let tables = [
-        &index.tags,
-        &index.categories,
-        &index.domains,
-        &index.sections,
-    ];
-    let wanted = [
-        ids(&index.tags, &filter.tags),
-        ids(&index.categories, &filter.categories),
-        ids(&index.domains, &filter.domains),
-        ids(&index.sections, &filter.sections),
-    ];
+    let columns = PerFacet::from_fn(|f| index.column(f));
+    let wanted = PerFacet::from_fn(|f| ids(columns[f].names, &filter.terms[f]));
+    let all_of =
+        PerFacet::from_fn(|f| f.spec().combine == Combine::AllOrAny && filter.mode == Mode::And);
+    let (from, to) = (filter.from.map(Date::number), filter.to.map(Date::number));
     let has_text = !filter.text.trim().is_empty();
     let mut out = Results::default();
-    let mut counts: [Vec<u32>; 4] = tables.map(|t| vec![0u32; t.len()]);
+    let mut counts = PerFacet::from_fn(|f| vec![0u32; columns[f].names.len()]);
     let mut months: BTreeMap<u32, u32> = BTreeMap::new();
     for (r, &day) in index.dates.iter().enumerate() {
-        let row_tags = &index.row_tags[r];
-        let mut pass = [true; 6];
-        pass[TAGS] = match filter.mode {
-            _ if wanted[TAGS].is_empty() => true,
-            Mode::And => wanted[TAGS]
-                .iter()
-                .all(|id| id.is_some_and(|id| row_tags.binary_search(&id).is_ok())),
-            Mode::Or => any_of(row_tags, &wanted[TAGS]),
+        let row = |f: Facet| columns[f].rows.get(r).map_or(&[][..], Vec::as_slice);
+        let pass = Pass {
+            facets: PerFacet::from_fn(|f| matches(row(f), &wanted[f], all_of[f])),
+            dates: from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t),
+            text: !has_text || text_match.is_some_and(|m| m.get(r).copied().unwrap_or(false)),
         };
-        for d in 1..4 {
-            pass[d] = any_of(&columns[d][r], &wanted[d]);
-        }
-        pass[DATES] = filter.from.is_none_or(|f| day >= f) && filter.to.is_none_or(|t| day <= t);
-        pass[TEXT] = !has_text || text_match.is_some_and(|m| m.get(r).copied().unwrap_or(false));
-        let all_but = |skip: usize| pass.iter().enumerate().all(|(i, p)| i == skip || *p);
-        for d in 0..4 {
-            // With AND, a tag's count is what adding it to the chosen tags
-            // would leave; otherwise what choosing it in its dimension would.
-            let counted = if d == TAGS && filter.mode == Mode::And {
-                all_but(usize::MAX)
-            } else {
-                all_but(d)
-            };
-            if counted {
-                for &id in &columns[d][r] {
-                    counts[d][id as usize] += 1;
+        for f in Facet::ALL {
+            // With AND, a term's count is what adding it to the chosen ones
+            // would leave; otherwise what choosing it in its facet would.
+            let skip = (!all_of[f]).then_some(Dim::Facet(f));
+            if pass.all_but(skip) {
+                for &id in row(f) {
+                    if let Some(c) = counts[f].get_mut(id as usize) {
+                        *c += 1;
+                    }
                 }
             }
         }
-        if all_but(DATES) {
+        if pass.all_but(Some(Dim::Dates)) {
             *months.entry(day / 100).or_default() += 1;
         }
-        if all_but(usize::MAX) {
+        if pass.all_but(None) {
             out.rows.push(r as u32);
-            out.items += u64::from(index.items[r]);
+            out.items += u64::from(index.items.get(r).copied().unwrap_or(0));
         }
     }
-    let ranked = |counts: Vec<u32>, names: &[String]| -> Vec<Count> {
-        let mut v: Vec<Count> = counts
-            .into_iter()
-            .enumerate()
-            .filter(|(_, c)| *c > 0)
-            .map(|(i, c)| (i as u32, c))
-            .collect();
-        v.sort_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then_with(|| names[a.0 as usize].cmp(&names[b.0 as usize]))
-        });
-        v
-    };
-    let [tags, categories, domains, sections] = counts;
-    out.tags = ranked(tags, &index.tags);
-    out.categories = ranked(categories, &index.categories);
-    out.domains = ranked(domains, &index.domains);
-    out.sections = ranked(sections, &index.sections);
+    out.counts = PerFacet::from_fn(|f| ranked(&counts[f], columns[f].names));
     out.months = months.into_iter().rev().collect();
     out
+}
+
+/// The non-zero counts, most first, then by name.
+fn ranked(counts: &[u32], names: &[String]) -> Vec<Count> {
+    let mut v: Vec<Count> = counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .map(|(i, c)| (i as u32, *c))
+        .collect();
+    v.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then_with(|| names.get(a.0 as usize).cmp(&names.get(b.0 as usize)))
+    });
+    v
 }
 
 /// Whether a list entry contains `needle` (lower-cased) in its title,
@@ -325,26 +341,17 @@ pub fn text_matches(d: &DigestSummary, needle_lower: &str) -> bool {
 }
 
 /// One digest's filter data, as the bundler knows it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
-    /// `YYYYMMDD`.
-    pub date: u32,
+    pub date: Date,
     pub items: u32,
-    pub tags: Vec<String>,
-    pub categories: Vec<String>,
-    pub domains: Vec<String>,
-    pub sections: Vec<String>,
+    /// The digest's terms of each facet.
+    pub terms: PerFacet<Vec<String>>,
 }
 
 /// Builds the index from rows in list order. String tables are sorted so
 /// the output does not depend on the order terms were met.
 pub fn build_index(rows: &[Row]) -> Index {
-    fn table<'a>(values: impl Iterator<Item = &'a String>) -> Vec<String> {
-        let mut v: Vec<String> = values.cloned().collect();
-        v.sort();
-        v.dedup();
-        v
-    }
     fn code(table: &[String], names: &[String]) -> Vec<u32> {
         let mut v: Vec<u32> = names
             .iter()
@@ -359,26 +366,23 @@ pub fn build_index(rows: &[Row]) -> Index {
         v.dedup();
         v
     }
-    let tags = table(rows.iter().flat_map(|r| r.tags.iter()));
-    let categories = table(rows.iter().flat_map(|r| r.categories.iter()));
-    let domains = table(rows.iter().flat_map(|r| r.domains.iter()));
-    let sections = table(rows.iter().flat_map(|r| r.sections.iter()));
-    Index {
+    let mut index = Index {
         schema: crate::SCHEMA_VERSION,
-        dates: rows.iter().map(|r| r.date).collect(),
+        dates: rows.iter().map(|r| r.date.number()).collect(),
         items: rows.iter().map(|r| r.items).collect(),
-        row_tags: rows.iter().map(|r| code(&tags, &r.tags)).collect(),
-        row_categories: rows
+        ..Index::default()
+    };
+    for f in Facet::ALL {
+        let mut table: Vec<String> = rows
             .iter()
-            .map(|r| code(&categories, &r.categories))
-            .collect(),
-        row_domains: rows.iter().map(|r| code(&domains, &r.domains)).collect(),
-        row_sections: rows.iter().map(|r| code(&sections, &r.sections)).collect(),
-        tags,
-        categories,
-        domains,
-        sections,
+            .flat_map(|r| r.terms[f].iter().cloned())
+            .collect();
+        table.sort();
+        table.dedup();
+        let coded = rows.iter().map(|r| code(&table, &r.terms[f])).collect();
+        index.set_column(f, table, coded);
     }
+    index
 }
 
 /// Where an item sits among its digest's items.
@@ -441,7 +445,7 @@ pub fn months_by_year(months: &[Count]) -> Vec<(u32, Vec<Count>)> {
     out
 }
 
-/// The first and last day of month `YYYYMM`, as `YYYYMMDD`.
-pub fn month_range(ym: u32) -> (u32, u32) {
-    (ym * 100 + 1, ym * 100 + 31)
+/// The first and last day of month `YYYYMM`, if it is one.
+pub fn month_range(ym: u32) -> Option<(Date, Date)> {
+    Date::month_bounds(ym / 100, ym % 100)
 }

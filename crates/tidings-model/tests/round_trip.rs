@@ -1,6 +1,8 @@
 //! The bundle survives JSON serialisation unchanged, and a bundle of another
 //! format version is refused with a message that says so.
 
+use tidings_model::date::Date;
+use tidings_model::facet::PerFacet;
 use tidings_model::query::{build_index, Row};
 use tidings_model::{
     BundleFile, DecodeError, Digest, Image, Index, Item, ListPage, Manifest, Source, TermCount,
@@ -38,6 +40,7 @@ fn sample_digest() -> Digest {
                 }),
                 links: vec!["https://www.163.com/a.html".into()],
                 section: Some("产品".into()),
+                publisher: Some("Hacker News".into()),
             },
             Item {
                 id: "e5f6g7h8".into(),
@@ -48,6 +51,7 @@ fn sample_digest() -> Digest {
                 source: None,
                 links: vec![],
                 section: None,
+                publisher: None,
             },
         ],
     }
@@ -90,14 +94,101 @@ fn every_bundle_file_round_trips() {
         }],
     });
     let index: Index = build_index(&[Row {
-        date: 2024_0526,
+        date: Date::from_number(2024_0526).expect("a day"),
         items: 2,
-        tags: d.tags.clone(),
-        categories: d.categories.clone(),
-        domains: vec!["163.com".into()],
-        sections: vec!["产品".into()],
+        terms: PerFacet([
+            d.tags.clone(),
+            d.categories.clone(),
+            vec!["163.com".into()],
+            vec!["产品".into()],
+        ]),
     }]);
     round_trip(&index);
+}
+
+/// A valid index of one row, as JSON, with `edit` applied.
+fn index_json(edit: impl FnOnce(&mut serde_json::Value)) -> String {
+    let index = build_index(&[Row {
+        date: Date::from_number(2024_0526).expect("a day"),
+        items: 2,
+        terms: PerFacet([vec!["AI".into()], vec![], vec![], vec![]]),
+    }]);
+    let mut value = serde_json::to_value(&index).expect("to value");
+    edit(&mut value);
+    value.to_string()
+}
+
+#[test]
+fn damaged_files_are_refused_with_what_is_wrong() {
+    assert!(Index::from_json(&index_json(|_| {})).is_ok());
+    let refused = |json: String| match Index::from_json(&json) {
+        Err(DecodeError::Malformed(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert_eq!(
+        refused(index_json(|v| v["row_tags"][0] = serde_json::json!([5]))),
+        "index.json row 0 has `tag` number 5, but there are 1"
+    );
+    assert_eq!(
+        refused(index_json(|v| v["row_sections"] = serde_json::json!([]))),
+        "index.json has 0 `section` rows for 1 digests"
+    );
+    assert_eq!(
+        refused(index_json(|v| v["dates"][0] = serde_json::json!(2024_0231))),
+        "index.json row 0 has no valid date (20240231)"
+    );
+    let mut d = sample_digest();
+    d.items[1].id = d.items[0].id.clone();
+    let json = serde_json::to_string(&d).expect("json");
+    assert_eq!(
+        Digest::from_json(&json),
+        Err(DecodeError::Malformed(
+            "digest \"ai20240526\" has two items with the id \"a1b2c3d4\"".into()
+        ))
+    );
+}
+
+#[test]
+fn files_are_checked_against_their_manifest() {
+    let manifest = Manifest {
+        schema: SCHEMA_VERSION,
+        stamp: "s".into(),
+        digest_count: 150,
+        item_count: 0,
+        page_size: 100,
+        page_count: 2,
+        shard_count: 50,
+        item_pages: true,
+        tags: vec![],
+        categories: vec![],
+    };
+    let page = |first_row, n: usize| ListPage {
+        schema: SCHEMA_VERSION,
+        first_row,
+        entries: vec![sample_digest().summary(String::new()); n],
+    };
+    assert!(page(100, 50).check_against(&manifest, 1).is_ok());
+    assert!(page(0, 50).check_against(&manifest, 1).is_err());
+    assert!(page(100, 51).check_against(&manifest, 1).is_err());
+    assert_eq!(
+        page(100, 50).entry(149).map(|e| e.slug.as_str()),
+        Some("ai20240526")
+    );
+    assert_eq!(page(100, 50).entry(99), None);
+    let shard = tidings_model::Shard {
+        schema: SCHEMA_VERSION,
+        digests: vec![sample_digest()],
+    };
+    let home = manifest.shard_of("ai20240526");
+    assert!(shard.check_against(&manifest, home).is_ok());
+    assert!(shard.check_against(&manifest, (home + 1) % 50).is_err());
+    let mut wrong = manifest.clone();
+    wrong.page_count = 3;
+    let json = serde_json::to_string(&wrong).expect("json");
+    assert!(matches!(
+        Manifest::from_json(&json),
+        Err(DecodeError::Malformed(_))
+    ));
 }
 
 #[test]

@@ -4,10 +4,10 @@ use std::path::{Component, Path, PathBuf};
 
 use tidings_model::{Digest, Image, Item, Source, SCHEMA_VERSION};
 
-use crate::date::{self, Date};
 use crate::error::{ContentError, ContentErrorKind, Location, Warning};
 use crate::extract::{self, RawItem};
 use crate::frontmatter;
+use tidings_model::date::Date;
 
 /// The files under the content folder that are not digests (images and
 /// other page resources), found while listing the folder, so resolving an
@@ -23,6 +23,8 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 pub struct Parsed {
     pub path: PathBuf,
     pub digest: Digest,
+    /// The digest's date (also in `digest.date` as text).
+    pub date: Date,
     /// Plain-text summary for lists.
     pub summary: String,
     /// Plain-text opening of each item, for link previews.
@@ -84,7 +86,7 @@ pub fn page_name(path: &Path) -> Option<&str> {
 /// different months do not collide.
 pub fn default_slug(path: &Path) -> String {
     let name = page_name(path).unwrap_or_default();
-    if name.get(..10).and_then(date::parse).is_none() {
+    if name.get(..10).and_then(Date::parse).is_none() {
         if let Some(d) = date_from_path(path) {
             return d.to_string();
         }
@@ -96,11 +98,11 @@ pub fn default_slug(path: &Path) -> String {
 /// `2026-02-08-hacker-news.md`, `2025-09-08-daily/index.md` or `2025-09/08.md`.
 pub fn date_from_path(path: &Path) -> Option<Date> {
     let name = page_name(path)?;
-    if let Some(d) = name.get(..10).and_then(date::parse) {
+    if let Some(d) = name.get(..10).and_then(Date::parse) {
         return Some(d);
     }
     let parent = path.parent()?.file_name()?.to_str()?;
-    date::parse(&format!("{parent}-{name}"))
+    Date::parse(&format!("{parent}-{name}"))
 }
 
 /// Parses one digest. `root` is the content folder (images may not leave it).
@@ -113,6 +115,74 @@ pub fn parse(
 ) -> Result<Parsed, Vec<ContentError>> {
     let split = frontmatter::split(path, text).map_err(|e| vec![e])?;
     let fm = frontmatter::parse(path, &split)?;
+    let (slug, date) = identity(path, &split, &fm)?;
+    let mut images = Images {
+        root,
+        dir: path.parent().unwrap_or(Path::new("")),
+        path,
+        slug: &slug,
+        assets,
+        media: Vec::new(),
+        warnings: Vec::new(),
+    };
+
+    let mut extracted = extract::extract(split.body, split.body_line, options);
+    if !fm.stories.is_empty() {
+        let stories = fm.stories.iter().map(extract::story_item);
+        extracted.items.splice(0..0, stories);
+    }
+    let (intro_html, intro_text) =
+        extract::render_with_text(&extracted.intro_md, |s| images.resolve(s, split.body_line));
+    let mut items: Vec<Item> = Vec::with_capacity(extracted.items.len());
+    let mut item_texts: Vec<String> = Vec::with_capacity(extracted.items.len());
+    for raw in &extracted.items {
+        let (item, text) = item(raw, &items, &mut images);
+        items.push(item);
+        item_texts.push(text);
+    }
+    let image_line = split.front_line + frontmatter::key_position(split.front, "image").0;
+    let image = fm.image.as_ref().map(|src| Image {
+        src: images.resolve(src, image_line),
+        alt: fm.title.clone(),
+    });
+    let summary = summary(split.body, &fm.description, intro_text, item_texts.first());
+    let Images {
+        media, warnings, ..
+    } = images;
+    Ok(Parsed {
+        path: path.to_path_buf(),
+        digest: Digest {
+            schema: SCHEMA_VERSION,
+            slug,
+            date: date.to_string(),
+            lastmod: fm.lastmod.map(|d| d.to_string()),
+            title: fm.title,
+            description: fm.description,
+            image,
+            tags: fm.tags,
+            categories: fm.categories,
+            intro_html,
+            items,
+        },
+        date,
+        summary,
+        item_summaries: item_texts
+            .iter()
+            .map(|t| extract::first_sentences(t, 160))
+            .collect(),
+        draft: fm.draft,
+        media,
+        warnings,
+    })
+}
+
+/// The digest's slug and date: from the front matter, else from the file's
+/// name; both problems reported together.
+fn identity(
+    path: &Path,
+    split: &frontmatter::Split<'_>,
+    fm: &frontmatter::FrontMatter,
+) -> Result<(String, Date), Vec<ContentError>> {
     let mut errors = Vec::new();
     let slug = fm.slug.clone().unwrap_or_else(|| default_slug(path));
     if !frontmatter::valid_slug(&slug) {
@@ -132,117 +202,100 @@ pub fn parse(
             ContentErrorKind::MissingDate,
         ));
     }
-    let Some(date) = date.filter(|_| errors.is_empty()) else {
-        return Err(errors);
-    };
+    match date {
+        Some(date) if errors.is_empty() => Ok((slug, date)),
+        _ => Err(errors),
+    }
+}
 
-    let dir = path.parent().unwrap_or(Path::new(""));
-    let mut media = Vec::new();
-    let mut warnings = Vec::new();
-    let mut resolve = |src: &str, line: usize| -> Option<String> {
-        resolve_image(root, dir, &slug, src, assets)
-            .unwrap_or_else(|why| {
-                warnings.push(Warning {
-                    location: Location::new(path, line, 1),
+/// Resolves the images of one digest: which URL each is shown from, which
+/// local files the build copies, and a warning for each that cannot be shown.
+struct Images<'a> {
+    root: &'a Path,
+    dir: &'a Path,
+    path: &'a Path,
+    slug: &'a str,
+    assets: &'a Assets,
+    media: Vec<(PathBuf, String)>,
+    warnings: Vec<Warning>,
+}
+
+impl Images<'_> {
+    /// The URL to show `src` from (written at `line`), or `None` with a
+    /// warning when it cannot be shown.
+    fn resolve(&mut self, src: &str, line: usize) -> Option<String> {
+        match resolve_image(self.root, self.dir, self.slug, src, self.assets) {
+            Ok(Resolved::Remote(url)) => Some(url),
+            Ok(Resolved::Local { file, media }) => {
+                if !self.media.iter().any(|(f, _)| *f == file) {
+                    self.media.push((file, media.file));
+                }
+                Some(media.url)
+            }
+            Err(why) => {
+                self.warnings.push(Warning {
+                    location: Location::new(self.path, line, 1),
                     message: format!("image {src:?} {why}"),
                 });
                 None
-            })
-            .map(|(url, file)| {
-                if let Some(file) = file {
-                    if !media.iter().any(|(f, _)| *f == file) {
-                        media.push((file, url.trim_start_matches('/').to_string()));
-                    }
-                }
-                url
-            })
-    };
+            }
+        }
+    }
+}
 
-    let mut extracted = extract::extract(split.body, split.body_line, options);
-    if !fm.stories.is_empty() {
-        let stories = fm.stories.iter().map(extract::story_item);
-        extracted.items.splice(0..0, stories);
-    }
-    let (intro_html, intro_text) =
-        extract::render_with_text(&extracted.intro_md, |s| resolve(s, split.body_line));
-    let mut items: Vec<Item> = Vec::with_capacity(extracted.items.len());
-    let mut item_texts: Vec<String> = Vec::with_capacity(extracted.items.len());
-    for raw in &extracted.items {
-        let id = unique_id(&items, &item_key(raw));
-        let image = raw.image.as_ref().map(|(src, alt)| Image {
-            src: resolve(src, raw.line + 1),
-            alt: alt.clone(),
-        });
-        let (body_html, body_text) =
-            extract::render_with_text(&raw.body_md, |s| resolve(s, raw.body_line));
-        item_texts.push(body_text);
-        // Text without any tag was escaped by the Markdown renderer already.
-        let title_html = if raw.title_html.contains('<') {
-            extract::sanitize(&raw.title_html)
-        } else {
-            raw.title_html.clone()
-        };
-        items.push(Item {
-            id,
-            title: raw.title.clone(),
-            title_html,
-            image,
-            body_html,
-            source: raw.source.as_ref().and_then(|url| {
-                domain(url).map(|domain| Source {
-                    url: url.clone(),
-                    domain,
-                })
-            }),
-            links: raw.links.clone(),
-            section: raw.section.clone(),
-        });
-    }
-    let image_line = split.front_line + frontmatter::key_position(split.front, "image").0;
-    let image = fm.image.as_ref().map(|src| Image {
-        src: resolve(src, image_line),
-        alt: fm.title.clone(),
+/// One item from its extracted parts, with the plain text of its body.
+fn item(raw: &RawItem, earlier: &[Item], images: &mut Images<'_>) -> (Item, String) {
+    let image = raw.image.as_ref().map(|(src, alt)| Image {
+        src: images.resolve(src, raw.line + 1),
+        alt: alt.clone(),
     });
+    let (body_html, body_text) =
+        extract::render_with_text(&raw.body_md, |s| images.resolve(s, raw.body_line));
+    // Text without any tag was escaped by the Markdown renderer already.
+    let title_html = if raw.title_html.contains('<') {
+        extract::sanitize(&raw.title_html)
+    } else {
+        raw.title_html.clone()
+    };
+    let item = Item {
+        id: unique_id(earlier, &item_key(raw)),
+        title: raw.title.clone(),
+        title_html,
+        image,
+        body_html,
+        source: raw.source.as_ref().and_then(|url| {
+            domain(url).map(|domain| Source {
+                url: url.clone(),
+                domain,
+            })
+        }),
+        links: raw.links.clone(),
+        section: raw.section.clone(),
+        publisher: raw.publisher.clone(),
+    };
+    (item, body_text)
+}
 
-    // Hugo's order: the text before `<!--more-->`, else the description,
-    // else the first sentences.
-    let summary = if let Some(at) = split.body.find("<!--more-->") {
-        extract::first_sentences(&extract::markdown_text(&split.body[..at]), 300)
-    } else if !fm.description.is_empty() {
-        fm.description.clone()
+/// The list summary, in Hugo's order: the text before `<!--more-->`, else
+/// the description, else the first sentences of the intro or first item.
+fn summary(
+    body: &str,
+    description: &str,
+    intro_text: String,
+    first_item_text: Option<&String>,
+) -> String {
+    if let Some(at) = body.find("<!--more-->") {
+        extract::first_sentences(&extract::markdown_text(&body[..at]), 300)
+    } else if !description.is_empty() {
+        description.to_string()
     } else {
         let text = if intro_text.is_empty() {
-            item_texts.first().cloned().unwrap_or_default()
+            first_item_text.cloned().unwrap_or_default()
         } else {
             intro_text
         };
         extract::first_sentences(&text, 160)
-    };
-
-    Ok(Parsed {
-        path: path.to_path_buf(),
-        digest: Digest {
-            schema: SCHEMA_VERSION,
-            slug,
-            date: date.to_string(),
-            lastmod: fm.lastmod.map(|d| d.to_string()),
-            title: fm.title,
-            description: fm.description,
-            image,
-            tags: fm.tags,
-            categories: fm.categories,
-            intro_html,
-            items,
-        },
-        summary,
-        item_summaries: item_texts
-            .iter()
-            .map(|t| extract::first_sentences(t, 160))
-            .collect(),
-        draft: fm.draft,
-        media,
-        warnings,
-    })
+    }
 }
 
 /// What identifies an item across edits: its source link, else its title.
@@ -291,15 +344,29 @@ pub fn domain(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_string())
 }
 
-/// Where an image is served from and, for a local file, which file to copy.
-/// `Err` says why the image cannot be shown.
-type Resolved = Result<Option<(String, Option<PathBuf>)>, &'static str>;
+/// Where an image is shown from.
+enum Resolved {
+    /// An http(s) URL, shown as it is.
+    Remote(String),
+    /// A file in the digest's folder, copied into the bundle.
+    Local {
+        file: PathBuf,
+        media: tidings_model::layout::Media,
+    },
+}
 
-fn resolve_image(root: &Path, dir: &Path, slug: &str, src: &str, assets: &Assets) -> Resolved {
+/// Resolves an image path as written. `Err` says why it cannot be shown.
+fn resolve_image(
+    root: &Path,
+    dir: &Path,
+    slug: &str,
+    src: &str,
+    assets: &Assets,
+) -> Result<Resolved, &'static str> {
     let src = src.trim();
     let lower = src.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
-        return Ok(Some((src.to_string(), None)));
+        return Ok(Resolved::Remote(src.to_string()));
     }
     if src.is_empty() || src.starts_with('/') || lower.contains(':') || src.contains('\\') {
         return Err("is not an http(s) URL or a path in the digest's folder");
@@ -312,16 +379,12 @@ fn resolve_image(root: &Path, dir: &Path, slug: &str, src: &str, assets: &Assets
     if !file.starts_with(root) || !assets.contains(&file) {
         return Err("was not found; a placeholder is shown instead");
     }
-    let url_path: Vec<String> = rel
+    let parts: Vec<String> = rel
         .components()
-        .map(|c| tidings_model::url::encode_segment(&c.as_os_str().to_string_lossy()))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    let url = format!(
-        "/data/media/{}/{}",
-        tidings_model::url::encode_segment(slug),
-        url_path.join("/")
-    );
-    Ok(Some((url, Some(file))))
+    let media = tidings_model::layout::media(slug, &parts);
+    Ok(Resolved::Local { file, media })
 }
 
 #[cfg(test)]

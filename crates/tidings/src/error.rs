@@ -109,7 +109,8 @@ impl std::fmt::Display for Warning {
 /// Why a build failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// One or more content files are invalid; all of them are listed.
+    /// One or more content files are invalid. Shown as one line per
+    /// problem, then how many there are.
     #[error("{}", render_content_errors(.0))]
     Content(Vec<ContentError>),
     #[error("cannot read {}: {source}", path.display())]
@@ -126,6 +127,8 @@ pub enum Error {
     NoContent(PathBuf),
     #[error("page template {} has no <title> element", .0.display())]
     BadShell(PathBuf),
+    #[error("cannot serialise {path}: {message}")]
+    Serialize { path: String, message: String },
 }
 
 fn render_content_errors(errors: &[ContentError]) -> String {
@@ -136,7 +139,7 @@ fn render_content_errors(errors: &[ContentError]) -> String {
     }
     let n = errors.len();
     s.push_str(&format!(
-        "{n} error{} in the content",
+        "{n} problem{} in the content",
         if n == 1 { "" } else { "s" }
     ));
     s

@@ -26,6 +26,8 @@ pub struct RawItem {
     pub links: Vec<String>,
     pub source: Option<String>,
     pub section: Option<String>,
+    /// Who published the story, when named apart from its link.
+    pub publisher: Option<String>,
 }
 
 /// A digest body split into intro and items.
@@ -248,6 +250,7 @@ fn list_item(entry: &str, line: usize, section: Option<String>) -> RawItem {
         source: links.last().cloned(),
         links,
         section,
+        publisher: None,
     }
 }
 
@@ -303,6 +306,7 @@ fn item(
         source: links.last().cloned(),
         links,
         section,
+        publisher: None,
     }
 }
 
@@ -318,7 +322,8 @@ pub fn story_item(story: &crate::frontmatter::Story) -> RawItem {
         body_line: story.line,
         source: links.first().cloned(),
         links,
-        section: story.source.clone(),
+        section: None,
+        publisher: story.source.clone(),
     }
 }
 

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use crate::date::{self, Date};
 use crate::error::{ContentError, ContentErrorKind};
+use tidings_model::date::Date;
 
 /// The front matter's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,7 +268,7 @@ impl Reader<'_> {
             return None;
         }
         let text = scalar_text(value).unwrap_or_else(|| value.to_string());
-        let parsed = date::parse(&text);
+        let parsed = Date::parse(&text);
         if parsed.is_none() {
             self.error(
                 key,

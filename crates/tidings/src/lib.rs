@@ -1,14 +1,27 @@
 //! The build step of tidings: a folder of Markdown digests to the JSON
 //! bundle the app reads, plus one static HTML page per route so deep links
 //! open on any static file server.
+//!
+//! The modules follow the data: [`config`] reads `tidings.toml`; [`load`]
+//! walks the content folder and parses every file ([`digest`] for one file,
+//! with [`frontmatter`] and [`extract`]); [`bundle`] lays the site out as
+//! data files; [`pages`] makes the route pages; [`output`] stages and swaps
+//! them into the output folder; [`list`] prints items. Paths, URLs, facets
+//! and dates belong to `tidings_model`, never to this crate.
 
-pub mod date;
+pub mod bundle;
+pub mod config;
 pub mod digest;
 pub mod error;
 pub mod extract;
 pub mod frontmatter;
-pub mod site;
+pub mod list;
+pub mod load;
+pub mod output;
+pub mod pages;
 pub mod synth;
 
+pub use bundle::{BundleOptions, ItemPages};
 pub use error::{ContentError, ContentErrorKind, Error, Result, Warning};
-pub use site::{load, write, BundleOptions, ItemPages, LoadOptions, Site};
+pub use load::{load, LoadOptions, Site};
+pub use output::write;

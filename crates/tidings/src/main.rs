@@ -1,11 +1,11 @@
 //! `tidings`: build, check and list a folder of Markdown digests.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use tidings::site::{self, csv_field};
+use tidings::list::csv_field;
 use tidings::{BundleOptions, Error, ItemPages, LoadOptions};
 
 #[derive(Parser)]
@@ -63,7 +63,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Print one line per extracted item.
+    /// Print one line per extracted item, with the URL a build gives it.
     List {
         #[arg(long, default_value = "content")]
         content: PathBuf,
@@ -71,7 +71,16 @@ enum Command {
         format: Format,
         #[arg(long)]
         drafts: bool,
+        /// As for build: the item-page mode the URLs follow.
+        #[arg(long, value_enum, default_value_t = ItemPages::Auto)]
+        item_pages: ItemPages,
+        /// As for build: the app files beside it count against the budget.
+        #[arg(long)]
+        shell: Option<PathBuf>,
     },
+    /// Print the bundle's paths and the app's URLs as JSON templates.
+    #[command(hide = true)]
+    Scheme,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -82,28 +91,9 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Error::Content(errors)) => {
-            for e in &errors {
-                eprintln!("error: {e}");
-            }
-            let n = errors.len();
-            eprintln!(
-                "error: {n} problem{} in the content; nothing was written",
-                if n == 1 { "" } else { "s" }
-            );
-            ExitCode::FAILURE
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run(cli: Cli) -> Result<(), Error> {
-    match cli.command {
+    let cli = Cli::parse();
+    let building = matches!(cli.command, Command::Build { .. });
+    let result = match cli.command {
         Command::Build {
             content,
             out,
@@ -113,127 +103,214 @@ fn run(cli: Cli) -> Result<(), Error> {
             quiet,
             timings,
             item_pages,
-        } => {
-            let started = std::time::Instant::now();
-            let shell = match &shell {
-                Some(path) => {
-                    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-                        path: path.clone(),
-                        source,
-                    })?;
-                    site::check_shell(path, &text)?;
-                    Some(text)
-                }
-                None => None,
-            };
-            let options = LoadOptions {
+        } => build(&BuildArgs {
+            content,
+            out,
+            shell,
+            load: LoadOptions {
                 drafts,
                 keep_going,
                 progress: !quiet,
-            };
-            let site = tidings::load(&content, &options)?;
-            let loaded = started.elapsed();
-            for e in &site.skipped {
-                eprintln!("error: {e}");
-            }
-            if !site.skipped.is_empty() {
-                let files: std::collections::BTreeSet<_> =
-                    site.skipped.iter().map(|e| &e.location.path).collect();
-                eprintln!(
-                    "tidings: skipped {} invalid file(s) (--keep-going):",
-                    files.len()
-                );
-                for f in files {
-                    eprintln!("  {}", f.display());
-                }
-            }
-            if !quiet {
-                print_warnings(&site.warnings);
-            }
-            let written =
-                tidings::write(&site, &out, shell.as_deref(), &BundleOptions { item_pages })?;
-            if timings {
-                eprintln!(
-                    "tidings: read+parse {loaded:.2?}, write {:.2?}",
-                    started.elapsed() - loaded
-                );
-            }
-            if !quiet {
-                eprintln!(
-                    "tidings: {} digests, {} items -> {} ({} files, {} kB) in {:.0?}",
-                    written.digests,
-                    written.items,
-                    out.display(),
-                    written.files,
-                    written.bytes / 1024,
-                    started.elapsed()
-                );
-            }
-            Ok(())
-        }
-        Command::Check { content, drafts } => {
-            let site = load_site(&content, drafts)?;
-            print_warnings(&site.warnings);
-            let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
-            eprintln!(
-                "tidings: {} digests, {items} items, no errors",
-                site.digests.len()
-            );
-            Ok(())
-        }
-        Command::Generate { count, seed, out } => {
-            let dir = out.join("posts");
-            std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
-                path: dir.clone(),
-                source,
-            })?;
-            for i in 0..count {
-                let (name, text) = tidings::synth::digest(seed, i);
-                let path = dir.join(name);
-                std::fs::write(&path, text).map_err(|source| Error::Write { path, source })?;
-            }
-            Ok(())
-        }
+            },
+            quiet,
+            timings,
+            item_pages,
+        }),
+        Command::Check { content, drafts } => check(&content, drafts),
+        Command::Generate { count, seed, out } => generate(count, seed, &out),
         Command::List {
             content,
             format,
             drafts,
-        } => {
-            let site = load_site(&content, drafts)?;
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let io = |source| Error::Write {
-                path: PathBuf::from("<stdout>"),
-                source,
-            };
-            if matches!(format, Format::Csv) {
-                writeln!(out, "digest,date,id,title,source,section,url").map_err(io)?;
-            }
-            for row in site::list(&site) {
-                match format {
-                    Format::Json => {
-                        let line = serde_json::to_string(&row)
-                            .map_err(|e| io(std::io::Error::other(e)))?;
-                        writeln!(out, "{line}").map_err(io)?;
-                    }
-                    Format::Csv => writeln!(
-                        out,
-                        "{},{},{},{},{},{},{}",
-                        csv_field(row.digest),
-                        row.date,
-                        row.id,
-                        csv_field(row.title),
-                        csv_field(row.source.unwrap_or_default()),
-                        csv_field(row.section.unwrap_or_default()),
-                        csv_field(&row.url)
-                    )
-                    .map_err(io)?,
-                }
-            }
-            out.flush().map_err(io)?;
-            Ok(())
+            item_pages,
+            shell,
+        } => list(&content, format, drafts, item_pages, shell.as_deref()),
+        Command::Scheme => scheme(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report(&e, building);
+            ExitCode::FAILURE
         }
     }
+}
+
+/// Prints an error once, a line per problem; a failed build adds that it
+/// wrote nothing (it never does: see `tidings::output`).
+fn report(error: &Error, building: bool) {
+    let text = error.to_string();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        if lines.peek().is_none() && building {
+            eprintln!("error: {line}; nothing was written");
+        } else {
+            eprintln!("error: {line}");
+        }
+    }
+}
+
+struct BuildArgs {
+    content: PathBuf,
+    out: PathBuf,
+    shell: Option<PathBuf>,
+    load: LoadOptions,
+    quiet: bool,
+    timings: bool,
+    item_pages: ItemPages,
+}
+
+/// The app's built `index.html`, checked, and the number of app files
+/// beside it (counted against the file budget).
+fn read_shell(path: &Path) -> Result<(String, usize), Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    tidings::pages::check_shell(path, &text)?;
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+    let app_files = tidings::output::app_files(dir.unwrap_or(Path::new(".")))?;
+    Ok((text, app_files))
+}
+
+fn build(args: &BuildArgs) -> Result<(), Error> {
+    let started = std::time::Instant::now();
+    let (shell, app_files) = match &args.shell {
+        Some(path) => {
+            let (text, n) = read_shell(path)?;
+            (Some(text), n)
+        }
+        None => (None, 0),
+    };
+    let site = tidings::load(&args.content, &args.load)?;
+    let loaded = started.elapsed();
+    print_skipped(&site.skipped);
+    if !args.quiet {
+        print_warnings(&site.warnings);
+    }
+    let options = BundleOptions {
+        item_pages: args.item_pages,
+        app_files,
+    };
+    let written = tidings::write(&site, &args.out, shell.as_deref(), &options)?;
+    if args.timings {
+        eprintln!(
+            "tidings: read+parse {loaded:.2?}, write {:.2?}",
+            started.elapsed() - loaded
+        );
+    }
+    if !args.quiet {
+        eprintln!(
+            "tidings: {} digests, {} items -> {} ({} files, {} kB) in {:.0?}",
+            written.digests,
+            written.items,
+            args.out.display(),
+            written.files,
+            written.bytes / 1024,
+            started.elapsed()
+        );
+    }
+    Ok(())
+}
+
+/// With `--keep-going`: every problem, then the files left out.
+fn print_skipped(skipped: &[tidings::ContentError]) {
+    if skipped.is_empty() {
+        return;
+    }
+    for e in skipped {
+        eprintln!("error: {e}");
+    }
+    let files: std::collections::BTreeSet<_> = skipped.iter().map(|e| &e.location.path).collect();
+    eprintln!(
+        "tidings: skipped {} invalid file(s) (--keep-going):",
+        files.len()
+    );
+    for f in files {
+        eprintln!("  {}", f.display());
+    }
+}
+
+fn check(content: &Path, drafts: bool) -> Result<(), Error> {
+    let site = load_site(content, drafts)?;
+    print_warnings(&site.warnings);
+    let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
+    eprintln!(
+        "tidings: {} digests, {items} items, no errors",
+        site.digests.len()
+    );
+    Ok(())
+}
+
+fn generate(count: usize, seed: u64, out: &Path) -> Result<(), Error> {
+    let dir = out.join("posts");
+    std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+        path: dir.clone(),
+        source,
+    })?;
+    for i in 0..count {
+        let (name, text) = tidings::synth::digest(seed, i);
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|source| Error::Write { path, source })?;
+    }
+    Ok(())
+}
+
+fn list(
+    content: &Path,
+    format: Format,
+    drafts: bool,
+    item_pages: ItemPages,
+    shell: Option<&Path>,
+) -> Result<(), Error> {
+    let site = load_site(content, drafts)?;
+    let app_files = match shell {
+        Some(path) => read_shell(path)?.1,
+        None => 0,
+    };
+    let options = BundleOptions {
+        item_pages,
+        app_files,
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let io = |source| Error::Write {
+        path: PathBuf::from("<stdout>"),
+        source,
+    };
+    if matches!(format, Format::Csv) {
+        writeln!(out, "digest,date,id,title,source,section,url").map_err(io)?;
+    }
+    for row in tidings::list::list(&site, &options) {
+        let line = match format {
+            Format::Json => {
+                serde_json::to_string(&row).map_err(|e| io(std::io::Error::other(e)))?
+            }
+            Format::Csv => [
+                csv_field(row.digest),
+                row.date.to_string(),
+                row.id.to_string(),
+                csv_field(row.title),
+                csv_field(row.source.unwrap_or_default()),
+                csv_field(row.section.unwrap_or_default()),
+                csv_field(&row.url),
+            ]
+            .join(","),
+        };
+        writeln!(out, "{line}").map_err(io)?;
+    }
+    out.flush().map_err(io)
+}
+
+/// The bundle's paths and the app's URLs as one JSON object of templates,
+/// for the JavaScript tests and benchmarks.
+fn scheme() -> Result<(), Error> {
+    let map: serde_json::Map<String, serde_json::Value> = tidings_model::layout::describe()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into()))
+        .collect();
+    println!("{}", serde_json::Value::Object(map));
+    Ok(())
 }
 
 /// Prints warnings, at most three per file, so a digest whose images were
@@ -262,7 +339,7 @@ fn print_warnings(warnings: &[tidings::Warning]) {
 }
 
 /// Reads a content folder; any invalid file fails the command.
-fn load_site(content: &std::path::Path, drafts: bool) -> Result<tidings::Site, Error> {
+fn load_site(content: &Path, drafts: bool) -> Result<tidings::Site, Error> {
     tidings::load(
         content,
         &LoadOptions {

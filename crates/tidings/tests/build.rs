@@ -266,3 +266,167 @@ fn item_pages_can_be_left_out() {
     let manifest = std::fs::read_to_string(out.join("data/manifest.json")).expect("manifest");
     assert!(manifest.contains("\"item_pages\":false"));
 }
+
+/// Builds `content` with a shell into a fresh folder; returns the folder.
+fn build_site(name: &str, content: &Path, extra: &[&str]) -> std::path::PathBuf {
+    let out = temp_dir(name);
+    let shell = out.join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let mut args = vec![
+        "build".to_string(),
+        "--content".into(),
+        content.display().to_string(),
+        "--out".into(),
+        out.display().to_string(),
+        "--shell".into(),
+        shell.display().to_string(),
+        "-q".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = tidings(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+/// Every link the app makes to a page of `site` (from the bundle, with the
+/// model's URL functions, as the app does), as site-absolute URLs.
+fn app_links(site: &tidings::Site, manifest: &tidings_model::Manifest) -> Vec<String> {
+    use tidings_model::url;
+    let mut links = vec![url::HOME.to_string()];
+    for p in &site.digests {
+        let d = &p.digest;
+        links.push(url::digest(&d.slug));
+        links.extend(d.tags.iter().map(|t| url::tag(t)));
+        links.extend(d.items.iter().map(|i| manifest.item_url(&d.slug, &i.id)));
+    }
+    links
+}
+
+/// Checks both directions between the pages on disk and the app's routes.
+fn check_pages_match_routes(out: &Path, site: &tidings::Site) {
+    use tidings_model::url::{decode_segment, encode_segment, Route};
+    let manifest: tidings_model::Manifest = serde_json::from_str(
+        &std::fs::read_to_string(out.join(tidings_model::layout::MANIFEST)).expect("manifest"),
+    )
+    .expect("manifest json");
+    let files = files_under(out);
+    // Every HTML page is the page of a route the app parses.
+    for f in files
+        .iter()
+        .filter(|f| f.ends_with(".html") && *f != "404.html")
+    {
+        let dir = f.trim_end_matches("index.html");
+        let path: String = dir
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("/{}", encode_segment(s)))
+            .collect::<String>()
+            + "/";
+        let route = Route::parse(&path, None).unwrap_or_else(|| panic!("{f}: no route for {path}"));
+        assert_eq!(route.page_file().as_deref(), Some(f.as_str()), "{path}");
+    }
+    // Every link the app makes opens a page a static server has: the
+    // decoded path's folder holds an index.html.
+    for link in app_links(site, &manifest) {
+        let (path, query) = link.split_once('?').unwrap_or((&link, ""));
+        let item = query.strip_prefix("item=").map(decode_segment);
+        assert!(
+            Route::parse(path, item.as_deref()).is_some(),
+            "the app cannot route its own link {link}"
+        );
+        let folder: String = path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(|s| format!("{}/", decode_segment(s)))
+            .collect();
+        let page = format!("{folder}index.html");
+        assert!(files.contains(&page), "{link} has no page {page}");
+    }
+}
+
+#[test]
+fn every_page_is_a_route_and_every_link_has_a_page() {
+    let content = temp_dir("routes-in");
+    let o = tidings(&[
+        "generate",
+        "--count",
+        "40",
+        "--seed",
+        "7",
+        "--out",
+        &content.display().to_string(),
+    ]);
+    assert!(o.status.success());
+    std::fs::copy(
+        shipped_content().join("posts/ai20240526.md"),
+        content.join("posts/ai20240526.md"),
+    )
+    .expect("copy seed");
+    let site = tidings::load(&content, &Default::default()).expect("load");
+    let awkward = site
+        .digests
+        .iter()
+        .flat_map(|d| &d.digest.tags)
+        .filter(|t| t.contains(['/', ' ', '&']) || !t.is_ascii())
+        .count();
+    assert!(awkward > 0, "the corpus has awkward tags");
+    for mode in ["always", "never"] {
+        let out = build_site(&format!("routes-{mode}"), &content, &["--item-pages", mode]);
+        check_pages_match_routes(&out, &site);
+    }
+}
+
+#[test]
+fn list_urls_follow_the_item_page_mode() {
+    let content = shipped_content().display().to_string();
+    let url_of_first = |extra: &[&str]| {
+        let mut args = vec!["list", "--content", &content];
+        args.extend_from_slice(extra);
+        let o = tidings(&args);
+        assert!(o.status.success());
+        let first = String::from_utf8(o.stdout).expect("utf8");
+        let row: serde_json::Value =
+            serde_json::from_str(first.lines().next().expect("a row")).expect("json");
+        row["url"].as_str().expect("url").to_string()
+    };
+    assert_eq!(url_of_first(&[]), "/d/ai20240526/cdw42cef/");
+    assert_eq!(
+        url_of_first(&["--item-pages", "never"]),
+        "/d/ai20240526/?item=cdw42cef"
+    );
+}
+
+#[test]
+fn the_file_budget_counts_the_app_files_beside_the_shell() {
+    let content = shipped_content();
+    // 19,000 files less the site's own 22 (with items) leaves room for the
+    // app only if it is small: a shell folder full of files tips it.
+    let out = temp_dir("budget");
+    let shell = out.join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let assets = out.join("assets");
+    std::fs::create_dir_all(&assets).expect("assets");
+    let manifest =
+        |out: &Path| std::fs::read_to_string(out.join("data/manifest.json")).expect("manifest");
+    let build = || {
+        let o = tidings(&[
+            "build",
+            "--content",
+            &content.display().to_string(),
+            "--out",
+            &out.display().to_string(),
+            "--shell",
+            &shell.display().to_string(),
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    build();
+    assert!(manifest(&out).contains("\"item_pages\":true"));
+    for i in 0..(tidings::bundle::FILE_BUDGET - 22) {
+        std::fs::write(assets.join(format!("{i}.js")), "").expect("asset");
+    }
+    build();
+    assert!(manifest(&out).contains("\"item_pages\":false"));
+}

@@ -3,12 +3,12 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use tidings::site;
+use tidings::load;
 
 use crate::{fixtures, temp_dir};
 
 fn errors_of(root: &Path, file: &Path) -> String {
-    match site::read_file(root, file, &Default::default(), &Default::default()).expect("readable") {
+    match load::read_file(root, file, &Default::default(), &Default::default()).expect("readable") {
         Ok(_) => "(no error)".to_string(),
         Err(errors) => errors
             .iter()
@@ -68,7 +68,7 @@ fn duplicate_slugs_name_both_files() {
         .replace(&root.display().to_string(), "<root>");
     assert_eq!(
         text,
-        "<root>/b.md:1:1: slug \"same\" is also used by <root>/a.md\n1 error in the content"
+        "<root>/b.md:1:1: slug \"same\" is also used by <root>/a.md\n1 problem in the content"
     );
 }
 

@@ -1,7 +1,7 @@
 //! Snapshots of what the build step makes of the shipped seed digest and of
 //! a fixture exercising odd input.
 
-use tidings::{site, LoadOptions};
+use tidings::{bundle, LoadOptions};
 
 use crate::{fixtures, shipped_content};
 
@@ -16,7 +16,7 @@ fn seed_digest_bundle() {
     let parsed = &site.digests[0];
     assert_eq!(parsed.digest.items.len(), 13);
     insta::assert_snapshot!("seed_digest", pretty(&parsed.digest));
-    let bundle = site::bundle(&site, &Default::default()).expect("bundle");
+    let bundle = bundle::bundle(&site, &Default::default()).expect("bundle");
     insta::assert_snapshot!("seed_manifest", pretty(&bundle.manifest));
 }
 
@@ -81,8 +81,13 @@ fn every_shape_is_extracted() {
             d.digest.date, d.digest.slug, d.digest.title, d.digest.tags, d.summary
         ));
         for i in &d.digest.items {
+            let publisher = i
+                .publisher
+                .as_ref()
+                .map(|p| format!(" publisher={p:?}"))
+                .unwrap_or_default();
             report.push_str(&format!(
-                "- {} {:?} section={:?} source={:?} domain={:?} image={:?}\n  body: {}\n",
+                "- {} {:?} section={:?}{publisher} source={:?} domain={:?} image={:?}\n  body: {}\n",
                 i.id,
                 i.title,
                 i.section,

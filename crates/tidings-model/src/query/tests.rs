@@ -1,4 +1,6 @@
 use super::*;
+use crate::facet::PerFacet;
+use crate::BundleFile;
 
 /// SplitMix64, for reproducible random corpora.
 struct Rng(u64);
@@ -30,15 +32,21 @@ const CATS: &[&str] = &["AI资讯", "Tech", "HN"];
 const DOMAINS: &[&str] = &["163.com", "36kr.com", "example.org"];
 const SECTIONS: &[&str] = &["产品与功能更新", "研究与论文", "Today"];
 
+fn day(n: u32) -> Date {
+    Date::from_number(n).expect("a real day")
+}
+
 fn corpus(rng: &mut Rng, n: usize) -> Vec<Row> {
     let mut rows: Vec<Row> = (0..n)
         .map(|_| Row {
-            date: 2023_0000 + (1 + rng.below(24) as u32 / 2) * 100 + 1 + rng.below(28) as u32,
+            date: day(2023_0000 + (1 + rng.below(24) as u32 / 2) * 100 + 1 + rng.below(28) as u32),
             items: 1 + rng.below(15) as u32,
-            tags: rng.subset(TAGS, 3),
-            categories: rng.subset(CATS, 2),
-            domains: rng.subset(DOMAINS, 3),
-            sections: rng.subset(SECTIONS, 2),
+            terms: PerFacet([
+                rng.subset(TAGS, 3),
+                rng.subset(CATS, 2),
+                rng.subset(DOMAINS, 3),
+                rng.subset(SECTIONS, 2),
+            ]),
         })
         .collect();
     rows.sort_by_key(|r| std::cmp::Reverse(r.date));
@@ -47,21 +55,36 @@ fn corpus(rng: &mut Rng, n: usize) -> Vec<Row> {
 
 fn random_filter(rng: &mut Rng) -> Filter {
     let mut f = Filter {
-        tags: rng.subset(&[TAGS, &["unknown"]].concat(), 3),
+        terms: PerFacet([
+            rng.subset(&[TAGS, &["unknown"]].concat(), 3),
+            rng.subset(&[CATS, &["unknown"]].concat(), 2),
+            rng.subset(DOMAINS, 2),
+            rng.subset(SECTIONS, 1),
+        ]),
         mode: if rng.below(2) == 0 {
             Mode::And
         } else {
             Mode::Or
         },
-        categories: rng.subset(CATS, 1),
-        domains: rng.subset(DOMAINS, 2),
-        sections: rng.subset(SECTIONS, 1),
         ..Filter::default()
     };
+    match rng.below(3) {
+        0 => {
+            let from = Date::new(2023, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
+            let to = Date::new(2023 + rng.below(2) as u32, 1 + rng.below(12) as u32, 28);
+            f.from = from;
+            f.to = to;
+        }
+        1 => {
+            let ym = 202_300 + 1 + rng.below(12) as u32;
+            let (from, to) = month_range(ym).expect("a month");
+            f.from = Some(from);
+            f.to = Some(to);
+        }
+        _ => {}
+    }
     if rng.below(2) == 0 {
-        let a = 2023_0101 + rng.below(12) as u32 * 100;
-        f.from = Some(a);
-        f.to = Some(a + 1500);
+        f.text = "x".into();
     }
     f
 }
@@ -69,50 +92,61 @@ fn random_filter(rng: &mut Rng) -> Filter {
 type Counts = BTreeMap<String, u32>;
 
 /// The obvious, slow answer, straight from the rows.
-fn brute(rows: &[Row], f: &Filter) -> (Vec<u32>, u64, Counts, Counts, Counts) {
-    let tags_ok = |r: &Row| match f.mode {
-        _ if f.tags.is_empty() => true,
-        Mode::And => f.tags.iter().all(|t| r.tags.contains(t)),
-        Mode::Or => f.tags.iter().any(|t| r.tags.contains(t)),
+struct Brute {
+    rows: Vec<u32>,
+    items: u64,
+    counts: PerFacet<Counts>,
+    months: BTreeMap<u32, u32>,
+}
+
+fn brute(rows: &[Row], f: &Filter, text: &[bool]) -> Brute {
+    let facet_ok = |r: &Row, facet: Facet| {
+        let chosen = &f.terms[facet];
+        let has = |t: &String| r.terms[facet].contains(t);
+        chosen.is_empty()
+            || if facet == Facet::Tag && f.mode == Mode::And {
+                chosen.iter().all(has)
+            } else {
+                chosen.iter().any(has)
+            }
     };
-    let cats_ok =
-        |r: &Row| f.categories.is_empty() || f.categories.iter().any(|c| r.categories.contains(c));
-    let doms_ok = |r: &Row| f.domains.is_empty() || f.domains.iter().any(|d| r.domains.contains(d));
-    let secs_ok =
-        |r: &Row| f.sections.is_empty() || f.sections.iter().any(|s| r.sections.contains(s));
-    let dates_ok = |r: &Row| f.from.is_none_or(|x| r.date >= x) && f.to.is_none_or(|x| r.date <= x);
-    let mut matched = Vec::new();
-    let mut items = 0;
-    let mut tag_counts = BTreeMap::new();
-    let mut dom_counts = BTreeMap::new();
-    let mut sec_counts = BTreeMap::new();
+    let n = |d: Option<Date>| d.map(Date::number);
+    let dates_ok = |r: &Row| {
+        n(f.from).is_none_or(|x| r.date.number() >= x)
+            && n(f.to).is_none_or(|x| r.date.number() <= x)
+    };
+    let text_ok = |i: usize| f.text.trim().is_empty() || text[i];
+    let mut out = Brute {
+        rows: Vec::new(),
+        items: 0,
+        counts: PerFacet::default(),
+        months: BTreeMap::new(),
+    };
     for (i, r) in rows.iter().enumerate() {
-        if tags_ok(r) && cats_ok(r) && doms_ok(r) && dates_ok(r) {
-            for s in &r.sections {
-                *sec_counts.entry(s.clone()).or_insert(0) += 1;
-            }
+        let others_ok = |skip: Option<Facet>| {
+            Facet::ALL
+                .iter()
+                .all(|&g| Some(g) == skip || facet_ok(r, g))
+                && text_ok(i)
+        };
+        if others_ok(None) && dates_ok(r) {
+            out.rows.push(i as u32);
+            out.items += u64::from(r.items);
         }
-        if tags_ok(r) && cats_ok(r) && doms_ok(r) && secs_ok(r) && dates_ok(r) {
-            matched.push(i as u32);
-            items += u64::from(r.items);
+        if others_ok(None) {
+            *out.months.entry(r.date.number() / 100).or_default() += 1;
         }
-        if cats_ok(r)
-            && doms_ok(r)
-            && secs_ok(r)
-            && dates_ok(r)
-            && (f.mode == Mode::Or || tags_ok(r))
-        {
-            for t in &r.tags {
-                *tag_counts.entry(t.clone()).or_insert(0) += 1;
-            }
-        }
-        if tags_ok(r) && cats_ok(r) && secs_ok(r) && dates_ok(r) {
-            for d in &r.domains {
-                *dom_counts.entry(d.clone()).or_insert(0) += 1;
+        for facet in Facet::ALL {
+            let and_tags = facet == Facet::Tag && f.mode == Mode::And;
+            let skip = (!and_tags).then_some(facet);
+            if others_ok(skip) && dates_ok(r) {
+                for t in &r.terms[facet] {
+                    *out.counts[facet].entry(t.clone()).or_insert(0) += 1;
+                }
             }
         }
     }
-    (matched, items, tag_counts, dom_counts, sec_counts)
+    out
 }
 
 #[test]
@@ -123,53 +157,66 @@ fn index_answers_equal_a_brute_force_scan() {
         let rows = corpus(&mut rng, n);
         let index = build_index(&rows);
         let f = random_filter(&mut rng);
-        let got = apply(&index, &f, None);
-        let (rows_want, items_want, tags_want, doms_want, secs_want) = brute(&rows, &f);
-        assert_eq!(got.rows, rows_want, "round {round}: {f:?}");
-        assert_eq!(got.items, items_want, "round {round}");
-        let named = |counts: &[Count], table: &[String]| -> BTreeMap<String, u32> {
-            counts
+        let text: Vec<bool> = (0..n).map(|_| rng.below(3) > 0).collect();
+        let got = apply(&index, &f, Some(&text));
+        let want = brute(&rows, &f, &text);
+        assert_eq!(got.rows, want.rows, "round {round}: {f:?}");
+        assert_eq!(got.items, want.items, "round {round}");
+        for facet in Facet::ALL {
+            let names = index.column(facet).names;
+            let named: Counts = got.counts[facet]
                 .iter()
-                .map(|(id, c)| (table[*id as usize].clone(), *c))
-                .collect()
-        };
-        assert_eq!(
-            named(&got.tags, &index.tags),
-            tags_want,
-            "round {round}: {f:?}"
-        );
-        assert_eq!(
-            named(&got.domains, &index.domains),
-            doms_want,
-            "round {round}: {f:?}"
-        );
-        assert_eq!(
-            named(&got.sections, &index.sections),
-            secs_want,
-            "round {round}: {f:?}"
-        );
-        let month_total: u32 = got.months.iter().map(|(_, c)| c).sum();
-        let (undated, ..) = brute(&rows, &f.with_range(None, None));
-        assert_eq!(month_total as usize, undated.len(), "round {round}");
+                .map(|(id, c)| (names[*id as usize].clone(), *c))
+                .collect();
+            assert_eq!(named, want.counts[facet], "round {round}: {facet:?} {f:?}");
+        }
+        let months: BTreeMap<u32, u32> = got.months.iter().copied().collect();
+        assert_eq!(months, want.months, "round {round}: {f:?}");
+        // Months come newest first, and each one's range holds its days.
+        assert!(got.months.windows(2).all(|w| w[0].0 > w[1].0));
+        for (ym, _) in &got.months {
+            let (from, to) = month_range(*ym).expect("a month");
+            assert_eq!((from.number() / 100, to.number() / 100), (*ym, *ym));
+        }
     }
+}
+
+#[test]
+fn a_damaged_index_answers_without_panicking() {
+    let rows = vec![Row {
+        date: day(2024_0101),
+        items: 2,
+        terms: PerFacet([vec!["AI".into()], vec![], vec![], vec![]]),
+    }];
+    let mut index = build_index(&rows);
+    index.row_tags[0] = vec![7];
+    index.row_domains.clear();
+    index.items.clear();
+    let got = apply(&index, &Filter::default().toggle(Facet::Tag, "AI"), None);
+    assert!(got.rows.is_empty());
+    let got = apply(&index, &Filter::default(), None);
+    assert_eq!((got.rows.as_slice(), got.items), (&[0][..], 0));
+    assert!(BundleFile::check(&index).is_err());
 }
 
 #[test]
 fn filters_round_trip_through_the_url() {
     let f = Filter {
-        tags: vec![
-            "a b".into(),
-            "c#".into(),
-            "x/y".into(),
-            "R&D".into(),
-            "人工智能".into(),
-        ],
+        terms: PerFacet([
+            vec![
+                "a b".into(),
+                "c#".into(),
+                "x/y".into(),
+                "R&D".into(),
+                "人工智能".into(),
+            ],
+            vec!["AI资讯".into()],
+            vec!["163.com".into()],
+            vec!["研究 & 论文".into()],
+        ]),
         mode: Mode::Or,
-        categories: vec!["AI资讯".into()],
-        domains: vec!["163.com".into()],
-        sections: vec!["研究 & 论文".into()],
-        from: Some(2024_0501),
-        to: Some(2024_0531),
+        from: Some(day(2024_0501)),
+        to: Some(day(2024_0531)),
         text: "英伟达 & co".into(),
     };
     let q = f.to_query_with_page(3);
@@ -203,43 +250,76 @@ fn search_text_keeps_the_space_being_typed() {
 
 #[test]
 fn toggles_and_clearing() {
-    let f = Filter::default().toggle_tag("AI").toggle_tag("芯片");
-    assert_eq!(f.tags, ["AI", "芯片"]);
-    assert_eq!(f.toggle_tag("AI").tags, ["芯片"]);
-    assert!(f.toggle_tag("AI").toggle_tag("芯片").is_empty());
+    let f = Filter::default()
+        .toggle(Facet::Tag, "AI")
+        .toggle(Facet::Tag, "芯片");
+    assert_eq!(f.terms[Facet::Tag], ["AI", "芯片"]);
+    assert_eq!(f.toggle(Facet::Tag, "AI").terms[Facet::Tag], ["芯片"]);
+    assert!(f
+        .toggle(Facet::Tag, "AI")
+        .toggle(Facet::Tag, "芯片")
+        .is_empty());
     assert_eq!(Filter::default().to_query(), "");
     // One tag: the mode does not matter and is left out of the URL.
     assert_eq!(
         Filter::default()
-            .toggle_tag("AI")
+            .toggle(Facet::Tag, "AI")
             .with_mode(Mode::Or)
             .to_query(),
         "?tag=AI"
     );
+    // Every facet toggles the same way, under its own key.
+    for facet in Facet::ALL {
+        let g = Filter::default().toggle(facet, "x y");
+        assert_eq!(g.to_query(), format!("?{}=x%20y", facet.key()));
+        assert!(g.toggle(facet, "x y").is_empty());
+    }
 }
 
 #[test]
-fn days_parse_and_print() {
-    assert_eq!(parse_day("2024-05-26"), Some(2024_0526));
-    assert_eq!(parse_day("2024-13-01"), None);
-    assert_eq!(parse_day("yesterday"), None);
-    assert_eq!(format_day(2024_0526), "2024-05-26");
+fn a_tag_page_keeps_its_base_in_links() {
+    let base = ListBase::Tag("人工智能".into());
+    let f = base.filter([("q", "英伟达")]);
+    assert_eq!(f.terms[Facet::Tag], ["人工智能"]);
+    let tag_page = "/tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/";
+    assert_eq!(
+        base.href(&f, 1),
+        format!("{tag_page}?q=%E8%8B%B1%E4%BC%9F%E8%BE%BE")
+    );
+    let g = f.toggle(Facet::Tag, "AI").with_mode(Mode::Or);
+    assert_eq!(
+        base.href(&g, 2),
+        format!("{tag_page}?tag=AI&q=%E8%8B%B1%E4%BC%9F%E8%BE%BE&page=2&op=or")
+    );
+    // Reading that link back gives the same filter.
+    let back = base.filter([("tag", "AI"), ("q", "英伟达"), ("op", "or")]);
+    assert_eq!(back, g);
+    // Removing the base's tag leaves the tag page for the list.
+    let h = f.toggle(Facet::Tag, "人工智能");
+    assert_eq!(base.href(&h, 1), "/?q=%E8%8B%B1%E4%BC%9F%E8%BE%BE");
+    assert_eq!(ListBase::Home.href(&g, 1), format!("/{}", g.to_query()));
+}
+
+#[test]
+fn impossible_days_in_the_query_are_ignored() {
+    let f = Filter::from_pairs([("from", "2024-02-30"), ("to", "2024-02-29")]);
+    assert_eq!(f.from, None);
+    assert_eq!(f.to, Some(day(2024_0229)));
+    assert_eq!(f.to_query(), "?to=2024-02-29");
 }
 
 #[test]
 fn text_filter_uses_the_given_matches() {
     let rows = vec![
         Row {
-            date: 2024_0102,
+            date: day(2024_0102),
             items: 2,
-            tags: vec!["AI".into()],
-            ..Row::default()
+            terms: PerFacet([vec!["AI".into()], vec![], vec![], vec![]]),
         },
         Row {
-            date: 2024_0101,
+            date: day(2024_0101),
             items: 3,
-            tags: vec!["AI".into()],
-            ..Row::default()
+            terms: PerFacet([vec!["AI".into()], vec![], vec![], vec![]]),
         },
     ];
     let index = build_index(&rows);
@@ -273,6 +353,7 @@ fn item(id: &str) -> Item {
         source: None,
         links: vec![],
         section: None,
+        publisher: None,
     }
 }
 
@@ -314,7 +395,11 @@ fn archive_groups_months_by_year() {
             (2023, vec![(202312, 2)])
         ]
     );
-    assert_eq!(month_range(202402), (2024_0201, 2024_0231));
+    let range = |ym| month_range(ym).map(|(a, b)| (a.number(), b.number()));
+    assert_eq!(range(202402), Some((2024_0201, 2024_0229)));
+    assert_eq!(range(202302), Some((2023_0201, 2023_0228)));
+    assert_eq!(range(202404), Some((2024_0401, 2024_0430)));
+    assert_eq!(range(202413), None);
 }
 
 #[test]

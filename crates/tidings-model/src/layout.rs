@@ -1,0 +1,156 @@
+//! Where every file of a built site lives, relative to the site root: the
+//! bundle's data files, the media the digests use, and the HTML pages of
+//! the routes (those come from [`crate::url::Route::page_file`]). The
+//! bundler writes to these paths and the app fetches from them; nothing
+//! else spells them out. `tidings scheme` prints them for the JavaScript
+//! tests (see [`describe`]).
+
+use crate::url::{self, encode_segment, Route};
+
+/// The folder of every data file.
+pub const DATA_DIR: &str = "data";
+
+/// The manifest: the only data file with a fixed name, always revalidated.
+pub const MANIFEST: &str = "data/manifest.json";
+
+/// The page a static host serves for a path it does not have.
+pub const NOT_FOUND_PAGE: &str = "404.html";
+
+/// The file a static server serves for a folder.
+pub const FOLDER_PAGE: &str = "index.html";
+
+/// The top-level entries of the output folder that a build owns and
+/// replaces as a whole; everything else (the app's files) is left alone.
+pub const OWNED: [&str; 4] = [DATA_DIR, url::DIGESTS, url::TAGS, NOT_FOUND_PAGE];
+
+/// Paths of the immutable files inside a build's stamp folder.
+pub mod stamped {
+    /// The filter index.
+    pub const INDEX: &str = "index.json";
+
+    /// List page `n` (0-based).
+    pub fn list_page(n: u32) -> String {
+        format!("list/{n}.json")
+    }
+
+    /// Digest shard `n`.
+    pub fn shard(n: u32) -> String {
+        format!("d/{n}.json")
+    }
+}
+
+/// `data/<stamp>/<rel>`: a file of one build, `rel` from [`stamped`].
+pub fn under_stamp(stamp: &str, rel: &str) -> String {
+    format!("{DATA_DIR}/{stamp}/{rel}")
+}
+
+/// `data/<stamp>/index.json`: the filter index.
+pub fn index(stamp: &str) -> String {
+    under_stamp(stamp, stamped::INDEX)
+}
+
+/// `data/<stamp>/list/<n>.json`: list page `n` (0-based).
+pub fn list_page(stamp: &str, n: u32) -> String {
+    under_stamp(stamp, &stamped::list_page(n))
+}
+
+/// `data/<stamp>/d/<n>.json`: digest shard `n`.
+pub fn shard(stamp: &str, n: u32) -> String {
+    under_stamp(stamp, &stamped::shard(n))
+}
+
+/// A local image copied into the bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Media {
+    /// Where the file is written, relative to the site root (not encoded).
+    pub file: String,
+    /// The site-absolute URL the app shows it from (percent-encoded).
+    pub url: String,
+}
+
+/// `data/media/<slug>/<path>`: an image of the digest `slug`, at `parts`
+/// (the path's components under the digest's folder).
+pub fn media<S: AsRef<str>>(slug: &str, parts: &[S]) -> Media {
+    let mut file = format!("{DATA_DIR}/media/{slug}");
+    let mut url = format!("/{DATA_DIR}/media/{}", encode_segment(slug));
+    for part in parts {
+        file.push('/');
+        file.push_str(part.as_ref());
+        url.push('/');
+        url.push_str(&encode_segment(part.as_ref()));
+    }
+    Media { file, url }
+}
+
+/// Placeholders of [`describe`], chosen to pass [`encode_segment`] unchanged.
+const SLUG: &str = "SLUG";
+const ID: &str = "ID";
+const TAG: &str = "TAG";
+const STAMP: &str = "STAMP";
+const N: u32 = 4_294_967_295;
+
+/// The scheme as templates (`{slug}`, `{id}`, `{tag}`, `{stamp}`, `{n}`),
+/// produced by the functions above so it cannot drift from them. URL
+/// placeholders stand for percent-encoded segments (every byte but
+/// `A-Z a-z 0-9 - . _ ~`); file placeholders for the raw value.
+pub fn describe() -> Vec<(&'static str, String)> {
+    let template = |s: String| {
+        s.replace(SLUG, "{slug}")
+            .replace(ID, "{id}")
+            .replace(TAG, "{tag}")
+            .replace(STAMP, "{stamp}")
+            .replace(&N.to_string(), "{n}")
+    };
+    let page = |r: Route| r.page_file().unwrap_or_default();
+    vec![
+        ("manifest", MANIFEST.to_string()),
+        ("index", template(index(STAMP))),
+        ("list_page", template(list_page(STAMP, N))),
+        ("shard", template(shard(STAMP, N))),
+        ("media", template(media(SLUG, &["{path}"]).file)),
+        ("not_found_page", NOT_FOUND_PAGE.to_string()),
+        ("home_url", Route::Home.url()),
+        ("digest_url", template(Route::Digest(SLUG.into()).url())),
+        ("item_url", template(Route::item(SLUG, ID).url())),
+        (
+            "item_in_digest_url",
+            template(Route::item_in_digest(SLUG, ID).url()),
+        ),
+        ("tag_url", template(Route::Tag(TAG.into()).url())),
+        ("digest_page", template(page(Route::Digest(SLUG.into())))),
+        ("item_page", template(page(Route::item(SLUG, ID)))),
+        ("tag_page", template(page(Route::Tag(TAG.into())))),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_paths_have_one_shape() {
+        assert_eq!(index("ab12"), "data/ab12/index.json");
+        assert_eq!(list_page("ab12", 3), "data/ab12/list/3.json");
+        assert_eq!(shard("ab12", 0), "data/ab12/d/0.json");
+        let m = media("ai20240526", &["img", "图 1.jpg"]);
+        assert_eq!(m.file, "data/media/ai20240526/img/图 1.jpg");
+        assert_eq!(m.url, "/data/media/ai20240526/img/%E5%9B%BE%201.jpg");
+    }
+
+    #[test]
+    fn the_description_is_templates_of_the_same_functions() {
+        let d: std::collections::HashMap<_, _> = describe().into_iter().collect();
+        assert_eq!(d["shard"], "data/{stamp}/d/{n}.json");
+        assert_eq!(d["list_page"], "data/{stamp}/list/{n}.json");
+        assert_eq!(d["item_url"], "/d/{slug}/{id}/");
+        assert_eq!(d["item_in_digest_url"], "/d/{slug}/?item={id}");
+        assert_eq!(d["tag_page"], "tags/{tag}/index.html");
+        assert_eq!(d["media"], "data/media/{slug}/{path}");
+        for (name, value) in &d {
+            assert!(
+                !value.contains(SLUG) && !value.contains(STAMP),
+                "{name}: {value}"
+            );
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! A [`Site`] to the bundle's data files: digests grouped into shards, list
+//! pages, the filter index, the stamp and the manifest; and the [`Plan`]
+//! that decides how many of each there are and whether items get their own
+//! pages. Paths come from `tidings_model::layout`; this module only decides
+//! what goes in each file. Writes nothing to disk.
+
+use std::collections::BTreeMap;
+
+use tidings_model::facet::{Facet, PerFacet};
+use tidings_model::layout::{self, stamped};
+use tidings_model::query::{build_index, Row};
+use tidings_model::url::Route;
+use tidings_model::{DigestSummary, ListPage, Manifest, Shard, TermCount, SCHEMA_VERSION};
+
+use crate::digest::Parsed;
+use crate::error::{Error, Result};
+use crate::load::Site;
+
+/// Whether each item gets its own HTML page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ItemPages {
+    /// One page per item while the site stays within [`FILE_BUDGET`] files.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Files a site may have before per-item pages are left out: popular static
+/// hosts cap a deploy near 20,000 files.
+pub const FILE_BUDGET: usize = 19_000;
+
+/// Entries per list page.
+pub const PAGE_SIZE: usize = 100;
+
+/// Digests per shard, on average.
+pub const DIGESTS_PER_SHARD: usize = 3;
+
+/// How to lay out the bundle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BundleOptions {
+    pub item_pages: ItemPages,
+    /// Files of the app beside the shell (Trunk's `index.html`, script,
+    /// wasm, CSS, icon), counted against [`FILE_BUDGET`].
+    pub app_files: usize,
+}
+
+/// How many files of each kind a build writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub shard_count: u32,
+    pub page_count: u32,
+    /// Whether items get their own HTML pages.
+    pub item_pages: bool,
+    /// Every file of the site: data, media, route pages and the app's.
+    pub files: usize,
+}
+
+/// The tags of the site with their number of digests, most used first.
+fn tag_counts(site: &Site) -> Vec<TermCount> {
+    term_counts(site.digests.iter().flat_map(|d| d.digest.tags.iter()))
+}
+
+/// Decides the layout of `site`: shard and page counts, and (with
+/// `auto`) per-item pages while every file of the site fits the budget.
+pub fn plan(site: &Site, options: &BundleOptions) -> Plan {
+    let n = site.digests.len();
+    let shard_count = u32::try_from(n.div_ceil(DIGESTS_PER_SHARD).max(1)).unwrap_or(u32::MAX);
+    let page_count = u32::try_from(n.div_ceil(PAGE_SIZE).max(1)).unwrap_or(u32::MAX);
+    // Shards, list pages, the index and the manifest.
+    let data = shard_count as usize + page_count as usize + 2;
+    let media: usize = site.digests.iter().map(|d| d.media.len()).sum();
+    let pages = crate::pages::count(site, &tag_counts(site));
+    let fixed = data + media + options.app_files + pages.routes;
+    let with_items = fixed + pages.items;
+    let item_pages = match options.item_pages {
+        ItemPages::Always => true,
+        ItemPages::Never => false,
+        ItemPages::Auto => with_items <= FILE_BUDGET,
+    };
+    Plan {
+        shard_count,
+        page_count,
+        item_pages,
+        files: if item_pages { with_items } else { fixed },
+    }
+}
+
+/// The serialized bundle: the manifest and every data file.
+pub struct Bundle {
+    pub manifest: Manifest,
+    pub plan: Plan,
+    /// (path under the site root, JSON text)
+    pub files: Vec<(String, String)>,
+}
+
+/// A digest's row of the filter index: its date, item count and the terms
+/// of every facet.
+fn row(parsed: &Parsed) -> Row {
+    let d = &parsed.digest;
+    let item_terms = |term: fn(&tidings_model::Item) -> Option<&str>| {
+        let mut v: Vec<String> = d
+            .items
+            .iter()
+            .filter_map(term)
+            .map(str::to_string)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let terms = PerFacet::from_fn(|f| match f {
+        Facet::Tag => d.tags.clone(),
+        Facet::Category => d.categories.clone(),
+        Facet::Domain => item_terms(|i| i.source.as_ref().map(|s| s.domain.as_str())),
+        Facet::Section => item_terms(|i| i.section.as_deref()),
+    });
+    Row {
+        date: parsed.date,
+        items: u32::try_from(d.items.len()).unwrap_or(u32::MAX),
+        terms,
+    }
+}
+
+/// Serializes `site` into the bundle layout.
+pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
+    let plan = plan(site, options);
+    // Paths inside the stamp folder: the stamp is the hash of them all.
+    let mut body: Vec<(String, String)> = Vec::new();
+    for (n, shard) in shards(site, plan.shard_count).into_iter().enumerate() {
+        let path = stamped::shard(n as u32);
+        body.push((path.clone(), to_json(&path, &shard)?));
+    }
+    for (n, page) in list_pages(site).into_iter().enumerate() {
+        let path = stamped::list_page(n as u32);
+        body.push((path.clone(), to_json(&path, &page)?));
+    }
+    let rows: Vec<Row> = site.digests.iter().map(row).collect();
+    body.push((
+        stamped::INDEX.to_string(),
+        to_json(stamped::INDEX, &build_index(&rows))?,
+    ));
+
+    let stamp = stamp(&body);
+    let manifest = Manifest {
+        schema: SCHEMA_VERSION,
+        stamp: stamp.clone(),
+        digest_count: u32::try_from(site.digests.len()).unwrap_or(u32::MAX),
+        item_count: site
+            .digests
+            .iter()
+            .map(|d| d.digest.items.len() as u64)
+            .sum(),
+        page_size: PAGE_SIZE as u32,
+        page_count: plan.page_count,
+        shard_count: plan.shard_count,
+        item_pages: plan.item_pages,
+        tags: tag_counts(site),
+        categories: term_counts(site.digests.iter().flat_map(|d| d.digest.categories.iter())),
+    };
+    let mut files: Vec<(String, String)> = body
+        .into_iter()
+        .map(|(rel, json)| (layout::under_stamp(&stamp, &rel), json))
+        .collect();
+    files.push((
+        layout::MANIFEST.to_string(),
+        to_json(layout::MANIFEST, &manifest)?,
+    ));
+    Ok(Bundle {
+        manifest,
+        plan,
+        files,
+    })
+}
+
+/// The digests grouped by the hash of their slug.
+fn shards(site: &Site, count: u32) -> Vec<Shard> {
+    let mut shards: Vec<Shard> = (0..count)
+        .map(|_| Shard {
+            schema: SCHEMA_VERSION,
+            digests: Vec::new(),
+        })
+        .collect();
+    for parsed in &site.digests {
+        let n = tidings_model::shard_of(&parsed.digest.slug, count) as usize;
+        if let Some(shard) = shards.get_mut(n) {
+            shard.digests.push(parsed.digest.clone());
+        }
+    }
+    shards
+}
+
+/// The list entries, newest first, [`PAGE_SIZE`] a page (at least one page).
+fn list_pages(site: &Site) -> Vec<ListPage> {
+    let entries: Vec<DigestSummary> = site
+        .digests
+        .iter()
+        .map(|p| p.digest.summary(p.summary.clone()))
+        .collect();
+    let mut pages: Vec<ListPage> = entries
+        .chunks(PAGE_SIZE)
+        .enumerate()
+        .map(|(p, chunk)| ListPage {
+            schema: SCHEMA_VERSION,
+            first_row: (p * PAGE_SIZE) as u32,
+            entries: chunk.to_vec(),
+        })
+        .collect();
+    if pages.is_empty() {
+        pages.push(ListPage {
+            schema: SCHEMA_VERSION,
+            first_row: 0,
+            entries: Vec::new(),
+        });
+    }
+    pages
+}
+
+/// A hash of every data file (path and content), so any change gives new
+/// paths and a deploy never mixes files of two builds.
+fn stamp(body: &[(String, String)]) -> String {
+    let mut hash = tidings_model::fnv1a(&[]);
+    for (path, json) in body {
+        hash ^= tidings_model::fnv1a(path.as_bytes()).rotate_left(7)
+            ^ tidings_model::fnv1a(json.as_bytes());
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:010x}", hash >> 24)
+}
+
+fn term_counts<'a>(terms: impl Iterator<Item = &'a String>) -> Vec<TermCount> {
+    let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+    for t in terms {
+        *counts.entry(t).or_default() += 1;
+    }
+    let mut out: Vec<TermCount> = counts
+        .into_iter()
+        .map(|(name, count)| TermCount {
+            name: name.to_string(),
+            count,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+/// `value` as JSON; a failure names the file it was for.
+fn to_json<T: serde::Serialize>(path: &str, value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::Serialize {
+        path: path.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// Whether the tag `name` has a page of its own.
+pub fn tag_has_page(name: &str) -> bool {
+    Route::Tag(name.to_string()).page_file().is_some()
+}

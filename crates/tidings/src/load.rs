@@ -1,0 +1,220 @@
+//! The content folder to a [`Site`]: finding the digests (and the files
+//! beside them that images may name), reading and parsing them on every
+//! core, leaving out drafts, refusing duplicate slugs, and ordering the
+//! digests newest first. Reports every invalid file at once. Writes nothing.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::config::read_config;
+use crate::digest::{self, Assets, Parsed, MAX_FILE_BYTES};
+use crate::error::{ContentError, ContentErrorKind, Error, Result, Warning};
+use crate::extract::ExtractOptions;
+
+/// How to read a content folder.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Include digests marked `draft = true`.
+    pub drafts: bool,
+    /// Skip invalid files (listed in [`Site::skipped`]) instead of failing.
+    pub keep_going: bool,
+    /// Show a progress line on a terminal when reading takes over a second.
+    pub progress: bool,
+}
+
+/// Every digest of a content folder, newest first.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub digests: Vec<Parsed>,
+    pub warnings: Vec<Warning>,
+    /// With `keep_going`: the problems of the files left out.
+    pub skipped: Vec<ContentError>,
+}
+
+/// The `*.md` files under `root` that are digests (not `_index.md`, not in
+/// hidden folders), sorted so builds are deterministic, and the other files
+/// (images and page resources).
+pub fn content_files(root: &Path) -> Result<(Vec<PathBuf>, Assets)> {
+    let mut assets = Assets::new();
+    if !root.is_dir() {
+        return Err(Error::NoContent(root.to_path_buf()));
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let entries = fs::read_dir(&dir).map_err(|source| Error::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|source| Error::Read {
+                path: dir.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let kind = entry.file_type().map_err(|source| Error::Read {
+                path: path.clone(),
+                source,
+            })?;
+            if kind.is_dir() {
+                stack.push(path);
+            } else if name.ends_with(".md") {
+                if name != "_index.md" {
+                    files.push(path);
+                }
+            } else {
+                assets.insert(path);
+            }
+        }
+    }
+    files.sort();
+    Ok((files, assets))
+}
+
+/// Reads and parses one content file. The outer `Err` is an I/O failure;
+/// the inner one lists what is wrong with the file.
+pub fn read_file(
+    root: &Path,
+    path: &Path,
+    options: &ExtractOptions,
+    assets: &Assets,
+) -> Result<std::result::Result<Parsed, Vec<ContentError>>> {
+    let meta = fs::metadata(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.len() > MAX_FILE_BYTES {
+        let kind = ContentErrorKind::TooLarge {
+            size: meta.len(),
+            limit: MAX_FILE_BYTES,
+        };
+        return Ok(Err(vec![ContentError::new(path, 1, 1, kind)]));
+    }
+    let bytes = fs::read(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(digest::decode(path, &bytes)
+        .map_err(|e| vec![e])
+        .and_then(|text| digest::parse(root, path, &text, options, assets)))
+}
+
+/// Reads every digest under `root`, reporting all invalid files at once.
+pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
+    let (files, assets) = content_files(root)?;
+    let config = read_config(root)?;
+    let mut errors = Vec::new();
+    let mut digests = Vec::new();
+    for result in parse_all(root, &files, &config.extract, &assets, options.progress) {
+        match result? {
+            Ok(parsed) if parsed.draft && !options.drafts => {}
+            Ok(parsed) => digests.push(parsed),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    errors.extend(drop_duplicate_slugs(&mut digests));
+    errors.sort_by(|a, b| {
+        let (a, b) = (&a.location, &b.location);
+        (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column))
+    });
+    if !errors.is_empty() && !options.keep_going {
+        return Err(Error::Content(errors));
+    }
+    digests.sort_by(|a, b| {
+        b.digest
+            .date
+            .cmp(&a.digest.date)
+            .then_with(|| a.digest.slug.cmp(&b.digest.slug))
+    });
+    let warnings = digests
+        .iter()
+        .flat_map(|d| d.warnings.iter().cloned())
+        .collect();
+    Ok(Site {
+        digests,
+        warnings,
+        skipped: errors,
+    })
+}
+
+/// One file's outcome: an I/O failure, or the digest or what is wrong with it.
+type FileResult = Result<std::result::Result<Parsed, Vec<ContentError>>>;
+
+/// Parses `files` on every core, in file order so output is deterministic,
+/// with a progress line on a terminal when asked.
+fn parse_all(
+    root: &Path,
+    files: &[PathBuf],
+    extract: &ExtractOptions,
+    assets: &Assets,
+    progress: bool,
+) -> Vec<FileResult> {
+    use rayon::prelude::*;
+    let done = AtomicUsize::new(0);
+    let finished = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        if progress && std::io::stderr().is_terminal() {
+            scope.spawn(|| progress_line(&done, &finished, files.len()));
+        }
+        let results = files
+            .par_iter()
+            .map(|path| {
+                let r = read_file(root, path, extract, assets);
+                done.fetch_add(1, Ordering::Relaxed);
+                r
+            })
+            .collect();
+        finished.store(true, Ordering::Relaxed);
+        results
+    })
+}
+
+/// Keeps the first digest (in file order) of each slug; the others become
+/// errors naming the file that has it.
+fn drop_duplicate_slugs(digests: &mut Vec<Parsed>) -> Vec<ContentError> {
+    let mut errors = Vec::new();
+    let mut first_by_slug: HashMap<String, PathBuf> = HashMap::new();
+    digests.retain(|d| {
+        if let Some(other) = first_by_slug.get(&d.digest.slug) {
+            let kind = ContentErrorKind::DuplicateSlug {
+                slug: d.digest.slug.clone(),
+                other: other.clone(),
+            };
+            errors.push(ContentError::new(&d.path, 1, 1, kind));
+            false
+        } else {
+            first_by_slug.insert(d.digest.slug.clone(), d.path.clone());
+            true
+        }
+    });
+    errors
+}
+
+/// Prints `reading N/M files` on stderr every 100 ms, starting after a
+/// second, until `finished`; then clears the line.
+fn progress_line(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
+    let start = Instant::now();
+    let mut shown = false;
+    while !finished.load(Ordering::Relaxed) {
+        std::thread::sleep(Duration::from_millis(100));
+        if start.elapsed() >= Duration::from_secs(1) {
+            eprint!(
+                "\rtidings: reading {}/{total} files",
+                done.load(Ordering::Relaxed)
+            );
+            shown = true;
+        }
+    }
+    if shown {
+        eprint!("\r\x1b[2K");
+    }
+}

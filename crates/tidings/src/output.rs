@@ -1,0 +1,192 @@
+//! Putting a build on disk without losing the previous one: every file is
+//! written into a staging folder inside the output (from both cores), then
+//! the owned top-level entries (`tidings_model::layout::OWNED`) are swapped
+//! into place; the app's own files beside them are left alone. A failed
+//! build leaves the previous output as it was.
+
+use std::borrow::Cow;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use tidings_model::layout;
+
+use crate::bundle::{bundle, BundleOptions};
+use crate::error::{Error, Result};
+use crate::load::Site;
+
+/// What a build wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    pub digests: usize,
+    pub items: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+/// Staging folders inside the output, named so no route can clash.
+const STAGING: &str = ".tidings-staging";
+const OLD: &str = ".tidings-old";
+
+/// A file to write: path under the site root, and its bytes.
+type OutFile<'a> = (String, Cow<'a, [u8]>);
+
+/// Writes the bundle, media and (given the app's `index.html` as `shell`)
+/// one HTML page per route into `out`. Everything is written to a staging
+/// folder inside `out` first and moved into place only when complete, so a
+/// failed build leaves the previous output as it was.
+pub fn write(
+    site: &Site,
+    out: &Path,
+    shell: Option<&str>,
+    options: &BundleOptions,
+) -> Result<Written> {
+    let bundle = bundle(site, options)?;
+    let files = files_to_write(site, &bundle, shell)?;
+    fs::create_dir_all(out).map_err(|source| Error::Write {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let (staging, old) = (out.join(STAGING), out.join(OLD));
+    for leftover in [&staging, &old] {
+        remove(leftover)?;
+    }
+    write_all(&staging, &files)?;
+    swap(out, &staging, &old)?;
+    Ok(Written {
+        digests: site.digests.len(),
+        items: site.digests.iter().map(|d| d.digest.items.len()).sum(),
+        files: files.len(),
+        bytes: files.iter().map(|(_, b)| b.len() as u64).sum(),
+    })
+}
+
+/// The files of a build: data, media and (with a shell) route pages.
+fn files_to_write<'a>(
+    site: &Site,
+    bundle: &'a crate::bundle::Bundle,
+    shell: Option<&str>,
+) -> Result<Vec<OutFile<'a>>> {
+    let mut files: Vec<OutFile<'a>> = Vec::new();
+    for (rel, json) in &bundle.files {
+        files.push((rel.clone(), json.as_bytes().into()));
+    }
+    for parsed in &site.digests {
+        for (from, rel) in &parsed.media {
+            let bytes = fs::read(from).map_err(|source| Error::Read {
+                path: from.clone(),
+                source,
+            })?;
+            files.push((rel.clone(), bytes.into()));
+        }
+    }
+    if let Some(shell) = shell {
+        for (rel, page) in crate::pages::pages(site, &bundle.manifest, shell) {
+            files.push((rel, page.into_bytes().into()));
+        }
+    }
+    Ok(files)
+}
+
+/// Writes every file under `staging`, from every core.
+fn write_all(staging: &Path, files: &[OutFile<'_>]) -> Result<()> {
+    use rayon::prelude::*;
+    files.par_iter().try_for_each(|(rel, bytes)| -> Result<()> {
+        let path = staging.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|source| Error::Write {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        fs::write(&path, bytes).map_err(|source| Error::Write {
+            path: path.clone(),
+            source,
+        })
+    })
+}
+
+/// Moves the owned entries of `out` aside into `old`, the fresh ones from
+/// `staging` into place, then removes both folders.
+fn swap(out: &Path, staging: &Path, old: &Path) -> Result<()> {
+    fs::create_dir_all(old).map_err(|source| Error::Write {
+        path: old.to_path_buf(),
+        source,
+    })?;
+    for name in layout::OWNED {
+        let (current, fresh) = (out.join(name), staging.join(name));
+        if current.exists() {
+            fs::rename(&current, old.join(name)).map_err(|source| Error::Write {
+                path: current.clone(),
+                source,
+            })?;
+        }
+        if fresh.exists() {
+            fs::rename(&fresh, &current).map_err(|source| Error::Write {
+                path: current.clone(),
+                source,
+            })?;
+        }
+    }
+    remove(old)?;
+    remove(staging)
+}
+
+/// The app's files in `dir` (the shell's folder): every file under it but
+/// the entries a build owns and its staging folders.
+pub fn app_files(dir: &Path) -> Result<usize> {
+    let err = |source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut count = 0;
+    for entry in fs::read_dir(dir).map_err(err)? {
+        let entry = entry.map_err(err)?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if layout::OWNED.contains(&name.as_ref()) || name == STAGING || name == OLD {
+            continue;
+        }
+        count += files_under(&entry.path())?;
+    }
+    Ok(count)
+}
+
+/// Number of files at or under `path`.
+fn files_under(path: &Path) -> Result<usize> {
+    let err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    if !fs::symlink_metadata(path).map_err(err)?.is_dir() {
+        return Ok(1);
+    }
+    let mut count = 0;
+    for entry in fs::read_dir(path).map_err(err)? {
+        count += files_under(&entry.map_err(err)?.path())?;
+    }
+    Ok(count)
+}
+
+/// Removes a folder tree, its subfolders in parallel.
+fn remove(path: &Path) -> Result<()> {
+    use rayon::prelude::*;
+    let err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(err(e)),
+    };
+    if !meta.is_dir() {
+        return fs::remove_file(path).map_err(err);
+    }
+    let entries: Vec<PathBuf> = fs::read_dir(path)
+        .map_err(err)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .map_err(err)?;
+    entries.par_iter().try_for_each(|p| remove(p))?;
+    fs::remove_dir(path).map_err(err)
+}
