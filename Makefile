@@ -26,14 +26,15 @@ tidings:
 serve: setup
 	TIDINGS_CONTENT="$(CONTENT)" trunk serve
 
-# Release site for any static host, in dist/.
+# Release site for any static host, in dist/. A failed build leaves the
+# previous dist/ as it was: Trunk's staging folder is removed, not deployed.
 dist: setup
-	TIDINGS_CONTENT="$(CONTENT)" trunk build --release --dist dist
+	TIDINGS_CONTENT="$(CONTENT)" trunk build --release --dist dist || { rm -rf dist/.stage; exit 1; }
 	@echo "dist/: $$(find dist -type f | wc -l) files, $$(du -sh dist | cut -f1)"
 
 # The release site the end-to-end tests serve, built from content/.
 site-e2e: setup
-	TIDINGS_CONTENT=content trunk build --release --dist $(SITE_E2E)
+	TIDINGS_CONTENT=content trunk build --release --dist $(SITE_E2E) || { rm -rf $(SITE_E2E)/.stage; exit 1; }
 
 # Every test: native unit, snapshot and CLI tests, component tests in the
 # browser, then end-to-end tests of the built site.

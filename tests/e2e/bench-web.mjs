@@ -30,11 +30,13 @@ function walk(dir) {
 }
 
 const median = (xs) => quantile(xs, 0.5);
+/** A run that timed out (NaN) counts as slower than any other, not as absent. */
 function quantile(xs, q) {
-  const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const s = xs.map((x) => (Number.isFinite(x) ? x : Infinity)).sort((a, b) => a - b);
   if (s.length === 0) return NaN;
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
 }
+const timedOut = (xs) => xs.filter((x) => !Number.isFinite(x)).length;
 
 /** One fresh visit of `/`: compressed bytes of every response and time to the first list row. */
 async function firstView(browser, base, site) {
@@ -125,9 +127,8 @@ async function filterTimings(browser, base, bundle) {
 function siteFigures(site, bundle) {
   const files = walk(site);
   const total = files.reduce((n, f) => n + statSync(f).size, 0);
-  const stamp = join(site, 'data', bundle.manifest.stamp);
   // The naive layout: one JSON with every digest and item, fetched up front.
-  const all = walk(join(stamp, 'd')).map((f) => JSON.parse(readFileSync(f, 'utf8')).digests).flat();
+  const all = bundle.shards.flatMap((s) => s.digests);
   const naive = Buffer.from(JSON.stringify(all));
   return { files: files.length, total, naive: brotli(naive, 9), naiveRaw: naive.length };
 }
@@ -164,7 +165,8 @@ console.log('digests  items    dist files  dist MB  first view (br)  vs 12     f
 for (const r of rows) {
   const fv = median(r.views.map((v) => v.bytes));
   const paint = median(r.views.map((v) => v.paint));
-  const pp = (xs) => `${quantile(xs, 0.5).toFixed(1)}/${quantile(xs, 0.95).toFixed(1)}`;
+  const fmt = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'timeout');
+  const pp = (xs) => `${fmt(quantile(xs, 0.5))}/${fmt(quantile(xs, 0.95))}`;
   console.log(
     [
       String(r.n).padStart(7),
@@ -184,5 +186,12 @@ for (const r of rows) {
   );
 }
 if (rows[0]) console.log(`wasm: ${fmtKB(rows[0].wasm)} brotli`);
+// A run that never showed its result is a failure of the app, not noise.
+const failures = rows.flatMap((r) => [
+  ...Object.entries(r.timings).map(([name, xs]) => [`${r.n} digests, ${name}`, timedOut(xs)]),
+  [`${r.n} digests, first view`, timedOut(r.views.map((v) => v.paint))],
+]).filter(([, n]) => n > 0);
+for (const [what, n] of failures) console.log(`FAILED: ${what}: ${n} run(s) timed out (5 s)`);
+if (failures.length > 0) process.exitCode = 1;
 console.log('targets: first view <= 150 kB at 12 digests and <= 1.2x that at 10,000; filter p95 <= 16 ms at 10,000; wasm <= 120 kB brotli; dist < 20,000 files');
 console.log('(naive JSON: every digest and item in one file, brotli quality 9; everything else brotli quality 11)');

@@ -2,7 +2,8 @@
 // from a plain scan of the bundle's entries, not from the app's own code.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentSite, launch, openPage, pythonServer, readBundle, syntheticSite } from './harness.mjs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { contentSite, launch, openPage, pythonServer, readBundle, schemePath, syntheticSite } from './harness.mjs';
 
 let browser, server, bundle, site;
 
@@ -106,7 +107,49 @@ test('a date range and an archive month narrow the list', async () => {
   await page.locator(`a.chip[data-name="${month}"]`).click();
   // A month replaces the range: the archive counts ignore the date filter.
   await waitCount(page, bundle.entries.filter((e) => e.date.startsWith(month)));
-  assert.match(page.url(), new RegExp(`from=${month}-01&to=${month}-31`));
+  assert.match(page.url(), new RegExp(`from=${month}-01&to=${month}-\\d\\d`));
+  await done();
+});
+
+/** The last day of a month, from the calendar of the JavaScript engine. */
+const lastDay = (year, month) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+
+test('every month of a leap and a common year ends on its last day', async () => {
+  // One digest on the last day of each month of 2023 and 2024.
+  const dir = new URL('../../target/e2e-sites/months/content', import.meta.url).pathname;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (const year of [2023, 2024]) {
+    for (let month = 1; month <= 12; month++) {
+      const day = `${year}-${String(month).padStart(2, '0')}-${lastDay(year, month)}`;
+      writeFileSync(`${dir}/${day}.md`, `+++\ntitle = "Digest of ${day}"\n+++\n\n## Item\n\nText.\n`);
+    }
+  }
+  const site = contentSite('months', dir);
+  const local = await pythonServer(site);
+  const { page, done } = await openPage(browser);
+  try {
+    for (const year of [2023, 2024]) {
+      await page.goto(`${local.base}/?from=${year}-01-01&to=${year}-12-31`);
+      await page.getByTestId('match-count').filter({ hasText: /^12 digests, 12 items$/ }).waitFor();
+      for (let month = 1; month <= 12; month++) {
+        const ym = `${year}-${String(month).padStart(2, '0')}`;
+        const last = `${ym}-${lastDay(year, month)}`;
+        const chip = page.locator(`a.chip[data-name="${ym}"]`);
+        assert.equal(await chip.getAttribute('href'), `/?from=${ym}-01&to=${last}`);
+        await chip.click();
+        // The digest on the last day is inside the month, and the browser's
+        // date field shows the day (it is empty for an impossible date).
+        await page.getByTestId('match-count').filter({ hasText: /^1 digest, 1 item$/ }).waitFor();
+        assert.equal(await page.getByTestId('to').inputValue(), last);
+        assert.equal(await page.locator('.digest-card time').textContent(), last);
+        await page.goBack();
+        await page.getByTestId('match-count').filter({ hasText: /^12 digests, 12 items$/ }).waitFor();
+      }
+    }
+  } finally {
+    local.close();
+  }
   await done();
 });
 
@@ -128,9 +171,10 @@ test('without per-item pages, item links address the item inside its digest page
   const { page, done } = await openPage(browser);
   try {
     const { entries } = readBundle(lean);
-    await page.goto(`${local.base}/d/${entries[0].slug}/`);
+    await page.goto(`${local.base}${schemePath('digest_url', { slug: entries[0].slug })}`);
+    const shard = readBundle(lean).shards.flatMap((s) => s.digests).find((d) => d.slug === entries[0].slug);
     await page.locator('.item h2 a').nth(2).click();
-    await page.waitForURL(/\/d\/[^/]+\/\?item=[0-9a-z-]+$/);
+    await page.waitForURL(`${local.base}${schemePath('item_in_digest_url', { slug: entries[0].slug, id: shard.items[2].id })}`);
     const title = await page.locator('h1').textContent();
     const url = page.url();
     const fresh = await openPage(browser);

@@ -11,6 +11,32 @@ export const SITE = process.env.TIDINGS_SITE ?? new URL('../../target/site-e2e',
 const BIN = process.env.TIDINGS_BIN ?? new URL('../../target/native/tidings', import.meta.url).pathname;
 const CONTENT = new URL('../../content', import.meta.url).pathname;
 
+/**
+ * The bundle's paths and the app's URLs, as templates printed by `tidings
+ * scheme` from the model's own functions: nothing here spells them out.
+ */
+export const SCHEME = JSON.parse(execFileSync(BIN, ['scheme'], { encoding: 'utf8' }));
+
+/** Percent-encodes as the model's `encode_segment`: all but A-Z a-z 0-9 - . _ ~ */
+export function encodeSegment(s) {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * A path or URL of the scheme: `name` is a key of SCHEME, `values` fills its
+ * placeholders ({slug}, {id}, {tag}, {stamp}, {n}); URL templates (`*_url`)
+ * get percent-encoded values, file templates the raw ones.
+ */
+export function schemePath(name, values = {}) {
+  const template = SCHEME[name];
+  assert.ok(template !== undefined, `no ${name} in the scheme`);
+  const encode = name.endsWith('_url') ? encodeSegment : String;
+  return template.replace(/\{(\w+)\}/g, (_, key) => {
+    assert.ok(key in values, `${name} needs {${key}}`);
+    return encode(values[key]);
+  });
+}
+
 /** Items of content/ as `tidings list` prints them (one JSON object per line). */
 export function listItems() {
   const out = execFileSync(BIN, ['list', '--content', CONTENT, '--format', 'json'], { encoding: 'utf8' });
@@ -56,7 +82,7 @@ export async function pagesServer(root = SITE) {
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': TYPES['.html'] });
-      res.end(await readFile(join(root, '404.html')));
+      res.end(await readFile(join(root, SCHEME.not_found_page)));
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -116,7 +142,7 @@ export function contentSite(name, content, { itemPages = 'auto' } = {}) {
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
   for (const f of readdirSync(SITE)) {
-    if (/\.(html|js|wasm|css|svg)$/.test(f) && f !== '404.html') copyFileSync(join(SITE, f), join(site, f));
+    if (/\.(html|js|wasm|css|svg)$/.test(f) && f !== SCHEME.not_found_page) copyFileSync(join(SITE, f), join(site, f));
   }
   execFileSync(BIN, ['build', '--content', content, '--out', site, '--shell', `${site}/index.html`,
     '--item-pages', itemPages, '--quiet']);
@@ -125,11 +151,15 @@ export function contentSite(name, content, { itemPages = 'auto' } = {}) {
 
 /** The bundle of a built site: manifest, index and every list entry, read from disk. */
 export function readBundle(site) {
-  const manifest = JSON.parse(readFileSync(join(site, 'data/manifest.json'), 'utf8'));
-  const index = JSON.parse(readFileSync(join(site, `data/${manifest.stamp}/index.json`), 'utf8'));
+  const read = (path) => JSON.parse(readFileSync(join(site, path), 'utf8'));
+  const manifest = read(schemePath('manifest'));
+  const { stamp } = manifest;
+  const index = read(schemePath('index', { stamp }));
   const entries = [];
   for (let n = 0; n < manifest.page_count; n++) {
-    entries.push(...JSON.parse(readFileSync(join(site, `data/${manifest.stamp}/list/${n}.json`), 'utf8')).entries);
+    entries.push(...read(schemePath('list_page', { stamp, n })).entries);
   }
-  return { manifest, index, entries };
+  const shards = [];
+  for (let n = 0; n < manifest.shard_count; n++) shards.push(read(schemePath('shard', { stamp, n })));
+  return { manifest, index, entries, shards };
 }

@@ -2,9 +2,12 @@
 // servers on 127.0.0.1, driven in headless Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, listItems, openPage, pagesServer, pythonServer, settled } from './harness.mjs';
+import { launch, listItems, openPage, pagesServer, pythonServer, schemePath, settled } from './harness.mjs';
 
 const SLUG = 'ai20240526';
+const DIGEST = schemePath('digest_url', { slug: SLUG });
+const item = (id) => schemePath('item_url', { slug: SLUG, id });
+const TAG = schemePath('tag_url', { tag: '人工智能' });
 let browser, plain, pages, items;
 
 before(async () => {
@@ -45,7 +48,7 @@ test('click through from the list to the digest and to its 5th item', async () =
   const { page, done } = await openPage(browser);
   await page.goto(`${plain.base}/`);
   await page.locator('.digest-card h2 a').first().click();
-  await page.waitForURL(`${plain.base}/d/${SLUG}/`);
+  await page.waitForURL(`${plain.base}${DIGEST}`);
   await page.locator('.item').first().waitFor();
   assert.equal(await page.locator('.item').count(), 13);
   assert.match(await page.title(), /^\[AI资讯·0526\].* · tidings$/);
@@ -54,25 +57,25 @@ test('click through from the list to the digest and to its 5th item', async () =
   assert.equal(await page.locator('.item img').count(), 0);
 
   await page.locator('.item h2 a').nth(4).click();
-  await page.waitForURL(`${plain.base}/d/${SLUG}/${items[4].id}/`);
+  await page.waitForURL(`${plain.base}${item(items[4].id)}`);
   await page.locator('h1', { hasText: items[4].title }).waitFor();
   assert.equal(await page.title(), `${items[4].title} · tidings`);
   assert.equal(await page.locator('.position').textContent(), '2024-05-26 · item 5 of 13');
 
   await page.locator('a[rel=next]').click();
-  await page.waitForURL(`${plain.base}/d/${SLUG}/${items[5].id}/`);
+  await page.waitForURL(`${plain.base}${item(items[5].id)}`);
   await page.locator('h1', { hasText: items[5].title }).waitFor();
   await page.goBack();
   await page.locator('h1', { hasText: items[4].title }).waitFor();
   await page.locator('.crumbs a').click();
-  await page.waitForURL(`${plain.base}/d/${SLUG}/`);
+  await page.waitForURL(`${plain.base}${DIGEST}`);
   await done();
 });
 
 test("the 5th item's link opens directly in a fresh session, with its 163.com source", async () => {
   const { page, done } = await openPage(browser);
   const fifth = items[4];
-  const response = await page.goto(`${plain.base}/d/${SLUG}/${fifth.id}/`);
+  const response = await page.goto(`${plain.base}${item(fifth.id)}`);
   assert.equal(response.status(), 200);
   await page.locator('h1', { hasText: fifth.title }).waitFor();
   const source = page.getByTestId('source-link');
@@ -94,7 +97,7 @@ test('every item link opens on a plain static server', async () => {
 
 test('the 人工智能 tag view, opened directly, lists the digest', async () => {
   const { page, done } = await openPage(browser);
-  await page.goto(`${plain.base}/tags/${encodeURIComponent('人工智能')}/`);
+  await page.goto(`${plain.base}${TAG}`);
   await page.locator('h1', { hasText: '#人工智能' }).waitFor();
   await page.locator('.digest-card', { hasText: '[AI资讯·0526]' }).waitFor();
   assert.equal(await page.getByTestId('match-count').textContent(), '1 digest, 13 items');
@@ -106,7 +109,7 @@ test('clicking a tag on the home page opens its view', async () => {
   const { page, done } = await openPage(browser);
   await page.goto(`${plain.base}/`);
   await page.locator('.digest-card .tags a', { hasText: '#人工智能' }).click();
-  await page.waitForURL(`${plain.base}/tags/${encodeURIComponent('人工智能')}/`);
+  await page.waitForURL(`${plain.base}${TAG}`);
   await page.locator('.digest-card').first().waitFor();
   await done();
 });
@@ -129,7 +132,7 @@ test('search narrows the list and lives in the URL', async () => {
 
 test('an unknown item shows the not-found page with a way back', async () => {
   const { page, done } = await openPage(browser);
-  const response = await page.goto(`${pages.base}/d/${SLUG}/zzzzzzzz/`);
+  const response = await page.goto(`${pages.base}${item('zzzzzzzz')}`);
   assert.equal(response.status(), 404);
   await page.getByTestId('not-found').waitFor();
   assert.match(await page.getByTestId('not-found').textContent(), /zzzzzzzz/);
@@ -143,7 +146,7 @@ test('an unknown item shows the not-found page with a way back', async () => {
 
 test('an unknown digest and an unknown path show the not-found page', async () => {
   const { page, done } = await openPage(browser);
-  for (const path of ['/d/no-such-digest/', '/no/such/page']) {
+  for (const path of [schemePath('digest_url', { slug: 'no-such-digest' }), '/no/such/page']) {
     await page.goto(`${pages.base}${path}`);
     await page.getByTestId('not-found').waitFor();
   }
@@ -152,11 +155,57 @@ test('an unknown digest and an unknown path show the not-found page', async () =
 
 test('a bundle of another format version is refused with a clear message', async () => {
   const { page, done } = await openPage(browser);
-  await page.route('**/data/manifest.json', (route) =>
+  await page.route(`**/${schemePath('manifest')}`, (route) =>
     route.fulfill({ contentType: 'application/json', body: JSON.stringify({ schema: 999, digests: {} }) }));
   await page.goto(`${plain.base}/`);
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.textContent(), /format version 999, but this viewer reads version \d+; rebuild the site/);
+  await done();
+});
+
+test('search on a tag page stays on the tag page', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${plain.base}${TAG}`);
+  await page.locator('.digest-card').first().waitFor();
+  await page.getByPlaceholder('Search titles, summaries, tags').pressSequentially('英伟达');
+  await page.waitForURL(`${plain.base}${TAG}?q=${encodeURIComponent('英伟达')}`);
+  await page.getByTestId('match-count').filter({ hasText: '1 digest, 13 items' }).waitFor();
+  assert.equal(await page.locator('h1').textContent(), '#人工智能');
+  await done();
+});
+
+/** Serves `path` (a file of the bundle) with `edit` applied to its JSON. */
+async function corrupt(page, glob, edit) {
+  await page.route(glob, async (route) => {
+    const response = await route.fetch();
+    const json = await response.json();
+    edit(json);
+    await route.fulfill({ response, body: JSON.stringify(json) });
+  });
+}
+
+test('a corrupted index shows the error view, not a blank page', async () => {
+  const { page, done } = await openPage(browser);
+  await corrupt(page, `**/${schemePath('index', { stamp: '*' })}`, (index) => {
+    index.row_tags[0] = [999];
+  });
+  await page.goto(`${plain.base}/?tag=AI`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /index\.json row 0 has `tag` number 999, but there are \d+/);
+  await done();
+});
+
+test('a corrupted shard shows the error view, not a blank page', async () => {
+  const { page, done } = await openPage(browser);
+  await corrupt(page, `**/${schemePath('shard', { stamp: '*', n: '*' })}`, (shard) => {
+    const { items } = shard.digests[0];
+    items[1].id = items[0].id;
+  });
+  await page.goto(`${plain.base}${DIGEST}`);
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /digest "ai20240526" has two items with the id "[0-9a-z]+"/);
   await done();
 });

@@ -430,3 +430,36 @@ fn the_file_budget_counts_the_app_files_beside_the_shell() {
     build();
     assert!(manifest(&out).contains("\"item_pages\":false"));
 }
+
+#[test]
+fn errors_are_printed_once_and_only_build_says_nothing_was_written() {
+    let content = temp_dir("printed-once");
+    std::fs::write(
+        content.join("x.md"),
+        "+++\ntitle = \"T\"\ndate = \"2024-13-40\"\n+++\n",
+    )
+    .expect("write");
+    let dir = content.display().to_string();
+    let out = temp_dir("printed-once-out").display().to_string();
+    let problem =
+        "error: <in>/x.md:3:8: invalid date \"2024-13-40\": expected YYYY-MM-DD or RFC 3339\n";
+    for (args, last) in [
+        (
+            vec!["build", "--content", &dir, "--out", &out],
+            "error: 1 problem in the content; nothing was written\n",
+        ),
+        (
+            vec!["check", "--content", &dir],
+            "error: 1 problem in the content\n",
+        ),
+        (
+            vec!["list", "--content", &dir],
+            "error: 1 problem in the content\n",
+        ),
+    ] {
+        let o = tidings(&args);
+        assert_eq!(o.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&o.stderr).replace(&dir, "<in>");
+        assert_eq!(stderr, format!("{problem}{last}"), "{args:?}");
+    }
+}
