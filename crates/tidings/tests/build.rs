@@ -204,18 +204,7 @@ fn keep_going_builds_the_valid_digests_and_lists_the_rest() {
         "+++\ntitle = \"T\"\ndate = \"2024-13-40\"\n+++\n",
     )
     .expect("write");
-    let args = |extra: &[&str]| {
-        let mut v = vec![
-            "build".to_string(),
-            "--content".into(),
-            content.display().to_string(),
-            "--out".into(),
-            out.display().to_string(),
-            "-q".into(),
-        ];
-        v.extend(extra.iter().map(|s| s.to_string()));
-        v
-    };
+    let args = |extra: &[&str]| build_args(&content, &out, None, extra);
     let strict = Command::new(env!("CARGO_BIN_EXE_tidings"))
         .args(args(&[]))
         .output()
@@ -272,21 +261,32 @@ fn build_site(name: &str, content: &Path, extra: &[&str]) -> std::path::PathBuf 
     let out = temp_dir(name);
     let shell = out.join("index.html");
     std::fs::write(&shell, SHELL).expect("write shell");
+    build_ok(&build_args(content, &out, Some(&shell), extra));
+    out
+}
+
+/// `tidings build` arguments, quiet.
+fn build_args(content: &Path, out: &Path, shell: Option<&Path>, extra: &[&str]) -> Vec<String> {
     let mut args = vec![
         "build".to_string(),
         "--content".into(),
         content.display().to_string(),
         "--out".into(),
         out.display().to_string(),
-        "--shell".into(),
-        shell.display().to_string(),
         "-q".into(),
     ];
+    if let Some(shell) = shell {
+        args.extend(["--shell".to_string(), shell.display().to_string()]);
+    }
     args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+/// Runs `tidings` with `args` and checks it succeeded.
+fn build_ok(args: &[String]) {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = tidings(&args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    out
 }
 
 /// Every link the app makes to a page of `site` (from the bundle, with the
@@ -409,19 +409,7 @@ fn the_file_budget_counts_the_app_files_beside_the_shell() {
     std::fs::create_dir_all(&assets).expect("assets");
     let manifest =
         |out: &Path| std::fs::read_to_string(out.join("data/manifest.json")).expect("manifest");
-    let build = || {
-        let o = tidings(&[
-            "build",
-            "--content",
-            &content.display().to_string(),
-            "--out",
-            &out.display().to_string(),
-            "--shell",
-            &shell.display().to_string(),
-            "-q",
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    };
+    let build = || build_ok(&build_args(&content, &out, Some(&shell), &[]));
     build();
     assert!(manifest(&out).contains("\"item_pages\":true"));
     for i in 0..(tidings::bundle::FILE_BUDGET - 22) {
