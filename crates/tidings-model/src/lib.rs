@@ -208,6 +208,10 @@ pub struct Digest {
     /// Sanitised HTML of the text before the first item (may be empty).
     pub intro_html: String,
     pub items: Vec<Item>,
+    /// Sanitised HTML of the sections after the items that are not news
+    /// items (references, a closing word, promotions).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub closing_html: String,
 }
 
 /// One news item.
@@ -220,6 +224,10 @@ pub struct Item {
     pub title: String,
     /// Sanitised inline HTML, for display.
     pub title_html: String,
+    /// The title in another language, when the digest gives both (shown
+    /// as a subtitle, searchable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_translation: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<Image>,
     /// Sanitised HTML of the item's body, without its lead image and without

@@ -24,11 +24,13 @@ fn sample_digest() -> Digest {
         tags: vec!["AI".into(), "人工智能".into()],
         categories: vec!["AI资讯".into()],
         intro_html: "<p>intro</p>".into(),
+        closing_html: "<h2>参考来源</h2>".into(),
         items: vec![
             Item {
                 id: "a1b2c3d4".into(),
                 title: "First & <best>".into(),
                 title_html: "First &amp; &lt;best&gt;".into(),
+                title_translation: Some("第一".into()),
                 image: Some(Image {
                     src: Some("/data/media/x.jpg".into()),
                     alt: "x".into(),
@@ -46,6 +48,7 @@ fn sample_digest() -> Digest {
                 id: "e5f6g7h8".into(),
                 title: "Second".into(),
                 title_html: "Second".into(),
+                title_translation: None,
                 image: None,
                 body_html: String::new(),
                 source: None,

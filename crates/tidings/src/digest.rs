@@ -113,6 +113,12 @@ pub fn parse(
     options: &extract::ExtractOptions,
     assets: &Assets,
 ) -> Result<Parsed, Vec<ContentError>> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let rel: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let options = &options.for_file(&rel.join("/"));
     let split = frontmatter::split(path, text).map_err(|e| vec![e])?;
     let fm = frontmatter::parse(path, &split)?;
     let (slug, date) = identity(path, &split, &fm)?;
@@ -133,6 +139,9 @@ pub fn parse(
     }
     let (intro_html, intro_text) =
         extract::render_with_text(&extracted.intro_md, |s| images.resolve(s, split.body_line));
+    let (closing_html, _) = extract::render_with_text(&extracted.closing_md, |s| {
+        images.resolve(s, split.body_line)
+    });
     let mut items: Vec<Item> = Vec::with_capacity(extracted.items.len());
     let mut item_texts: Vec<String> = Vec::with_capacity(extracted.items.len());
     for raw in &extracted.items {
@@ -140,10 +149,21 @@ pub fn parse(
         items.push(item);
         item_texts.push(text);
     }
+    let title = match fm.title.clone() {
+        Some(title) => title,
+        None => {
+            let (title, from) = derived_title(path, split.body, &slug, date, options);
+            images.warnings.push(Warning {
+                location: Location::new(path, split.front_line.saturating_sub(1).max(1), 1),
+                message: format!("no title in the front matter: using {title:?} ({from})"),
+            });
+            title
+        }
+    };
     let image_line = split.front_line + frontmatter::key_position(split.front, "image").0;
     let image = fm.image.as_ref().map(|src| Image {
         src: images.resolve(src, image_line),
-        alt: fm.title.clone(),
+        alt: title.clone(),
     });
     let summary = summary(split.body, &fm.description, intro_text, item_texts.first());
     let Images {
@@ -156,13 +176,14 @@ pub fn parse(
             slug,
             date: date.to_string(),
             lastmod: fm.lastmod.map(|d| d.to_string()),
-            title: fm.title,
+            title,
             description: fm.description,
             image,
             tags: fm.tags,
             categories: fm.categories,
             intro_html,
             items,
+            closing_html,
         },
         date,
         summary,
@@ -174,6 +195,32 @@ pub fn parse(
         media,
         warnings,
     })
+}
+
+/// A title for a post without one: the site's pattern, else the body's
+/// first `#` heading, else the file's name; and where it came from.
+fn derived_title(
+    path: &Path,
+    body: &str,
+    slug: &str,
+    date: Date,
+    options: &extract::ExtractOptions,
+) -> (String, &'static str) {
+    let file = page_name(path).unwrap_or(slug);
+    if let Some(pattern) = &options.title_pattern {
+        let title = pattern
+            .replace("{date}", &date.to_string())
+            .replace("{slug}", slug)
+            .replace("{file}", file);
+        return (title, "title_pattern in tidings.toml");
+    }
+    let h1 = crate::outline::heads(body)
+        .into_iter()
+        .find(|h| h.level == 1 && !h.text.is_empty());
+    match h1 {
+        Some(h) => (h.text, "the first # heading"),
+        None => (file.to_string(), "the file name"),
+    }
 }
 
 /// The digest's slug and date: from the front matter, else from the file's
@@ -261,6 +308,7 @@ fn item(raw: &RawItem, earlier: &[Item], images: &mut Images<'_>) -> (Item, Stri
         id: unique_id(earlier, &item_key(raw)),
         title: raw.title.clone(),
         title_html,
+        title_translation: raw.title_translation.clone(),
         image,
         body_html,
         source: raw.source.as_ref().and_then(|url| {

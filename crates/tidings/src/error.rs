@@ -66,8 +66,6 @@ pub enum ContentErrorKind {
     InvalidDate { field: &'static str, value: String },
     #[error("no date: expected `date` in the front matter or a date in the file name")]
     MissingDate,
-    #[error("no title: expected `title` in the front matter")]
-    MissingTitle,
     #[error("invalid slug {0:?}: expected letters, digits, `-`, `_` or `.`, and not only dots")]
     InvalidSlug(String),
     #[error("invalid tidings.toml: {0}")]

@@ -1,14 +1,15 @@
-//! Turning a digest's Markdown body into an intro and a list of news items.
-//!
-//! The item unit is the heading level that repeats: the shallowest level with
-//! two or more headings (so a single `##` wrapper over `###` items is
-//! skipped). Shallower headings label the items that follow them. Text before
-//! the first item is the digest's intro.
+//! Turning a digest's Markdown body into an intro, a list of news items and
+//! closing text. [`crate::outline`] decides which headings are items (by
+//! weighing the evidence in the file); this module cuts the body at them,
+//! splits sections that are numbered lists of stories, picks each item's
+//! primary link, and renders and sanitises Markdown.
 
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use crate::outline::{self, Head, Role};
 
 /// One item as found in the Markdown, before ids and images are settled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +18,8 @@ pub struct RawItem {
     pub line: usize,
     pub title: String,
     pub title_html: String,
+    /// The title in another language, when the digest gives both.
+    pub title_translation: Option<String>,
     /// Lead image: `(src as written, alt)`.
     pub image: Option<(String, String)>,
     /// Body Markdown without the lead image and the trailing source note.
@@ -30,87 +33,108 @@ pub struct RawItem {
     pub publisher: Option<String>,
 }
 
-/// A digest body split into intro and items.
+/// A digest body split into intro, items and closing text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extracted {
     pub intro_md: String,
     pub items: Vec<RawItem>,
+    /// Sections after the first item that are not news items (references,
+    /// a closing word, promotions), in order.
+    pub closing_md: String,
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES
 }
 
-#[derive(Debug)]
-struct Heading {
-    level: HeadingLevel,
-    range: Range<usize>,
-    text: String,
-    html: String,
-}
-
-fn headings(body: &str) -> Vec<Heading> {
-    let mut out = Vec::new();
-    let mut current: Option<(HeadingLevel, Range<usize>, Vec<Event<'_>>)> = None;
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => current = Some((level, range, Vec::new())),
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, range, events)) = current.take() {
-                    let text = plain_text(events.iter().cloned());
-                    let mut html = String::new();
-                    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-                    out.push(Heading {
-                        level,
-                        range,
-                        text,
-                        html,
-                    });
-                }
-            }
-            other => {
-                if let Some((_, _, events)) = current.as_mut() {
-                    events.push(other);
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The heading level items are written at, if any.
-fn item_level(headings: &[Heading]) -> Option<HeadingLevel> {
-    let mut counts = [0usize; 7];
-    for h in headings {
-        counts[h.level as usize] += 1;
-    }
-    (1..=6)
-        .find(|&l| counts[l] >= 2)
-        .or_else(|| (1..=6).find(|&l| counts[l] == 1))
-        .and_then(|l| HeadingLevel::try_from(l).ok())
-}
-
-/// How to find items; the defaults detect the shape automatically.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+/// How to find items; the defaults weigh the evidence in each file. Read
+/// from `[extract]` in `tidings.toml`; `[[extract.rule]]` entries apply
+/// to the files their `glob` matches.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExtractOptions {
-    /// Heading level (1-6) of items, instead of the level that repeats.
+    /// Heading level (1-6) of items, instead of weighing the evidence.
     pub item_level: Option<u8>,
-    /// Do not split sections that are mainly an ordered list into one item per entry.
+    /// Heading level (1-6) whose headings label the items under them.
+    pub section_level: Option<u8>,
+    /// Headings that are never items (a part of their text, any case),
+    /// besides the built-in closing and promotional ones.
     #[serde(default)]
-    pub no_list_items: bool,
+    pub skip_sections: Vec<String>,
+    /// Whether a heading followed directly by one in another script is one
+    /// title with its translation (default: yes).
+    pub title_pairs: Option<bool>,
+    /// Title of a post without one; `{date}`, `{slug}` and `{file}` are
+    /// filled in (e.g. "AI News · {date}").
+    pub title_pattern: Option<String>,
+    /// Keep numbered lists inside their item instead of one item per entry.
+    pub no_list_items: Option<bool>,
+    /// In a rule: the files it applies to, a glob (`*`, `?`) on the path
+    /// under the content folder or on the file name.
+    pub glob: Option<String>,
+    /// Rules per file pattern, applied in order over these settings.
+    #[serde(default)]
+    pub rule: Vec<ExtractOptions>,
+}
+
+impl ExtractOptions {
+    /// The settings for the file at `rel` (its path under the content
+    /// folder, with `/`): these, with every matching rule applied.
+    pub fn for_file(&self, rel: &str) -> ExtractOptions {
+        let mut out = ExtractOptions {
+            rule: Vec::new(),
+            glob: None,
+            ..self.clone()
+        };
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        for r in &self.rule {
+            let Some(glob) = &r.glob else { continue };
+            if !(glob_match(glob, rel) || glob_match(glob, name)) {
+                continue;
+            }
+            out.item_level = r.item_level.or(out.item_level);
+            out.section_level = r.section_level.or(out.section_level);
+            out.title_pairs = r.title_pairs.or(out.title_pairs);
+            out.title_pattern = r.title_pattern.clone().or(out.title_pattern);
+            out.no_list_items = r.no_list_items.or(out.no_list_items);
+            out.skip_sections.extend(r.skip_sections.iter().cloned());
+        }
+        out
+    }
+}
+
+/// Whether `text` matches `pattern`, where `*` is any run of characters and
+/// `?` any one.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 /// Splits `body` (which starts at 1-based line `body_line` of its file).
 pub fn extract(body: &str, body_line: usize, options: &ExtractOptions) -> Extracted {
     let line_of = |offset: usize| body_line + body[..offset].matches('\n').count();
-    let heads = headings(body);
-    let forced = options
-        .item_level
-        .and_then(|l| HeadingLevel::try_from(usize::from(l)).ok());
-    let Some(level) = forced.or_else(|| item_level(&heads)) else {
+    let lists = options.no_list_items != Some(true);
+    let outline = outline::outline(body, options);
+    if outline.level.is_none() {
         // No headings: the body may still be a numbered list of stories.
-        if let Some(entries) = list_entries(body).filter(|_| !options.no_list_items) {
+        if let Some(entries) = list_entries(body).filter(|_| lists) {
             let intro_end = entries.first().map_or(0, |r| r.start);
             let items = entries
                 .iter()
@@ -119,52 +143,110 @@ pub fn extract(body: &str, body_line: usize, options: &ExtractOptions) -> Extrac
             return Extracted {
                 intro_md: body[..intro_end].to_string(),
                 items,
+                closing_md: String::new(),
             };
         }
         return Extracted {
             intro_md: body.to_string(),
             items: Vec::new(),
+            closing_md: String::new(),
         };
-    };
-    let intro_end = heads.first().map_or(body.len(), |h| h.range.start);
+    }
+    let (heads, roles) = (&outline.heads, &outline.roles);
+    // Headings that end the text before them: all but those inside an item.
+    let bounds: Vec<usize> = (0..heads.len())
+        .filter(|&i| roles[i] != Role::Inside)
+        .collect();
+    let first_item = roles.iter().position(|r| matches!(r, Role::Item { .. }));
+    let mut intro_md =
+        body[..bounds.first().map_or(body.len(), |&i| heads[i].range.start)].to_string();
+    let mut closing_md = String::new();
     let mut items = Vec::new();
-    let mut section: Option<String> = None;
-    for (i, h) in heads.iter().enumerate() {
-        if h.level < level {
-            section = Some(h.text.clone()).filter(|s| !s.is_empty());
-            continue;
-        }
-        if h.level > level {
-            continue;
-        }
-        let end = heads[i + 1..]
-            .iter()
-            .find(|n| n.level <= level)
-            .map_or(body.len(), |n| n.range.start);
-        let content_start = h.range.end.min(end);
-        let content = &body[content_start..end];
-        if let Some(entries) = list_entries(content).filter(|_| !options.no_list_items) {
-            // A section that is mainly a numbered list: one item per entry,
-            // labelled with the section's heading.
-            let label = Some(h.text.trim().to_string()).filter(|s| !s.is_empty());
-            for r in entries {
-                let at = content_start + r.start;
-                items.push(list_item(&content[r], line_of(at), label.clone()));
+    for (k, &i) in bounds.iter().enumerate() {
+        let end = bounds
+            .get(k + 1)
+            .map_or(body.len(), |&j| heads[j].range.start);
+        let h = &heads[i];
+        let aside = if first_item.is_some_and(|f| i > f) {
+            &mut closing_md
+        } else {
+            &mut intro_md
+        };
+        match &roles[i] {
+            Role::Item { translation } => {
+                let second = translation.map(|t| &heads[t]);
+                let content_start = second.unwrap_or(h).range.end.min(end);
+                let content = &body[content_start..end];
+                let label = section_label(heads, roles, i, options.section_level);
+                let entries = (lists && !h.marked())
+                    .then(|| list_entries(content))
+                    .flatten()
+                    .filter(|e| short_lead(content, e));
+                if let Some(entries) = entries {
+                    // A section that is a numbered list of stories: one item
+                    // per entry, labelled with the section's heading.
+                    let label = Some(h.text.clone()).filter(|s| !s.is_empty());
+                    for r in entries {
+                        let at = content_start + r.start;
+                        items.push(list_item(&content[r], line_of(at), label.clone()));
+                    }
+                } else {
+                    items.push(item(
+                        h,
+                        second,
+                        content,
+                        line_of(h.range.start),
+                        line_of(content_start),
+                        label,
+                    ));
+                }
             }
-            continue;
+            Role::Label => push_block(aside, &body[h.range.end.min(end)..end]),
+            Role::Out(_) => push_block(aside, &body[h.range.start..end]),
+            Role::Inside => {}
         }
-        items.push(item(
-            h,
-            content,
-            line_of(h.range.start),
-            line_of(content_start),
-            section.clone(),
-        ));
     }
     Extracted {
-        intro_md: body[..intro_end].to_string(),
+        intro_md,
         items,
+        closing_md,
     }
+}
+
+/// Appends a Markdown block, keeping blocks apart.
+fn push_block(to: &mut String, md: &str) {
+    let md = md.trim();
+    if md.is_empty() {
+        return;
+    }
+    if !to.trim().is_empty() {
+        to.truncate(to.trim_end().len());
+        to.push_str("\n\n");
+    }
+    to.push_str(md);
+    to.push('\n');
+}
+
+/// The label of the item at `i`: the nearest heading above it at
+/// `section_level`, or else the nearest label heading above it.
+fn section_label(
+    heads: &[Head],
+    roles: &[Role],
+    i: usize,
+    section_level: Option<u8>,
+) -> Option<String> {
+    let found = (0..i).rev().find(|&j| match section_level {
+        Some(l) => heads[j].level == l,
+        None => roles[j] == Role::Label && heads[j].level < heads[i].level,
+    })?;
+    Some(heads[found].text.clone()).filter(|s| !s.is_empty())
+}
+
+/// Whether the text before a list is short enough for the list to be the
+/// section's content (not comments under a story told before it).
+fn short_lead(content: &str, entries: &[Range<usize>]) -> bool {
+    let start = entries.first().map_or(0, |r| r.start);
+    markdown_text(&content[..start]).chars().count() <= 60
 }
 
 /// The entries of a top-level ordered list, when `content` is mainly that
@@ -235,7 +317,13 @@ fn list_item(entry: &str, line: usize, section: Option<String>) -> RawItem {
             first.to_string()
         }
     });
-    let links = scan(&md).1;
+    let refs = scan(&md).1;
+    let mut links: Vec<String> = Vec::new();
+    for r in &refs {
+        if !links.contains(&r.url) {
+            links.push(r.url.clone());
+        }
+    }
     RawItem {
         line,
         title_html: escape_html(&title),
@@ -244,10 +332,11 @@ fn list_item(entry: &str, line: usize, section: Option<String>) -> RawItem {
         } else {
             title
         },
+        title_translation: None,
         image: None,
         body_md: strip_source_note(&body).to_string(),
         body_line: line,
-        source: links.last().cloned(),
+        source: primary_link(None, &refs),
         links,
         section,
         publisher: None,
@@ -277,13 +366,28 @@ fn strip_list_marker(entry: &str) -> String {
 }
 
 fn item(
-    h: &Heading,
+    h: &Head,
+    translation: Option<&Head>,
     content: &str,
     line: usize,
     body_line: usize,
     section: Option<String>,
 ) -> RawItem {
-    let (lead, links) = scan(content);
+    let (lead, mut refs) = scan(content);
+    // A link in part of the heading is one more link of the item; a link
+    // over the whole heading is the story's own.
+    let heading_link = h.link.clone().filter(|_| h.link_is_title);
+    if let (Some(url), false) = (&h.link, h.link_is_title) {
+        refs.insert(
+            0,
+            LinkRef {
+                url: url.clone(),
+                text: String::new(),
+                before: String::new(),
+                image: false,
+            },
+        );
+    }
     let (image, image_range) = lead.map_or((None, None), |(s, a, r)| (Some((s, a)), Some(r)));
     let mut body = match image_range {
         Some(r) => format!("{}{}", &content[..r.start], &content[r.end..]),
@@ -296,18 +400,97 @@ fn item(
     } else {
         h.text.trim().to_string()
     };
+    let mut links: Vec<String> = heading_link.iter().cloned().collect();
+    for r in &refs {
+        if !links.contains(&r.url) {
+            links.push(r.url.clone());
+        }
+    }
     RawItem {
         line,
         title,
         title_html: h.html.trim().to_string(),
+        title_translation: translation
+            .map(|t| t.text.clone())
+            .filter(|t| !t.is_empty()),
         image,
         body_md: body.trim().to_string(),
         body_line,
-        source: links.last().cloned(),
+        source: primary_link(heading_link.as_deref(), &refs),
         links,
         section,
         publisher: None,
     }
+}
+
+/// A link in an item's text, with what the evidence for its role needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub url: String,
+    /// Its text.
+    pub text: String,
+    /// The text just before it in its paragraph (`原文链接：`, `（报道详情：`).
+    pub before: String,
+    /// Whether it only wraps an image.
+    pub image: bool,
+}
+
+/// Words that name a link as the story's own.
+const SOURCE_CUES: &[&str] = &[
+    "原文",
+    "报道详情",
+    "详情",
+    "来源",
+    "出处",
+    "阅读全文",
+    "全文",
+    "source",
+    "read more",
+    "read the full",
+    "full story",
+    "original",
+];
+
+/// Words that name a link as a discussion of the story, not the story.
+const DISCUSSION_CUES: &[&str] = &["讨论", "评论", "discussion", "comments", "thread"];
+
+/// Hosts whose links are discussions of a story.
+const DISCUSSION_HOSTS: &[&str] = &["news.ycombinator.com", "lobste.rs", "reddit.com"];
+
+fn has_cue(text: &str, cues: &[&str]) -> bool {
+    let lower = text.to_lowercase();
+    cues.iter().any(|c| lower.contains(c))
+}
+
+fn is_discussion(link: &LinkRef) -> bool {
+    let host = link
+        .url
+        .split_once("://")
+        .map_or("", |(_, rest)| {
+            rest.split(['/', '?', '#']).next().unwrap_or("")
+        })
+        .to_ascii_lowercase();
+    DISCUSSION_HOSTS
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+        || has_cue(&link.text, DISCUSSION_CUES)
+}
+
+/// The item's own link: a link in its heading; else one its text names as
+/// the source (`原文链接：`, `Read more →`, `（报道详情：…）`); else its last
+/// link that is neither a discussion nor an image.
+pub fn primary_link(heading: Option<&str>, links: &[LinkRef]) -> Option<String> {
+    if let Some(url) = heading {
+        return Some(url.to_string());
+    }
+    let story = |l: &&LinkRef| !l.image && !is_discussion(l);
+    links
+        .iter()
+        .filter(story)
+        .find(|l| has_cue(&l.text, SOURCE_CUES) || has_cue(&l.before, SOURCE_CUES))
+        .or_else(|| links.iter().rev().find(story))
+        .or_else(|| links.iter().rev().find(|l| !l.image))
+        .map(|l| l.url.clone())
 }
 
 /// An item given in the front matter's `stories` list.
@@ -317,6 +500,7 @@ pub fn story_item(story: &crate::frontmatter::Story) -> RawItem {
         line: story.line,
         title: story.title.clone(),
         title_html: escape_html(&story.title),
+        title_translation: None,
         image: None,
         body_md: escape_markdown(&story.summary),
         body_line: story.line,
@@ -327,7 +511,7 @@ pub fn story_item(story: &crate::frontmatter::Story) -> RawItem {
     }
 }
 
-fn is_http(url: &str) -> bool {
+pub(crate) fn is_http(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
 }
@@ -356,11 +540,12 @@ fn escape_markdown(s: &str) -> String {
 }
 
 /// A lead image and the item's links.
-type Scanned = (Option<(String, String, Range<usize>)>, Vec<String>);
+type Scanned = (Option<(String, String, Range<usize>)>, Vec<LinkRef>);
 
 /// One pass over `content`: its lead image, if the first paragraph holds
 /// only an image (possibly wrapped in a link), as `(src, alt, range of the
-/// paragraph)`; and every http(s) link, in order, without duplicates.
+/// paragraph)`; and every http(s) link, in order, with its text and the
+/// text before it.
 fn scan(content: &str) -> Scanned {
     #[derive(PartialEq)]
     enum Lead {
@@ -372,13 +557,47 @@ fn scan(content: &str) -> Scanned {
     }
     let mut state = Lead::Start;
     let mut lead: Option<(String, Vec<Event<'_>>, Range<usize>)> = None;
-    let mut links: Vec<String> = Vec::new();
+    let mut links: Vec<LinkRef> = Vec::new();
+    // The open link (an index into `links`), and the text of the current
+    // block before it.
+    let mut open: Option<usize> = None;
+    let mut block_text = String::new();
     for (event, range) in Parser::new_ext(content, options()).into_offset_iter() {
-        if let Event::Start(Tag::Link { dest_url, .. }) = &event {
-            let url = dest_url.trim();
-            if is_http(url) && !links.iter().any(|u| u == url) {
-                links.push(url.to_string());
+        match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let url = dest_url.trim();
+                if is_http(url) {
+                    let tail: String = {
+                        let chars: Vec<char> = block_text.chars().collect();
+                        chars[chars.len().saturating_sub(16)..].iter().collect()
+                    };
+                    links.push(LinkRef {
+                        url: url.to_string(),
+                        text: String::new(),
+                        before: tail,
+                        image: false,
+                    });
+                    open = Some(links.len() - 1);
+                }
             }
+            Event::End(TagEnd::Link) => {
+                if let Some(l) = open.take().and_then(|i| links.get_mut(i)) {
+                    l.image = l.image && l.text.trim().is_empty();
+                    block_text.push_str(&l.text);
+                }
+            }
+            Event::Start(Tag::Image { .. }) => {
+                if let Some(l) = open.and_then(|i| links.get_mut(i)) {
+                    l.image = l.text.trim().is_empty();
+                }
+            }
+            Event::Text(t) | Event::Code(t) => match open.and_then(|i| links.get_mut(i)) {
+                Some(l) if !l.image => l.text.push_str(t),
+                Some(_) => {}
+                None => block_text.push_str(t),
+            },
+            Event::Start(Tag::Paragraph | Tag::Item) => block_text.clear(),
+            _ => {}
         }
         state = match (state, event) {
             (Lead::Start, Event::Start(Tag::Paragraph)) => {
@@ -796,14 +1015,14 @@ mod tests {
 
     #[test]
     fn item_level_can_be_forced() {
-        let body = "## S1\n\n### a\n\n### b\n\n## S2\n\n### c\n";
+        let body = "## S1\n\nText.\n\n### a\n\n### b\n\n## S2\n\nText.\n\n### c\n";
         assert_eq!(auto(body, 1).items.len(), 2);
         let x = extract(
             body,
             1,
             &ExtractOptions {
                 item_level: Some(3),
-                no_list_items: false,
+                ..ExtractOptions::default()
             },
         );
         let got: Vec<_> = x

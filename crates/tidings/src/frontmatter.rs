@@ -105,7 +105,9 @@ pub struct Story {
 /// Front matter, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrontMatter {
-    pub title: String,
+    /// `None` when the front matter has no title (or a blank one): the
+    /// digest derives one.
+    pub title: Option<String>,
     pub slug: Option<String>,
     pub date: Option<Date>,
     pub lastmod: Option<Date>,
@@ -356,15 +358,7 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<ContentE
     let title = r
         .string("title")
         .map(|t| t.trim().to_string())
-        .unwrap_or_default();
-    if title.is_empty()
-        && !r
-            .errors
-            .iter()
-            .any(|e| matches!(e.kind, ContentErrorKind::FieldType { field: "title", .. }))
-    {
-        r.error("title", ContentErrorKind::MissingTitle);
-    }
+        .filter(|t| !t.is_empty());
     let slug = r.string("slug");
     if let Some(s) = &slug {
         if !valid_slug(s) {
@@ -569,7 +563,6 @@ mod tests {
             [
                 "content/posts/x.md:2:8: invalid date \"soon\": expected YYYY-MM-DD or RFC 3339",
                 "content/posts/x.md:3:8: invalid slug \"a/b\": expected letters, digits, `-`, `_` or `.`, and not only dots",
-                "content/posts/x.md:4:1: no title: expected `title` in the front matter",
             ]
         );
     }

@@ -17,6 +17,7 @@ pub mod extract;
 pub mod frontmatter;
 pub mod list;
 pub mod load;
+pub mod outline;
 pub mod output;
 pub mod pages;
 pub mod synth;

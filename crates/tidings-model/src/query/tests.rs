@@ -348,6 +348,7 @@ fn item(id: &str) -> Item {
         id: id.into(),
         title: id.into(),
         title_html: id.into(),
+        title_translation: None,
         image: None,
         body_html: String::new(),
         source: None,
