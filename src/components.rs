@@ -143,3 +143,9 @@ pub fn SourceLine(source: Option<Source>, publisher: Option<String>) -> impl Int
         }
     })
 }
+
+/// An item's title in its other language, under the title.
+#[component]
+pub fn Subtitle(text: Option<String>) -> impl IntoView {
+    text.map(|t| view! { <p class="subtitle">{t}</p> })
+}

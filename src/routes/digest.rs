@@ -6,7 +6,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use tidings_model::url;
 
-use crate::components::{error_view, page_title, ItemImage, Loading, SourceLine, TagLinks};
+use crate::components::{
+    error_view, page_title, ItemImage, Loading, SourceLine, Subtitle, TagLinks,
+};
 use crate::routes::item::ItemView;
 
 #[component]
@@ -59,12 +61,16 @@ fn DigestView(slug: Signal<String>) -> impl IntoView {
                                     <li class="item" id=item.id.clone()>
                                         {label.map(|l| view! { <p class="section-label">{l}</p> })}
                                         <h2><A href=m.item_url(&slug, &item.id)><span inner_html=item.title_html.clone()></span></A></h2>
+                                        <Subtitle text=item.title_translation.clone() />
                                         <ItemImage image=item.image.clone() />
                                         <div class="body" inner_html=item.body_html.clone()></div>
                                         <SourceLine source=item.source.clone() publisher=item.publisher.clone() />
                                     </li>
                                 </For>
                             </ol>
+                            {(!d.closing_html.is_empty()).then(|| view! {
+                                <div class="closing" inner_html=d.closing_html.clone()></div>
+                            })}
                         </article>
                     })
                 })}

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_params_map;
 use tidings_model::{query, url};
 
 use crate::api::AppError;
-use crate::components::{error_view, page_title, ItemImage, Loading, SourceLine};
+use crate::components::{error_view, page_title, ItemImage, Loading, SourceLine, Subtitle};
 
 #[component]
 pub fn ItemPage() -> impl IntoView {
@@ -47,6 +47,7 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
                             </p>
                             <p class="position">{position}</p>
                             <h1 inner_html=item.title_html.clone()></h1>
+                            <Subtitle text=item.title_translation.clone() />
                             <ItemImage image=item.image.clone() />
                             <div class="body" inner_html=item.body_html.clone()></div>
                             <SourceLine source=item.source.clone() publisher=item.publisher.clone() />

@@ -4,6 +4,7 @@ use std::path::{Component, Path, PathBuf};
 
 use tidings_model::{Digest, Image, Item, Source, SCHEMA_VERSION};
 
+use crate::config::FieldNames;
 use crate::error::{ContentError, ContentErrorKind, Location, Warning};
 use crate::extract::{self, RawItem};
 use crate::frontmatter;
@@ -13,6 +14,16 @@ use tidings_model::date::Date;
 /// other page resources), found while listing the folder, so resolving an
 /// image costs a lookup instead of a file system call.
 pub type Assets = std::collections::HashSet<PathBuf>;
+
+/// How the site's settings say to read each file.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    pub extract: extract::ExtractOptions,
+    pub fields: FieldNames,
+    /// A Hugo site's `static/` folder: where site-absolute images
+    /// (`/images/x.png`) are.
+    pub static_dir: Option<PathBuf>,
+}
 
 /// Largest content file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -105,12 +116,14 @@ pub fn date_from_path(path: &Path) -> Option<Date> {
     Date::parse(&format!("{parent}-{name}"))
 }
 
-/// Parses one digest. `root` is the content folder (images may not leave it).
+/// Parses one digest. `root` is the content folder (images may not leave
+/// it). A page Hugo never lists (`headless`, `build.list = "never"`) is an
+/// error list with no errors: left out, with nothing wrong to report.
 pub fn parse(
     root: &Path,
     path: &Path,
     text: &str,
-    options: &extract::ExtractOptions,
+    read: &ReadOptions,
     assets: &Assets,
 ) -> Result<Parsed, Vec<ContentError>> {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -118,9 +131,13 @@ pub fn parse(
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    let options = &options.for_file(&rel.join("/"));
+    let options = &read.extract.for_file(&rel.join("/"));
     let split = frontmatter::split(path, text).map_err(|e| vec![e])?;
-    let fm = frontmatter::parse(path, &split)?;
+    let fm = frontmatter::parse(path, &split, &read.fields)?;
+    if fm.unlisted {
+        // Left out without a problem to report: see `parse`'s doc.
+        return Err(Vec::new());
+    }
     let (slug, date) = identity(path, &split, &fm)?;
     let mut images = Images {
         root,
@@ -128,6 +145,7 @@ pub fn parse(
         path,
         slug: &slug,
         assets,
+        static_dir: read.static_dir.as_deref(),
         media: Vec::new(),
         warnings: Vec::new(),
     };
@@ -160,6 +178,13 @@ pub fn parse(
             title
         }
     };
+    // A label that only repeats the digest's title (its `#` heading) says
+    // nothing about the items under it.
+    for item in &mut items {
+        if item.section.as_deref() == Some(title.as_str()) {
+            item.section = None;
+        }
+    }
     let image_line = split.front_line + frontmatter::key_position(split.front, "image").0;
     let image = fm.image.as_ref().map(|src| Image {
         src: images.resolve(src, image_line),
@@ -240,7 +265,7 @@ fn identity(
             ContentErrorKind::InvalidSlug(slug.clone()),
         ));
     }
-    let date = fm.date.or_else(|| date_from_path(path));
+    let date = fm.date;
     if date.is_none() {
         errors.push(ContentError::new(
             path,
@@ -263,6 +288,7 @@ struct Images<'a> {
     path: &'a Path,
     slug: &'a str,
     assets: &'a Assets,
+    static_dir: Option<&'a Path>,
     media: Vec<(PathBuf, String)>,
     warnings: Vec<Warning>,
 }
@@ -271,7 +297,11 @@ impl Images<'_> {
     /// The URL to show `src` from (written at `line`), or `None` with a
     /// warning when it cannot be shown.
     fn resolve(&mut self, src: &str, line: usize) -> Option<String> {
-        match resolve_image(self.root, self.dir, self.slug, src, self.assets) {
+        let found = match (src.trim().strip_prefix('/'), self.static_dir) {
+            (Some(rel), Some(dir)) if !rel.starts_with('/') => static_image(dir, self.slug, rel),
+            _ => resolve_image(self.root, self.dir, self.slug, src, self.assets),
+        };
+        match found {
             Ok(Resolved::Remote(url)) => Some(url),
             Ok(Resolved::Local { file, media }) => {
                 if !self.media.iter().any(|(f, _)| *f == file) {
@@ -416,6 +446,11 @@ fn resolve_image(
     if lower.starts_with("http://") || lower.starts_with("https://") {
         return Ok(Resolved::Remote(src.to_string()));
     }
+    if src.starts_with('/') && !src.starts_with("//") {
+        return Err(
+            "is site-absolute: point --content at the Hugo site's root to find it in static/",
+        );
+    }
     if src.is_empty() || src.starts_with('/') || lower.contains(':') || src.contains('\\') {
         return Err("is not an http(s) URL or a path in the digest's folder");
     }
@@ -426,6 +461,25 @@ fn resolve_image(
     let file = dir.join(rel);
     if !file.starts_with(root) || !assets.contains(&file) {
         return Err("was not found; a placeholder is shown instead");
+    }
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let media = tidings_model::layout::media(slug, &parts);
+    Ok(Resolved::Local { file, media })
+}
+
+/// A site-absolute image (`rel` without its leading `/`) in a Hugo
+/// site's `static/` folder.
+fn static_image(dir: &Path, slug: &str, rel: &str) -> Result<Resolved, &'static str> {
+    let rel = Path::new(rel.split(['?', '#']).next().unwrap_or(rel));
+    if !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err("leaves the site's static folder");
+    }
+    let file = dir.join(rel);
+    if !file.is_file() {
+        return Err("was not found in the site's static folder; a placeholder is shown instead");
     }
     let parts: Vec<String> = rel
         .components()

@@ -68,7 +68,7 @@ pub enum ContentErrorKind {
     MissingDate,
     #[error("invalid slug {0:?}: expected letters, digits, `-`, `_` or `.`, and not only dots")]
     InvalidSlug(String),
-    #[error("invalid tidings.toml: {0}")]
+    #[error("invalid site settings: {0}")]
     Config(String),
     #[error("slug {slug:?} is also used by {other}")]
     DuplicateSlug { slug: String, other: PathBuf },

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use crate::config::{FieldNames, FILENAME};
 use crate::error::{ContentError, ContentErrorKind};
 use tidings_model::date::Date;
 
@@ -116,6 +117,8 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     pub categories: Vec<String>,
     pub draft: bool,
+    /// A Hugo page that is never listed (`headless`, `build.list = "never"`).
+    pub unlisted: bool,
     pub stories: Vec<Story>,
 }
 
@@ -207,6 +210,7 @@ struct Reader<'a> {
     path: &'a Path,
     split: &'a Split<'a>,
     map: Map<String, Value>,
+    names: &'a FieldNames,
     errors: Vec<ContentError>,
 }
 
@@ -221,22 +225,31 @@ impl Reader<'_> {
         ));
     }
 
-    fn wrong_type(&mut self, key: &'static str, expected: &'static str) {
-        self.error(
-            key,
-            ContentErrorKind::FieldType {
-                field: key,
-                expected,
-            },
-        );
+    /// The first key of `field`'s names present in the front matter (in
+    /// any case) with a value that is not null or blank, and that value.
+    fn lookup(&self, field: &str) -> Option<(String, Value)> {
+        self.names.keys(field).into_iter().find_map(|name| {
+            self.map
+                .iter()
+                .find(|(k, v)| {
+                    k.eq_ignore_ascii_case(name)
+                        && !v.is_null()
+                        && v.as_str().is_none_or(|s| !s.trim().is_empty())
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+        })
     }
 
-    fn string(&mut self, key: &'static str) -> Option<String> {
-        match self.map.get(key)? {
-            Value::Null => None,
-            Value::String(s) => Some(s.clone()),
-            _ => {
-                self.wrong_type(key, "a string");
+    fn wrong_type(&mut self, key: &str, field: &'static str, expected: &'static str) {
+        self.error(key, ContentErrorKind::FieldType { field, expected });
+    }
+
+    fn string(&mut self, field: &'static str) -> Option<String> {
+        match self.lookup(field)? {
+            (_, Value::Null) => None,
+            (_, Value::String(s)) => Some(s),
+            (key, _) => {
+                self.wrong_type(&key, field, "a string");
                 None
             }
         }
@@ -244,43 +257,71 @@ impl Reader<'_> {
 
     /// A list of strings; a single string is taken as a one-element list,
     /// as Hugo does.
-    fn strings(&mut self, key: &'static str) -> Vec<String> {
-        match self.map.get(key) {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::String(s)) => vec![s.clone()],
-            Some(Value::Array(items)) => {
+    fn strings(&mut self, field: &'static str) -> Vec<String> {
+        match self.lookup(field) {
+            None | Some((_, Value::Null)) => Vec::new(),
+            Some((_, Value::String(s))) => vec![s],
+            Some((key, Value::Array(items))) => {
                 match items.iter().map(scalar_text).collect::<Option<Vec<_>>>() {
                     Some(list) => dedup_terms(list),
                     None => {
-                        self.wrong_type(key, "a list of strings");
+                        self.wrong_type(&key, field, "a list of strings");
                         Vec::new()
                     }
                 }
             }
-            Some(_) => {
-                self.wrong_type(key, "a list of strings");
+            Some((key, _)) => {
+                self.wrong_type(&key, field, "a list of strings");
                 Vec::new()
             }
         }
     }
 
-    fn date(&mut self, key: &'static str) -> Option<Date> {
-        let value = self.map.get(key)?;
-        if value.is_null() {
-            return None;
+    /// The date of `field`: the first of its keys present and not null,
+    /// or the date in the file name where the names say `:filename`.
+    fn date(&mut self, field: &'static str) -> Option<Date> {
+        for name in self.names.keys(field) {
+            if name == FILENAME {
+                match crate::digest::date_from_path(self.path) {
+                    Some(d) => return Some(d),
+                    None => continue,
+                }
+            }
+            let Some((key, value)) = self
+                .map
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(k, v)| (k.clone(), v.clone()))
+            else {
+                continue;
+            };
+            if value.is_null() {
+                continue;
+            }
+            let text = scalar_text(&value).unwrap_or_else(|| value.to_string());
+            let parsed = Date::parse(&text);
+            if parsed.is_none() {
+                self.error(&key, ContentErrorKind::InvalidDate { field, value: text });
+            }
+            return parsed;
         }
-        let text = scalar_text(value).unwrap_or_else(|| value.to_string());
-        let parsed = Date::parse(&text);
-        if parsed.is_none() {
-            self.error(
-                key,
-                ContentErrorKind::InvalidDate {
-                    field: key,
-                    value: text,
-                },
-            );
-        }
-        parsed
+        None
+    }
+
+    /// Hugo pages that are never listed: `headless = true`, or
+    /// `build.list = "never"` (also `_build`, and `list = false`).
+    fn unlisted(&self) -> bool {
+        let headless = self
+            .map
+            .get("headless")
+            .is_some_and(|v| v.as_bool() == Some(true));
+        let never = ["build", "_build"].iter().any(|k| {
+            self.map
+                .get(*k)
+                .and_then(|b| b.get("list"))
+                .is_some_and(|l| l.as_str() == Some("never") || l.as_bool() == Some(false))
+        });
+        headless || never
     }
 
     fn bool(&mut self, key: &'static str) -> bool {
@@ -289,7 +330,7 @@ impl Reader<'_> {
             Some(Value::Bool(b)) => *b,
             Some(Value::String(s)) if s == "true" || s == "false" => s == "true",
             Some(_) => {
-                self.wrong_type(key, "true or false");
+                self.wrong_type(key, key, "true or false");
                 false
             }
         }
@@ -303,6 +344,7 @@ impl Reader<'_> {
         let Value::Array(entries) = value else {
             self.wrong_type(
                 "stories",
+                "stories",
                 "a list of stories with title, url, summary and source",
             );
             return Vec::new();
@@ -311,6 +353,7 @@ impl Reader<'_> {
         for entry in entries {
             let Value::Object(fields) = entry else {
                 self.wrong_type(
+                    "stories",
                     "stories",
                     "a list of stories with title, url, summary and source",
                 );
@@ -347,12 +390,18 @@ impl Reader<'_> {
 }
 
 /// Parses the front matter of `split`, reporting every problem found.
-pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<ContentError>> {
+/// `names` says which keys give which field.
+pub fn parse(
+    path: &Path,
+    split: &Split<'_>,
+    names: &FieldNames,
+) -> Result<FrontMatter, Vec<ContentError>> {
     let map = tree(path, split).map_err(|e| vec![e])?;
     let mut r = Reader {
         path,
         split,
         map,
+        names,
         errors: Vec::new(),
     };
     let title = r
@@ -367,14 +416,12 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<ContentE
     }
     let date = r.date("date");
     let lastmod = r.date("lastmod");
-    let description = r
-        .string("description")
-        .filter(|d| !d.trim().is_empty())
-        .or_else(|| r.string("summary"));
+    let description = r.string("description");
     let image = r.string("image").filter(|i| !i.trim().is_empty());
     let tags = r.strings("tags");
     let categories = r.strings("categories");
     let draft = r.bool("draft");
+    let unlisted = r.unlisted();
     let stories = r.stories();
     if !r.errors.is_empty() {
         r.errors
@@ -391,6 +438,7 @@ pub fn parse(path: &Path, split: &Split<'_>) -> Result<FrontMatter, Vec<ContentE
         tags,
         categories,
         draft,
+        unlisted,
         stories,
     })
 }
@@ -458,7 +506,8 @@ mod tests {
 
     fn parse_str(text: &str) -> Result<FrontMatter, Vec<String>> {
         let s = split(Path::new(P), text).map_err(|e| vec![e.to_string()])?;
-        parse(Path::new(P), &s).map_err(|v| v.iter().map(ToString::to_string).collect())
+        parse(Path::new(P), &s, &FieldNames::default())
+            .map_err(|v| v.iter().map(ToString::to_string).collect())
     }
 
     #[test]

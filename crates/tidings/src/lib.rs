@@ -2,17 +2,20 @@
 //! bundle the app reads, plus one static HTML page per route so deep links
 //! open on any static file server.
 //!
-//! The modules follow the data: [`config`] reads `tidings.toml`; [`load`]
+//! The modules follow the data: [`config`] reads `tidings.toml` (and a
+//! Hugo site's configuration); [`load`]
 //! walks the content folder and parses every file ([`digest`] for one file,
 //! with [`frontmatter`] and [`extract`]); [`bundle`] lays the site out as
 //! data files; [`pages`] makes the route pages; [`output`] stages and swaps
-//! them into the output folder; [`list`] prints items. Paths, URLs, facets
+//! them into the output folder; [`list`] prints items; [`explain`] and
+//! [`outline`] say how a file's items were found. Paths, URLs, facets
 //! and dates belong to `tidings_model`, never to this crate.
 
 pub mod bundle;
 pub mod config;
 pub mod digest;
 pub mod error;
+pub mod explain;
 pub mod extract;
 pub mod frontmatter;
 pub mod list;

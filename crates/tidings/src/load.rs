@@ -10,10 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::config::read_config;
-use crate::digest::{self, Assets, Parsed, MAX_FILE_BYTES};
+use crate::config::{self, SiteSettings};
+use crate::digest::{self, Assets, Parsed, ReadOptions, MAX_FILE_BYTES};
 use crate::error::{ContentError, ContentErrorKind, Error, Result, Warning};
-use crate::extract::ExtractOptions;
 
 /// How to read a content folder.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +23,8 @@ pub struct LoadOptions {
     pub keep_going: bool,
     /// Show a progress line on a terminal when reading takes over a second.
     pub progress: bool,
+    /// Take only this folder of the content (`posts`).
+    pub section: Option<String>,
 }
 
 /// Every digest of a content folder, newest first.
@@ -33,6 +34,10 @@ pub struct Site {
     pub warnings: Vec<Warning>,
     /// With `keep_going`: the problems of the files left out.
     pub skipped: Vec<ContentError>,
+    /// `[site]` of `tidings.toml`, over a Hugo site's own settings.
+    pub settings: SiteSettings,
+    /// The folder the digests were read from.
+    pub content: PathBuf,
 }
 
 /// The `*.md` files under `root` that are digests (not `_index.md`, not in
@@ -85,7 +90,7 @@ pub fn content_files(root: &Path) -> Result<(Vec<PathBuf>, Assets)> {
 pub fn read_file(
     root: &Path,
     path: &Path,
-    options: &ExtractOptions,
+    options: &ReadOptions,
     assets: &Assets,
 ) -> Result<std::result::Result<Parsed, Vec<ContentError>>> {
     let meta = fs::metadata(path).map_err(|source| Error::Read {
@@ -108,16 +113,24 @@ pub fn read_file(
         .and_then(|text| digest::parse(root, path, &text, options, assets)))
 }
 
-/// Reads every digest under `root`, reporting all invalid files at once.
+/// Reads every digest `root` holds (a folder of digests or a Hugo site's
+/// root, see [`config::open`]), reporting all invalid files at once.
 pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
+    let source = config::open(root, options.section.as_deref())?;
+    let root = source.content.as_path();
     let (files, assets) = content_files(root)?;
-    let config = read_config(root)?;
+    let read = ReadOptions {
+        extract: source.config.extract.clone(),
+        fields: source.config.frontmatter.clone(),
+        static_dir: source.static_dir.clone(),
+    };
     let mut errors = Vec::new();
     let mut digests = Vec::new();
-    for result in parse_all(root, &files, &config.extract, &assets, options.progress) {
+    for result in parse_all(root, &files, &read, &assets, options.progress) {
         match result? {
             Ok(parsed) if parsed.draft && !options.drafts => {}
             Ok(parsed) => digests.push(parsed),
+            // An empty list: a page Hugo never lists, left out.
             Err(mut e) => errors.append(&mut e),
         }
     }
@@ -143,6 +156,8 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         digests,
         warnings,
         skipped: errors,
+        settings: source.config.site,
+        content: source.content,
     })
 }
 
@@ -154,7 +169,7 @@ type FileResult = Result<std::result::Result<Parsed, Vec<ContentError>>>;
 fn parse_all(
     root: &Path,
     files: &[PathBuf],
-    extract: &ExtractOptions,
+    read: &ReadOptions,
     assets: &Assets,
     progress: bool,
 ) -> Vec<FileResult> {
@@ -168,7 +183,7 @@ fn parse_all(
         let results = files
             .par_iter()
             .map(|path| {
-                let r = read_file(root, path, extract, assets);
+                let r = read_file(root, path, read, assets);
                 done.fetch_add(1, Ordering::Relaxed);
                 r
             })

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use tidings::list::csv_field;
 use tidings::{BundleOptions, Error, ItemPages, LoadOptions};
 
@@ -19,20 +19,31 @@ struct Cli {
     command: Command,
 }
 
+/// Where the digests are.
+#[derive(Args)]
+struct Input {
+    /// A folder of digests, or a Hugo site's root (read as Hugo reads it).
+    #[arg(long, default_value = "content")]
+    content: PathBuf,
+    /// Take only this folder of the content (a Hugo section: `posts`).
+    #[arg(long)]
+    section: Option<String>,
+    /// Include digests marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Write the bundle (and, with --shell, one page per route) into --out.
     Build {
-        #[arg(long, default_value = "content")]
-        content: PathBuf,
+        #[command(flatten)]
+        input: Input,
         #[arg(long, default_value = "dist")]
         out: PathBuf,
         /// The app's built index.html, copied to every route with its own title.
         #[arg(long)]
         shell: Option<PathBuf>,
-        /// Include digests marked `draft = true`.
-        #[arg(long)]
-        drafts: bool,
         /// Build the valid digests, list the invalid ones as skipped, exit 0.
         #[arg(long)]
         keep_going: bool,
@@ -48,10 +59,12 @@ enum Command {
     },
     /// Read and validate every digest without writing anything.
     Check {
-        #[arg(long, default_value = "content")]
-        content: PathBuf,
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        input: Input,
+        /// Print the structure found in this file and why: the heading
+        /// levels considered, the items, what was kept out of them.
+        #[arg(long, value_name = "FILE")]
+        explain: Option<PathBuf>,
     },
     /// Write N synthetic digests shaped like the seed (for benchmarks).
     #[command(hide = true)]
@@ -65,12 +78,10 @@ enum Command {
     },
     /// Print one line per extracted item, with the URL a build gives it.
     List {
-        #[arg(long, default_value = "content")]
-        content: PathBuf,
+        #[command(flatten)]
+        input: Input,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
-        #[arg(long)]
-        drafts: bool,
         /// As for build: the item-page mode the URLs follow.
         #[arg(long, value_enum, default_value_t = ItemPages::Auto)]
         item_pages: ItemPages,
@@ -95,36 +106,39 @@ fn main() -> ExitCode {
     let building = matches!(cli.command, Command::Build { .. });
     let result = match cli.command {
         Command::Build {
-            content,
+            input,
             out,
             shell,
-            drafts,
             keep_going,
             quiet,
             timings,
             item_pages,
         } => build(&BuildArgs {
-            content,
+            content: input.content,
             out,
             shell,
             load: LoadOptions {
-                drafts,
+                drafts: input.drafts,
                 keep_going,
                 progress: !quiet,
+                section: input.section,
             },
             quiet,
             timings,
             item_pages,
         }),
-        Command::Check { content, drafts } => check(&content, drafts),
+        Command::Check {
+            input,
+            explain: Some(file),
+        } => explain(&input, &file),
+        Command::Check { input, .. } => check(&input),
         Command::Generate { count, seed, out } => generate(count, seed, &out),
         Command::List {
-            content,
+            input,
             format,
-            drafts,
             item_pages,
             shell,
-        } => list(&content, format, drafts, item_pages, shell.as_deref()),
+        } => list(&input, format, item_pages, shell.as_deref()),
         Command::Scheme => scheme(),
     };
     match result {
@@ -231,8 +245,8 @@ fn print_skipped(skipped: &[tidings::ContentError]) {
     }
 }
 
-fn check(content: &Path, drafts: bool) -> Result<(), Error> {
-    let site = load_site(content, drafts)?;
+fn check(input: &Input) -> Result<(), Error> {
+    let site = load_site(input)?;
     print_warnings(&site.warnings);
     let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
     eprintln!(
@@ -256,14 +270,19 @@ fn generate(count: usize, seed: u64, out: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+fn explain(input: &Input, file: &Path) -> Result<(), Error> {
+    let text = tidings::explain::explain(&input.content, input.section.as_deref(), file)?;
+    print!("{text}");
+    Ok(())
+}
+
 fn list(
-    content: &Path,
+    input: &Input,
     format: Format,
-    drafts: bool,
     item_pages: ItemPages,
     shell: Option<&Path>,
 ) -> Result<(), Error> {
-    let site = load_site(content, drafts)?;
+    let site = load_site(input)?;
     let app_files = match shell {
         Some(path) => read_shell(path)?.1,
         None => 0,
@@ -339,11 +358,12 @@ fn print_warnings(warnings: &[tidings::Warning]) {
 }
 
 /// Reads a content folder; any invalid file fails the command.
-fn load_site(content: &Path, drafts: bool) -> Result<tidings::Site, Error> {
+fn load_site(input: &Input) -> Result<tidings::Site, Error> {
     tidings::load(
-        content,
+        &input.content,
         &LoadOptions {
-            drafts,
+            drafts: input.drafts,
+            section: input.section.clone(),
             ..LoadOptions::default()
         },
     )

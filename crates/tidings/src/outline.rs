@@ -153,6 +153,7 @@ pub enum Role {
     Item { translation: Option<usize> },
     /// A heading over items: its text labels them.
     Label,
+
     /// Inside an item (deeper than the item level), or the second heading
     /// of a title pair.
     Inside,

@@ -451,3 +451,41 @@ fn errors_are_printed_once_and_only_build_says_nothing_was_written() {
         assert_eq!(stderr, format!("{problem}{last}"), "{args:?}");
     }
 }
+
+#[test]
+fn check_explain_prints_the_structure_found_and_why() {
+    let site = fixtures().join("extract/nested-items");
+    let file = site.join("2025-08-01.md");
+    let (site, file) = (site.display().to_string(), file.display().to_string());
+    let o = tidings(&["check", "--content", &site, "--explain", &file]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout)
+        .expect("utf8")
+        .replace(&site, "<site>");
+    insta::assert_snapshot!("explain_nested_items", stdout);
+}
+
+#[test]
+fn a_hugo_site_root_is_read_as_hugo_reads_it() {
+    let root = fixtures().join("extract/hugo-site").display().to_string();
+    let o = tidings(&["list", "--content", &root, "--section", "posts"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .expect("utf8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    // Two digests of two items; `_index.md`, the headless bundle and the
+    // never-listed page are left out.
+    let digests: Vec<_> = rows
+        .iter()
+        .map(|r| r["digest"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(digests, ["bundle", "bundle", "2025-09-01", "2025-09-01"]);
+    // Without --section the site's other pages are read too: the about
+    // page has no date, and the error names it.
+    let o = tidings(&["check", "--content", &root]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("pages/about.md:3:1: no date"), "{stderr}");
+}

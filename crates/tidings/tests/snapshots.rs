@@ -100,3 +100,69 @@ fn every_shape_is_extracted() {
     }
     insta::assert_snapshot!("every_shape", report);
 }
+
+/// The text of `html`, tags dropped and white space collapsed.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// One folder per shape real digest sites use (`tests/fixtures/extract`),
+/// as a reader would count it: each item's title, translated title,
+/// section label and link, and the digest's intro and closing text.
+#[test]
+fn real_digest_shapes_come_out_as_readers_count_them() {
+    let root = fixtures().join("extract");
+    let mut shapes: Vec<_> = std::fs::read_dir(&root)
+        .expect("extract fixtures")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    shapes.sort();
+    assert_eq!(shapes.len(), 9, "{shapes:?}");
+    for shape in shapes {
+        let options = LoadOptions {
+            section: (shape == "hugo-site").then(|| "posts".to_string()),
+            ..LoadOptions::default()
+        };
+        let dir = root.join(&shape);
+        let site = tidings::load(&dir, &options).unwrap_or_else(|e| panic!("{shape}: {e}"));
+        let mut report = String::new();
+        if site.settings != Default::default() {
+            report.push_str(&format!("site: {:?}\n", site.settings));
+        }
+        for d in &site.digests {
+            let d = &d.digest;
+            report.push_str(&format!("# {} {} {:?}\n", d.date, d.slug, d.title));
+            report.push_str(&format!("intro: {}\n", text_of(&d.intro_html)));
+            for (n, i) in d.items.iter().enumerate() {
+                report.push_str(&format!(
+                    "{}. {:?} translation={:?} section={:?} link={:?}\n",
+                    n + 1,
+                    i.title,
+                    i.title_translation,
+                    i.section,
+                    i.source.as_ref().map(|s| &s.url)
+                ));
+            }
+            report.push_str(&format!("closing: {}\n", text_of(&d.closing_html)));
+        }
+        for w in &site.warnings {
+            let w = w.to_string().replace(&dir.display().to_string(), "<root>");
+            report.push_str(&format!("warning: {w}\n"));
+        }
+        insta::assert_snapshot!(format!("extract_{shape}"), report);
+    }
+}
