@@ -12,6 +12,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use gloo_net::http::Request;
+use tidings_model::i18n::Text;
+use tidings_model::site::Lang;
 use tidings_model::{
     BundleFile, DecodeError, Digest, Index, ListPage, Manifest, Shard, MANIFEST_PATH,
 };
@@ -21,7 +23,7 @@ use web_sys::RequestCache;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AppError {
     /// The digest or item asked for is not in the bundle.
-    NotFound(String),
+    NotFound(Missing),
     /// The request failed or the server answered with an error.
     Network { url: String, detail: String },
     /// The file was fetched but is not a bundle this viewer can read.
@@ -31,7 +33,7 @@ pub enum AppError {
 impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            AppError::NotFound(what) => write!(f, "{what} was not found"),
+            AppError::NotFound(what) => write!(f, "{}", what.describe(Text::of(Lang::En))),
             AppError::Network { url, detail } => write!(f, "could not load {url}: {detail}"),
             AppError::Bundle { url, error } => write!(f, "{url}: {error}"),
         }
@@ -40,8 +42,32 @@ impl std::fmt::Display for AppError {
 
 impl std::error::Error for AppError {}
 
+/// What was asked for and is not there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Missing {
+    Page,
+    Digest(String),
+    Item { id: String, digest: String },
+}
+
+impl Missing {
+    /// "The digest “x”", in the interface language.
+    pub fn what(&self, text: &Text) -> String {
+        match self {
+            Missing::Page => text.this_page.to_string(),
+            Missing::Digest(slug) => text.the_digest(slug),
+            Missing::Item { id, digest } => text.the_item(id, digest),
+        }
+    }
+
+    /// "The digest “x” was not found".
+    pub fn describe(&self, text: &Text) -> String {
+        text.was_not_found(&self.what(text))
+    }
+}
+
 async fn get<T: BundleFile>(path: &str, cache: RequestCache) -> Result<T, AppError> {
-    let url = format!("/{path}");
+    let url = crate::site::href(path);
     let network = |detail: String| AppError::Network {
         url: url.clone(),
         detail,
@@ -81,7 +107,7 @@ async fn cached<T: BundleFile + 'static>(
     }
     let value = get::<T>(&path, RequestCache::Default).await?;
     check(&value).map_err(|error| AppError::Bundle {
-        url: format!("/{path}"),
+        url: crate::site::href(&path),
         error,
     })?;
     let value = Arc::new(value);
@@ -155,6 +181,6 @@ pub async fn digest(manifest: Result<Arc<Manifest>, AppError>, slug: String) -> 
         .iter()
         .find(|d| d.slug == slug)
         .cloned()
-        .ok_or_else(|| AppError::NotFound(format!("The digest “{slug}”")))?;
+        .ok_or_else(|| AppError::NotFound(Missing::Digest(slug.clone())))?;
     Ok((manifest, Arc::new(digest)))
 }

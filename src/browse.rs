@@ -19,6 +19,7 @@ use tidings_model::{DecodeError, DigestSummary, Index, Manifest, TermCount};
 
 use crate::api::{self, AppError};
 use crate::components::{error_view, page_title, DigestList, Loading};
+use crate::site::{self, href};
 use crate::ManifestResource;
 
 /// A facet choice: name, digests if chosen, whether it is chosen, its link.
@@ -257,7 +258,7 @@ fn Chips(#[prop(into)] label: String, choices: Vec<Choice>, prefix: &'static str
                             let data_name = c.name.clone();
                             view! {
                                 <li>
-                                    <a href=c.href class=class aria-pressed=c.active.to_string() data-name=data_name>
+                                    <a href=href(&c.href) class=class aria-pressed=c.active.to_string() data-name=data_name>
                                         {prefix}{c.name}<span class="n">{c.count}</span>
                                     </a>
                                 </li>
@@ -273,7 +274,8 @@ fn Chips(#[prop(into)] label: String, choices: Vec<Choice>, prefix: &'static str
 /// "All of them / any of them", for a facet whose chosen terms can combine
 /// either way.
 fn mode_switch(filter: &Filter, base: &ListBase) -> impl IntoView {
-    let href = |mode| base.href(&filter.with_mode(mode), 1);
+    let text = site::text();
+    let link = |mode| href(&base.href(&filter.with_mode(mode), 1));
     let class = |mode| {
         if filter.mode == mode {
             "chip active"
@@ -282,16 +284,17 @@ fn mode_switch(filter: &Filter, base: &ListBase) -> impl IntoView {
         }
     };
     view! {
-        <p class="mode" role="group" aria-label="Combine tags">
-            "Tags: "
-            <a href=href(Mode::And) class=class(Mode::And) data-testid="mode-and">"all of them"</a>
-            <a href=href(Mode::Or) class=class(Mode::Or) data-testid="mode-or">"any of them"</a>
+        <p class="mode" role="group" aria-label=text.facet(Facet::Tag)>
+            {text.facet(Facet::Tag)}": "
+            <a href=link(Mode::And) class=class(Mode::And) data-testid="mode-and">{text.all_of_them}</a>
+            <a href=link(Mode::Or) class=class(Mode::Or) data-testid="mode-or">{text.any_of_them}</a>
         </p>
     }
 }
 
 /// The facet panels and the archive.
 fn facets_view(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoView {
+    let text = site::text();
     let panels = screen
         .panels
         .iter()
@@ -300,29 +303,30 @@ fn facets_view(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoVi
             let switch = (spec.combine == Combine::AllOrAny && filter.terms[p.facet].len() > 1)
                 .then(|| mode_switch(filter, base));
             view! {
-                <Chips label=spec.label choices=p.choices.clone() prefix=spec.prefix />
+                <Chips label=text.facet(p.facet) choices=p.choices.clone() prefix=spec.prefix />
                 {switch}
             }
         })
         .collect_view();
     view! {
-        <nav class="facets" aria-label="Filters">
+        <nav class="facets" aria-label=text.filters>
             {panels}
-            <Chips label="Archive" choices=screen.archive.clone() prefix="" />
+            <Chips label=text.archive choices=screen.archive.clone() prefix="" />
         </nav>
     }
 }
 
 /// Newer and older screens of the list.
 fn pager(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoView {
-    let prev = (screen.page > 1).then(|| base.href(filter, screen.page - 1));
-    let next = (screen.page < screen.pages).then(|| base.href(filter, screen.page + 1));
+    let text = site::text();
+    let prev = (screen.page > 1).then(|| href(&base.href(filter, screen.page - 1)));
+    let next = (screen.page < screen.pages).then(|| href(&base.href(filter, screen.page + 1)));
     (screen.pages > 1).then(|| {
         view! {
-            <nav class="pager" aria-label="Pages">
-                {prev.map(|h| view! { <a href=h rel="prev">"← Newer"</a> })}
-                <span>"Page "{screen.page}" of "{screen.pages}</span>
-                {next.map(|h| view! { <a href=h rel="next">"Older →"</a> })}
+            <nav class="pager" aria-label=text.pages>
+                {prev.map(|h| view! { <a href=h rel="prev">{text.newer}</a> })}
+                <span>{text.page_of(screen.page, screen.pages)}</span>
+                {next.map(|h| view! { <a href=h rel="next">{text.older}</a> })}
             </nav>
         }
     })
@@ -330,13 +334,16 @@ fn pager(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoView {
 
 /// A loaded screen: facets, the count, the digests and the pager.
 fn screen_view(s: Screen, f: Filter, base: ListBase) -> impl IntoView {
-    let clear = (!f.is_empty())
-        .then(|| view! { <a href=tidings_model::url::HOME class="clear" data-testid="clear">"Clear filters"</a> });
+    let text = site::text();
+    site::take_over();
+    let clear = (!f.is_empty()).then(|| {
+        view! { <a href=href(tidings_model::url::HOME) class="clear" data-testid="clear">{text.clear_filters}</a> }
+    });
     view! {
         {facets_view(&s, &f, &base)}
         <p class="summary-line">
-            <span data-testid="match-count">{query::count_of(s.digests as u64, "digest")}", "{query::count_of(s.items, "item")}</span>
-            {(!f.is_empty()).then_some(" match")}
+            <span data-testid="match-count">{text.digests(s.digests as u64)}", "{text.items(s.items)}</span>
+            {(!f.is_empty()).then(|| format!(" {}", text.matching))}
             " "{clear}
         </p>
         <DigestList digests=s.entries.clone() />
@@ -417,20 +424,21 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
     };
     let day = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
 
+    let text = site::text();
     view! {
         <section class="browse">
             <label class="search">
-                <span class="visually-hidden">"Search digests"</span>
+                <span class="visually-hidden">{text.search_label}</span>
                 <input
                     type="search"
-                    placeholder="Search titles, summaries, tags"
+                    placeholder=text.search_placeholder
                     prop:value=move || filter.read().text.clone()
                     on:input=on_text
                 />
             </label>
             <div class="date-range">
-                <label>"From "<input type="date" data-testid="from" prop:value=move || day(filter.read().from) on:change=on_from /></label>
-                <label>"to "<input type="date" data-testid="to" prop:value=move || day(filter.read().to) on:change=on_to /></label>
+                <label>{text.from}<input type="date" data-testid="from" prop:value=move || day(filter.read().from) on:change=on_from /></label>
+                <label>{text.to}<input type="date" data-testid="to" prop:value=move || day(filter.read().to) on:change=on_to /></label>
             </div>
             <Transition fallback=Loading>
                 <ErrorBoundary fallback=error_view>

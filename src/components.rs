@@ -4,16 +4,18 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use tidings_model::{url, DigestSummary, Image, Source};
 
-use crate::api::AppError;
+use crate::api::{AppError, Missing};
+use crate::site::{self, href};
 
 /// Keeps the document title in step with the page.
 pub fn page_title(title: impl Fn() -> String + 'static) {
     Effect::new(move |_| {
         let title = title();
+        let site = &site::info().title;
         document().set_title(&if title.is_empty() {
-            "tidings".to_string()
+            site.clone()
         } else {
-            format!("{title} · tidings")
+            format!("{title} · {site}")
         });
     });
 }
@@ -21,7 +23,7 @@ pub fn page_title(title: impl Fn() -> String + 'static) {
 /// Shown while data loads.
 #[component]
 pub fn Loading() -> impl IntoView {
-    view! { <p class="loading" role="status">"Loading…"</p> }
+    view! { <p class="loading" role="status">{site::text().loading}</p> }
 }
 
 /// What an [`ErrorBoundary`] shows: a not-found page for unknown digests and
@@ -39,7 +41,9 @@ pub fn error_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
     match not_found {
         Some(what) => view! { <NotFoundMessage what /> }.into_any(),
         None => {
-            page_title(|| "Error".to_string());
+            let text = site::text();
+            page_title(move || text.error_title.to_string());
+            site::take_over();
             let messages: Vec<String> = if list.is_empty() {
                 errors.iter().map(|(_, e)| e.to_string()).collect()
             } else {
@@ -47,9 +51,9 @@ pub fn error_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
             };
             view! {
                 <section class="error" role="alert">
-                    <h1>"Something went wrong"</h1>
+                    <h1>{text.error_title}</h1>
                     <ul>{messages.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
-                    <p><A href=url::HOME>"← All digests"</A></p>
+                    <p><A href=href(url::HOME)>{text.all_digests}</A></p>
                 </section>
             }
             .into_any()
@@ -59,13 +63,15 @@ pub fn error_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
 
 /// The not-found page body.
 #[component]
-pub fn NotFoundMessage(#[prop(into)] what: String) -> impl IntoView {
-    page_title(|| "Not found".to_string());
+pub fn NotFoundMessage(what: Missing) -> impl IntoView {
+    let text = site::text();
+    page_title(move || text.not_found_title.to_string());
+    site::take_over();
     view! {
         <section class="not-found" data-testid="not-found">
-            <h1>"Not found"</h1>
-            <p>{what}". It may have been removed, or the link may be mistyped."</p>
-            <p><A href=url::HOME>"← All digests"</A></p>
+            <h1>{text.not_found_title}</h1>
+            <p>{what.describe(text)}{text.not_found_hint}</p>
+            <p><A href=href(url::HOME)>{text.all_digests}</A></p>
         </section>
     }
 }
@@ -78,8 +84,8 @@ pub fn TagLinks(tags: Vec<String>) -> impl IntoView {
             {tags
                 .into_iter()
                 .map(|t| {
-                    let href = url::tag(&t);
-                    view! { <li><a href=href>"#"{t}</a></li> }
+                    let link = href(&url::tag(&t));
+                    view! { <li><a href=link>"#"{t}</a></li> }
                 })
                 .collect_view()}
         </ul>
@@ -89,15 +95,16 @@ pub fn TagLinks(tags: Vec<String>) -> impl IntoView {
 /// A list of digests, newest first.
 #[component]
 pub fn DigestList(digests: Vec<DigestSummary>) -> impl IntoView {
+    let text = site::text();
     view! {
-        <ol class="digest-list">
+        <ol class="digest-list" lang=site::info().language.clone()>
             <For each=move || digests.clone() key=|d| d.slug.clone() let(d)>
                 <li class="digest-card">
-                    <time datetime=d.date.clone()>{d.date.clone()}</time>
-                    <h2><a href=url::digest(&d.slug)>{d.title.clone()}</a></h2>
+                    <DateLine date=d.date.clone() />
+                    <h2><a href=href(&url::digest(&d.slug))>{d.title.clone()}</a></h2>
                     <p class="summary">{d.summary.clone()}</p>
                     <p class="meta">
-                        <span class="count">{tidings_model::query::count_of(u64::from(d.item_count), "item")}</span>
+                        <span class="count">{text.items(u64::from(d.item_count))}</span>
                         <TagLinks tags=d.tags.clone() />
                     </p>
                 </li>
@@ -117,7 +124,7 @@ pub fn ItemImage(image: Option<Image>) -> impl IntoView {
         <figure class="item-image">
             <Show
                 when=move || !failed.get()
-                fallback=move || view! { <div class="image-placeholder" role="img" aria-label=alt.clone()><span>"Image not available"</span></div> }
+                fallback=move || view! { <div class="image-placeholder" role="img" aria-label=alt.clone()><span>{site::text().image_missing}</span></div> }
             >
                 <img src=src.clone() alt=image.alt.clone() loading="lazy" on:error=move |_| failed.set(true) />
             </Show>
@@ -135,7 +142,7 @@ pub fn SourceLine(source: Option<Source>, publisher: Option<String>) -> impl Int
     (link.is_some() || publisher.is_some()).then(|| {
         view! {
             <p class="source">
-                "Source: "
+                {site::text().source}
                 {publisher.map(|p| view! { <span class="publisher">{p}</span> })}
                 {both.then_some(" · ")}
                 {link}
@@ -148,4 +155,11 @@ pub fn SourceLine(source: Option<Source>, publisher: Option<String>) -> impl Int
 #[component]
 pub fn Subtitle(text: Option<String>) -> impl IntoView {
     text.map(|t| view! { <p class="subtitle">{t}</p> })
+}
+
+/// A date as the interface language writes it, machine-readable beside.
+#[component]
+pub fn DateLine(date: String) -> impl IntoView {
+    let shown = site::text().date_text(&date);
+    view! { <time datetime=date>{shown}</time> }
 }

@@ -1,11 +1,15 @@
 //! The tidings viewer: a Leptos single-page app that reads the JSON bundle
 //! written by `tidings build` and shows digests, tags and items, each at its
-//! own shareable URL.
+//! own shareable URL. Every page arrives pre-rendered by the build step; the
+//! app renders its own copy hidden behind it and takes over once the
+//! route's content is ready ([`site::take_over`]), so nothing flashes and
+//! nothing shows twice.
 
 mod api;
 mod browse;
 pub mod components;
 mod routes;
+pub mod site;
 
 use std::sync::Arc;
 
@@ -13,8 +17,10 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{ParamSegment, StaticSegment};
 
-pub use api::AppError;
-use tidings_model::{url, Manifest};
+pub use api::{AppError, Missing};
+use tidings_model::i18n::Text;
+use tidings_model::site::Lang;
+use tidings_model::{layout, url, Manifest};
 
 /// The manifest, loaded once and shared by every page.
 #[derive(Clone, Copy)]
@@ -23,21 +29,80 @@ pub struct ManifestResource(pub LocalResource<Result<Arc<Manifest>, AppError>>);
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(ManifestResource(LocalResource::new(api::manifest)));
+    let lang = RwSignal::new(site::initial_lang());
     view! {
-        <Router>
-            <header class="site-header">
-                <A href=url::HOME attr:class="brand">"tidings"</A>
-            </header>
-            <main>
-                // The segments are the model's, which also places each
-                // route's HTML page (`Route::page_file`).
-                <Routes fallback=routes::not_found::NotFound>
-                    <Route path=StaticSegment("") view=routes::home::Home />
-                    <Route path=(StaticSegment(url::TAGS), ParamSegment("tag")) view=routes::tag::TagPage />
-                    <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug")) view=routes::digest::DigestPage />
-                    <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug"), ParamSegment("item")) view=routes::item::ItemPage />
-                </Routes>
-            </main>
+        <Router base=site::router_base().unwrap_or_default()>
+            {move || {
+                // The whole interface follows the language; switching is rare.
+                let text = Text::of(lang.get());
+                provide_context(text);
+                view! {
+                    <div class="app" lang=text.lang.tag()>
+                        <header class="site-header">
+                            <A href=site::href(url::HOME) attr:class="brand">{site::info().title.clone()}</A>
+                            <LangSwitch lang />
+                            <FeedLink />
+                        </header>
+                        <main>
+                            // The segments are the model's, which also places each
+                            // route's HTML page (`Route::page_file`).
+                            <Routes fallback=routes::not_found::NotFound>
+                                <Route path=StaticSegment("") view=routes::home::Home />
+                                <Route path=(StaticSegment(url::TAGS), ParamSegment("tag")) view=routes::tag::TagPage />
+                                <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug")) view=routes::digest::DigestPage />
+                                <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug"), ParamSegment("item")) view=routes::item::ItemPage />
+                            </Routes>
+                        </main>
+                    </div>
+                }
+            }}
         </Router>
     }
+}
+
+/// The interface languages, the current one pressed.
+#[component]
+fn LangSwitch(lang: RwSignal<Lang>) -> impl IntoView {
+    let text = site::text();
+    view! {
+        <nav class="lang-switch" aria-label=text.language>
+            {Lang::ALL
+                .into_iter()
+                .map(|l| {
+                    let pressed = l == lang.get_untracked();
+                    view! {
+                        <button
+                            type="button"
+                            lang=l.tag()
+                            aria-pressed=pressed.to_string()
+                            data-testid=format!("lang-{}", l.tag())
+                            on:click=move |_| {
+                                site::remember_lang(l);
+                                lang.set(l);
+                            }
+                        >
+                            {Text::of(l).name}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+/// A link to the site's feed, when it has one (a site with a base URL).
+#[component]
+fn FeedLink() -> impl IntoView {
+    let text = site::text();
+    site::info().base_url.is_some().then(|| {
+        view! {
+            <a class="feed" href=site::href(layout::site_files::RSS) title=text.feed aria-label=text.feed>
+                <svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+                    <circle cx="3" cy="13" r="2" />
+                    <path d="M1 6a9 9 0 0 1 9 9h-2.5A6.5 6.5 0 0 0 1 8.5z" />
+                    <path d="M1 1a14 14 0 0 1 14 14h-2.5A11.5 11.5 0 0 0 1 3.5z" />
+                </svg>
+            </a>
+        }
+    })
 }

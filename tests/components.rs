@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use leptos_router::components::Router;
 use tidings_app::components::{DigestList, ItemImage};
+use tidings_model::i18n::Text;
+use tidings_model::site::Lang;
 use tidings_model::{DigestSummary, Image};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -36,10 +38,10 @@ fn summary(slug: &str, tags: &[&str], items: u32) -> DigestSummary {
 fn digest_list_renders_one_card_per_digest_with_links() {
     let root = container();
     let digests = vec![summary("b", &["人工智能"], 13), summary("a", &["R&D"], 2)];
-    leptos::mount::mount_to(
-        root.clone(),
-        move || view! { <Router><DigestList digests=digests.clone() /></Router> },
-    )
+    leptos::mount::mount_to(root.clone(), move || {
+        provide_context(Text::of(Lang::En));
+        view! { <Router><DigestList digests=digests.clone() /></Router> }
+    })
     .forget();
     let cards = root.query_selector_all(".digest-card").expect("query");
     assert_eq!(cards.length(), 2);
@@ -57,7 +59,27 @@ fn digest_list_renders_one_card_per_digest_with_links() {
             "/tags/R%26D/"
         ]
     );
-    assert!(root.text_content().unwrap_or_default().contains("13 items"));
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("13 items"), "{text}");
+    assert!(text.contains("2 items"), "{text}");
+    assert!(text.contains("May 26, 2024"), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn without_a_choice_the_list_speaks_the_site_language() {
+    let root = container();
+    let digests = vec![summary("a", &[], 1)];
+    leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <Router><DigestList digests=digests.clone() /></Router> },
+    )
+    .forget();
+    // No site settings in the page: the default site is Chinese.
+    let text = root.text_content().unwrap_or_default();
+    assert!(text.contains("1 条新闻"), "{text}");
+    assert!(text.contains("2024年5月26日"), "{text}");
+    let list = root.query_selector("ol").expect("query").expect("list");
+    assert_eq!(list.get_attribute("lang").as_deref(), Some("zh"));
 }
 
 #[wasm_bindgen_test]

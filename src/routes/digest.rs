@@ -7,9 +7,10 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use tidings_model::url;
 
 use crate::components::{
-    error_view, page_title, ItemImage, Loading, SourceLine, Subtitle, TagLinks,
+    error_view, page_title, DateLine, ItemImage, Loading, SourceLine, Subtitle, TagLinks,
 };
 use crate::routes::item::ItemView;
+use crate::site::{self, href};
 
 #[component]
 pub fn DigestPage() -> impl IntoView {
@@ -36,6 +37,8 @@ fn DigestView(slug: Signal<String>) -> impl IntoView {
                 {move || Suspend::new(async move {
                     let (m, d) = digest.await?;
                     title.set(d.title.clone());
+                    let text = site::text();
+                    site::take_over();
                     let slug = d.slug.clone();
                     // Each item with its section label when the label changes.
                     let items: Vec<_> = d
@@ -48,10 +51,10 @@ fn DigestView(slug: Signal<String>) -> impl IntoView {
                         })
                         .collect();
                     Ok::<_, crate::AppError>(view! {
-                        <article class="digest">
-                            <p class="crumbs"><A href=url::HOME>"← All digests"</A></p>
+                        <article class="digest" lang=site::info().language.clone()>
+                            <p class="crumbs"><A href=href(url::HOME)>{text.all_digests}</A></p>
                             <header>
-                                <time datetime=d.date.clone()>{d.date.clone()}</time>
+                                <DateLine date=d.date.clone() />
                                 <h1>{d.title.clone()}</h1>
                                 <TagLinks tags=d.tags.clone() />
                             </header>
@@ -60,7 +63,7 @@ fn DigestView(slug: Signal<String>) -> impl IntoView {
                                 <For each=move || items.clone() key=|(i, _)| i.id.clone() let((item, label))>
                                     <li class="item" id=item.id.clone()>
                                         {label.map(|l| view! { <p class="section-label">{l}</p> })}
-                                        <h2><A href=m.item_url(&slug, &item.id)><span inner_html=item.title_html.clone()></span></A></h2>
+                                        <h2><A href=href(&m.item_url(&slug, &item.id))><span inner_html=item.title_html.clone()></span></A></h2>
                                         <Subtitle text=item.title_translation.clone() />
                                         <ItemImage image=item.image.clone() />
                                         <div class="body" inner_html=item.body_html.clone()></div>

@@ -5,8 +5,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use tidings_model::{query, url};
 
-use crate::api::AppError;
+use crate::api::{AppError, Missing};
 use crate::components::{error_view, page_title, ItemImage, Loading, SourceLine, Subtitle};
+use crate::site::{self, href};
 
 #[component]
 pub fn ItemPage() -> impl IntoView {
@@ -31,17 +32,19 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
                     let (m, d) = digest.await?;
                     let id = item_id.get();
                     let pos = query::locate(&d.items, &id)
-                        .ok_or_else(|| AppError::NotFound(format!("The item “{id}” of “{}”", d.title)))?;
+                        .ok_or_else(|| AppError::NotFound(Missing::Item { id: id.clone(), digest: d.title.clone() }))?;
                     let item = pos.item.clone();
                     title.set(item.title.clone());
-                    let link = |i: &tidings_model::Item| (m.item_url(&d.slug, &i.id), i.title.clone());
+                    let text = site::text();
+                    site::take_over();
+                    let link = |i: &tidings_model::Item| (href(&m.item_url(&d.slug, &i.id)), i.title.clone());
                     let prev = pos.prev.map(link);
                     let next = pos.next.map(link);
-                    let position = format!("{} · item {} of {}", d.date, pos.index + 1, d.items.len());
-                    let back = url::digest(&d.slug);
+                    let position = text.position(&d.date, pos.index + 1, d.items.len());
+                    let back = href(&url::digest(&d.slug));
                     let digest_title = d.title.clone();
                     Ok::<_, AppError>(view! {
-                        <article class="item-page">
+                        <article class="item-page" lang=site::info().language.clone()>
                             <p class="crumbs">
                                 <A href=back>"← "{digest_title}</A>
                             </p>
@@ -51,7 +54,7 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
                             <ItemImage image=item.image.clone() />
                             <div class="body" inner_html=item.body_html.clone()></div>
                             <SourceLine source=item.source.clone() publisher=item.publisher.clone() />
-                            <nav class="prev-next" aria-label="Other items">
+                            <nav class="prev-next" aria-label=text.other_items>
                                 {prev.map(|(href, t)| view! { <A href=href attr:rel="prev">"← "{t}</A> })}
                                 {next.map(|(href, t)| view! { <A href=href attr:rel="next">{t}" →"</A> })}
                             </nav>

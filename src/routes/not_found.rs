@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
+use crate::api::Missing;
 use crate::components::NotFoundMessage;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    view! { <NotFoundMessage what="This page" /> }
+    view! { <NotFoundMessage what=Missing::Page /> }
 }

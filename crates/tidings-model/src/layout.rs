@@ -19,9 +19,48 @@ pub const NOT_FOUND_PAGE: &str = "404.html";
 /// The file a static server serves for a folder.
 pub const FOLDER_PAGE: &str = "index.html";
 
+/// Files at the site root for readers, crawlers and hosts.
+pub mod site_files {
+    /// RSS 2.0 of the newest digests.
+    pub const RSS: &str = "feed.xml";
+    /// Atom of the newest digests.
+    pub const ATOM: &str = "atom.xml";
+    /// JSON Feed 1.1 of the newest digests.
+    pub const JSON_FEED: &str = "feed.json";
+    pub const SITEMAP: &str = "sitemap.xml";
+    pub const ROBOTS: &str = "robots.txt";
+    /// Cache rules for Netlify and Cloudflare Pages.
+    pub const HEADERS: &str = "_headers";
+    /// The feeds, with their media types, in the order pages link them.
+    pub const FEEDS: [(&str, &str); 3] = [
+        ("application/rss+xml", RSS),
+        ("application/atom+xml", ATOM),
+        ("application/feed+json", JSON_FEED),
+    ];
+}
+
+/// `tags/<tag>/feed.xml`: the RSS feed of one tag (raw tag, as a file path).
+pub fn tag_feed(tag: &str) -> String {
+    format!("{}/{tag}/{}", url::TAGS, site_files::RSS)
+}
+
 /// The top-level entries of the output folder that a build owns and
 /// replaces as a whole; everything else (the app's files) is left alone.
-pub const OWNED: [&str; 4] = [DATA_DIR, url::DIGESTS, url::TAGS, NOT_FOUND_PAGE];
+/// The build writes `index.html` only with the app's shell, and keeps the
+/// app's own otherwise.
+pub const OWNED: [&str; 11] = [
+    DATA_DIR,
+    url::DIGESTS,
+    url::TAGS,
+    NOT_FOUND_PAGE,
+    FOLDER_PAGE,
+    site_files::RSS,
+    site_files::ATOM,
+    site_files::JSON_FEED,
+    site_files::SITEMAP,
+    site_files::ROBOTS,
+    site_files::HEADERS,
+];
 
 /// Paths of the immutable files inside a build's stamp folder.
 pub mod stamped {
@@ -109,6 +148,13 @@ pub fn describe() -> Vec<(&'static str, String)> {
         ("shard", template(shard(STAMP, N))),
         ("media", template(media(SLUG, &["{path}"]).file)),
         ("not_found_page", NOT_FOUND_PAGE.to_string()),
+        ("rss", site_files::RSS.to_string()),
+        ("atom", site_files::ATOM.to_string()),
+        ("json_feed", site_files::JSON_FEED.to_string()),
+        ("sitemap", site_files::SITEMAP.to_string()),
+        ("robots", site_files::ROBOTS.to_string()),
+        ("headers", site_files::HEADERS.to_string()),
+        ("tag_feed", tag_feed("{tag}")),
         ("home_url", Route::Home.url()),
         ("digest_url", template(Route::Digest(SLUG.into()).url())),
         ("item_url", template(Route::item(SLUG, ID).url())),

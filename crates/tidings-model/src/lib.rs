@@ -34,8 +34,10 @@
 
 pub mod date;
 pub mod facet;
+pub mod i18n;
 pub mod layout;
 pub mod query;
+pub mod site;
 pub mod url;
 
 use serde::{Deserialize, Serialize};

@@ -40,9 +40,32 @@ pub const DIGESTS_PER_SHARD: usize = 3;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BundleOptions {
     pub item_pages: ItemPages,
-    /// Files of the app beside the shell (Trunk's `index.html`, script,
-    /// wasm, CSS, icon), counted against [`FILE_BUDGET`].
+    /// Files of the app beside the shell (script, wasm, CSS, icon),
+    /// counted against [`FILE_BUDGET`].
     pub app_files: usize,
+    /// Whether route pages are written (a shell was given).
+    pub pages: bool,
+    /// Files at the site root besides pages (feeds, sitemap, robots.txt,
+    /// `_headers`).
+    pub site_files: usize,
+    /// Whether tags may get their own feeds (the site has a base URL).
+    pub tag_feeds: bool,
+}
+
+impl BundleOptions {
+    /// These options for a site with `info`, with route pages or not.
+    pub fn for_site(self, info: &tidings_model::site::SiteInfo, pages: bool) -> BundleOptions {
+        BundleOptions {
+            pages,
+            site_files: if pages {
+                crate::feeds::count(info, 0)
+            } else {
+                0
+            },
+            tag_feeds: info.base_url.is_some(),
+            ..self
+        }
+    }
 }
 
 /// How many files of each kind a build writes.
@@ -52,6 +75,8 @@ pub struct Plan {
     pub page_count: u32,
     /// Whether items get their own HTML pages.
     pub item_pages: bool,
+    /// Whether each servable tag gets its own feed.
+    pub tag_feeds: bool,
     /// Every file of the site: data, media, route pages and the app's.
     pub files: usize,
 }
@@ -59,6 +84,14 @@ pub struct Plan {
 /// The tags of the site with their number of digests, most used first.
 fn tag_counts(site: &Site) -> Vec<TermCount> {
     term_counts(site.digests.iter().flat_map(|d| d.digest.tags.iter()))
+}
+
+/// The tags that can have their own feed (a servable folder name).
+pub fn feed_tags(tags: &[TermCount]) -> Vec<String> {
+    tags.iter()
+        .filter(|t| Route::Tag(t.name.clone()).page_file().is_some())
+        .map(|t| t.name.clone())
+        .collect()
 }
 
 /// Decides the layout of `site`: shard and page counts, and (with
@@ -70,19 +103,24 @@ pub fn plan(site: &Site, options: &BundleOptions) -> Plan {
     // Shards, list pages, the index and the manifest.
     let data = shard_count as usize + page_count as usize + 2;
     let media: usize = site.digests.iter().map(|d| d.media.len()).sum();
-    let pages = crate::pages::count(site, &tag_counts(site));
-    let fixed = data + media + options.app_files + pages.routes;
+    let tags = tag_counts(site);
+    let pages = crate::pages::count(site, &tags);
+    let fixed = data + media + options.app_files + options.site_files + pages.routes;
     let with_items = fixed + pages.items;
     let item_pages = match options.item_pages {
         ItemPages::Always => true,
         ItemPages::Never => false,
         ItemPages::Auto => with_items <= FILE_BUDGET,
     };
+    let files = if item_pages { with_items } else { fixed };
+    let tag_feed_count = feed_tags(&tags).len();
+    let tag_feeds = options.pages && options.tag_feeds && files + tag_feed_count <= FILE_BUDGET;
     Plan {
         shard_count,
         page_count,
         item_pages,
-        files: if item_pages { with_items } else { fixed },
+        tag_feeds,
+        files: files + if tag_feeds { tag_feed_count } else { 0 },
     }
 }
 

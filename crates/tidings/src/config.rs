@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use tidings_model::site::SiteInfo;
 
 use crate::error::{ContentError, ContentErrorKind, Error, Result};
 use crate::extract::ExtractOptions;
@@ -43,7 +44,7 @@ pub struct SiteSettings {
 
 impl SiteSettings {
     /// These, with the settings `other` has and these lack.
-    fn or(self, other: SiteSettings) -> SiteSettings {
+    pub fn or(self, other: SiteSettings) -> SiteSettings {
         SiteSettings {
             title: self.title.or(other.title),
             description: self.description.or(other.description),
@@ -52,6 +53,46 @@ impl SiteSettings {
             author: self.author.or(other.author),
             image: self.image.or(other.image),
         }
+    }
+}
+
+impl SiteSettings {
+    /// The base URL, checked, and the path it serves the site under
+    /// (`/` without one).
+    pub fn base(&self) -> Result<(Option<String>, String)> {
+        match self
+            .base_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            None => Ok((None, "/".into())),
+            Some(url) => match tidings_model::site::parse_base_url(url) {
+                Some((url, path)) => Ok((Some(url), path)),
+                None => Err(Error::BaseUrl(url.to_string())),
+            },
+        }
+    }
+
+    /// The site's info for its pages and the app; `detected` is the
+    /// content's language, used when none is set.
+    pub fn info(&self, detected: &str) -> Result<SiteInfo> {
+        let (base_url, base_path) = self.base()?;
+        let text = |s: &Option<String>| {
+            s.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        Ok(SiteInfo {
+            title: text(&self.title).unwrap_or_else(|| SiteInfo::default().title),
+            description: text(&self.description).unwrap_or_default(),
+            language: text(&self.language).unwrap_or_else(|| detected.to_string()),
+            base_url,
+            base_path,
+            author: text(&self.author),
+            image: text(&self.image),
+        })
     }
 }
 
@@ -142,8 +183,10 @@ pub struct Source {
 /// What `--content` names: a folder of digests, or a Hugo site's root (a
 /// folder with a Hugo configuration file), read as Hugo reads it. With
 /// `section`, only that folder of the content is taken.
-pub fn open(root: &Path, section: Option<&str>) -> Result<Source> {
+/// `site` overrides the settings the files give (`tidings build --base-url`).
+pub fn open(root: &Path, section: Option<&str>, site: &SiteSettings) -> Result<Source> {
     let mut config = read_config(root)?;
+    config.site = site.clone().or(config.site);
     let hugo = HUGO_CONFIGS
         .iter()
         .map(|name| root.join(name))

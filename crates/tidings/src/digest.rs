@@ -23,6 +23,9 @@ pub struct ReadOptions {
     /// A Hugo site's `static/` folder: where site-absolute images
     /// (`/images/x.png`) are.
     pub static_dir: Option<PathBuf>,
+    /// The path the site is served under (`/`, `/repo/`): copied images
+    /// are linked under it.
+    pub base_path: String,
 }
 
 /// Largest content file read, in bytes.
@@ -146,6 +149,7 @@ pub fn parse(
         slug: &slug,
         assets,
         static_dir: read.static_dir.as_deref(),
+        base_path: &read.base_path,
         media: Vec::new(),
         warnings: Vec::new(),
     };
@@ -289,6 +293,7 @@ struct Images<'a> {
     slug: &'a str,
     assets: &'a Assets,
     static_dir: Option<&'a Path>,
+    base_path: &'a str,
     media: Vec<(PathBuf, String)>,
     warnings: Vec<Warning>,
 }
@@ -307,7 +312,11 @@ impl Images<'_> {
                 if !self.media.iter().any(|(f, _)| *f == file) {
                     self.media.push((file, media.file));
                 }
-                Some(media.url)
+                Some(format!(
+                    "{}{}",
+                    self.base_path.trim_end_matches('/'),
+                    media.url
+                ))
             }
             Err(why) => {
                 self.warnings.push(Warning {

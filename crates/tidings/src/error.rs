@@ -125,6 +125,8 @@ pub enum Error {
     NoContent(PathBuf),
     #[error("page template {} has no <title> element", .0.display())]
     BadShell(PathBuf),
+    #[error("invalid base_url {0:?}: expected an absolute http(s) URL such as https://example.org/news/")]
+    BaseUrl(String),
     #[error("cannot serialise {path}: {message}")]
     Serialize { path: String, message: String },
 }

@@ -16,12 +16,13 @@ use crate::outline;
 /// The explanation for `file`, read with the settings of the site at
 /// `content` (a folder of digests or a Hugo site's root).
 pub fn explain(content: &Path, section: Option<&str>, file: &Path) -> Result<String> {
-    let source = config::open(content, section)?;
+    let source = config::open(content, section, &Default::default())?;
     let (_, assets) = content_files(&source.content)?;
     let read = ReadOptions {
         extract: source.config.extract.clone(),
         fields: source.config.frontmatter.clone(),
         static_dir: source.static_dir.clone(),
+        base_path: source.config.site.base()?.1,
     };
     let bytes = fs::read(file).map_err(|source| Error::Read {
         path: file.to_path_buf(),

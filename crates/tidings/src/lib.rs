@@ -6,7 +6,8 @@
 //! Hugo site's configuration); [`load`]
 //! walks the content folder and parses every file ([`digest`] for one file,
 //! with [`frontmatter`] and [`extract`]); [`bundle`] lays the site out as
-//! data files; [`pages`] makes the route pages; [`output`] stages and swaps
+//! data files; [`pages`] makes the route pages and [`feeds`] the feeds,
+//! sitemap and host files; [`output`] stages and swaps
 //! them into the output folder; [`list`] prints items; [`explain`] and
 //! [`outline`] say how a file's items were found. Paths, URLs, facets
 //! and dates belong to `tidings_model`, never to this crate.
@@ -17,6 +18,7 @@ pub mod digest;
 pub mod error;
 pub mod explain;
 pub mod extract;
+pub mod feeds;
 pub mod frontmatter;
 pub mod list;
 pub mod load;

@@ -25,6 +25,8 @@ pub struct LoadOptions {
     pub progress: bool,
     /// Take only this folder of the content (`posts`).
     pub section: Option<String>,
+    /// Site settings over those of `tidings.toml` and a Hugo configuration.
+    pub site: SiteSettings,
 }
 
 /// Every digest of a content folder, newest first.
@@ -116,13 +118,14 @@ pub fn read_file(
 /// Reads every digest `root` holds (a folder of digests or a Hugo site's
 /// root, see [`config::open`]), reporting all invalid files at once.
 pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
-    let source = config::open(root, options.section.as_deref())?;
+    let source = config::open(root, options.section.as_deref(), &options.site)?;
     let root = source.content.as_path();
     let (files, assets) = content_files(root)?;
     let read = ReadOptions {
         extract: source.config.extract.clone(),
         fields: source.config.frontmatter.clone(),
         static_dir: source.static_dir.clone(),
+        base_path: source.config.site.base()?.1,
     };
     let mut errors = Vec::new();
     let mut digests = Vec::new();
@@ -159,6 +162,30 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         settings: source.config.site,
         content: source.content,
     })
+}
+
+impl Site {
+    /// What the site says about itself, its language detected from the
+    /// digests' titles when none is set.
+    pub fn info(&self) -> Result<tidings_model::site::SiteInfo> {
+        self.settings.info(detect_language(self))
+    }
+}
+
+/// `zh` when at least a third of the digest titles hold CJK characters,
+/// else `en`.
+fn detect_language(site: &Site) -> &'static str {
+    let cjk = |s: &str| {
+        s.chars()
+            .any(|c| matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x9fff | 0xac00..=0xd7af))
+    };
+    let n = site.digests.len();
+    let with = site.digests.iter().filter(|d| cjk(&d.digest.title)).count();
+    if n == 0 || with * 3 >= n {
+        "zh"
+    } else {
+        "en"
+    }
 }
 
 /// One file's outcome: an I/O failure, or the digest or what is wrong with it.

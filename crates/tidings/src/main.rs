@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use tidings::list::csv_field;
+use tidings::pages::Shell;
 use tidings::{BundleOptions, Error, ItemPages, LoadOptions};
 
 #[derive(Parser)]
@@ -56,6 +57,16 @@ enum Command {
         /// Print how long reading and writing took.
         #[arg(long)]
         timings: bool,
+        /// The site's absolute address, may include a path (over `[site]
+        /// base_url`; for preview deploys).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// The site's title (over `[site] title`).
+        #[arg(long)]
+        title: Option<String>,
+        /// The site's language, `zh` or `en` (over `[site] language`).
+        #[arg(long)]
+        language: Option<String>,
     },
     /// Read and validate every digest without writing anything.
     Check {
@@ -113,6 +124,9 @@ fn main() -> ExitCode {
             quiet,
             timings,
             item_pages,
+            base_url,
+            title,
+            language,
         } => build(&BuildArgs {
             content: input.content,
             out,
@@ -122,6 +136,12 @@ fn main() -> ExitCode {
                 keep_going,
                 progress: !quiet,
                 section: input.section,
+                site: tidings::config::SiteSettings {
+                    base_url,
+                    title,
+                    language,
+                    ..Default::default()
+                },
             },
             quiet,
             timings,
@@ -174,28 +194,10 @@ struct BuildArgs {
     item_pages: ItemPages,
 }
 
-/// The app's built `index.html`, checked, and the number of app files
-/// beside it (counted against the file budget).
-fn read_shell(path: &Path) -> Result<(String, usize), Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    tidings::pages::check_shell(path, &text)?;
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    let app_files = tidings::output::app_files(dir.unwrap_or(Path::new(".")))?;
-    Ok((text, app_files))
-}
-
 fn build(args: &BuildArgs) -> Result<(), Error> {
     let started = std::time::Instant::now();
-    let (shell, app_files) = match &args.shell {
-        Some(path) => {
-            let (text, n) = read_shell(path)?;
-            (Some(text), n)
-        }
-        None => (None, 0),
-    };
+    let shell = args.shell.as_deref().map(Shell::read).transpose()?;
+    let app_files = shell.as_ref().map_or(0, |s| s.app_files);
     let site = tidings::load(&args.content, &args.load)?;
     let loaded = started.elapsed();
     print_skipped(&site.skipped);
@@ -205,8 +207,9 @@ fn build(args: &BuildArgs) -> Result<(), Error> {
     let options = BundleOptions {
         item_pages: args.item_pages,
         app_files,
+        ..BundleOptions::default()
     };
-    let written = tidings::write(&site, &args.out, shell.as_deref(), &options)?;
+    let written = tidings::write(&site, &args.out, shell.as_ref(), &options)?;
     if args.timings {
         eprintln!(
             "tidings: read+parse {loaded:.2?}, write {:.2?}",
@@ -284,13 +287,15 @@ fn list(
 ) -> Result<(), Error> {
     let site = load_site(input)?;
     let app_files = match shell {
-        Some(path) => read_shell(path)?.1,
+        Some(path) => Shell::read(path)?.app_files,
         None => 0,
     };
     let options = BundleOptions {
         item_pages,
         app_files,
-    };
+        ..BundleOptions::default()
+    }
+    .for_site(&site.info()?, shell.is_some());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let io = |source| Error::Write {

@@ -10,9 +10,13 @@ use std::path::{Path, PathBuf};
 
 use tidings_model::layout;
 
-use crate::bundle::{bundle, BundleOptions};
+use tidings_model::site::SiteInfo;
+
+use crate::bundle::{bundle, feed_tags, BundleOptions};
 use crate::error::{Error, Result};
+use crate::feeds;
 use crate::load::Site;
+use crate::pages::Shell;
 
 /// What a build wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,11 +41,13 @@ type OutFile<'a> = (String, Cow<'a, [u8]>);
 pub fn write(
     site: &Site,
     out: &Path,
-    shell: Option<&str>,
+    shell: Option<&Shell>,
     options: &BundleOptions,
 ) -> Result<Written> {
-    let bundle = bundle(site, options)?;
-    let files = files_to_write(site, &bundle, shell)?;
+    let info = site.info()?;
+    let options = options.for_site(&info, shell.is_some());
+    let bundle = bundle(site, &options)?;
+    let files = files_to_write(site, &bundle, shell, &info)?;
     fs::create_dir_all(out).map_err(|source| Error::Write {
         path: out.to_path_buf(),
         source,
@@ -51,7 +57,7 @@ pub fn write(
         remove(leftover)?;
     }
     write_all(&staging, &files)?;
-    swap(out, &staging, &old)?;
+    swap(out, &staging, &old, shell.is_some())?;
     Ok(Written {
         digests: site.digests.len(),
         items: site.digests.iter().map(|d| d.digest.items.len()).sum(),
@@ -64,7 +70,8 @@ pub fn write(
 fn files_to_write<'a>(
     site: &Site,
     bundle: &'a crate::bundle::Bundle,
-    shell: Option<&str>,
+    shell: Option<&Shell>,
+    info: &SiteInfo,
 ) -> Result<Vec<OutFile<'a>>> {
     let mut files: Vec<OutFile<'a>> = Vec::new();
     for (rel, json) in &bundle.files {
@@ -80,8 +87,17 @@ fn files_to_write<'a>(
         }
     }
     if let Some(shell) = shell {
-        for (rel, page) in crate::pages::pages(site, &bundle.manifest, shell) {
+        let m = &bundle.manifest;
+        for (rel, page) in crate::pages::pages(site, m, shell, info, bundle.plan.tag_feeds) {
             files.push((rel, page.into_bytes().into()));
+        }
+        let tags = if bundle.plan.tag_feeds {
+            feed_tags(&m.tags)
+        } else {
+            Vec::new()
+        };
+        for (rel, text) in feeds::files(site, m, info, &tags) {
+            files.push((rel, text.into_bytes().into()));
         }
     }
     Ok(files)
@@ -106,13 +122,17 @@ fn write_all(staging: &Path, files: &[OutFile<'_>]) -> Result<()> {
 }
 
 /// Moves the owned entries of `out` aside into `old`, the fresh ones from
-/// `staging` into place, then removes both folders.
-fn swap(out: &Path, staging: &Path, old: &Path) -> Result<()> {
+/// `staging` into place, then removes both folders. Without pages the
+/// app's `index.html` stays.
+fn swap(out: &Path, staging: &Path, old: &Path, pages: bool) -> Result<()> {
     fs::create_dir_all(old).map_err(|source| Error::Write {
         path: old.to_path_buf(),
         source,
     })?;
     for name in layout::OWNED {
+        if name == layout::FOLDER_PAGE && !pages {
+            continue;
+        }
         let (current, fresh) = (out.join(name), staging.join(name));
         if current.exists() {
             fs::rename(&current, old.join(name)).map_err(|source| Error::Write {
@@ -149,6 +169,26 @@ pub fn app_files(dir: &Path) -> Result<usize> {
         count += files_under(&entry.path())?;
     }
     Ok(count)
+}
+
+/// The names of the app's files directly in `dir` (those the shell links
+/// from the site root).
+pub fn app_names(dir: &Path) -> Result<Vec<String>> {
+    let err = |source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dir).map_err(err)? {
+        let entry = entry.map_err(err)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let owned = layout::OWNED.contains(&name.as_str()) || name == STAGING || name == OLD;
+        if !owned && entry.file_type().map_err(err)?.is_file() {
+            names.push(name);
+        }
+    }
+    names.sort();
+    Ok(names)
 }
 
 /// Number of files at or under `path`.

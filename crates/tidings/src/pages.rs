@@ -1,120 +1,728 @@
 //! One static HTML page per route, so every deep link opens on a plain
-//! static file server: the app's built `index.html` (the shell) with the
-//! route's own `<title>` and description, which link previews show. The
-//! routes come from the site; where each page goes comes from
-//! `tidings_model::url::Route::page_file`. Returns pages; writes nothing.
+//! static file server and reads before the app starts: the app's built
+//! `index.html` (the shell) under the site's base path and language, with
+//! the route's title, link-preview meta tags, feed links, the site's
+//! settings for the app, and the route's content as plain HTML (the list's
+//! first screen, a digest with its items, an item with its body and
+//! source). The app replaces that content when it has rendered its own (see
+//! `src/lib.rs`). The routes come from the site; where each page goes comes
+//! from `tidings_model::url::Route::page_file`. Returns pages; writes
+//! nothing.
 
+use std::fmt::Write as _;
 use std::path::Path;
 
-use tidings_model::url::Route;
-use tidings_model::{layout, Manifest, TermCount};
+use tidings_model::i18n::Text;
+use tidings_model::query::PER_SCREEN;
+use tidings_model::site::{SiteInfo, META_NAME};
+use tidings_model::url::{self, Route};
+use tidings_model::{layout, Digest, Image, Item, Manifest, TermCount};
 
+use crate::digest::Parsed;
 use crate::error::{Error, Result};
 use crate::extract::escape_html as escape;
 use crate::load::Site;
 
-/// A route with what its page says about it.
-struct RoutePage<'a> {
-    route: Route,
-    title: String,
-    description: &'a str,
+/// Mark what the build step adds to the shell, so a shell read back from
+/// a built site can be restored: the head (in place of the `<title>`) and
+/// the pre-rendered content.
+const HEAD_OPEN: &str = "<!--tidings:head-->";
+const OPEN: &str = "<!--tidings-->";
+const CLOSE: &str = "<!--/tidings-->";
+
+/// The app's built `index.html`, as Trunk wrote it.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    html: String,
+    /// The app's files beside it (script, wasm, CSS, icon), which the
+    /// shell links from the site root.
+    names: Vec<String>,
+    /// Every file of the app beside the shell, counted against the budget.
+    pub app_files: usize,
 }
 
-/// Every route of the site that has a page: each digest, each tag and,
-/// when `item_pages`, each item.
-fn routes<'a>(site: &'a Site, tags: &[TermCount], item_pages: bool) -> Vec<RoutePage<'a>> {
-    let mut out = Vec::new();
-    for parsed in &site.digests {
-        let d = &parsed.digest;
-        out.push(RoutePage {
-            route: Route::Digest(d.slug.clone()),
-            title: d.title.clone(),
-            description: &parsed.summary,
-        });
-        if item_pages {
-            for (item, text) in d.items.iter().zip(&parsed.item_summaries) {
-                out.push(RoutePage {
-                    route: Route::item(&d.slug, &item.id),
-                    title: item.title.clone(),
-                    description: text,
-                });
+impl Shell {
+    /// Reads the shell at `path`. A shell a build already wrote into is
+    /// restored to the app's own first.
+    pub fn read(path: &Path) -> Result<Shell> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let dir = dir.unwrap_or(Path::new("."));
+        let app_files = crate::output::app_files(dir)?;
+        let names = crate::output::app_names(dir)?;
+        Shell::new(path, &text, names, app_files)
+    }
+
+    /// The shell `text` read from `path`, beside the app files `names`.
+    pub fn new(path: &Path, text: &str, names: Vec<String>, app_files: usize) -> Result<Shell> {
+        if !(text.contains("<title>") && text.contains("</title>")) {
+            return Err(Error::BadShell(path.to_path_buf()));
+        }
+        let old_base = written_info(text).map(|i| i.base_path);
+        let mut html = strip_marked(text);
+        if let Some(base) = old_base.filter(|b| b != "/") {
+            for name in &names {
+                for q in ['"', '\''] {
+                    html = html.replace(&format!("{q}{base}{name}"), &format!("{q}/{name}"));
+                }
+            }
+        }
+        // The build step writes the content; the shell's own placeholder
+        // for visitors without JavaScript goes.
+        html = remove_element(&html, "<noscript>", "</noscript>");
+        Ok(Shell {
+            html,
+            names,
+            app_files,
+        })
+    }
+
+    /// The shell for `site`: its language, the app's files under its base.
+    fn for_site(&self, site: &SiteInfo) -> String {
+        let mut html = set_lang(&self.html, &site.language);
+        if site.base_path != "/" {
+            for name in &self.names {
+                for q in ['"', '\''] {
+                    html = html.replace(
+                        &format!("{q}/{name}"),
+                        &format!("{q}{}{name}", site.base_path),
+                    );
+                }
+            }
+        }
+        html
+    }
+}
+
+/// The site info a build wrote into `html`, if any.
+fn written_info(html: &str) -> Option<SiteInfo> {
+    let marker = format!("<meta name=\"{META_NAME}\" content=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = start + html[start..].find('"')?;
+    serde_json::from_str(&unescape(&html[start..end])).ok()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// `html` without what a build added; the head it wrote becomes a
+/// `<title>` again.
+fn strip_marked(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = [HEAD_OPEN, OPEN]
+            .iter()
+            .filter_map(|m| rest.find(m).map(|at| (at, *m)))
+            .min();
+        let Some((start, mark)) = next else { break };
+        out.push_str(&rest[..start]);
+        if mark == HEAD_OPEN {
+            out.push_str("<title>tidings</title>");
+        }
+        match rest[start..].find(CLOSE) {
+            Some(end) => rest = &rest[start + end + CLOSE.len()..],
+            None => {
+                rest = "";
+                break;
             }
         }
     }
-    for tag in tags {
-        out.push(RoutePage {
-            route: Route::Tag(tag.name.clone()),
-            title: format!("#{}", tag.name),
-            description: "",
-        });
-    }
-    out.retain(|p| p.route.page_file().is_some());
+    out.push_str(rest);
     out
 }
 
-/// How many pages a build writes: for the routes but items (with
-/// `404.html`), and for the items.
+fn remove_element(html: &str, open: &str, close: &str) -> String {
+    match (html.find(open), html.find(close)) {
+        (Some(a), Some(b)) if b > a => format!("{}{}", &html[..a], &html[b + close.len()..]),
+        _ => html.to_string(),
+    }
+}
+
+/// `html` with the `lang` attribute of its `<html>` element set.
+fn set_lang(html: &str, lang: &str) -> String {
+    let Some(start) = html.find("<html") else {
+        return html.to_string();
+    };
+    let end = start + html[start..].find('>').unwrap_or(5);
+    let tag = &html[start..end];
+    let attrs: String = match tag.find(" lang=\"") {
+        Some(i) => {
+            let after = &tag[i + 7..];
+            let close = after.find('"').map_or(after.len(), |j| j + 1);
+            format!("{}{}", &tag[5..i], &after[close..])
+        }
+        None => tag[5..].to_string(),
+    };
+    format!(
+        "{}<html lang=\"{}\"{}{}",
+        &html[..start],
+        escape(lang),
+        attrs,
+        &html[end..]
+    )
+}
+
+/// The route pages other than items, and the item pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageCount {
     pub routes: usize,
     pub items: usize,
 }
 
-/// The pages a build of `site` writes.
+/// The pages a build of `site` writes: the home page and `404.html`, one
+/// per digest and servable tag, and one per item.
 pub fn count(site: &Site, tags: &[TermCount]) -> PageCount {
-    let all = routes(site, tags, true);
-    let items = all
-        .iter()
-        .filter(|p| matches!(p.route, Route::Item { .. }))
-        .count();
-    PageCount {
-        routes: all.len() - items + 1,
-        items,
+    let servable = |r: Route| r.page_file().is_some();
+    let mut routes = 2;
+    let mut items = 0;
+    for p in &site.digests {
+        let d = &p.digest;
+        routes += usize::from(servable(Route::Digest(d.slug.clone())));
+        items += d
+            .items
+            .iter()
+            .filter(|i| servable(Route::item(&d.slug, &i.id)))
+            .count();
     }
+    routes += tags
+        .iter()
+        .filter(|t| servable(Route::Tag(t.name.clone())))
+        .count();
+    PageCount { routes, items }
 }
 
-/// (path under the site root, HTML) of every route page and `404.html`.
-pub fn pages(site: &Site, manifest: &Manifest, shell: &str) -> Vec<(String, String)> {
-    let mut out = vec![(
+/// What a page says about itself in its head.
+struct Head<'a> {
+    title: String,
+    description: &'a str,
+    /// Root-relative URL of the page.
+    url: String,
+    article: Option<Article<'a>>,
+    image: Option<String>,
+    /// A tag page's own feed.
+    tag_feed: Option<String>,
+}
+
+struct Article<'a> {
+    date: &'a str,
+    tags: &'a [String],
+}
+
+/// (path under the site root, HTML) of every route page, `index.html` and
+/// `404.html`.
+pub fn pages(
+    site: &Site,
+    manifest: &Manifest,
+    shell: &Shell,
+    info: &SiteInfo,
+    tag_feeds: bool,
+) -> Vec<(String, String)> {
+    let template = shell.for_site(info);
+    let text = Text::of(info.lang());
+    let render = Render {
+        site: info,
+        text,
+        manifest,
+        template: &template,
+    };
+    let mut out = Vec::new();
+    let home = Head {
+        title: info.title.clone(),
+        description: &info.description,
+        url: Route::Home.url(),
+        article: None,
+        image: None,
+        tag_feed: None,
+    };
+    let newest: Vec<&Parsed> = site.digests.iter().take(PER_SCREEN).collect();
+    let list = render.digest_list(&newest, site.digests.len() > PER_SCREEN);
+    out.push((layout::FOLDER_PAGE.to_string(), render.page(&home, &list)));
+    let missing = Head {
+        title: format!("{} · {}", text.not_found_title, info.title),
+        description: "",
+        url: Route::Home.url(),
+        article: None,
+        image: None,
+        tag_feed: None,
+    };
+    out.push((
         layout::NOT_FOUND_PAGE.to_string(),
-        with_meta(shell, "Not found · tidings", ""),
-    )];
-    for page in routes(site, &manifest.tags, manifest.item_pages) {
-        if let Some(file) = page.route.page_file() {
-            let title = format!("{} · tidings", page.title);
-            out.push((file, with_meta(shell, &title, page.description)));
+        render.page(&missing, &render.not_found()),
+    ));
+    for parsed in &site.digests {
+        let d = &parsed.digest;
+        let route = Route::Digest(d.slug.clone());
+        if let Some(file) = route.page_file() {
+            let head = Head {
+                title: format!("{} · {}", d.title, info.title),
+                description: &parsed.summary,
+                url: route.url(),
+                article: Some(Article {
+                    date: &d.date,
+                    tags: &d.tags,
+                }),
+                image: lead_image(d, None),
+                tag_feed: None,
+            };
+            out.push((file, render.page(&head, &render.digest(d))));
         }
+        if !manifest.item_pages {
+            continue;
+        }
+        for (n, (item, summary)) in d.items.iter().zip(&parsed.item_summaries).enumerate() {
+            let route = Route::item(&d.slug, &item.id);
+            let Some(file) = route.page_file() else {
+                continue;
+            };
+            let head = Head {
+                title: format!("{} · {}", item.title, info.title),
+                description: summary,
+                url: route.url(),
+                article: Some(Article {
+                    date: &d.date,
+                    tags: &d.tags,
+                }),
+                image: lead_image(d, Some(item)),
+                tag_feed: None,
+            };
+            out.push((file, render.page(&head, &render.item(d, n))));
+        }
+    }
+    for tag in &manifest.tags {
+        let route = Route::Tag(tag.name.clone());
+        let Some(file) = route.page_file() else {
+            continue;
+        };
+        let tagged: Vec<&Parsed> = site
+            .digests
+            .iter()
+            .filter(|p| p.digest.tags.contains(&tag.name))
+            .take(PER_SCREEN)
+            .collect();
+        let head = Head {
+            title: format!("#{} · {}", tag.name, info.title),
+            description: "",
+            url: route.url(),
+            article: None,
+            image: None,
+            tag_feed: tag_feeds.then(|| layout::tag_feed(&tag.name)),
+        };
+        let body = format!(
+            "<p class=\"crumbs\"><a href=\"{}\">{}</a></p><h1>#{}</h1>{}",
+            escape(&info.href(url::HOME)),
+            escape(text.all_digests),
+            escape(&tag.name),
+            render.digest_list(&tagged, tag.count as usize > PER_SCREEN)
+        );
+        out.push((file, render.page(&head, &body)));
     }
     out
 }
 
-/// `shell` with its `<title>` replaced and description meta tags added.
-fn with_meta(shell: &str, title: &str, description: &str) -> String {
-    let (Some(start), Some(end)) = (shell.find("<title>"), shell.find("</title>")) else {
-        return shell.to_string();
-    };
-    let mut head = format!(
-        "<title>{}</title><meta property=\"og:title\" content=\"{}\">",
-        escape(title),
-        escape(title)
-    );
-    if !description.is_empty() {
-        let d = escape(description);
-        head.push_str(&format!("<meta name=\"description\" content=\"{d}\"><meta property=\"og:description\" content=\"{d}\">"));
-    }
-    format!(
-        "{}{}{}",
-        &shell[..start],
-        head,
-        &shell[end + "</title>".len()..]
-    )
+/// The image a preview of the digest (or of one of its items) shows: the
+/// item's, else the digest's, else its first item's.
+fn lead_image(d: &Digest, item: Option<&Item>) -> Option<String> {
+    let src = |i: &Option<Image>| i.as_ref().and_then(|i| i.src.clone());
+    item.and_then(|i| src(&i.image))
+        .or_else(|| src(&d.image))
+        .or_else(|| d.items.iter().find_map(|i| src(&i.image)))
 }
 
-/// Checks that a page template can carry per-route titles.
-pub fn check_shell(path: &Path, shell: &str) -> Result<()> {
-    if shell.contains("<title>") && shell.contains("</title>") {
-        Ok(())
-    } else {
-        Err(Error::BadShell(path.to_path_buf()))
+struct Render<'a> {
+    site: &'a SiteInfo,
+    text: &'static Text,
+    manifest: &'a Manifest,
+    template: &'a str,
+}
+
+impl Render<'_> {
+    fn href(&self, path: &str) -> String {
+        escape(&self.site.href(path))
+    }
+
+    /// The shell with `head` and `main` in place.
+    fn page(&self, head: &Head<'_>, main: &str) -> String {
+        let t = self.template;
+        let (Some(start), Some(end)) = (t.find("<title>"), t.find("</title>")) else {
+            return t.to_string();
+        };
+        let body_at = t
+            .find("<body")
+            .and_then(|b| t[b..].find('>').map(|e| b + e + 1))
+            .unwrap_or(t.len());
+        let mut out = String::with_capacity(t.len() + main.len() + 2048);
+        out.push_str(&t[..start]);
+        out.push_str(HEAD_OPEN);
+        out.push_str(&self.head(head));
+        out.push_str(CLOSE);
+        let after_title = end + "</title>".len();
+        if body_at > after_title {
+            out.push_str(&t[after_title..body_at]);
+            out.push_str(OPEN);
+            out.push_str(&self.body(main));
+            out.push_str(CLOSE);
+            out.push_str(&t[body_at..]);
+        } else {
+            out.push_str(&t[after_title..]);
+        }
+        out
+    }
+
+    fn head(&self, h: &Head<'_>) -> String {
+        let s = self.site;
+        let mut o = String::new();
+        let e = escape;
+        let _ = write!(o, "<title>{}</title>", e(&h.title));
+        let meta = |o: &mut String, attr: &str, key: &str, value: &str| {
+            let _ = write!(o, "<meta {attr}=\"{key}\" content=\"{}\">", e(value));
+        };
+        if !h.description.is_empty() {
+            meta(&mut o, "name", "description", h.description);
+            meta(&mut o, "property", "og:description", h.description);
+        }
+        meta(&mut o, "property", "og:title", &h.title);
+        meta(&mut o, "property", "og:site_name", &s.title);
+        meta(&mut o, "property", "og:locale", &og_locale(&s.language));
+        let kind = if h.article.is_some() {
+            "article"
+        } else {
+            "website"
+        };
+        meta(&mut o, "property", "og:type", kind);
+        if let Some(url) = s.absolute(&h.url) {
+            let _ = write!(o, "<link rel=\"canonical\" href=\"{}\">", e(&url));
+            meta(&mut o, "property", "og:url", &url);
+        }
+        let image = h
+            .image
+            .as_deref()
+            .or(s.image.as_deref())
+            .and_then(|i| s.absolute(i));
+        meta(
+            &mut o,
+            "name",
+            "twitter:card",
+            if image.is_some() {
+                "summary_large_image"
+            } else {
+                "summary"
+            },
+        );
+        if let Some(image) = image {
+            meta(&mut o, "property", "og:image", &image);
+        }
+        if let Some(a) = &h.article {
+            meta(&mut o, "property", "article:published_time", a.date);
+            for tag in a.tags {
+                meta(&mut o, "property", "article:tag", tag);
+            }
+        }
+        if let Some(author) = &s.author {
+            meta(&mut o, "name", "author", author);
+        }
+        // Feeds need the site's address; without it none are written.
+        if s.base_url.is_some() {
+            for (kind, path) in crate::feeds::LINKS {
+                let _ = write!(
+                    o,
+                    "<link rel=\"alternate\" type=\"{kind}\" title=\"{}\" href=\"{}\">",
+                    e(&s.title),
+                    self.href(path)
+                );
+            }
+            if let Some(path) = &h.tag_feed {
+                let _ = write!(
+                    o,
+                    "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"{}\" href=\"{}\">",
+                    e(&h.title),
+                    self.href(path)
+                );
+            }
+        }
+        let json = serde_json::to_string(s).unwrap_or_default();
+        meta(&mut o, "name", META_NAME, &json);
+        o
+    }
+
+    /// The pre-rendered page: the site's header and the route's content.
+    fn body(&self, main: &str) -> String {
+        format!(
+            "<div id=\"prerender\"><header class=\"site-header\"><a class=\"brand\" href=\"{}\">{}</a></header><main>{main}</main></div>",
+            self.href(url::HOME),
+            escape(&self.site.title)
+        )
+    }
+
+    fn tags(&self, tags: &[String]) -> String {
+        let mut o = String::from("<ul class=\"tags\">");
+        for t in tags {
+            let _ = write!(
+                o,
+                "<li><a href=\"{}\">#{}</a></li>",
+                self.href(&url::tag(t)),
+                escape(t)
+            );
+        }
+        o.push_str("</ul>");
+        o
+    }
+
+    fn date(&self, date: &str) -> String {
+        format!(
+            "<time datetime=\"{}\">{}</time>",
+            escape(date),
+            escape(&self.text.date_text(date))
+        )
+    }
+
+    fn digest_list(&self, digests: &[&Parsed], more: bool) -> String {
+        let mut o = String::from("<ol class=\"digest-list\">");
+        for p in digests {
+            let d = &p.digest;
+            let _ = write!(
+                o,
+                "<li class=\"digest-card\">{}<h2><a href=\"{}\">{}</a></h2><p class=\"summary\">{}</p><p class=\"meta\"><span class=\"count\">{}</span>{}</p></li>",
+                self.date(&d.date),
+                self.href(&url::digest(&d.slug)),
+                escape(&d.title),
+                escape(&p.summary),
+                escape(&self.text.items(d.items.len() as u64)),
+                self.tags(&d.tags)
+            );
+        }
+        o.push_str("</ol>");
+        if more {
+            let _ = write!(
+                o,
+                "<noscript><p class=\"summary-line\">{}</p></noscript>",
+                escape(self.text.needs_js)
+            );
+        }
+        o
+    }
+
+    fn image(image: &Option<Image>) -> String {
+        match image {
+            Some(Image { src: Some(src), alt }) => format!(
+                "<figure class=\"item-image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"></figure>",
+                escape(src),
+                escape(alt)
+            ),
+            _ => String::new(),
+        }
+    }
+
+    fn source(&self, item: &Item) -> String {
+        let link = item.source.as_ref().map(|s| {
+            format!(
+                "<a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\">{}</a>",
+                escape(&s.url),
+                escape(&s.domain)
+            )
+        });
+        let publisher = item
+            .publisher
+            .as_ref()
+            .map(|p| format!("<span class=\"publisher\">{}</span>", escape(p)));
+        if link.is_none() && publisher.is_none() {
+            return String::new();
+        }
+        let both = if link.is_some() && publisher.is_some() {
+            " · "
+        } else {
+            ""
+        };
+        format!(
+            "<p class=\"source\">{}{}{both}{}</p>",
+            escape(self.text.source),
+            publisher.unwrap_or_default(),
+            link.unwrap_or_default()
+        )
+    }
+
+    fn subtitle(item: &Item) -> String {
+        item.title_translation
+            .as_ref()
+            .map(|t| format!("<p class=\"subtitle\">{}</p>", escape(t)))
+            .unwrap_or_default()
+    }
+
+    fn digest(&self, d: &Digest) -> String {
+        let mut o = format!(
+            "<article class=\"digest\"><p class=\"crumbs\"><a href=\"{}\">{}</a></p><header>{}<h1>{}</h1>{}</header><div class=\"intro\">{}</div><ol class=\"items\">",
+            self.href(url::HOME),
+            escape(self.text.all_digests),
+            self.date(&d.date),
+            escape(&d.title),
+            self.tags(&d.tags),
+            d.intro_html
+        );
+        let mut prev: Option<&String> = None;
+        for item in &d.items {
+            let label = match (&item.section, prev) {
+                (Some(s), p) if p != Some(s) => {
+                    format!("<p class=\"section-label\">{}</p>", escape(s))
+                }
+                _ => String::new(),
+            };
+            prev = item.section.as_ref();
+            let _ = write!(
+                o,
+                "<li class=\"item\" id=\"{}\">{label}<h2><a href=\"{}\"><span>{}</span></a></h2>{}{}<div class=\"body\">{}</div>{}</li>",
+                escape(&item.id),
+                self.href(&self.manifest.item_url(&d.slug, &item.id)),
+                item.title_html,
+                Self::subtitle(item),
+                Self::image(&item.image),
+                item.body_html,
+                self.source(item)
+            );
+        }
+        o.push_str("</ol>");
+        if !d.closing_html.is_empty() {
+            let _ = write!(o, "<div class=\"closing\">{}</div>", d.closing_html);
+        }
+        o.push_str("</article>");
+        o
+    }
+
+    fn item(&self, d: &Digest, n: usize) -> String {
+        let item = &d.items[n];
+        let link = |i: &Item, rel: &str, text: String| {
+            format!(
+                "<a href=\"{}\" rel=\"{rel}\">{text}</a>",
+                self.href(&self.manifest.item_url(&d.slug, &i.id))
+            )
+        };
+        let prev = n
+            .checked_sub(1)
+            .and_then(|p| d.items.get(p))
+            .map(|i| link(i, "prev", format!("← {}", escape(&i.title))))
+            .unwrap_or_default();
+        let next = d
+            .items
+            .get(n + 1)
+            .map(|i| link(i, "next", format!("{} →", escape(&i.title))))
+            .unwrap_or_default();
+        format!(
+            "<article class=\"item-page\"><p class=\"crumbs\"><a href=\"{}\">← {}</a></p><p class=\"position\">{}</p><h1>{}</h1>{}{}<div class=\"body\">{}</div>{}<nav class=\"prev-next\" aria-label=\"{}\">{prev}{next}</nav></article>",
+            self.href(&url::digest(&d.slug)),
+            escape(&d.title),
+            escape(&self.text.position(&d.date, n + 1, d.items.len())),
+            item.title_html,
+            Self::subtitle(item),
+            Self::image(&item.image),
+            item.body_html,
+            self.source(item),
+            escape(self.text.other_items)
+        )
+    }
+
+    fn not_found(&self) -> String {
+        format!(
+            "<section class=\"not-found\"><h1>{}</h1><p>{}{}</p><p><a href=\"{}\">{}</a></p></section>",
+            escape(self.text.not_found_title),
+            escape(&self.text.was_not_found(self.text.this_page)),
+            escape(self.text.not_found_hint),
+            self.href(url::HOME),
+            escape(self.text.all_digests)
+        )
+    }
+}
+
+/// `og:locale` for a language tag: `zh-CN` → `zh_CN`; a bare `zh` or
+/// `en` gets its most common territory.
+fn og_locale(tag: &str) -> String {
+    let mut parts = tag.split(['-', '_']);
+    let lang = parts.next().unwrap_or("").to_ascii_lowercase();
+    match parts.next() {
+        Some(region) if region.len() == 2 => format!("{lang}_{}", region.to_ascii_uppercase()),
+        _ => match lang.as_str() {
+            "zh" => "zh_CN".into(),
+            "en" => "en_US".into(),
+            other => other.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHELL: &str = "<!doctype html><html lang=\"en\"><head><title>tidings</title><link rel=\"stylesheet\" href=\"/style-1.css\"><script type=\"module\">import init from '/app-1.js';init({module_or_path: '/app-1_bg.wasm'});</script></head><body><noscript>needs JS</noscript></body></html>";
+
+    fn shell(text: &str) -> Shell {
+        let names = ["style-1.css", "app-1.js", "app-1_bg.wasm"]
+            .map(String::from)
+            .to_vec();
+        Shell::new(Path::new("index.html"), text, names, 4).expect("shell")
+    }
+
+    #[test]
+    fn a_built_page_is_restored_to_the_shell_it_came_from() {
+        let site = SiteInfo {
+            base_path: "/repo/".into(),
+            base_url: Some("https://u.github.io/repo/".into()),
+            language: "zh-CN".into(),
+            ..SiteInfo::default()
+        };
+        let template = shell(SHELL).for_site(&site);
+        assert!(template.contains("href=\"/repo/style-1.css\""));
+        assert!(template.contains("from '/repo/app-1.js'"));
+        assert!(template.contains("'/repo/app-1_bg.wasm'"));
+        assert!(template.starts_with("<!doctype html><html lang=\"zh-CN\">"));
+        assert!(!template.contains("noscript"));
+        let manifest_less = Render {
+            site: &site,
+            text: Text::of(site.lang()),
+            manifest: &dummy_manifest(),
+            template: &template,
+        };
+        let head = Head {
+            title: "T".into(),
+            description: "",
+            url: "/d/x/".into(),
+            article: None,
+            image: None,
+            tag_feed: None,
+        };
+        let page = manifest_less.page(&head, "<p>x</p>");
+        assert!(page.contains("<link rel=\"canonical\" href=\"https://u.github.io/repo/d/x/\">"));
+        // Read back, the page gives the app's shell again (but the
+        // language, which every build sets).
+        let again = shell(&page);
+        assert_eq!(set_lang(&again.html, "en"), shell(SHELL).html);
+    }
+
+    fn dummy_manifest() -> Manifest {
+        serde_json::from_str(
+            r#"{"schema":2,"stamp":"s","digest_count":0,"item_count":0,"page_size":100,"page_count":0,"shard_count":0,"item_pages":true,"tags":[],"categories":[]}"#,
+        )
+        .expect("manifest")
+    }
+
+    #[test]
+    fn locales() {
+        assert_eq!(og_locale("zh-CN"), "zh_CN");
+        assert_eq!(og_locale("zh"), "zh_CN");
+        assert_eq!(og_locale("en"), "en_US");
+        assert_eq!(og_locale("en-gb"), "en_GB");
+    }
+
+    #[test]
+    fn lang_is_set_on_the_html_element() {
+        assert_eq!(
+            set_lang("<html lang=\"en\" class=\"x\">", "zh"),
+            "<html lang=\"zh\" class=\"x\">"
+        );
+        assert_eq!(set_lang("<html>", "en"), "<html lang=\"en\">");
     }
 }

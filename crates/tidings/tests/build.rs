@@ -49,9 +49,10 @@ fn build_writes_bundle_and_one_page_per_route() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let files = files_under(&out);
-    // index.html (the shell) + 404 + 1 digest page + 13 item pages + 3 tag pages
-    // + manifest, index, one list page and one shard.
-    assert_eq!(files.len(), 1 + 1 + 1 + 13 + 3 + 4, "{files:#?}");
+    // index.html (the home page) + 404 + 1 digest page + 13 item pages +
+    // 3 tag pages + manifest, index, one list page and one shard +
+    // robots.txt and _headers (no feeds or sitemap without a base URL).
+    assert_eq!(files.len(), 1 + 1 + 1 + 13 + 3 + 4 + 2, "{files:#?}");
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.join("data/manifest.json")).expect("read"),
     )
@@ -74,11 +75,88 @@ fn build_writes_bundle_and_one_page_per_route() {
         html.contains("<script src=\"/app.js\"></script>"),
         "the page loads the app"
     );
+    assert!(html.contains(" · tidings</title>"), "{html}");
+    assert!(html.contains("<meta property=\"og:title\""), "{html}");
+    assert!(html.contains("<meta name=\"description\""), "{html}");
+    // The item reads before the app starts: its title, body and source.
+    assert!(html.contains("<article class=\"item-page\">"), "{html}");
     assert!(
-        html.contains(" · tidings</title><meta property=\"og:title\""),
+        html.contains("data-testid") || html.contains("class=\"source\""),
         "{html}"
     );
-    assert!(html.contains("<meta name=\"description\""), "{html}");
+    // Without a base URL there is nothing absolute to link to.
+    assert!(
+        !html.contains("og:url") && !html.contains("canonical"),
+        "{html}"
+    );
+}
+
+#[test]
+fn a_site_under_a_sub_path_links_everything_under_it() {
+    let out = temp_dir("sub-path-out");
+    let shell = out.join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    std::fs::write(out.join("app.js"), "").expect("write app");
+    let content = shipped_content().display().to_string();
+    let args = [
+        "build",
+        "--content",
+        &content,
+        "--out",
+        &out.display().to_string(),
+        "--shell",
+        &shell.display().to_string(),
+        "--base-url",
+        "https://example.org/news",
+        "--title",
+        "AI 日报",
+    ];
+    let o = tidings(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).expect(p);
+    let digest = read("d/ai20240526/index.html");
+    for want in [
+        "<script src=\"/news/app.js\"></script>",
+        "<link rel=\"canonical\" href=\"https://example.org/news/d/ai20240526/\">",
+        "<meta property=\"og:url\" content=\"https://example.org/news/d/ai20240526/\">",
+        "<meta property=\"og:site_name\" content=\"AI 日报\">",
+        "<meta property=\"article:published_time\" content=\"2024-05-26\">",
+        "<meta property=\"article:tag\" content=\"人工智能\">",
+        "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"AI 日报\" href=\"/news/atom.xml\">",
+        "<a class=\"brand\" href=\"/news/\">AI 日报</a>",
+        "href=\"/news/tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/\"",
+        "<html lang=\"zh\">",
+        "2024年5月26日",
+    ] {
+        assert!(digest.contains(want), "{want} in {digest}");
+    }
+    for f in [
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+        "sitemap.xml",
+        "robots.txt",
+        "_headers",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    assert!(read("sitemap.xml").contains("<loc>https://example.org/news/d/ai20240526/</loc>"));
+    assert!(read("robots.txt").contains("Sitemap: https://example.org/news/sitemap.xml"));
+    assert!(read("tags/AI/feed.xml").contains("<title>#AI · AI 日报</title>"));
+    let json: serde_json::Value = serde_json::from_str(&read("feed.json")).expect("json feed");
+    assert_eq!(
+        json["items"][0]["url"],
+        "https://example.org/news/d/ai20240526/"
+    );
+    // Built again at the root, the same folder's shell gives root links.
+    let o = tidings(&args[..7]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let digest = read("d/ai20240526/index.html");
+    assert!(
+        digest.contains("<script src=\"/app.js\"></script>"),
+        "{digest}"
+    );
+    assert!(!out.join("feed.xml").exists());
 }
 
 #[test]

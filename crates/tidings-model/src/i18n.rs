@@ -1,0 +1,297 @@
+//! Every interface string, one table per language, with dates and counts
+//! written for the language. The app and the build step's pre-rendered
+//! pages both read these, so a page reads the same before and after the
+//! app starts.
+
+use crate::date::Date;
+use crate::facet::Facet;
+use crate::site::Lang;
+
+/// The interface strings of one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    pub lang: Lang,
+    /// The language's own name, for the switch.
+    pub name: &'static str,
+    pub all_digests: &'static str,
+    pub loading: &'static str,
+    pub error_title: &'static str,
+    pub not_found_title: &'static str,
+    /// After "<what> was not found".
+    pub not_found_hint: &'static str,
+    pub this_page: &'static str,
+    pub image_missing: &'static str,
+    pub source: &'static str,
+    pub newer: &'static str,
+    pub older: &'static str,
+    pub clear_filters: &'static str,
+    pub matching: &'static str,
+    pub search_label: &'static str,
+    pub search_placeholder: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub filters: &'static str,
+    pub archive: &'static str,
+    pub all_of_them: &'static str,
+    pub any_of_them: &'static str,
+    pub other_items: &'static str,
+    pub pages: &'static str,
+    pub language: &'static str,
+    pub feed: &'static str,
+    pub needs_js: &'static str,
+    pub more_in_app: &'static str,
+}
+
+const ZH: Text = Text {
+    lang: Lang::Zh,
+    name: "中文",
+    all_digests: "← 全部日报",
+    loading: "加载中…",
+    error_title: "出错了",
+    not_found_title: "没有找到",
+    not_found_hint: "。它可能已被删除，或链接有误。",
+    this_page: "此页面",
+    image_missing: "图片不可用",
+    source: "来源：",
+    newer: "← 较新",
+    older: "较早 →",
+    clear_filters: "清除筛选",
+    matching: "符合条件",
+    search_label: "搜索日报",
+    search_placeholder: "搜索标题、摘要、标签",
+    from: "从 ",
+    to: "到 ",
+    filters: "筛选",
+    archive: "归档",
+    all_of_them: "全部满足",
+    any_of_them: "任一满足",
+    other_items: "其他新闻",
+    pages: "分页",
+    language: "界面语言",
+    feed: "订阅",
+    needs_js: "筛选、搜索和完整归档需要 JavaScript。",
+    more_in_app: "更多日报",
+};
+
+const EN: Text = Text {
+    lang: Lang::En,
+    name: "English",
+    all_digests: "← All digests",
+    loading: "Loading…",
+    error_title: "Something went wrong",
+    not_found_title: "Not found",
+    not_found_hint: ". It may have been removed, or the link may be mistyped.",
+    this_page: "This page",
+    image_missing: "Image not available",
+    source: "Source: ",
+    newer: "← Newer",
+    older: "Older →",
+    clear_filters: "Clear filters",
+    matching: "match",
+    search_label: "Search digests",
+    search_placeholder: "Search titles, summaries, tags",
+    from: "From ",
+    to: "to ",
+    filters: "Filters",
+    archive: "Archive",
+    all_of_them: "all of them",
+    any_of_them: "any of them",
+    other_items: "Other items",
+    pages: "Pages",
+    language: "Interface language",
+    feed: "Feed",
+    needs_js: "Filters, search and the full archive need JavaScript.",
+    more_in_app: "More digests",
+};
+
+impl Text {
+    pub fn of(lang: Lang) -> &'static Text {
+        match lang {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+
+    /// "13 items" / "1 item" / "13 条新闻".
+    pub fn items(&self, n: u64) -> String {
+        match self.lang {
+            Lang::Zh => format!("{n} 条新闻"),
+            Lang::En => plural(n, "item", "items"),
+        }
+    }
+
+    /// "12 digests" / "1 digest" / "12 期日报".
+    pub fn digests(&self, n: u64) -> String {
+        match self.lang {
+            Lang::Zh => format!("{n} 期日报"),
+            Lang::En => plural(n, "digest", "digests"),
+        }
+    }
+
+    /// A date as the language writes it: 2024年5月26日 / May 26, 2024.
+    pub fn date(&self, d: Date) -> String {
+        match self.lang {
+            Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+            Lang::En => format!("{} {}, {}", month_name(d.month()), d.day(), d.year()),
+        }
+    }
+
+    /// A month of the archive: 2024年5月 / May 2024.
+    pub fn month(&self, year: u32, month: u32) -> String {
+        match self.lang {
+            Lang::Zh => format!("{year}年{month}月"),
+            Lang::En => format!("{} {year}", month_name(month)),
+        }
+    }
+
+    /// A date given as text (`2024-05-26`), written for the language; text
+    /// that is not a date is kept.
+    pub fn date_text(&self, text: &str) -> String {
+        Date::parse(text).map_or_else(|| text.to_string(), |d| self.date(d))
+    }
+
+    /// "2024年5月26日 · 第 5 条，共 13 条" / "May 26, 2024 · item 5 of 13".
+    pub fn position(&self, date: &str, index: usize, of: usize) -> String {
+        let date = self.date_text(date);
+        match self.lang {
+            Lang::Zh => format!("{date} · 第 {index} 条，共 {of} 条"),
+            Lang::En => format!("{date} · item {index} of {of}"),
+        }
+    }
+
+    /// "Page 2 of 5" / "第 2 页，共 5 页".
+    pub fn page_of(&self, page: u32, pages: u32) -> String {
+        match self.lang {
+            Lang::Zh => format!("第 {page} 页，共 {pages} 页"),
+            Lang::En => format!("Page {page} of {pages}"),
+        }
+    }
+
+    /// "The digest “x”" / "日报“x”".
+    pub fn the_digest(&self, slug: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("日报“{slug}”"),
+            Lang::En => format!("The digest “{slug}”"),
+        }
+    }
+
+    /// "The item “id” of “digest”" / "“digest”中的新闻“id”".
+    pub fn the_item(&self, id: &str, digest: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("“{digest}”中的新闻“{id}”"),
+            Lang::En => format!("The item “{id}” of “{digest}”"),
+        }
+    }
+
+    /// "<what> was not found" / "没有找到<what>".
+    pub fn was_not_found(&self, what: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("没有找到{what}"),
+            Lang::En => format!("{what} was not found"),
+        }
+    }
+
+    /// A facet's label in the filter panel.
+    pub fn facet(&self, facet: Facet) -> &'static str {
+        match (self.lang, facet) {
+            (Lang::Zh, Facet::Tag) => "标签",
+            (Lang::Zh, Facet::Category) => "分类",
+            (Lang::Zh, Facet::Domain) => "来源",
+            (Lang::Zh, Facet::Section) => "栏目",
+            (Lang::En, Facet::Tag) => "Tags",
+            (Lang::En, Facet::Category) => "Categories",
+            (Lang::En, Facet::Domain) => "Sources",
+            (Lang::En, Facet::Section) => "Sections",
+        }
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn month_name(month: u32) -> &'static str {
+    let i = usize::try_from(month.clamp(1, 12) - 1).unwrap_or(0);
+    MONTHS[i]
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_for_the_language() {
+        let d = Date::parse("2024-05-26").expect("date");
+        assert_eq!(Text::of(Lang::Zh).date(d), "2024年5月26日");
+        assert_eq!(Text::of(Lang::En).date(d), "May 26, 2024");
+        assert_eq!(Text::of(Lang::En).month(2024, 1), "January 2024");
+        assert_eq!(Text::of(Lang::Zh).date_text("soon"), "soon");
+    }
+
+    #[test]
+    fn english_counts_are_plural_correct() {
+        let en = Text::of(Lang::En);
+        assert_eq!(en.items(1), "1 item");
+        assert_eq!(en.items(0), "0 items");
+        assert_eq!(en.digests(13), "13 digests");
+        assert_eq!(Text::of(Lang::Zh).items(1), "1 条新闻");
+    }
+
+    #[test]
+    fn both_tables_fill_every_string() {
+        for lang in Lang::ALL {
+            let t = Text::of(lang);
+            assert_eq!(t.lang, lang);
+            let all = [
+                t.name,
+                t.all_digests,
+                t.loading,
+                t.error_title,
+                t.not_found_title,
+                t.not_found_hint,
+                t.this_page,
+                t.image_missing,
+                t.source,
+                t.newer,
+                t.older,
+                t.clear_filters,
+                t.matching,
+                t.search_label,
+                t.search_placeholder,
+                t.from,
+                t.to,
+                t.filters,
+                t.archive,
+                t.all_of_them,
+                t.any_of_them,
+                t.other_items,
+                t.pages,
+                t.language,
+                t.feed,
+                t.needs_js,
+                t.more_in_app,
+            ];
+            assert!(all.iter().all(|s| !s.trim().is_empty()), "{lang:?}");
+        }
+        assert_ne!(Text::of(Lang::Zh).loading, Text::of(Lang::En).loading);
+    }
+}

@@ -1,0 +1,417 @@
+//! Files for readers, crawlers and hosts at the site root: RSS 2.0, Atom
+//! and JSON Feed 1.1 of the newest digests (full sanitised content,
+//! absolute links), per-tag RSS feeds, `sitemap.xml`, `robots.txt` and a
+//! `_headers` file of cache rules. Feeds and the sitemap need the site's
+//! absolute address (`base_url`); without it only `robots.txt` and
+//! `_headers` are written. Returns files; writes nothing.
+
+use std::fmt::Write as _;
+
+use tidings_model::date::Date;
+use tidings_model::layout::{self, site_files};
+use tidings_model::site::SiteInfo;
+use tidings_model::url::Route;
+use tidings_model::{Digest, Manifest};
+
+use crate::digest::Parsed;
+use crate::extract::escape_html as escape;
+use crate::load::Site;
+
+/// Digests in each feed.
+pub const FEED_SIZE: usize = 20;
+
+/// The feeds pages link to: (media type, path under the site root).
+pub const LINKS: [(&str, &str); 3] = site_files::FEEDS;
+
+/// How many files [`files`] writes for a site with these settings.
+pub fn count(info: &SiteInfo, tag_feeds: usize) -> usize {
+    if info.base_url.is_some() {
+        2 + LINKS.len() + 1 + tag_feeds
+    } else {
+        2
+    }
+}
+
+/// (path under the site root, text) of every site file. `tags` are the
+/// tags that get their own feed.
+pub fn files(
+    site: &Site,
+    manifest: &Manifest,
+    info: &SiteInfo,
+    tags: &[String],
+) -> Vec<(String, String)> {
+    let mut out = vec![
+        (site_files::ROBOTS.to_string(), robots(info)),
+        (site_files::HEADERS.to_string(), headers(info)),
+    ];
+    let Some(base) = info.base_url.as_deref() else {
+        return out;
+    };
+    let feed = Feed {
+        info,
+        manifest,
+        base,
+        origin: origin(base, &info.base_path),
+    };
+    let newest: Vec<&Parsed> = site.digests.iter().take(FEED_SIZE).collect();
+    out.push((
+        site_files::RSS.into(),
+        feed.rss(&newest, &info.title, site_files::RSS),
+    ));
+    out.push((site_files::ATOM.into(), feed.atom(&newest)));
+    out.push((site_files::JSON_FEED.into(), feed.json(&newest)));
+    out.push((site_files::SITEMAP.into(), feed.sitemap(site)));
+    for tag in tags {
+        let tagged: Vec<&Parsed> = site
+            .digests
+            .iter()
+            .filter(|p| p.digest.tags.contains(tag))
+            .take(FEED_SIZE)
+            .collect();
+        let path = layout::tag_feed(tag);
+        let title = format!("#{tag} · {}", info.title);
+        out.push((path.clone(), feed.rss(&tagged, &title, &path)));
+    }
+    out
+}
+
+/// `https://u.github.io` of `https://u.github.io/repo/`.
+fn origin(base_url: &str, base_path: &str) -> String {
+    base_url
+        .strip_suffix(base_path)
+        .unwrap_or(base_url.trim_end_matches('/'))
+        .to_string()
+}
+
+fn robots(info: &SiteInfo) -> String {
+    let mut s = String::from("User-agent: *\nAllow: /\n");
+    if let Some(url) = info.absolute(site_files::SITEMAP) {
+        let _ = writeln!(s, "Sitemap: {url}");
+    }
+    s
+}
+
+/// Cache rules: files under a build's stamp never change; the manifest,
+/// pages and feeds are revalidated on every visit.
+fn headers(info: &SiteInfo) -> String {
+    let base = &info.base_path;
+    let data = layout::DATA_DIR;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{base}*\n  Cache-Control: public, max-age=0, must-revalidate"
+    );
+    let _ = writeln!(
+        s,
+        "{base}{data}/*\n  Cache-Control: public, max-age=31536000, immutable"
+    );
+    let _ = writeln!(
+        s,
+        "{base}{}\n  Cache-Control: public, max-age=0, must-revalidate",
+        layout::MANIFEST
+    );
+    s
+}
+
+/// RFC 3339 at midnight UTC, for Atom and JSON Feed.
+fn rfc3339(date: &str) -> String {
+    format!("{date}T00:00:00Z")
+}
+
+/// RFC 822 at midnight UTC, for RSS: `Sun, 26 May 2024 00:00:00 +0000`.
+fn rfc822(date: &str) -> String {
+    let Some(d) = Date::parse(date) else {
+        return String::new();
+    };
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS[usize::try_from(d.month() - 1).unwrap_or(0)];
+    format!(
+        "{}, {:02} {month} {} 00:00:00 +0000",
+        DAYS[weekday(d)],
+        d.day(),
+        d.year()
+    )
+}
+
+/// 0 = Monday, from the days since 1970-01-01 (a Thursday).
+fn weekday(d: Date) -> usize {
+    // Howard Hinnant's days_from_civil.
+    let (y, m, day) = (
+        i64::from(d.year()),
+        i64::from(d.month()),
+        i64::from(d.day()),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    usize::try_from((days + 3).rem_euclid(7)).unwrap_or(0)
+}
+
+struct Feed<'a> {
+    info: &'a SiteInfo,
+    manifest: &'a Manifest,
+    base: &'a str,
+    origin: String,
+}
+
+impl Feed<'_> {
+    fn url(&self, route: &Route) -> String {
+        format!("{}{}", self.base, route.url().trim_start_matches('/'))
+    }
+
+    fn file_url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Root-relative links and images of the bundle's HTML made absolute.
+    fn absolute(&self, html: &str) -> String {
+        html.replace("src=\"/", &format!("src=\"{}/", self.origin))
+            .replace("href=\"/", &format!("href=\"{}/", self.origin))
+    }
+
+    /// The digest as one HTML document: intro, every item with its title,
+    /// image, body and source, and the closing text.
+    fn content(&self, d: &Digest) -> String {
+        let mut o = d.intro_html.clone();
+        for item in &d.items {
+            let link = self.url(&self.manifest.item_route(&d.slug, &item.id));
+            let _ = write!(
+                o,
+                "<h2><a href=\"{}\">{}</a></h2>",
+                escape(&link),
+                item.title_html
+            );
+            if let Some(t) = &item.title_translation {
+                let _ = write!(o, "<p><em>{}</em></p>", escape(t));
+            }
+            if let Some(src) = item.image.as_ref().and_then(|i| i.src.as_ref()) {
+                let alt = item.image.as_ref().map_or("", |i| i.alt.as_str());
+                let _ = write!(
+                    o,
+                    "<p><img src=\"{}\" alt=\"{}\"></p>",
+                    escape(src),
+                    escape(alt)
+                );
+            }
+            o.push_str(&item.body_html);
+            if let Some(s) = &item.source {
+                let _ = write!(
+                    o,
+                    "<p><a href=\"{}\">{}</a></p>",
+                    escape(&s.url),
+                    escape(&s.domain)
+                );
+            }
+        }
+        o.push_str(&d.closing_html);
+        self.absolute(&o)
+    }
+
+    fn rss(&self, digests: &[&Parsed], title: &str, path: &str) -> String {
+        let i = self.info;
+        let mut o = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
+        let _ = writeln!(o, "<title>{}</title>", escape(title));
+        let _ = writeln!(o, "<link>{}</link>", escape(self.base));
+        let description = if i.description.is_empty() {
+            &i.title
+        } else {
+            &i.description
+        };
+        let _ = writeln!(o, "<description>{}</description>", escape(description));
+        let _ = writeln!(o, "<language>{}</language>", escape(&i.language));
+        if let Some(d) = digests.first() {
+            let _ = writeln!(
+                o,
+                "<lastBuildDate>{}</lastBuildDate>",
+                rfc822(&d.digest.date)
+            );
+        }
+        let _ = writeln!(
+            o,
+            "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
+            escape(&self.file_url(path))
+        );
+        for p in digests {
+            let d = &p.digest;
+            let link = self.url(&Route::Digest(d.slug.clone()));
+            o.push_str("<item>\n");
+            let _ = writeln!(o, "<title>{}</title>", escape(&d.title));
+            let _ = writeln!(o, "<link>{}</link>", escape(&link));
+            let _ = writeln!(o, "<guid isPermaLink=\"true\">{}</guid>", escape(&link));
+            let _ = writeln!(o, "<pubDate>{}</pubDate>", rfc822(&d.date));
+            for t in &d.tags {
+                let _ = writeln!(o, "<category>{}</category>", escape(t));
+            }
+            let _ = writeln!(o, "<description>{}</description>", escape(&self.content(d)));
+            o.push_str("</item>\n");
+        }
+        o.push_str("</channel>\n</rss>\n");
+        o
+    }
+
+    fn atom(&self, digests: &[&Parsed]) -> String {
+        let i = self.info;
+        let mut o = format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
+            escape(&i.language)
+        );
+        let _ = writeln!(o, "<title>{}</title>", escape(&i.title));
+        if !i.description.is_empty() {
+            let _ = writeln!(o, "<subtitle>{}</subtitle>", escape(&i.description));
+        }
+        let _ = writeln!(o, "<id>{}</id>", escape(self.base));
+        let updated = digests
+            .iter()
+            .map(|p| p.digest.lastmod.as_deref().unwrap_or(&p.digest.date))
+            .max()
+            .unwrap_or("1970-01-01");
+        let _ = writeln!(o, "<updated>{}</updated>", rfc3339(updated));
+        let _ = writeln!(
+            o,
+            "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
+            escape(&self.file_url(site_files::ATOM))
+        );
+        let _ = writeln!(
+            o,
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+            escape(self.base)
+        );
+        let author = i.author.as_deref().unwrap_or(&i.title);
+        let _ = writeln!(o, "<author><name>{}</name></author>", escape(author));
+        for p in digests {
+            let d = &p.digest;
+            let link = self.url(&Route::Digest(d.slug.clone()));
+            o.push_str("<entry>\n");
+            let _ = writeln!(o, "<title>{}</title>", escape(&d.title));
+            let _ = writeln!(o, "<id>{}</id>", escape(&link));
+            let _ = writeln!(
+                o,
+                "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+                escape(&link)
+            );
+            let _ = writeln!(o, "<published>{}</published>", rfc3339(&d.date));
+            let _ = writeln!(
+                o,
+                "<updated>{}</updated>",
+                rfc3339(d.lastmod.as_deref().unwrap_or(&d.date))
+            );
+            for t in &d.tags {
+                let _ = writeln!(o, "<category term=\"{}\"/>", escape(t));
+            }
+            if !p.summary.is_empty() {
+                let _ = writeln!(o, "<summary>{}</summary>", escape(&p.summary));
+            }
+            let _ = writeln!(
+                o,
+                "<content type=\"html\">{}</content>",
+                escape(&self.content(d))
+            );
+            o.push_str("</entry>\n");
+        }
+        o.push_str("</feed>\n");
+        o
+    }
+
+    fn json(&self, digests: &[&Parsed]) -> String {
+        let i = self.info;
+        let items: Vec<serde_json::Value> = digests
+            .iter()
+            .map(|p| {
+                let d = &p.digest;
+                let link = self.url(&Route::Digest(d.slug.clone()));
+                let mut item = serde_json::json!({
+                    "id": link,
+                    "url": link,
+                    "title": d.title,
+                    "content_html": self.content(d),
+                    "date_published": rfc3339(&d.date),
+                    "tags": d.tags,
+                });
+                if !p.summary.is_empty() {
+                    item["summary"] = p.summary.clone().into();
+                }
+                if let Some(m) = &d.lastmod {
+                    item["date_modified"] = rfc3339(m).into();
+                }
+                item
+            })
+            .collect();
+        let mut feed = serde_json::json!({
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": i.title,
+            "home_page_url": self.base,
+            "feed_url": self.file_url(site_files::JSON_FEED),
+            "language": i.language,
+            "items": items,
+        });
+        if !i.description.is_empty() {
+            feed["description"] = i.description.clone().into();
+        }
+        if let Some(a) = &i.author {
+            feed["authors"] = serde_json::json!([{ "name": a }]);
+        }
+        serde_json::to_string_pretty(&feed).unwrap_or_default()
+    }
+
+    /// Every page of the site: home, digests, items with pages, tags.
+    fn sitemap(&self, site: &Site) -> String {
+        let mut o = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut url = |route: Route, lastmod: Option<&str>| {
+            if route.page_file().is_none() {
+                return;
+            }
+            let _ = write!(o, "<url><loc>{}</loc>", escape(&self.url(&route)));
+            if let Some(m) = lastmod {
+                let _ = write!(o, "<lastmod>{m}</lastmod>");
+            }
+            o.push_str("</url>\n");
+        };
+        url(
+            Route::Home,
+            site.digests.first().map(|p| p.digest.date.as_str()),
+        );
+        for p in &site.digests {
+            let d = &p.digest;
+            let m = Some(d.lastmod.as_deref().unwrap_or(&d.date));
+            url(Route::Digest(d.slug.clone()), m);
+            if self.manifest.item_pages {
+                for item in &d.items {
+                    url(Route::item(&d.slug, &item.id), m);
+                }
+            }
+        }
+        for t in &self.manifest.tags {
+            url(Route::Tag(t.name.clone()), None);
+        }
+        o.push_str("</urlset>\n");
+        o
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rss_dates_have_the_right_weekday() {
+        assert_eq!(rfc822("2024-05-26"), "Sun, 26 May 2024 00:00:00 +0000");
+        assert_eq!(rfc822("1970-01-01"), "Thu, 01 Jan 1970 00:00:00 +0000");
+        assert_eq!(rfc822("2000-02-29"), "Tue, 29 Feb 2000 00:00:00 +0000");
+    }
+
+    #[test]
+    fn origins() {
+        assert_eq!(
+            origin("https://u.github.io/repo/", "/repo/"),
+            "https://u.github.io"
+        );
+        assert_eq!(origin("https://x.org/", "/"), "https://x.org");
+    }
+}

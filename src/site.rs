@@ -1,0 +1,77 @@
+//! The site the app runs in: its settings, read once from the
+//! `<meta name="tidings-site">` the build step writes into every page
+//! (defaults when there is none, as under component tests); the base path
+//! every link and fetch goes under; the interface language (the site's,
+//! unless the reader chose another, kept in `localStorage`); and the hand
+//! over from the pre-rendered page to the app.
+
+use std::sync::OnceLock;
+
+use leptos::prelude::*;
+use tidings_model::i18n::Text;
+use tidings_model::site::{Lang, SiteInfo, META_NAME};
+
+static INFO: OnceLock<SiteInfo> = OnceLock::new();
+
+/// Where the reader's language choice is kept.
+const LANG_KEY: &str = "tidings-lang";
+
+/// The site's settings.
+pub fn info() -> &'static SiteInfo {
+    INFO.get_or_init(|| read_meta().unwrap_or_default())
+}
+
+fn read_meta() -> Option<SiteInfo> {
+    let meta = document()
+        .query_selector(&format!("meta[name=\"{META_NAME}\"]"))
+        .ok()??;
+    serde_json::from_str(&meta.get_attribute("content")?).ok()
+}
+
+/// A root-relative site path (`/d/x/`, `data/…`) under the base path.
+pub fn href(path: &str) -> String {
+    info().href(path)
+}
+
+/// The base path in the form the router takes (`/repo`), if not `/`.
+pub fn router_base() -> Option<String> {
+    let base = info().base_path.trim_end_matches('/');
+    (!base.is_empty()).then(|| base.to_string())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// The interface language: the reader's choice, else the site's.
+pub fn initial_lang() -> Lang {
+    let chosen = storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten());
+    match chosen.as_deref() {
+        Some("zh") => Lang::Zh,
+        Some("en") => Lang::En,
+        _ => info().lang(),
+    }
+}
+
+/// Keeps the reader's choice.
+pub fn remember_lang(lang: Lang) {
+    if let Some(s) = storage() {
+        // A full or disabled storage only loses the choice.
+        let _ = s.set_item(LANG_KEY, lang.tag());
+    }
+}
+
+/// The interface strings in the current language.
+pub fn text() -> &'static Text {
+    use_context::<&'static Text>().unwrap_or_else(|| Text::of(info().lang()))
+}
+
+/// Once the app has rendered a page's content, the pre-rendered copy goes
+/// (the app's own shows in its place, in the same frame).
+pub fn take_over() {
+    Effect::new(move |_| {
+        if let Some(node) = document().get_element_by_id("prerender") {
+            node.remove();
+        }
+    });
+}
