@@ -4,6 +4,9 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 CONTENT ?= content
 SITE_E2E := target/site-e2e
+# The same site built for a project-site path, for the sub-path e2e runs.
+SITE_E2E_SUB := target/site-e2e-sub
+SUB_PATH := /some/sub/path/
 
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
@@ -47,9 +50,18 @@ test-wasm: setup-browser
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 		cargo test -p tidings-app --target wasm32-unknown-unknown --test components
 
+# The whole suite at the root and under a sub-path, in both interface
+# languages (the sub-path site is the root one rebuilt with a base URL).
 test-e2e: site-e2e tidings
-	cd tests/e2e && TIDINGS_SITE=$(CURDIR)/$(SITE_E2E) TIDINGS_BIN=$(CURDIR)/target/native/tidings \
-		node --test --test-concurrency=1 --test-reporter=spec *.test.mjs
+	rm -rf $(SITE_E2E_SUB) && cp -r $(SITE_E2E) $(SITE_E2E_SUB)
+	target/native/tidings build --quiet --content content --out $(SITE_E2E_SUB) \
+		--shell $(SITE_E2E_SUB)/index.html --base-url http://127.0.0.1$(SUB_PATH)
+	for run in "/ zh $(SITE_E2E)" "/ en $(SITE_E2E)" "$(SUB_PATH) zh $(SITE_E2E_SUB)" "$(SUB_PATH) en $(SITE_E2E_SUB)"; do \
+		set -- $$run; echo "== end-to-end at $$1, interface $$2"; \
+		(cd tests/e2e && TIDINGS_BASE_PATH=$$1 TIDINGS_UI_LANG=$$2 TIDINGS_SITE=$(CURDIR)/$$3 \
+			TIDINGS_BIN=$(CURDIR)/target/native/tidings \
+			node --test --test-concurrency=1 --test-reporter=spec *.test.mjs) || exit 1; \
+	done
 
 # Build-step benchmark: synthetic digests at 1,000 and 10,000 (see scripts/bench.py).
 bench: tidings

@@ -5,7 +5,8 @@
 # package registries (crates.io, npm, Debian).
 #
 #   scripts/setup.sh           wasm target, Trunk, wasm-bindgen-cli, wasm-opt
-#   scripts/setup.sh --browser also Chromium, ChromeDriver and the e2e driver
+#   scripts/setup.sh --browser also Chromium, ChromeDriver, the e2e driver,
+#                              feedparser (feed tests) and Hugo (bench-web)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -58,6 +59,19 @@ if [ "$want_browser" = 1 ]; then
   fi
   if ! command -v brotli >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null || say "brotli not installed; bench sizes will be skipped"
+  fi
+  # The feed tests parse the feeds with a maintained feed parser.
+  if ! PYTHONPATH=.tools/py python3 -c 'import feedparser' 2>/dev/null; then
+    say "installing feedparser (PyPI) into .tools/py"
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+      --target .tools/py "feedparser==6.0.11"
+  fi
+  # make bench-web builds the same digest with Hugo to compare first paint.
+  if ! command -v hugo >/dev/null; then
+    say "installing Debian's hugo (the first-paint comparison of make bench-web)"
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null 2>&1 \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null; }; } \
+      || say "hugo not installed; bench-web skips the Hugo comparison"
   fi
   if [ ! -d tests/e2e/node_modules/playwright-core ]; then
     say "installing the end-to-end driver (playwright-core, no browser download)"

@@ -103,10 +103,10 @@ pub fn DigestList(digests: Vec<DigestSummary>) -> impl IntoView {
                     <DateLine date=d.date.clone() />
                     <h2><a href=href(&url::digest(&d.slug))>{d.title.clone()}</a></h2>
                     <p class="summary">{d.summary.clone()}</p>
-                    <p class="meta">
+                    <div class="meta">
                         <span class="count">{text.items(u64::from(d.item_count))}</span>
                         <TagLinks tags=d.tags.clone() />
-                    </p>
+                    </div>
                 </li>
             </For>
         </ol>

@@ -1,14 +1,16 @@
 // `make bench-web`: what the browser pays, at 12, 1,000 and 10,000 synthetic
 // digests. Prints figures with the targets beside them; asserts nothing
 // (these machines are noisy: compare runs side by side).
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { launch, pagesServer, readBundle, syntheticSite } from './harness.mjs';
+import { SITE, launch, listItems, pagesServer, readBundle, syntheticSite } from './harness.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '12 1000 10000').split(/\s+/).map(Number);
 const FIRST_VIEW_RUNS = Number(process.env.BENCH_FIRST_VIEW_RUNS ?? 10);
 const FILTER_RUNS = Number(process.env.BENCH_FILTER_RUNS ?? 30);
+const PAINT_RUNS = Number(process.env.BENCH_PAINT_RUNS ?? 15);
 
 const brCache = new Map();
 function brotli(bytes, quality = 11) {
@@ -108,6 +110,7 @@ async function filterTimings(browser, base, bundle) {
   const dates = bundle.entries.map((e) => e.date).sort();
   const from = dates[Math.floor(dates.length / 2)];
   await page.goto(`${base}/`);
+  await page.waitForFunction(() => !document.getElementById('prerender'));
   await page.locator('.digest-card').first().waitFor();
   // Warm up: the first filter loads the index, which is a fetch, not filtering.
   await timed(page, { click: chip(a) });
@@ -135,9 +138,80 @@ function siteFigures(site, bundle) {
 
 const fmtKB = (b) => `${(b / 1000).toFixed(1)} kB`;
 
+/**
+ * The seed digest built by Hugo with a minimal theme (the page a Hugo user
+ * would deploy, with tidings' own stylesheet), or null without `hugo`.
+ */
+function hugoSite() {
+  const dir = new URL('../../target/e2e-sites/hugo', import.meta.url).pathname;
+  rmSync(dir, { recursive: true, force: true });
+  const seed = new URL('../../content/posts/ai20240526.md', import.meta.url).pathname;
+  mkdirSync(join(dir, 'content/posts'), { recursive: true });
+  mkdirSync(join(dir, 'layouts/_default'), { recursive: true });
+  mkdirSync(join(dir, 'static'), { recursive: true });
+  copyFileSync(seed, join(dir, 'content/posts/ai20240526.md'));
+  copyFileSync(new URL('../../public/style.css', import.meta.url).pathname, join(dir, 'static/style.css'));
+  writeFileSync(join(dir, 'hugo.toml'), 'baseURL = "/"\ntitle = "tidings"\nlanguageCode = "zh"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]\n');
+  const page = (main) => `<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ .Title }}</title><link rel="stylesheet" href="/style.css"></head><body><header class="site-header"><a class="brand" href="/">{{ .Site.Title }}</a></header><main>${main}</main></body></html>`;
+  writeFileSync(join(dir, 'layouts/_default/single.html'), page('<article class="digest"><time>{{ .Date.Format "2006-01-02" }}</time><h1>{{ .Title }}</h1>{{ .Content }}</article>'));
+  writeFileSync(join(dir, 'layouts/_default/list.html'), page('<ol>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ol>'));
+  try {
+    execFileSync('hugo', ['--quiet', '--source', dir, '--destination', join(dir, 'public')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch (e) {
+    console.error(`bench-web: no Hugo comparison (${String(e.message).split('\n')[0]})`);
+    return null;
+  }
+  return join(dir, 'public');
+}
+
+/** First contentful paint of one fresh visit of `url`, in ms (NaN if none within 5 s). */
+async function firstContentfulPaint(browser, url) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  const fcp = await page.evaluate(() => new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(NaN), 5000);
+    new PerformanceObserver((list) => {
+      const e = list.getEntriesByName('first-contentful-paint')[0];
+      if (e) {
+        clearTimeout(timer);
+        resolve(e.startTime);
+      }
+    }).observe({ type: 'paint', buffered: true });
+  }));
+  await context.close();
+  return fcp;
+}
+
+/** Deep-link first contentful paint of the seed digest and an item, beside Hugo's page. */
+async function paintComparison(browser) {
+  const hugo = hugoSite();
+  const ours = await pagesServer(SITE);
+  const theirs = hugo ? await pagesServer(hugo) : null;
+  const item = listItems().find((i) => i.digest === 'ai20240526');
+  const urls = {
+    'tidings digest': `${ours.base}/d/ai20240526/`,
+    'tidings item': `${ours.base}${item.url}`,
+    ...(theirs ? { 'Hugo digest': `${theirs.base}/posts/ai20240526/` } : {}),
+  };
+  const runs = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
+  try {
+    // Interleaved, so both see the same machine.
+    for (let i = 0; i < PAINT_RUNS; i++) {
+      for (const [k, url] of Object.entries(urls)) runs[k].push(await firstContentfulPaint(browser, url));
+    }
+  } finally {
+    ours.close();
+    theirs?.close();
+  }
+  return runs;
+}
+
 const browser = await launch();
 const rows = [];
+let paints = {};
 try {
+  paints = await paintComparison(browser);
   for (const n of SIZES) {
     const t0 = Date.now();
     const site = syntheticSite(`bench-${n}`, { count: n });
@@ -186,6 +260,13 @@ for (const r of rows) {
   );
 }
 if (rows[0]) console.log(`wasm: ${fmtKB(rows[0].wasm)} brotli`);
+const hugoPaint = paints['Hugo digest'] ? median(paints['Hugo digest']) : NaN;
+console.log(`deep-link first contentful paint, median of ${PAINT_RUNS} fresh visits each, interleaved in one Chromium:`);
+for (const [k, xs] of Object.entries(paints)) {
+  const m = median(xs);
+  const ratio = Number.isFinite(hugoPaint) && k !== 'Hugo digest' ? `  ${(m / hugoPaint).toFixed(2)}x Hugo` : '';
+  console.log(`  ${k.padEnd(15)} ${Number.isFinite(m) ? `${m.toFixed(0)} ms` : 'none'}  (p95 ${quantile(xs, 0.95).toFixed(0)} ms)${ratio}`);
+}
 // A run that never showed its result is a failure of the app, not noise.
 const failures = rows.flatMap((r) => [
   ...Object.entries(r.timings).map(([name, xs]) => [`${r.n} digests, ${name}`, timedOut(xs)]),
@@ -193,5 +274,5 @@ const failures = rows.flatMap((r) => [
 ]).filter(([, n]) => n > 0);
 for (const [what, n] of failures) console.log(`FAILED: ${what}: ${n} run(s) timed out (5 s)`);
 if (failures.length > 0) process.exitCode = 1;
-console.log('targets: first view <= 150 kB at 12 digests and <= 1.2x that at 10,000; filter p95 <= 16 ms at 10,000; wasm <= 120 kB brotli; dist < 20,000 files');
+console.log('targets: deep-link first paint <= 1x Hugo; first view <= 150 kB at 12 digests and <= 1.2x that at 10,000; filter p95 <= 16 ms at 10,000; wasm <= 120 kB brotli; dist < 20,000 files');
 console.log('(naive JSON: every digest and item in one file, brotli quality 9; everything else brotli quality 11)');

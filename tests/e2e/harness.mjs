@@ -1,6 +1,6 @@
 // Test harness: static servers on 127.0.0.1 and headless Debian Chromium.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, copyFileSync, rmSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, copyFileSync, rmSync, readFileSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { join, extname, normalize } from 'node:path';
@@ -16,6 +16,54 @@ const CONTENT = new URL('../../content', import.meta.url).pathname;
  * scheme` from the model's own functions: nothing here spells them out.
  */
 export const SCHEME = JSON.parse(execFileSync(BIN, ['scheme'], { encoding: 'utf8' }));
+
+/**
+ * The path the sites under test are served under (`/` or `/some/sub/path/`,
+ * TIDINGS_BASE_PATH), and the interface language the browser has chosen
+ * (TIDINGS_UI_LANG, `zh` or `en`). `make test-e2e` runs the suite in each.
+ */
+export const BASE_PATH = `/${(process.env.TIDINGS_BASE_PATH ?? '/').replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
+export const LANG = process.env.TIDINGS_UI_LANG ?? 'zh';
+
+/** A root-relative path as the site under test serves it. */
+export const href = (path) => `${BASE_PATH}${path.replace(/^\//, '')}`;
+
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k]));
+
+/**
+ * The interface strings of LANG, from the model's own table (`tidings
+ * scheme`), with its counted forms.
+ */
+export const T = {
+  ...SCHEME.text[LANG],
+  items: (n) => fill(n === 1 ? SCHEME.text[LANG].items_one : SCHEME.text[LANG].items_many, { n }),
+  digests: (n) => fill(n === 1 ? SCHEME.text[LANG].digests_one : SCHEME.text[LANG].digests_many, { n }),
+  /** "1 digest, 13 items", as the list's count line. */
+  count: (digests, items) => `${T.digests(digests)}, ${T.items(items)}`,
+  date: (iso) => {
+    const [y, m, d] = iso.split('-').map(Number);
+    return LANG === 'zh'
+      ? `${y}年${m}月${d}日`
+      : new Date(Date.UTC(y, m - 1, d)).toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric', timeZone: 'UTC' });
+  },
+  position: (iso, i, n) => fill(SCHEME.text[LANG].position, { date: T.date(iso), i, n }),
+  pageOf: (page, pages) => fill(SCHEME.text[LANG].page_of, { page, pages }),
+};
+
+/** The `--base-url` a site under test is built with (none at the root). */
+export function baseUrlArgs() {
+  return BASE_PATH === '/' ? [] : ['--base-url', `http://127.0.0.1${BASE_PATH}`];
+}
+
+/** A folder whose BASE_PATH is `root`, for servers that know no prefix. */
+function mounted(root) {
+  if (BASE_PATH === '/') return root;
+  const top = new URL(`../../target/e2e-mounts/${Math.random().toString(36).slice(2)}`, import.meta.url).pathname;
+  const link = join(top, BASE_PATH.replace(/\/$/, ''));
+  mkdirSync(join(link, '..'), { recursive: true });
+  symlinkSync(root, link);
+  return top;
+}
 
 /** Percent-encodes as the model's `encode_segment`: all but A-Z a-z 0-9 - . _ ~ */
 export function encodeSegment(s) {
@@ -45,7 +93,7 @@ export function listItems() {
 
 /** `python3 -m http.server`: a plain static server that knows nothing of the app. */
 export async function pythonServer(root = SITE) {
-  const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', root], {
+  const child = spawn('python3', ['-u', '-m', 'http.server', '0', '--bind', '127.0.0.1', '--directory', mounted(root)], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const port = await new Promise((resolve, reject) => {
@@ -62,7 +110,7 @@ export async function pythonServer(root = SITE) {
     child.on('exit', (code) => reject(new Error(`http.server exited with ${code}: ${seen}`)));
   });
   child.stderr.resume();
-  return { base: `http://127.0.0.1:${port}`, close: () => child.kill() };
+  return { base: `http://127.0.0.1:${port}${BASE_PATH.replace(/\/$/, '')}`, root, close: () => child.kill() };
 }
 
 const TYPES = {
@@ -73,9 +121,12 @@ const TYPES = {
 /** A static host like GitHub Pages or Netlify: directory index.html, and 404.html (status 404) for misses. */
 export async function pagesServer(root = SITE) {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    let file = join(root, path);
+    const full = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+    const prefix = BASE_PATH.replace(/\/$/, '');
+    const path = full.startsWith(`${prefix}/`) ? full.slice(prefix.length) : null;
+    let file = join(root, path ?? '/nowhere/');
     try {
+      if (path === null) throw new Error('outside the site');
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
@@ -86,7 +137,7 @@ export async function pagesServer(root = SITE) {
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+  return { base: `http://127.0.0.1:${server.address().port}${BASE_PATH.replace(/\/$/, '')}`, close: () => server.close() };
 }
 
 export async function launch() {
@@ -104,7 +155,19 @@ export async function launch() {
  */
 export async function openPage(browser) {
   const context = await browser.newContext();
+  // The reader's language, unless the page has chosen another since.
+  await context.addInitScript((lang) => {
+    if (!localStorage.getItem('tidings-lang')) localStorage.setItem('tidings-lang', lang);
+  }, LANG);
   const page = await context.newPage();
+  // Every page arrives pre-rendered; a test acts on the app, so a load
+  // returns once the app has taken over from the pre-rendered copy.
+  const goto = page.goto.bind(page);
+  page.goto = async (...args) => {
+    const response = await goto(...args);
+    await page.waitForFunction(() => !document.getElementById('prerender'));
+    return response;
+  };
   const errors = [];
   page.on('console', (msg) => { if (msg.type() === 'error') errors.push(`console: ${msg.text()}`); });
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
@@ -120,9 +183,10 @@ export async function openPage(browser) {
   };
 }
 
-/** Waits until the app has rendered a heading or list (not the loading state). */
+/** Waits until the app has taken over and rendered a heading or list (not the loading state). */
 export async function settled(page) {
-  await page.waitForFunction(() => !document.querySelector('.loading') && document.querySelector('main > *'));
+  await page.waitForFunction(() => !document.getElementById('prerender')
+    && !document.querySelector('.loading') && document.querySelector('main > *'));
 }
 
 /**
@@ -137,7 +201,7 @@ export function syntheticSite(name, { count, itemPages = 'auto', seed = 7 }) {
 }
 
 /** A site of the digests in `content`, using the app files of the e2e site. Returns its folder. */
-export function contentSite(name, content, { itemPages = 'auto' } = {}) {
+export function contentSite(name, content, { itemPages = 'auto', baseUrl } = {}) {
   const site = new URL(`../../target/e2e-sites/${name}/site`, import.meta.url).pathname;
   rmSync(site, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
@@ -145,7 +209,7 @@ export function contentSite(name, content, { itemPages = 'auto' } = {}) {
     if (/\.(html|js|wasm|css|svg)$/.test(f) && f !== SCHEME.not_found_page) copyFileSync(join(SITE, f), join(site, f));
   }
   execFileSync(BIN, ['build', '--content', content, '--out', site, '--shell', `${site}/index.html`,
-    '--item-pages', itemPages, '--quiet']);
+    '--item-pages', itemPages, '--quiet', ...(baseUrl ? ['--base-url', baseUrl] : baseUrlArgs())]);
   return site;
 }
 

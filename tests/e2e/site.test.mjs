@@ -2,7 +2,7 @@
 // servers on 127.0.0.1, driven in headless Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, listItems, openPage, pagesServer, pythonServer, schemePath, settled } from './harness.mjs';
+import { T, launch, listItems, openPage, pagesServer, pythonServer, schemePath, settled } from './harness.mjs';
 
 const SLUG = 'ai20240526';
 const DIGEST = schemePath('digest_url', { slug: SLUG });
@@ -37,8 +37,9 @@ test('home lists the seed digest with its date, tags and item count', async () =
   await settled(page);
   const card = page.locator('.digest-card', { hasText: '[AI资讯·0526]' });
   await card.waitFor();
-  assert.equal(await card.locator('time').textContent(), '2024-05-26');
-  assert.equal(await card.locator('.count').textContent(), '13 items');
+  assert.equal(await card.locator('time').textContent(), T.date('2024-05-26'));
+  assert.equal(await card.locator('time').getAttribute('datetime'), '2024-05-26');
+  assert.equal(await card.locator('.count').textContent(), T.items(13));
   assert.deepEqual(await card.locator('.tags a').allTextContents(), ['#AI', '#AI资讯', '#人工智能']);
   assert.equal(await page.title(), 'tidings');
   await done();
@@ -60,7 +61,7 @@ test('click through from the list to the digest and to its 5th item', async () =
   await page.waitForURL(`${plain.base}${item(items[4].id)}`);
   await page.locator('h1', { hasText: items[4].title }).waitFor();
   assert.equal(await page.title(), `${items[4].title} · tidings`);
-  assert.equal(await page.locator('.position').textContent(), '2024-05-26 · item 5 of 13');
+  assert.equal(await page.locator('.position').textContent(), T.position('2024-05-26', 5, 13));
 
   await page.locator('a[rel=next]').click();
   await page.waitForURL(`${plain.base}${item(items[5].id)}`);
@@ -100,7 +101,7 @@ test('the 人工智能 tag view, opened directly, lists the digest', async () =>
   await page.goto(`${plain.base}${TAG}`);
   await page.locator('h1', { hasText: '#人工智能' }).waitFor();
   await page.locator('.digest-card', { hasText: '[AI资讯·0526]' }).waitFor();
-  assert.equal(await page.getByTestId('match-count').textContent(), '1 digest, 13 items');
+  assert.equal(await page.getByTestId('match-count').textContent(), T.count(1, 13));
   assert.equal(await page.title(), '#人工智能 · tidings');
   await done();
 });
@@ -119,14 +120,14 @@ test('search narrows the list and lives in the URL', async () => {
   await page.goto(`${plain.base}/`);
   await page.locator('.digest-card').first().waitFor();
   // Typed key by key: the space between words must survive the URL round trip.
-  await page.getByPlaceholder('Search titles, summaries, tags').pressSequentially('no such words');
+  await page.getByPlaceholder(T.search_placeholder).pressSequentially('no such words');
   await page.waitForURL(/\?q=no%20such%20words$/);
-  await page.getByTestId('match-count').filter({ hasText: '0 digests, 0 items' }).waitFor();
+  await page.getByTestId('match-count').filter({ hasText: T.count(0, 0) }).waitFor();
   assert.equal(await page.locator('.digest-card').count(), 0);
-  assert.equal(await page.getByPlaceholder('Search titles, summaries, tags').inputValue(), 'no such words');
+  assert.equal(await page.getByPlaceholder(T.search_placeholder).inputValue(), 'no such words');
   await page.goto(`${plain.base}/?q=${encodeURIComponent('英伟达')}`);
   await page.locator('.digest-card').first().waitFor();
-  assert.equal(await page.getByTestId('match-count').textContent(), '1 digest, 13 items');
+  assert.equal(await page.getByTestId('match-count').textContent(), T.count(1, 13));
   await done();
 });
 
@@ -136,7 +137,7 @@ test('an unknown item shows the not-found page with a way back', async () => {
   assert.equal(response.status(), 404);
   await page.getByTestId('not-found').waitFor();
   assert.match(await page.getByTestId('not-found').textContent(), /zzzzzzzz/);
-  assert.equal(await page.title(), 'Not found · tidings');
+  assert.equal(await page.title(), `${T.not_found_title} · tidings`);
   await page.getByTestId('not-found').getByRole('link').click();
   await page.waitForURL(`${pages.base}/`);
   await page.locator('.digest-card').first().waitFor();
@@ -168,9 +169,9 @@ test('search on a tag page stays on the tag page', async () => {
   const { page, done } = await openPage(browser);
   await page.goto(`${plain.base}${TAG}`);
   await page.locator('.digest-card').first().waitFor();
-  await page.getByPlaceholder('Search titles, summaries, tags').pressSequentially('英伟达');
+  await page.getByPlaceholder(T.search_placeholder).pressSequentially('英伟达');
   await page.waitForURL(`${plain.base}${TAG}?q=${encodeURIComponent('英伟达')}`);
-  await page.getByTestId('match-count').filter({ hasText: '1 digest, 13 items' }).waitFor();
+  await page.getByTestId('match-count').filter({ hasText: T.count(1, 13) }).waitFor();
   assert.equal(await page.locator('h1').textContent(), '#人工智能');
   await done();
 });

@@ -206,6 +206,60 @@ impl Text {
     }
 }
 
+impl Text {
+    /// Every string of the table, and the counted and filled-in ones as
+    /// templates (`{n}`, `{i}`, `{date}`, `{slug}`, `{id}`, `{digest}`,
+    /// `{what}`, `{page}`, `{pages}`), for the JavaScript tests
+    /// (`tidings scheme`).
+    pub fn describe(&self) -> Vec<(&'static str, String)> {
+        let n = |s: String| s.replace("97", "{n}");
+        vec![
+            ("name", self.name.into()),
+            ("all_digests", self.all_digests.into()),
+            ("loading", self.loading.into()),
+            ("error_title", self.error_title.into()),
+            ("not_found_title", self.not_found_title.into()),
+            ("not_found_hint", self.not_found_hint.into()),
+            ("this_page", self.this_page.into()),
+            ("image_missing", self.image_missing.into()),
+            ("source", self.source.into()),
+            ("newer", self.newer.into()),
+            ("older", self.older.into()),
+            ("clear_filters", self.clear_filters.into()),
+            ("matching", self.matching.into()),
+            ("search_label", self.search_label.into()),
+            ("search_placeholder", self.search_placeholder.into()),
+            ("filters", self.filters.into()),
+            ("archive", self.archive.into()),
+            ("all_of_them", self.all_of_them.into()),
+            ("any_of_them", self.any_of_them.into()),
+            ("other_items", self.other_items.into()),
+            ("language", self.language.into()),
+            ("feed", self.feed.into()),
+            ("needs_js", self.needs_js.into()),
+            ("items_one", self.items(1)),
+            ("items_many", n(self.items(97))),
+            ("digests_one", self.digests(1)),
+            ("digests_many", n(self.digests(97))),
+            (
+                "position",
+                self.position("{date}", 91, 97)
+                    .replace("91", "{i}")
+                    .replace("97", "{n}"),
+            ),
+            (
+                "page_of",
+                self.page_of(91, 97)
+                    .replace("91", "{page}")
+                    .replace("97", "{pages}"),
+            ),
+            ("the_digest", self.the_digest("{slug}")),
+            ("the_item", self.the_item("{id}", "{digest}")),
+            ("was_not_found", self.was_not_found("{what}")),
+        ]
+    }
+}
+
 const MONTHS: [&str; 12] = [
     "January",
     "February",
@@ -245,6 +299,19 @@ mod tests {
         assert_eq!(Text::of(Lang::En).date(d), "May 26, 2024");
         assert_eq!(Text::of(Lang::En).month(2024, 1), "January 2024");
         assert_eq!(Text::of(Lang::Zh).date_text("soon"), "soon");
+    }
+
+    #[test]
+    fn templates_keep_their_placeholders() {
+        let en: std::collections::HashMap<_, _> =
+            Text::of(Lang::En).describe().into_iter().collect();
+        assert_eq!(en["items_many"], "{n} items");
+        assert_eq!(en["position"], "{date} · item {i} of {n}");
+        assert_eq!(en["was_not_found"], "{what} was not found");
+        let zh: std::collections::HashMap<_, _> =
+            Text::of(Lang::Zh).describe().into_iter().collect();
+        assert_eq!(zh["digests_many"], "{n} 期日报");
+        assert_eq!(zh["page_of"], "第 {page} 页，共 {pages} 页");
     }
 
     #[test]

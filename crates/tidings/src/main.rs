@@ -328,11 +328,28 @@ fn list(
 
 /// The bundle's paths and the app's URLs as one JSON object of templates,
 /// for the JavaScript tests and benchmarks.
+/// Also the interface strings of each language (`text.zh`, `text.en`) and
+/// the site-settings meta tag's name.
 fn scheme() -> Result<(), Error> {
-    let map: serde_json::Map<String, serde_json::Value> = tidings_model::layout::describe()
+    use tidings_model::i18n::Text;
+    use tidings_model::site::{Lang, META_NAME};
+    let mut map: serde_json::Map<String, serde_json::Value> = tidings_model::layout::describe()
         .into_iter()
         .map(|(k, v)| (k.to_string(), v.into()))
         .collect();
+    let text: serde_json::Map<String, serde_json::Value> = Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            let table: serde_json::Map<String, serde_json::Value> = Text::of(lang)
+                .describe()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.into()))
+                .collect();
+            (lang.tag().to_string(), table.into())
+        })
+        .collect();
+    map.insert("text".into(), text.into());
+    map.insert("site_meta".into(), META_NAME.into());
     println!("{}", serde_json::Value::Object(map));
     Ok(())
 }

@@ -489,7 +489,7 @@ impl Render<'_> {
             let d = &p.digest;
             let _ = write!(
                 o,
-                "<li class=\"digest-card\">{}<h2><a href=\"{}\">{}</a></h2><p class=\"summary\">{}</p><p class=\"meta\"><span class=\"count\">{}</span>{}</p></li>",
+                "<li class=\"digest-card\">{}<h2><a href=\"{}\">{}</a></h2><p class=\"summary\">{}</p><div class=\"meta\"><span class=\"count\">{}</span>{}</div></li>",
                 self.date(&d.date),
                 self.href(&url::digest(&d.slug)),
                 escape(&d.title),
@@ -509,14 +509,20 @@ impl Render<'_> {
         o
     }
 
-    fn image(image: &Option<Image>) -> String {
+    /// As the app shows it: the image, or its placeholder when missing.
+    fn image(&self, image: &Option<Image>) -> String {
         match image {
             Some(Image { src: Some(src), alt }) => format!(
                 "<figure class=\"item-image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"></figure>",
                 escape(src),
                 escape(alt)
             ),
-            _ => String::new(),
+            Some(Image { src: None, alt }) => format!(
+                "<figure class=\"item-image\"><div class=\"image-placeholder\" role=\"img\" aria-label=\"{}\"><span>{}</span></div></figure>",
+                escape(alt),
+                escape(self.text.image_missing)
+            ),
+            None => String::new(),
         }
     }
 
@@ -581,7 +587,7 @@ impl Render<'_> {
                 self.href(&self.manifest.item_url(&d.slug, &item.id)),
                 item.title_html,
                 Self::subtitle(item),
-                Self::image(&item.image),
+                self.image(&item.image),
                 item.body_html,
                 self.source(item)
             );
@@ -619,7 +625,7 @@ impl Render<'_> {
             escape(&self.text.position(&d.date, n + 1, d.items.len())),
             item.title_html,
             Self::subtitle(item),
-            Self::image(&item.image),
+            self.image(&item.image),
             item.body_html,
             self.source(item),
             escape(self.text.other_items)
