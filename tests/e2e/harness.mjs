@@ -133,7 +133,7 @@ export async function pagesServer(root = SITE) {
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': TYPES['.html'] });
-      res.end(await readFile(join(root, SCHEME.not_found_page)));
+      res.end(await readFile(join(root, SCHEME.not_found_page)).catch(() => 'not found'));
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));

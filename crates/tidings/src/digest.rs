@@ -471,12 +471,7 @@ fn resolve_image(
     if !file.starts_with(root) || !assets.contains(&file) {
         return Err("was not found; a placeholder is shown instead");
     }
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let media = tidings_model::layout::media(slug, &parts);
-    Ok(Resolved::Local { file, media })
+    Ok(local(file, rel, slug))
 }
 
 /// A site-absolute image (`rel` without its leading `/`) in a Hugo
@@ -490,12 +485,18 @@ fn static_image(dir: &Path, slug: &str, rel: &str) -> Result<Resolved, &'static 
     if !file.is_file() {
         return Err("was not found in the site's static folder; a placeholder is shown instead");
     }
+    Ok(local(file, rel, slug))
+}
+
+/// A local image `file`, at `rel` under its folder, copied into the
+/// digest's media.
+fn local(file: PathBuf, rel: &Path, slug: &str) -> Resolved {
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     let media = tidings_model::layout::media(slug, &parts);
-    Ok(Resolved::Local { file, media })
+    Resolved::Local { file, media }
 }
 
 #[cfg(test)]

@@ -74,8 +74,8 @@ pub fn explain(content: &Path, section: Option<&str>, file: &Path) -> Result<Str
             None => out.push_str("\n      link: none\n"),
         }
     }
-    let intro = crate::extract::markdown_text(&strip_tags(&d.intro_html));
-    let closing = crate::extract::markdown_text(&strip_tags(&d.closing_html));
+    let intro = crate::extract::html_text(&d.intro_html);
+    let closing = crate::extract::html_text(&d.closing_html);
     let _ = writeln!(out, "intro: {}", describe(&intro));
     let _ = writeln!(out, "closing: {}", describe(&closing));
     const SHOWN: usize = 3;
@@ -90,24 +90,6 @@ pub fn explain(content: &Path, section: Option<&str>, file: &Path) -> Result<Str
         );
     }
     Ok(out)
-}
-
-/// The text without its HTML tags.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// "none", or the text's length and opening.

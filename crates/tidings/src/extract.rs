@@ -524,6 +524,25 @@ pub fn escape_html(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// The text of rendered `html`: tags dropped (each leaves a space) and
+/// white space collapsed. Entities stay as written.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Escapes text so Markdown shows it as written.
 fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -101,24 +101,6 @@ fn every_shape_is_extracted() {
     insta::assert_snapshot!("every_shape", report);
 }
 
-/// The text of `html`, tags dropped and white space collapsed.
-fn text_of(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// One folder per shape real digest sites use (`tests/fixtures/extract`),
 /// as a reader would count it: each item's title, translated title,
 /// section label and link, and the digest's intro and closing text.
@@ -146,7 +128,10 @@ fn real_digest_shapes_come_out_as_readers_count_them() {
         for d in &site.digests {
             let d = &d.digest;
             report.push_str(&format!("# {} {} {:?}\n", d.date, d.slug, d.title));
-            report.push_str(&format!("intro: {}\n", text_of(&d.intro_html)));
+            report.push_str(&format!(
+                "intro: {}\n",
+                tidings::extract::html_text(&d.intro_html)
+            ));
             for (n, i) in d.items.iter().enumerate() {
                 report.push_str(&format!(
                     "{}. {:?} translation={:?} section={:?} link={:?}\n",
@@ -157,7 +142,10 @@ fn real_digest_shapes_come_out_as_readers_count_them() {
                     i.source.as_ref().map(|s| &s.url)
                 ));
             }
-            report.push_str(&format!("closing: {}\n", text_of(&d.closing_html)));
+            report.push_str(&format!(
+                "closing: {}\n",
+                tidings::extract::html_text(&d.closing_html)
+            ));
         }
         for w in &site.warnings {
             let w = w.to_string().replace(&dir.display().to_string(), "<root>");
