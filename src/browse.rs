@@ -31,11 +31,25 @@ struct Choice {
     href: String,
 }
 
-/// One facet's choices on a screen.
+/// One facet's choices on a screen: those shown at once, and the rest
+/// behind "all tags (N)".
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Panel {
     facet: Facet,
     choices: Vec<Choice>,
+    more: Vec<Choice>,
+}
+
+impl Panel {
+    fn new(facet: Facet, all: Vec<Choice>) -> Panel {
+        let limit = facet.spec().shown.unwrap_or(usize::MAX);
+        let (choices, more) = query::split_shown(all, |c| c.active, limit);
+        Panel {
+            facet,
+            choices,
+            more,
+        }
+    }
 }
 
 /// Everything one screen of the list shows.
@@ -51,9 +65,8 @@ struct Screen {
     archive: Vec<Choice>,
 }
 
-/// The choices of one facet: the counted terms (at most `spec.shown` of
-/// them, most common first), plus every chosen term however rare, so it
-/// can be removed.
+/// The choices of one facet: the counted terms, most common first, plus
+/// every chosen term however rare, so it can be removed.
 fn choices(
     facet: Facet,
     counts: &[(u32, u32)],
@@ -68,22 +81,10 @@ fn choices(
         active: chosen.iter().any(|c| c == name),
         href: base.href(&filter.toggle(facet, name), 1),
     };
-    let counted: Vec<Choice> = counts
+    let mut out: Vec<Choice> = counts
         .iter()
         .filter_map(|&(id, count)| Some(choice(names.get(id as usize)?, count)))
         .collect();
-    let mut out: Vec<Choice> = Vec::new();
-    let limit = facet.spec().shown.unwrap_or(usize::MAX);
-    let active = counted.iter().filter(|c| c.active).count();
-    let mut others = limit.saturating_sub(active);
-    for c in counted {
-        if c.active {
-            out.push(c);
-        } else if others > 0 {
-            others -= 1;
-            out.push(c);
-        }
-    }
     for name in chosen {
         if !out.iter().any(|c| &c.name == name) {
             out.push(choice(name, 0));
@@ -96,15 +97,15 @@ fn choices(
 fn panels(results: &Results, index: &Index, filter: &Filter, base: &ListBase) -> Vec<Panel> {
     Facet::ALL
         .into_iter()
-        .map(|facet| Panel {
-            facet,
-            choices: choices(
+        .map(|facet| {
+            let all = choices(
                 facet,
                 &results.counts[facet],
                 index.column(facet).names,
                 filter,
                 base,
-            ),
+            );
+            Panel::new(facet, all)
         })
         .collect()
 }
@@ -213,9 +214,8 @@ async fn load_unfiltered(
     let first = api::list_page(&manifest, 0).await?;
     let digests = manifest.digest_count as usize;
     let none = Filter::default();
-    let totals = |facet: Facet, terms: &[TermCount]| Panel {
-        facet,
-        choices: terms
+    let totals = |facet: Facet, terms: &[TermCount]| {
+        let all = terms
             .iter()
             .map(|t| Choice {
                 name: t.name.clone(),
@@ -223,7 +223,8 @@ async fn load_unfiltered(
                 active: false,
                 href: base.href(&none.toggle(facet, &t.name), 1),
             })
-            .collect(),
+            .collect();
+        Panel::new(facet, all)
     };
     Ok(Screen {
         entries: first
@@ -244,28 +245,68 @@ async fn load_unfiltered(
     })
 }
 
+/// One chip: the term, its count, chosen or not.
+fn chip(c: Choice, prefix: &'static str) -> impl IntoView {
+    let class = if c.active { "chip active" } else { "chip" };
+    let data_name = c.name.clone();
+    view! {
+        <li>
+            <a href=href(&c.href) class=class aria-pressed=c.active.to_string() data-name=data_name>
+                {prefix}{c.name}<span class="n">{c.count}</span>
+            </a>
+        </li>
+    }
+}
+
+/// A facet's chips; with `more`, a switch to every term and a box that
+/// finds one among them as the reader types.
 #[component]
-fn Chips(#[prop(into)] label: String, choices: Vec<Choice>, prefix: &'static str) -> impl IntoView {
-    (!choices.is_empty()).then(|| {
+fn Chips(
+    #[prop(into)] label: String,
+    choices: Vec<Choice>,
+    #[prop(optional)] more: Vec<Choice>,
+    #[prop(optional, into)] all_label: String,
+    prefix: &'static str,
+) -> impl IntoView {
+    let text = site::text();
+    let open = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let has_more = !more.is_empty();
+    let more = StoredValue::new(more);
+    let rest = move || {
+        more.with_value(|m| {
+            m.iter()
+                .filter(|c| query::term_matches(&c.name, &typed.read()))
+                .cloned()
+                .map(|c| chip(c, prefix))
+                .collect_view()
+        })
+    };
+    (!choices.is_empty() || has_more).then(|| {
+        let has_active = choices.iter().any(|c| c.active);
         view! {
-            <div class="facet">
+            <div class="facet" class:has-active=has_active>
                 <span class="facet-label">{label}</span>
                 <ul class="chips">
-                    {choices
-                        .into_iter()
-                        .map(|c| {
-                            let class = if c.active { "chip active" } else { "chip" };
-                            let data_name = c.name.clone();
-                            view! {
-                                <li>
-                                    <a href=href(&c.href) class=class aria-pressed=c.active.to_string() data-name=data_name>
-                                        {prefix}{c.name}<span class="n">{c.count}</span>
-                                    </a>
-                                </li>
-                            }
-                        })
-                        .collect_view()}
+                    {choices.into_iter().map(|c| chip(c, prefix)).collect_view()}
+                    {has_more.then(|| view! {
+                        <li>
+                            <button type="button" class="chip more" data-testid="all-terms"
+                                aria-expanded=move || open.get().to_string()
+                                on:click=move |_| open.update(|o| *o = !*o)>
+                                {all_label.clone()}
+                            </button>
+                        </li>
+                    })}
                 </ul>
+                <Show when=move || open.get()>
+                    <div class="more-terms">
+                        <input type="search" data-testid="find-term" placeholder=text.find_term
+                            aria-label=text.find_term
+                            on:input=move |ev| typed.set(event_target_value(&ev)) />
+                        <ul class="chips">{rest}</ul>
+                    </div>
+                </Show>
             </div>
         }
     })
@@ -303,13 +344,26 @@ fn facets_view(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoVi
             let switch = (spec.combine == Combine::AllOrAny && filter.terms[p.facet].len() > 1)
                 .then(|| mode_switch(filter, base));
             view! {
-                <Chips label=text.facet(p.facet) choices=p.choices.clone() prefix=spec.prefix />
+                <Chips
+                    label=text.facet(p.facet)
+                    choices=p.choices.clone()
+                    more=p.more.clone()
+                    all_label=text.all_terms(p.facet, p.choices.len() + p.more.len())
+                    prefix=spec.prefix
+                />
                 {switch}
             }
         })
         .collect_view();
+    // On a phone the panel folds away (chosen terms stay) behind a switch.
+    let open = RwSignal::new(false);
     view! {
-        <nav class="facets" aria-label=text.filters>
+        <button type="button" class="facets-toggle" data-testid="facets-toggle"
+            aria-expanded=move || open.get().to_string()
+            on:click=move |_| open.update(|o| *o = !*o)>
+            {text.filters}
+        </button>
+        <nav class="facets" class:open=move || open.get() aria-label=text.filters>
             {panels}
             <Chips label=text.archive choices=screen.archive.clone() prefix="" />
         </nav>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use tidings_model::{url, DigestSummary, Image, Source};
+use wasm_bindgen::JsCast;
 
 use crate::api::{AppError, Missing};
 use crate::site::{self, href};
@@ -162,4 +163,55 @@ pub fn Subtitle(text: Option<String>) -> impl IntoView {
 pub fn DateLine(date: String) -> impl IntoView {
     let shown = site::text().date_text(&date);
     view! { <time datetime=date>{shown}</time> }
+}
+
+/// The item's deep link, absolute, for pasting into a chat: a copy button,
+/// and the system's share sheet where the browser has one.
+#[component]
+pub fn ShareButtons(path: String, title: String) -> impl IntoView {
+    let text = site::text();
+    let copied = RwSignal::new(false);
+    let origin = window().location().origin().unwrap_or_default();
+    let url = format!("{origin}{}", href(&path));
+    let copy = {
+        let url = url.clone();
+        move |_| {
+            let promise = window().navigator().clipboard().write_text(&url);
+            leptos::task::spawn_local(async move {
+                // Refused (no permission, no focus): the label stays.
+                if wasm_bindgen_futures::JsFuture::from(promise).await.is_ok() {
+                    copied.set(true);
+                }
+            });
+        }
+    };
+    let navigator = window().navigator();
+    let share = js_sys::Reflect::get(&navigator, &"share".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let share_button = share.map(|share| {
+        let on_share = move |_| {
+            let data = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&data, &"url".into(), &url.as_str().into());
+            let _ = js_sys::Reflect::set(&data, &"title".into(), &title.as_str().into());
+            if let Ok(promise) = share
+                .call1(&window().navigator(), &data)
+                .and_then(|p| p.dyn_into::<js_sys::Promise>())
+            {
+                // The reader closing the sheet rejects it: nothing to do.
+                leptos::task::spawn_local(async move {
+                    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+                });
+            }
+        };
+        view! { <button type="button" class="share-button" on:click=on_share>{text.share}</button> }
+    });
+    view! {
+        <p class="share">
+            <button type="button" class="copy-link" data-testid="copy-link" on:click=copy>
+                {move || if copied.get() { text.copied } else { text.copy_link }}
+            </button>
+            {share_button}
+        </p>
+    }
 }

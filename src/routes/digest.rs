@@ -7,7 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use tidings_model::url;
 
 use crate::components::{
-    error_view, page_title, DateLine, ItemImage, Loading, SourceLine, Subtitle, TagLinks,
+    error_view, page_title, DateLine, ItemImage, Loading, ShareButtons, SourceLine, Subtitle,
+    TagLinks,
 };
 use crate::routes::item::ItemView;
 use crate::site::{self, href};
@@ -68,6 +69,7 @@ fn DigestView(slug: Signal<String>) -> impl IntoView {
                                         <ItemImage image=item.image.clone() />
                                         <div class="body" inner_html=item.body_html.clone()></div>
                                         <SourceLine source=item.source.clone() publisher=item.publisher.clone() />
+                                        <ShareButtons path=m.item_url(&slug, &item.id) title=item.title.clone() />
                                     </li>
                                 </For>
                             </ol>

@@ -6,7 +6,9 @@ use leptos_router::hooks::use_params_map;
 use tidings_model::{query, url};
 
 use crate::api::{AppError, Missing};
-use crate::components::{error_view, page_title, ItemImage, Loading, SourceLine, Subtitle};
+use crate::components::{
+    error_view, page_title, ItemImage, Loading, ShareButtons, SourceLine, Subtitle,
+};
 use crate::site::{self, href};
 
 #[component]
@@ -54,6 +56,7 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
                             <ItemImage image=item.image.clone() />
                             <div class="body" inner_html=item.body_html.clone()></div>
                             <SourceLine source=item.source.clone() publisher=item.publisher.clone() />
+                            <ShareButtons path=m.item_url(&d.slug, &item.id) title=item.title.clone() />
                             <nav class="prev-next" aria-label=text.other_items>
                                 {prev.map(|(href, t)| view! { <A href=href attr:rel="prev">"← "{t}</A> })}
                                 {next.map(|(href, t)| view! { <A href=href attr:rel="next">{t}" →"</A> })}

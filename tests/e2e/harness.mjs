@@ -153,8 +153,8 @@ export async function launch() {
  * uncaught exception; `done()` fails the test if there were any (other than
  * those `allow` matches).
  */
-export async function openPage(browser) {
-  const context = await browser.newContext();
+export async function openPage(browser, options = {}) {
+  const context = await browser.newContext(options);
   // The reader's language, unless the page has chosen another since.
   await context.addInitScript((lang) => {
     if (!localStorage.getItem('tidings-lang')) localStorage.setItem('tidings-lang', lang);

@@ -38,8 +38,8 @@ pub struct FacetSpec {
     /// Written before each term on its chips (`#` for tags).
     pub prefix: &'static str,
     pub combine: Combine,
-    /// How many of its terms the panel shows (the most common, plus every
-    /// chosen one); `None` for all.
+    /// How many of its terms the panel shows at once (the most common, and
+    /// every chosen one); the rest are behind "all tags (N)". `None` for all.
     pub shown: Option<usize>,
 }
 
@@ -57,14 +57,14 @@ impl Facet {
                 label: "Tags",
                 prefix: "#",
                 combine: Combine::AllOrAny,
-                shown: None,
+                shown: Some(12),
             },
             Facet::Category => &FacetSpec {
                 key: "cat",
                 label: "Categories",
                 prefix: "",
                 combine: Combine::Any,
-                shown: None,
+                shown: Some(8),
             },
             Facet::Domain => &FacetSpec {
                 key: "domain",
@@ -78,7 +78,7 @@ impl Facet {
                 label: "Sections",
                 prefix: "",
                 combine: Combine::Any,
-                shown: None,
+                shown: Some(8),
             },
         }
     }

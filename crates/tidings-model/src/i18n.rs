@@ -40,6 +40,11 @@ pub struct Text {
     pub feed: &'static str,
     pub needs_js: &'static str,
     pub more_in_app: &'static str,
+    /// The placeholder of the box that finds a term among all of a facet's.
+    pub find_term: &'static str,
+    pub copy_link: &'static str,
+    pub copied: &'static str,
+    pub share: &'static str,
 }
 
 const ZH: Text = Text {
@@ -71,6 +76,10 @@ const ZH: Text = Text {
     feed: "订阅",
     needs_js: "筛选、搜索和完整归档需要 JavaScript。",
     more_in_app: "更多日报",
+    find_term: "输入以查找…",
+    copy_link: "复制链接",
+    copied: "已复制",
+    share: "分享",
 };
 
 const EN: Text = Text {
@@ -102,6 +111,10 @@ const EN: Text = Text {
     feed: "Feed",
     needs_js: "Filters, search and the full archive need JavaScript.",
     more_in_app: "More digests",
+    find_term: "Type to find…",
+    copy_link: "Copy link",
+    copied: "Copied",
+    share: "Share",
 };
 
 impl Text {
@@ -191,6 +204,14 @@ impl Text {
         }
     }
 
+    /// "all tags (160)" / "全部标签（160）": the switch to every term of a facet.
+    pub fn all_terms(&self, facet: Facet, n: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("全部{}（{n}）", self.facet(facet)),
+            Lang::En => format!("all {} ({n})", self.facet(facet).to_lowercase()),
+        }
+    }
+
     /// A facet's label in the filter panel.
     pub fn facet(&self, facet: Facet) -> &'static str {
         match (self.lang, facet) {
@@ -237,6 +258,13 @@ impl Text {
             ("language", self.language.into()),
             ("feed", self.feed.into()),
             ("needs_js", self.needs_js.into()),
+            ("find_term", self.find_term.into()),
+            ("copy_link", self.copy_link.into()),
+            ("copied", self.copied.into()),
+            (
+                "all_tags",
+                self.all_terms(Facet::Tag, 97).replace("97", "{n}"),
+            ),
             ("items_one", self.items(1)),
             ("items_many", n(self.items(97))),
             ("digests_one", self.digests(1)),

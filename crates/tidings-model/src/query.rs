@@ -340,6 +340,37 @@ pub fn text_matches(d: &DigestSummary, needle_lower: &str) -> bool {
             .any(|t| t.to_lowercase().contains(needle_lower))
 }
 
+/// A facet's terms split into those its panel shows at once and the rest
+/// (behind "all tags (N)"): every chosen term, then the most common up to
+/// `limit` in all; order kept within each part.
+pub fn split_shown<T>(
+    terms: Vec<T>,
+    chosen: impl Fn(&T) -> bool,
+    limit: usize,
+) -> (Vec<T>, Vec<T>) {
+    let active = terms.iter().filter(|t| chosen(t)).count();
+    let mut others = limit.saturating_sub(active);
+    let (mut shown, mut rest) = (Vec::new(), Vec::new());
+    for t in terms {
+        if chosen(&t) {
+            shown.push(t);
+        } else if others > 0 {
+            others -= 1;
+            shown.push(t);
+        } else {
+            rest.push(t);
+        }
+    }
+    (shown, rest)
+}
+
+/// Whether a term matches what the reader typed to find it (any case,
+/// anywhere in the term; everything matches an empty needle).
+pub fn term_matches(term: &str, typed: &str) -> bool {
+    let typed = typed.trim().to_lowercase();
+    typed.is_empty() || term.to_lowercase().contains(&typed)
+}
+
 /// One digest's filter data, as the bundler knows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {

@@ -554,6 +554,15 @@ impl Render<'_> {
         )
     }
 
+    /// The app's share row, so nothing moves when it takes over (the
+    /// button works once the app runs).
+    fn share(&self) -> String {
+        format!(
+            "<p class=\"share\"><button type=\"button\" class=\"copy-link\">{}</button></p>",
+            escape(self.text.copy_link)
+        )
+    }
+
     fn subtitle(item: &Item) -> String {
         item.title_translation
             .as_ref()
@@ -582,14 +591,15 @@ impl Render<'_> {
             prev = item.section.as_ref();
             let _ = write!(
                 o,
-                "<li class=\"item\" id=\"{}\">{label}<h2><a href=\"{}\"><span>{}</span></a></h2>{}{}<div class=\"body\">{}</div>{}</li>",
+                "<li class=\"item\" id=\"{}\">{label}<h2><a href=\"{}\"><span>{}</span></a></h2>{}{}<div class=\"body\">{}</div>{}{}</li>",
                 escape(&item.id),
                 self.href(&self.manifest.item_url(&d.slug, &item.id)),
                 item.title_html,
                 Self::subtitle(item),
                 self.image(&item.image),
                 item.body_html,
-                self.source(item)
+                self.source(item),
+                self.share()
             );
         }
         o.push_str("</ol>");
@@ -619,7 +629,7 @@ impl Render<'_> {
             .map(|i| link(i, "next", format!("{} →", escape(&i.title))))
             .unwrap_or_default();
         format!(
-            "<article class=\"item-page\"><p class=\"crumbs\"><a href=\"{}\">← {}</a></p><p class=\"position\">{}</p><h1>{}</h1>{}{}<div class=\"body\">{}</div>{}<nav class=\"prev-next\" aria-label=\"{}\">{prev}{next}</nav></article>",
+            "<article class=\"item-page\"><p class=\"crumbs\"><a href=\"{}\">← {}</a></p><p class=\"position\">{}</p><h1>{}</h1>{}{}<div class=\"body\">{}</div>{}{}<nav class=\"prev-next\" aria-label=\"{}\">{prev}{next}</nav></article>",
             self.href(&url::digest(&d.slug)),
             escape(&d.title),
             escape(&self.text.position(&d.date, n + 1, d.items.len())),
@@ -628,6 +638,7 @@ impl Render<'_> {
             self.image(&item.image),
             item.body_html,
             self.source(item),
+            self.share(),
             escape(self.text.other_items)
         )
     }

@@ -409,3 +409,32 @@ fn counts_read_as_english() {
     assert_eq!(count_of(0, "item"), "0 items");
     assert_eq!(count_of(13, "item"), "13 items");
 }
+
+#[test]
+fn panels_show_chosen_terms_then_the_most_common() {
+    let terms: Vec<(&str, bool)> = vec![
+        ("a", false),
+        ("b", false),
+        ("c", true),
+        ("d", false),
+        ("e", true),
+    ];
+    let (shown, rest) = split_shown(terms.clone(), |t| t.1, 3);
+    assert_eq!(
+        shown.iter().map(|t| t.0).collect::<Vec<_>>(),
+        ["a", "c", "e"]
+    );
+    assert_eq!(rest.iter().map(|t| t.0).collect::<Vec<_>>(), ["b", "d"]);
+    // More chosen than the limit: all of them still show.
+    let (shown, rest) = split_shown(terms, |t| t.1, 1);
+    assert_eq!(shown.iter().map(|t| t.0).collect::<Vec<_>>(), ["c", "e"]);
+    assert_eq!(rest.len(), 3);
+}
+
+#[test]
+fn typed_text_finds_terms_in_any_case() {
+    assert!(term_matches("OpenAI", "open"));
+    assert!(term_matches("人工智能", "智能"));
+    assert!(term_matches("x", "  "));
+    assert!(!term_matches("Rust", "go"));
+}

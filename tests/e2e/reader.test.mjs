@@ -1,0 +1,73 @@
+// End-to-end: reading on a real site. Facets that stay small at 200 tags
+// (the first digest inside the first screen on a desktop and a phone),
+// finding a tag among all of them, and copying an item's link.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { T, contentSite, launch, listItems, openPage, pythonServer } from './harness.mjs';
+
+const TAGS = 200;
+let browser, many, plain;
+
+before(async () => {
+  // 40 digests with 5 tags each: 200 tags, every one used.
+  const dir = new URL('../../target/e2e-sites/many-tags/content', import.meta.url).pathname;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < TAGS / 5; i++) {
+    const day = `2024-03-${String((i % 28) + 1).padStart(2, '0')}`;
+    const tags = Array.from({ length: 5 }, (_, k) => `"tag-${i * 5 + k}"`).join(', ');
+    writeFileSync(`${dir}/digest-${i}.md`,
+      `+++\ntitle = "Digest ${i}"\ndate = "${day}"\ntags = [${tags}]\n+++\n\n## One\n\nText. [Source](https://example.com/${i}/1)\n\n## Two\n\nText. [Source](https://example.com/${i}/2)\n`);
+  }
+  browser = await launch();
+  many = await pythonServer(contentSite('many-tags', dir));
+  plain = await pythonServer();
+});
+
+after(async () => {
+  await browser?.close();
+  many?.close();
+  plain?.close();
+});
+
+for (const [width, height, kind] of [[1280, 800, 'desktop'], [390, 844, 'phone']]) {
+  test(`with ${TAGS} tags the first digest is inside the first screen on a ${kind}`, async () => {
+    const { page, done } = await openPage(browser, { viewport: { width, height } });
+    await page.goto(`${many.base}/`);
+    await page.getByTestId('match-count').waitFor();
+    const first = await page.locator('.digest-card').first().boundingBox();
+    assert.ok(first && first.y + 60 < height, `first digest at y=${first?.y} of ${height}`);
+    await done();
+  });
+}
+
+test('all tags are one click away, found by typing', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${many.base}/`);
+  await page.getByTestId('match-count').waitFor();
+  const tags = page.locator('.facet').first();
+  assert.equal(await tags.locator('a.chip').count(), 12);
+  const all = tags.getByTestId('all-terms');
+  assert.equal(await all.textContent(), T.all_tags.replace('{n}', String(TAGS)));
+  await all.click();
+  await tags.getByTestId('find-term').fill('tag-137');
+  await tags.locator('.more-terms a.chip[data-name="tag-137"]').click();
+  await page.waitForURL(/tag=tag-137/);
+  await page.getByTestId('match-count').filter({ hasText: T.count(1, 2) }).waitFor();
+  // The chosen tag now shows among the first chips.
+  assert.equal(await page.locator('.facet').first().locator('a.chip.active').getAttribute('data-name'), 'tag-137');
+  await done();
+});
+
+test("an item's copy button puts its absolute deep link on the clipboard", async () => {
+  const { page, done } = await openPage(browser, { permissions: ['clipboard-read', 'clipboard-write'] });
+  const item = listItems().find((i) => i.digest === 'ai20240526');
+  await page.goto(`${plain.base}${item.url}`);
+  const button = page.getByTestId('copy-link');
+  assert.equal(await button.textContent(), T.copy_link);
+  await button.click();
+  await page.getByTestId('copy-link').filter({ hasText: T.copied }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${plain.base}${item.url}`);
+  await done();
+});
