@@ -215,3 +215,28 @@ pub fn ShareButtons(path: String, title: String) -> impl IntoView {
         </p>
     }
 }
+
+/// The same story in other digests, each linking to its item there.
+#[component]
+pub fn AlsoIn(
+    also: Vec<tidings_model::StoryRef>,
+    manifest: std::sync::Arc<tidings_model::Manifest>,
+) -> impl IntoView {
+    let text = site::text();
+    (!also.is_empty()).then(|| {
+        view! {
+            <aside class="also-in" data-testid="also-in">
+                <h2>{text.also_in}</h2>
+                <ul>
+                    {also
+                        .into_iter()
+                        .map(|r| {
+                            let link = href(&manifest.item_url(&r.slug, &r.id));
+                            view! { <li><a href=link>{text.date_text(&r.date)}" · "{r.title}</a></li> }
+                        })
+                        .collect_view()}
+                </ul>
+            </aside>
+        }
+    })
+}

@@ -7,7 +7,7 @@ use tidings_model::{query, url};
 
 use crate::api::{AppError, Missing};
 use crate::components::{
-    error_view, page_title, ItemImage, Loading, ShareButtons, SourceLine, Subtitle,
+    error_view, page_title, AlsoIn, ItemImage, Loading, ShareButtons, SourceLine, Subtitle,
 };
 use crate::site::{self, href};
 
@@ -57,6 +57,7 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
                             <div class="body" inner_html=item.body_html.clone()></div>
                             <SourceLine source=item.source.clone() publisher=item.publisher.clone() />
                             <ShareButtons path=m.item_url(&d.slug, &item.id) title=item.title.clone() />
+                            <AlsoIn also=item.also_in.clone() manifest=m.clone() />
                             <nav class="prev-next" aria-label=text.other_items>
                                 {prev.map(|(href, t)| view! { <A href=href attr:rel="prev">"← "{t}</A> })}
                                 {next.map(|(href, t)| view! { <A href=href attr:rel="next">{t}" →"</A> })}

@@ -71,3 +71,30 @@ test("an item's copy button puts its absolute deep link on the clipboard", async
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${plain.base}${item.url}`);
   await done();
 });
+
+test('the same story on another day is one click away from its item', async () => {
+  const dir = new URL('../../target/e2e-sites/same-story/content', import.meta.url).pathname;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const write = (day, link) => writeFileSync(`${dir}/${day}.md`,
+    `+++\ntitle = "Digest ${day}"\n+++\n\n## The story\n\nText. [Source](${link})\n\n## Another\n\nText. [Source](https://example.com/${day})\n`);
+  write('2024-05-25', 'https://www.example.com/story/');
+  write('2024-05-26', 'http://example.com/story?utm_source=feed');
+  const site = contentSite('same-story', dir);
+  const local = await pythonServer(site);
+  const { page, done } = await openPage(browser);
+  try {
+    await page.goto(`${local.base}/d/2024-05-26/`);
+    await page.locator('.item h2 a').first().click();
+    const also = page.getByTestId('also-in');
+    await also.waitFor();
+    const link = also.getByRole('link');
+    assert.equal(await link.textContent(), `${T.date('2024-05-25')} · Digest 2024-05-25`);
+    await link.click();
+    await page.waitForURL(new RegExp('/d/2024-05-25/[0-9a-z]{8}/$'));
+    await page.getByTestId('also-in').getByRole('link', { name: /2024-05-26/ }).waitFor();
+  } finally {
+    local.close();
+  }
+  await done();
+});

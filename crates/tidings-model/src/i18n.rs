@@ -45,6 +45,8 @@ pub struct Text {
     pub copy_link: &'static str,
     pub copied: &'static str,
     pub share: &'static str,
+    /// Over the links to the same story in other digests.
+    pub also_in: &'static str,
 }
 
 const ZH: Text = Text {
@@ -80,6 +82,7 @@ const ZH: Text = Text {
     copy_link: "复制链接",
     copied: "已复制",
     share: "分享",
+    also_in: "同一新闻也见于",
 };
 
 const EN: Text = Text {
@@ -115,6 +118,7 @@ const EN: Text = Text {
     copy_link: "Copy link",
     copied: "Copied",
     share: "Share",
+    also_in: "Also in",
 };
 
 impl Text {
@@ -261,6 +265,7 @@ impl Text {
             ("find_term", self.find_term.into()),
             ("copy_link", self.copy_link.into()),
             ("copied", self.copied.into()),
+            ("also_in", self.also_in.into()),
             (
                 "all_tags",
                 self.all_terms(Facet::Tag, 97).replace("97", "{n}"),

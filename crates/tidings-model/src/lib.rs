@@ -246,6 +246,21 @@ pub struct Item {
     /// link (a front-matter story's `source`, e.g. "Hacker News").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<String>,
+    /// The same story (its source link, normalised) in other digests,
+    /// newest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_in: Vec<StoryRef>,
+}
+
+/// Where else a story appears: an item of another digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoryRef {
+    pub slug: String,
+    pub id: String,
+    /// The digest's date, `YYYY-MM-DD`.
+    pub date: String,
+    /// The digest's title.
+    pub title: String,
 }
 
 /// An image reference. `src` is `None` when the bundler could not find the

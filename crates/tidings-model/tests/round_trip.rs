@@ -43,6 +43,12 @@ fn sample_digest() -> Digest {
                 links: vec!["https://www.163.com/a.html".into()],
                 section: Some("产品".into()),
                 publisher: Some("Hacker News".into()),
+                also_in: vec![tidings_model::StoryRef {
+                    slug: "ai20240525".into(),
+                    id: "a1b2c3d4".into(),
+                    date: "2024-05-25".into(),
+                    title: "前一天".into(),
+                }],
             },
             Item {
                 id: "e5f6g7h8".into(),
@@ -55,6 +61,7 @@ fn sample_digest() -> Digest {
                 links: vec![],
                 section: None,
                 publisher: None,
+                also_in: Vec::new(),
             },
         ],
     }

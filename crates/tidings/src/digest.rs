@@ -359,6 +359,7 @@ fn item(raw: &RawItem, earlier: &[Item], images: &mut Images<'_>) -> (Item, Stri
         links: raw.links.clone(),
         section: raw.section.clone(),
         publisher: raw.publisher.clone(),
+        also_in: Vec::new(),
     };
     (item, body_text)
 }

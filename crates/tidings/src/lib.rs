@@ -5,7 +5,8 @@
 //! The modules follow the data: [`config`] reads `tidings.toml` (and a
 //! Hugo site's configuration); [`load`]
 //! walks the content folder and parses every file ([`digest`] for one file,
-//! with [`frontmatter`] and [`extract`]); [`bundle`] lays the site out as
+//! with [`frontmatter`] and [`extract`]) and [`stories`] links one story
+//! across days; [`bundle`] lays the site out as
 //! data files; [`pages`] makes the route pages and [`feeds`] the feeds,
 //! sitemap and host files; [`output`] stages and swaps
 //! them into the output folder; [`list`] prints items; [`explain`] and
@@ -25,6 +26,7 @@ pub mod load;
 pub mod outline;
 pub mod output;
 pub mod pages;
+pub mod stories;
 pub mod synth;
 
 pub use bundle::{BundleOptions, ItemPages};

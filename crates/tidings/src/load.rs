@@ -151,6 +151,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
             .cmp(&a.digest.date)
             .then_with(|| a.digest.slug.cmp(&b.digest.slug))
     });
+    crate::stories::link(&mut digests);
     let warnings = digests
         .iter()
         .flat_map(|d| d.warnings.iter().cloned())

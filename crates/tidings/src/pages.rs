@@ -563,6 +563,28 @@ impl Render<'_> {
         )
     }
 
+    /// The same story in other digests, as the app lists it.
+    fn also_in(&self, item: &Item) -> String {
+        if item.also_in.is_empty() {
+            return String::new();
+        }
+        let mut o = format!(
+            "<aside class=\"also-in\"><h2>{}</h2><ul>",
+            escape(self.text.also_in)
+        );
+        for r in &item.also_in {
+            let _ = write!(
+                o,
+                "<li><a href=\"{}\">{} · {}</a></li>",
+                self.href(&self.manifest.item_url(&r.slug, &r.id)),
+                escape(&self.text.date_text(&r.date)),
+                escape(&r.title)
+            );
+        }
+        o.push_str("</ul></aside>");
+        o
+    }
+
     fn subtitle(item: &Item) -> String {
         item.title_translation
             .as_ref()
@@ -629,7 +651,7 @@ impl Render<'_> {
             .map(|i| link(i, "next", format!("{} →", escape(&i.title))))
             .unwrap_or_default();
         format!(
-            "<article class=\"item-page\"><p class=\"crumbs\"><a href=\"{}\">← {}</a></p><p class=\"position\">{}</p><h1>{}</h1>{}{}<div class=\"body\">{}</div>{}{}<nav class=\"prev-next\" aria-label=\"{}\">{prev}{next}</nav></article>",
+            "<article class=\"item-page\"><p class=\"crumbs\"><a href=\"{}\">← {}</a></p><p class=\"position\">{}</p><h1>{}</h1>{}{}<div class=\"body\">{}</div>{}{}{}<nav class=\"prev-next\" aria-label=\"{}\">{prev}{next}</nav></article>",
             self.href(&url::digest(&d.slug)),
             escape(&d.title),
             escape(&self.text.position(&d.date, n + 1, d.items.len())),
@@ -639,6 +661,7 @@ impl Render<'_> {
             item.body_html,
             self.source(item),
             self.share(),
+            self.also_in(item),
             escape(self.text.other_items)
         )
     }

@@ -567,3 +567,34 @@ fn a_hugo_site_root_is_read_as_hugo_reads_it() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("pages/about.md:3:1: no date"), "{stderr}");
 }
+
+#[test]
+fn the_same_story_on_two_days_names_the_other_day() {
+    let content = temp_dir("same-story");
+    let write = |name: &str, link: &str, other: &str| {
+        let text = format!(
+            "+++\ntitle = \"Digest {name}\"\n+++\n\n## The story\n\nText. [Source]({link})\n\n## Only {name}\n\nText. [Source]({other})\n"
+        );
+        std::fs::write(content.join(format!("{name}.md")), text).expect("write");
+    };
+    write("2024-05-25", "https://www.example.com/story/", "https://example.com/a");
+    write(
+        "2024-05-26",
+        "http://example.com/story?utm_source=feed",
+        "https://example.com/b",
+    );
+    let site = tidings::load(&content, &Default::default()).expect("load");
+    let [newer, older] = &site.digests[..] else {
+        panic!("two digests");
+    };
+    let also = &newer.digest.items[0].also_in;
+    assert_eq!(also.len(), 1);
+    assert_eq!(
+        (also[0].slug.as_str(), also[0].date.as_str()),
+        ("2024-05-25", "2024-05-25")
+    );
+    assert_eq!(also[0].id, older.digest.items[0].id);
+    assert_eq!(older.digest.items[0].also_in[0].slug, "2024-05-26");
+    // Stories told once name nothing.
+    assert!(newer.digest.items[1].also_in.is_empty());
+}

@@ -355,6 +355,7 @@ fn item(id: &str) -> Item {
         links: vec![],
         section: None,
         publisher: None,
+        also_in: Vec::new(),
     }
 }
 
