@@ -390,6 +390,16 @@ fn pager(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoView {
 fn screen_view(s: Screen, f: Filter, base: ListBase) -> impl IntoView {
     let text = site::text();
     site::take_over();
+    // The newest digest the reader has now seen: what is newer next time
+    // is marked new.
+    if f.is_empty() && s.page == 1 {
+        if let Some(newest) = s.entries.first() {
+            let r = crate::reading::use_reading();
+            if r.state.read_untracked().seen_until.as_deref() < Some(newest.date.as_str()) {
+                r.state.update(|st| st.saw(&newest.date));
+            }
+        }
+    }
     let clear = (!f.is_empty()).then(|| {
         view! { <a href=href(tidings_model::url::HOME) class="clear" data-testid="clear">{text.clear_filters}</a> }
     });

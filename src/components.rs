@@ -97,10 +97,13 @@ pub fn TagLinks(tags: Vec<String>) -> impl IntoView {
 #[component]
 pub fn DigestList(digests: Vec<DigestSummary>) -> impl IntoView {
     let text = site::text();
+    let seen = crate::reading::use_reading().seen_before.get_value();
     view! {
         <ol class="digest-list" lang=site::info().language.clone()>
             <For each=move || digests.clone() key=|d| d.slug.clone() let(d)>
-                <li class="digest-card">
+                <li class="digest-card" class:new=tidings_model::reading::Reading::is_new(seen.as_deref(), &d.date)>
+                    {tidings_model::reading::Reading::is_new(seen.as_deref(), &d.date)
+                        .then(|| view! { <span class="new-badge" data-testid="new">{text.new_badge}</span> })}
                     <DateLine date=d.date.clone() />
                     <h2><a href=href(&url::digest(&d.slug))>{d.title.clone()}</a></h2>
                     <p class="summary">{d.summary.clone()}</p>
@@ -207,11 +210,20 @@ pub fn ShareButtons(path: String, title: String) -> impl IntoView {
         view! { <button type="button" class="share-button" on:click=on_share>{text.share}</button> }
     });
     view! {
+        <button type="button" class="copy-link" data-testid="copy-link" on:click=copy>
+            {move || if copied.get() { text.copied } else { text.copy_link }}
+        </button>
+        {share_button}
+    }
+}
+
+/// An item's row of actions: copy its link, share, star, read.
+#[component]
+pub fn ItemRow(item: tidings_model::reading::Starred, path: String) -> impl IntoView {
+    view! {
         <p class="share">
-            <button type="button" class="copy-link" data-testid="copy-link" on:click=copy>
-                {move || if copied.get() { text.copied } else { text.copy_link }}
-            </button>
-            {share_button}
+            <ShareButtons path title=item.title.clone() />
+            <crate::reading::ItemActions item />
         </p>
     }
 }

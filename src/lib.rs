@@ -8,6 +8,7 @@
 mod api;
 mod browse;
 pub mod components;
+pub mod reading;
 mod routes;
 pub mod site;
 
@@ -29,6 +30,7 @@ pub struct ManifestResource(pub LocalResource<Result<Arc<Manifest>, AppError>>);
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(ManifestResource(LocalResource::new(api::manifest)));
+    reading::provide();
     let lang = RwSignal::new(site::initial_lang());
     view! {
         <Router base=site::router_base().unwrap_or_default()>
@@ -40,6 +42,7 @@ pub fn App() -> impl IntoView {
                     <div class="app" lang=text.lang.tag()>
                         <header class="site-header">
                             <A href=site::href(url::HOME) attr:class="brand">{site::info().title.clone()}</A>
+                            <StarredLink />
                             <LangSwitch lang />
                             <FeedLink />
                         </header>
@@ -48,6 +51,7 @@ pub fn App() -> impl IntoView {
                             // route's HTML page (`Route::page_file`).
                             <Routes fallback=routes::not_found::NotFound>
                                 <Route path=StaticSegment("") view=routes::home::Home />
+                                <Route path=StaticSegment(url::STARRED) view=routes::starred::StarredPage />
                                 <Route path=(StaticSegment(url::TAGS), ParamSegment("tag")) view=routes::tag::TagPage />
                                 <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug")) view=routes::digest::DigestPage />
                                 <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug"), ParamSegment("item")) view=routes::item::ItemPage />
@@ -57,6 +61,18 @@ pub fn App() -> impl IntoView {
                 }
             }}
         </Router>
+    }
+}
+
+/// The starred view, with how many items it holds.
+#[component]
+fn StarredLink() -> impl IntoView {
+    let text = site::text();
+    let r = reading::use_reading();
+    view! {
+        <A href=site::href(&tidings_model::url::Route::Starred.url()) attr:class="starred-link" attr:data-testid="starred-link">
+            {move || format!("★ {} {}", text.starred, r.state.read().starred.len())}
+        </A>
     }
 }
 

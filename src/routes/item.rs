@@ -7,7 +7,7 @@ use tidings_model::{query, url};
 
 use crate::api::{AppError, Missing};
 use crate::components::{
-    error_view, page_title, AlsoIn, ItemImage, Loading, ShareButtons, SourceLine, Subtitle,
+    error_view, page_title, AlsoIn, ItemImage, ItemRow, Loading, SourceLine, Subtitle,
 };
 use crate::site::{self, href};
 
@@ -39,6 +39,7 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
                     title.set(item.title.clone());
                     let text = site::text();
                     site::take_over();
+                    crate::reading::mark_read_on_open(d.slug.clone(), item.id.clone());
                     let link = |i: &tidings_model::Item| (href(&m.item_url(&d.slug, &i.id)), i.title.clone());
                     let prev = pos.prev.map(link);
                     let next = pos.next.map(link);
@@ -56,7 +57,7 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
                             <ItemImage image=item.image.clone() />
                             <div class="body" inner_html=item.body_html.clone()></div>
                             <SourceLine source=item.source.clone() publisher=item.publisher.clone() />
-                            <ShareButtons path=m.item_url(&d.slug, &item.id) title=item.title.clone() />
+                            <ItemRow path=m.item_url(&d.slug, &item.id) item=starred(&d, &item) />
                             <AlsoIn also=item.also_in.clone() manifest=m.clone() />
                             <nav class="prev-next" aria-label=text.other_items>
                                 {prev.map(|(href, t)| view! { <A href=href attr:rel="prev">"← "{t}</A> })}
@@ -67,5 +68,19 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
                 })}
             </ErrorBoundary>
         </Transition>
+    }
+}
+
+/// What the starred view keeps of an item.
+pub fn starred(
+    d: &tidings_model::Digest,
+    item: &tidings_model::Item,
+) -> tidings_model::reading::Starred {
+    tidings_model::reading::Starred {
+        slug: d.slug.clone(),
+        id: item.id.clone(),
+        title: item.title.clone(),
+        date: d.date.clone(),
+        digest_title: d.title.clone(),
     }
 }

@@ -4,6 +4,7 @@ pub mod digest;
 pub mod home;
 pub mod item;
 pub mod not_found;
+pub mod starred;
 pub mod tag;
 
 use leptos::prelude::*;

@@ -98,3 +98,53 @@ test('the same story on another day is one click away from its item', async () =
   }
   await done();
 });
+
+test('read and starred items survive a reload, and the starred view lists them', async () => {
+  const { page, done } = await openPage(browser);
+  const DIGEST = '/d/ai20240526/';
+  await page.goto(`${plain.base}${DIGEST}`);
+  const items = page.locator('.item');
+  await items.first().getByTestId('star').click();
+  assert.equal(await items.first().getByTestId('star').getAttribute('aria-pressed'), 'true');
+  await items.nth(1).locator('h2 a').click();
+  await page.locator('.item-page').waitFor();
+  await page.goto(`${plain.base}${DIGEST}`);
+  await page.locator('.item').first().waitFor();
+  assert.equal(await page.locator('.item.read').count(), 1);
+  assert.equal(await page.locator('.item').nth(1).getAttribute('class'), 'item read');
+  assert.equal(await page.locator('.item').first().getByTestId('star').getAttribute('aria-pressed'), 'true');
+  await page.getByTestId('mark-all-read').click();
+  assert.equal(await page.locator('.item.read').count(), 13);
+  const first = (await page.locator('.item h2').first().textContent()).trim();
+  await page.getByTestId('starred-link').click();
+  await page.waitForURL(/\/starred\/$/);
+  assert.deepEqual(await page.locator('.starred .digest-card h2').allTextContents(), [first]);
+  // Export gives the state as JSON; an import adds to it.
+  const exported = await page.getByTestId('export').getAttribute('href');
+  const state = JSON.parse(decodeURIComponent(exported.replace(/^data:application\/json;charset=utf-8,/, '')));
+  assert.equal(state.starred.length, 1);
+  assert.equal(state.read.length, 13);
+  const other = { read: [], starred: [{ slug: 'ai20240526', id: 'zzzzzzzz', title: 'Imported', date: '2024-05-26', digest_title: 'D' }] };
+  await page.getByTestId('import').setInputFiles({ name: 'reading.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) });
+  await page.locator('.starred .digest-card h2', { hasText: 'Imported' }).waitFor();
+  await page.locator('.starred .digest-card').first().getByTestId('star').click();
+  await page.locator('.starred .digest-card h2', { hasText: first }).waitFor({ state: 'detached' });
+  await done();
+});
+
+test('digests newer than the last visit are marked new, once', async () => {
+  const { page, done } = await openPage(browser);
+  await page.addInitScript(() => {
+    if (!localStorage.getItem('tidings-reading')) {
+      localStorage.setItem('tidings-reading', JSON.stringify({ seen_until: '2024-05-25' }));
+    }
+  });
+  await page.goto(`${plain.base}/`);
+  await page.getByTestId('new').waitFor();
+  assert.equal(await page.getByTestId('new').textContent(), T.new_badge);
+  await page.reload();
+  await page.waitForFunction(() => !document.getElementById('prerender'));
+  await page.getByTestId('match-count').waitFor();
+  assert.equal(await page.getByTestId('new').count(), 0);
+  await done();
+});

@@ -47,6 +47,17 @@ pub struct Text {
     pub share: &'static str,
     /// Over the links to the same story in other digests.
     pub also_in: &'static str,
+    pub starred: &'static str,
+    pub star: &'static str,
+    pub unstar: &'static str,
+    pub mark_read: &'static str,
+    pub mark_unread: &'static str,
+    pub mark_all_read: &'static str,
+    pub new_badge: &'static str,
+    pub export: &'static str,
+    pub import: &'static str,
+    pub no_starred: &'static str,
+    pub kept_here: &'static str,
 }
 
 const ZH: Text = Text {
@@ -83,6 +94,17 @@ const ZH: Text = Text {
     copied: "已复制",
     share: "分享",
     also_in: "同一新闻也见于",
+    starred: "收藏",
+    star: "收藏",
+    unstar: "取消收藏",
+    mark_read: "标为已读",
+    mark_unread: "标为未读",
+    mark_all_read: "全部标为已读",
+    new_badge: "新",
+    export: "导出",
+    import: "导入",
+    no_starred: "还没有收藏的新闻。",
+    kept_here: "收藏和已读记录只保存在这个浏览器里。",
 };
 
 const EN: Text = Text {
@@ -119,6 +141,17 @@ const EN: Text = Text {
     copied: "Copied",
     share: "Share",
     also_in: "Also in",
+    starred: "Starred",
+    star: "Star",
+    unstar: "Unstar",
+    mark_read: "Mark read",
+    mark_unread: "Mark unread",
+    mark_all_read: "Mark all read",
+    new_badge: "New",
+    export: "Export",
+    import: "Import",
+    no_starred: "Nothing starred yet.",
+    kept_here: "Stars and read marks are kept in this browser only.",
 };
 
 impl Text {
@@ -266,6 +299,17 @@ impl Text {
             ("copy_link", self.copy_link.into()),
             ("copied", self.copied.into()),
             ("also_in", self.also_in.into()),
+            ("starred", self.starred.into()),
+            ("star", self.star.into()),
+            ("unstar", self.unstar.into()),
+            ("mark_read", self.mark_read.into()),
+            ("mark_unread", self.mark_unread.into()),
+            ("mark_all_read", self.mark_all_read.into()),
+            ("new_badge", self.new_badge.into()),
+            ("export", self.export.into()),
+            ("import", self.import.into()),
+            ("no_starred", self.no_starred.into()),
+            ("kept_here", self.kept_here.into()),
             (
                 "all_tags",
                 self.all_terms(Facet::Tag, 97).replace("97", "{n}"),

@@ -37,6 +37,7 @@ pub mod facet;
 pub mod i18n;
 pub mod layout;
 pub mod query;
+pub mod reading;
 pub mod site;
 pub mod url;
 

@@ -12,6 +12,9 @@ pub const DIGESTS: &str = "d";
 /// The first path segment of tag routes: `/tags/<tag>/`.
 pub const TAGS: &str = "tags";
 
+/// `/starred/`: the items the reader kept for later (kept in their browser).
+pub const STARRED: &str = "starred";
+
 /// The query key that addresses an item inside its digest's page.
 pub const ITEM_QUERY: &str = "item";
 
@@ -30,6 +33,8 @@ pub enum Route {
         id: String,
         in_digest: bool,
     },
+    /// `/starred/`: the reader's starred items.
+    Starred,
 }
 
 impl Route {
@@ -56,6 +61,7 @@ impl Route {
     pub fn url(&self) -> String {
         match self {
             Route::Home => HOME.to_string(),
+            Route::Starred => format!("/{STARRED}/"),
             Route::Tag(name) => format!("/{TAGS}/{}/", encode_segment(name)),
             Route::Digest(slug) => format!("/{DIGESTS}/{}/", encode_segment(slug)),
             Route::Item {
@@ -87,6 +93,7 @@ impl Route {
         let page = crate::layout::FOLDER_PAGE;
         match self {
             Route::Home => Some(page.to_string()),
+            Route::Starred => Some(format!("{STARRED}/{page}")),
             Route::Tag(name) => servable_segment(name).then(|| format!("{TAGS}/{name}/{page}")),
             Route::Digest(slug) => {
                 servable_segment(slug).then(|| format!("{DIGESTS}/{slug}/{page}"))
@@ -110,6 +117,7 @@ impl Route {
             .collect();
         match segments.as_slice() {
             [] => Some(Route::Home),
+            [only] if only == STARRED => Some(Route::Starred),
             [first, tag] if first == TAGS => Some(Route::Tag(tag.clone())),
             [first, slug] if first == DIGESTS => Some(match item_query {
                 Some(id) => Route::item_in_digest(slug, id),
@@ -226,6 +234,7 @@ mod tests {
     fn every_route_parses_back_from_its_url() {
         let routes = [
             Route::Home,
+            Route::Starred,
             Route::Tag("人工智能".into()),
             Route::Tag("R&D x#y".into()),
             Route::Digest("ai20240526".into()),

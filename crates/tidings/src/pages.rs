@@ -181,7 +181,8 @@ pub struct PageCount {
 /// per digest and servable tag, and one per item.
 pub fn count(site: &Site, tags: &[TermCount]) -> PageCount {
     let servable = |r: Route| r.page_file().is_some();
-    let mut routes = 2;
+    // Home, starred and 404.
+    let mut routes = 3;
     let mut items = 0;
     for p in &site.digests {
         let d = &p.digest;
@@ -245,6 +246,22 @@ pub fn pages(
     let newest: Vec<&Parsed> = site.digests.iter().take(PER_SCREEN).collect();
     let list = render.digest_list(&newest, site.digests.len() > PER_SCREEN);
     out.push((layout::FOLDER_PAGE.to_string(), render.page(&home, &list)));
+    let starred = Head {
+        title: format!("{} · {}", text.starred, info.title),
+        description: "",
+        url: Route::Starred.url(),
+        article: None,
+        image: None,
+        tag_feed: None,
+    };
+    if let Some(file) = Route::Starred.page_file() {
+        let body = format!(
+            "<section class=\"starred\"><h1>{}</h1><p class=\"summary-line\">{}</p></section>",
+            escape(text.starred),
+            escape(text.kept_here)
+        );
+        out.push((file, render.page(&starred, &body)));
+    }
     let missing = Head {
         title: format!("{} · {}", text.not_found_title, info.title),
         description: "",
@@ -594,12 +611,13 @@ impl Render<'_> {
 
     fn digest(&self, d: &Digest) -> String {
         let mut o = format!(
-            "<article class=\"digest\"><p class=\"crumbs\"><a href=\"{}\">{}</a></p><header>{}<h1>{}</h1>{}</header><div class=\"intro\">{}</div><ol class=\"items\">",
+            "<article class=\"digest\"><p class=\"crumbs\"><a href=\"{}\">{}</a></p><header>{}<h1>{}</h1>{}<button type=\"button\" class=\"mark-all\">{}</button></header><div class=\"intro\">{}</div><ol class=\"items\">",
             self.href(url::HOME),
             escape(self.text.all_digests),
             self.date(&d.date),
             escape(&d.title),
             self.tags(&d.tags),
+            escape(self.text.mark_all_read),
             d.intro_html
         );
         let mut prev: Option<&String> = None;

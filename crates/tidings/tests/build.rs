@@ -49,10 +49,10 @@ fn build_writes_bundle_and_one_page_per_route() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let files = files_under(&out);
-    // index.html (the home page) + 404 + 1 digest page + 13 item pages +
+    // index.html (the home page) + starred + 404 + 1 digest page + 13 item pages +
     // 3 tag pages + manifest, index, one list page and one shard +
     // robots.txt and _headers (no feeds or sitemap without a base URL).
-    assert_eq!(files.len(), 1 + 1 + 1 + 13 + 3 + 4 + 2, "{files:#?}");
+    assert_eq!(files.len(), 1 + 1 + 1 + 1 + 13 + 3 + 4 + 2, "{files:#?}");
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.join("data/manifest.json")).expect("read"),
     )
@@ -577,7 +577,11 @@ fn the_same_story_on_two_days_names_the_other_day() {
         );
         std::fs::write(content.join(format!("{name}.md")), text).expect("write");
     };
-    write("2024-05-25", "https://www.example.com/story/", "https://example.com/a");
+    write(
+        "2024-05-25",
+        "https://www.example.com/story/",
+        "https://example.com/a",
+    );
     write(
         "2024-05-26",
         "http://example.com/story?utm_source=feed",
