@@ -8,6 +8,7 @@
 mod api;
 mod browse;
 pub mod components;
+mod keys;
 pub mod reading;
 mod routes;
 pub mod site;
@@ -32,8 +33,10 @@ pub fn App() -> impl IntoView {
     provide_context(ManifestResource(LocalResource::new(api::manifest)));
     reading::provide();
     let lang = RwSignal::new(site::initial_lang());
+    let help = RwSignal::new(false);
     view! {
         <Router base=site::router_base().unwrap_or_default()>
+            {keys::install(help)}
             {move || {
                 // The whole interface follows the language; switching is rare.
                 let text = Text::of(lang.get());
@@ -57,6 +60,7 @@ pub fn App() -> impl IntoView {
                                 <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug"), ParamSegment("item")) view=routes::item::ItemPage />
                             </Routes>
                         </main>
+                        <keys::KeysHelp open=help />
                     </div>
                 }
             }}

@@ -58,6 +58,8 @@ pub struct Text {
     pub import: &'static str,
     pub no_starred: &'static str,
     pub kept_here: &'static str,
+    /// Title of the `?` sheet.
+    pub keys_title: &'static str,
 }
 
 const ZH: Text = Text {
@@ -105,6 +107,7 @@ const ZH: Text = Text {
     import: "导入",
     no_starred: "还没有收藏的新闻。",
     kept_here: "收藏和已读记录只保存在这个浏览器里。",
+    keys_title: "键盘快捷键",
 };
 
 const EN: Text = Text {
@@ -152,6 +155,7 @@ const EN: Text = Text {
     import: "Import",
     no_starred: "Nothing starred yet.",
     kept_here: "Stars and read marks are kept in this browser only.",
+    keys_title: "Keyboard shortcuts",
 };
 
 impl Text {
@@ -249,6 +253,31 @@ impl Text {
         }
     }
 
+    /// What a key does, for the `?` sheet.
+    pub fn key_help(&self, action: crate::keys::Action) -> &'static str {
+        use crate::keys::Action as A;
+        match (self.lang, action) {
+            (Lang::Zh, A::Next) => "下一条",
+            (Lang::Zh, A::Prev) => "上一条",
+            (Lang::Zh, A::Open) => "打开",
+            (Lang::Zh, A::Star) => "收藏 / 取消收藏",
+            (Lang::Zh, A::Read) => "标为已读 / 未读",
+            (Lang::Zh, A::Search) => "搜索",
+            (Lang::Zh, A::Home) => "回到日报列表",
+            (Lang::Zh, A::Back) => "返回上一层",
+            (Lang::Zh, A::Help) => "显示 / 隐藏快捷键",
+            (Lang::En, A::Next) => "next item or digest",
+            (Lang::En, A::Prev) => "previous item or digest",
+            (Lang::En, A::Open) => "open it",
+            (Lang::En, A::Star) => "star or unstar",
+            (Lang::En, A::Read) => "mark read or unread",
+            (Lang::En, A::Search) => "search",
+            (Lang::En, A::Home) => "all digests",
+            (Lang::En, A::Back) => "back out",
+            (Lang::En, A::Help) => "show or hide the keys",
+        }
+    }
+
     /// A facet's label in the filter panel.
     pub fn facet(&self, facet: Facet) -> &'static str {
         match (self.lang, facet) {
@@ -310,6 +339,7 @@ impl Text {
             ("import", self.import.into()),
             ("no_starred", self.no_starred.into()),
             ("kept_here", self.kept_here.into()),
+            ("keys_title", self.keys_title.into()),
             (
                 "all_tags",
                 self.all_terms(Facet::Tag, 97).replace("97", "{n}"),
@@ -433,7 +463,27 @@ mod tests {
                 t.feed,
                 t.needs_js,
                 t.more_in_app,
+                t.find_term,
+                t.copy_link,
+                t.copied,
+                t.share,
+                t.also_in,
+                t.starred,
+                t.star,
+                t.unstar,
+                t.mark_read,
+                t.mark_unread,
+                t.mark_all_read,
+                t.new_badge,
+                t.export,
+                t.import,
+                t.no_starred,
+                t.kept_here,
+                t.keys_title,
             ];
+            for (_, action) in crate::keys::KEYS {
+                assert!(!t.key_help(action).is_empty());
+            }
             assert!(all.iter().all(|s| !s.trim().is_empty()), "{lang:?}");
         }
         assert_ne!(Text::of(Lang::Zh).loading, Text::of(Lang::En).loading);

@@ -35,6 +35,7 @@
 pub mod date;
 pub mod facet;
 pub mod i18n;
+pub mod keys;
 pub mod layout;
 pub mod query;
 pub mod reading;
