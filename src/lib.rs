@@ -32,6 +32,8 @@ pub struct ManifestResource(pub LocalResource<Result<Arc<Manifest>, AppError>>);
 pub fn App() -> impl IntoView {
     provide_context(ManifestResource(LocalResource::new(api::manifest)));
     reading::provide();
+    site::register_service_worker();
+    let offline = site::offline();
     let lang = RwSignal::new(site::initial_lang());
     let help = RwSignal::new(false);
     view! {
@@ -45,6 +47,9 @@ pub fn App() -> impl IntoView {
                     <div class="app" lang=text.lang.tag()>
                         <header class="site-header">
                             <A href=site::href(url::HOME) attr:class="brand">{site::info().title.clone()}</A>
+                            <Show when=move || offline.get()>
+                                <span class="offline" role="status" data-testid="offline">{text.offline}</span>
+                            </Show>
                             <StarredLink />
                             <LangSwitch lang />
                             <FeedLink />

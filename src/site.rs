@@ -75,3 +75,34 @@ pub fn take_over() {
         }
     });
 }
+
+/// Registers the service worker that keeps visited pages for offline
+/// reading, where the browser has service workers (secure contexts).
+pub fn register_service_worker() {
+    let navigator = window().navigator();
+    if !js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
+        return;
+    }
+    let options = web_sys::RegistrationOptions::new();
+    options.set_scope(&info().base_path);
+    let worker = href(tidings_model::layout::site_files::SERVICE_WORKER);
+    let promise = navigator
+        .service_worker()
+        .register_with_options(&worker, &options);
+    leptos::task::spawn_local(async move {
+        // Without it the site still works, only not offline.
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    });
+}
+
+/// Whether the browser is offline, kept up to date.
+pub fn offline() -> ReadSignal<bool> {
+    let (offline, set_offline) = signal(!window().navigator().on_line());
+    let on = window_event_listener(leptos::ev::online, move |_| set_offline.set(false));
+    let off = window_event_listener(leptos::ev::offline, move |_| set_offline.set(true));
+    on_cleanup(move || {
+        on.remove();
+        off.remove();
+    });
+    offline
+}

@@ -185,3 +185,31 @@ test('the keys move, star, mark, open, search, go home and show themselves', asy
   assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'search');
   await done();
 });
+
+test('a visited item opens offline, with an offline notice', async () => {
+  const { page, done } = await openPage(browser);
+  const item = listItems().find((i) => i.digest === 'ai20240526');
+  await page.goto(`${plain.base}${item.url}`);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // Controlled from the next load on: that visit is kept.
+  await page.reload();
+  await page.waitForFunction(() => !document.getElementById('prerender') && navigator.serviceWorker.controller);
+  await page.locator('.item-page h1').waitFor();
+  await page.context().setOffline(true);
+  await page.goto(`${plain.base}${item.url}`);
+  assert.equal(await page.locator('.item-page h1').textContent(), item.title);
+  assert.equal(await page.getByTestId('offline').textContent(), T.offline);
+  await page.context().setOffline(false);
+  await done({ allow: [/ERR_INTERNET_DISCONNECTED/] });
+});
+
+test('the site can be installed: a web app manifest under the base path', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${plain.base}/`);
+  const link = await page.locator('link[rel=manifest]').getAttribute('href');
+  const manifest = await page.evaluate(async (h) => (await fetch(h)).json(), link);
+  assert.equal(manifest.start_url, new URL(`${plain.base}/`).pathname);
+  assert.equal(manifest.display, 'standalone');
+  assert.ok(manifest.icons.length >= 1);
+  await done();
+});

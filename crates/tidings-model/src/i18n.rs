@@ -60,6 +60,8 @@ pub struct Text {
     pub kept_here: &'static str,
     /// Title of the `?` sheet.
     pub keys_title: &'static str,
+    /// Shown while the browser is offline.
+    pub offline: &'static str,
 }
 
 const ZH: Text = Text {
@@ -108,6 +110,7 @@ const ZH: Text = Text {
     no_starred: "还没有收藏的新闻。",
     kept_here: "收藏和已读记录只保存在这个浏览器里。",
     keys_title: "键盘快捷键",
+    offline: "离线：显示已保存的页面",
 };
 
 const EN: Text = Text {
@@ -156,6 +159,7 @@ const EN: Text = Text {
     no_starred: "Nothing starred yet.",
     kept_here: "Stars and read marks are kept in this browser only.",
     keys_title: "Keyboard shortcuts",
+    offline: "Offline: showing saved pages",
 };
 
 impl Text {
@@ -340,6 +344,7 @@ impl Text {
             ("no_starred", self.no_starred.into()),
             ("kept_here", self.kept_here.into()),
             ("keys_title", self.keys_title.into()),
+            ("offline", self.offline.into()),
             (
                 "all_tags",
                 self.all_terms(Facet::Tag, 97).replace("97", "{n}"),
@@ -480,6 +485,7 @@ mod tests {
                 t.no_starred,
                 t.kept_here,
                 t.keys_title,
+                t.offline,
             ];
             for (_, action) in crate::keys::KEYS {
                 assert!(!t.key_help(action).is_empty());

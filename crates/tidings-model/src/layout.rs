@@ -31,6 +31,10 @@ pub mod site_files {
     pub const ROBOTS: &str = "robots.txt";
     /// Cache rules for Netlify and Cloudflare Pages.
     pub const HEADERS: &str = "_headers";
+    /// The service worker that keeps visited pages for offline reading.
+    pub const SERVICE_WORKER: &str = "sw.js";
+    /// The web app manifest, so phones can install the site.
+    pub const WEB_MANIFEST: &str = "manifest.webmanifest";
     /// The feeds, with their media types, in the order pages link them.
     pub const FEEDS: [(&str, &str); 3] = [
         ("application/rss+xml", RSS),
@@ -48,7 +52,7 @@ pub fn tag_feed(tag: &str) -> String {
 /// replaces as a whole; everything else (the app's files) is left alone.
 /// The build writes `index.html` only with the app's shell, and keeps the
 /// app's own otherwise.
-pub const OWNED: [&str; 12] = [
+pub const OWNED: [&str; 14] = [
     DATA_DIR,
     url::DIGESTS,
     url::TAGS,
@@ -61,6 +65,8 @@ pub const OWNED: [&str; 12] = [
     site_files::SITEMAP,
     site_files::ROBOTS,
     site_files::HEADERS,
+    site_files::SERVICE_WORKER,
+    site_files::WEB_MANIFEST,
 ];
 
 /// Paths of the immutable files inside a build's stamp folder.
@@ -155,6 +161,8 @@ pub fn describe() -> Vec<(&'static str, String)> {
         ("sitemap", site_files::SITEMAP.to_string()),
         ("robots", site_files::ROBOTS.to_string()),
         ("headers", site_files::HEADERS.to_string()),
+        ("service_worker", site_files::SERVICE_WORKER.to_string()),
+        ("web_manifest", site_files::WEB_MANIFEST.to_string()),
         ("tag_feed", tag_feed("{tag}")),
         ("home_url", Route::Home.url()),
         ("starred_url", Route::Starred.url()),

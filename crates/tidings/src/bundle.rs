@@ -58,7 +58,7 @@ impl BundleOptions {
         BundleOptions {
             pages,
             site_files: if pages {
-                crate::feeds::count(info, 0)
+                crate::feeds::count(info, 0) + crate::offline::COUNT
             } else {
                 0
             },

@@ -23,6 +23,7 @@ pub mod feeds;
 pub mod frontmatter;
 pub mod list;
 pub mod load;
+pub mod offline;
 pub mod outline;
 pub mod output;
 pub mod pages;

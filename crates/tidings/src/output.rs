@@ -99,6 +99,9 @@ fn files_to_write<'a>(
         for (rel, text) in feeds::files(site, m, info, &tags) {
             files.push((rel, text.into_bytes().into()));
         }
+        for (rel, text) in crate::offline::files(info, shell.names(), &m.stamp) {
+            files.push((rel, text.into_bytes().into()));
+        }
     }
     Ok(files)
 }

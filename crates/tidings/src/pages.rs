@@ -80,6 +80,11 @@ impl Shell {
         })
     }
 
+    /// The app's files beside the shell.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
     /// The shell for `site`: its language, the app's files under its base.
     fn for_site(&self, site: &SiteInfo) -> String {
         let mut html = set_lang(&self.html, &site.language);
@@ -464,6 +469,12 @@ impl Render<'_> {
                 );
             }
         }
+        let _ = write!(
+            o,
+            "<link rel=\"manifest\" href=\"{}\">",
+            self.href(tidings_model::layout::site_files::WEB_MANIFEST)
+        );
+        meta(&mut o, "name", "theme-color", crate::offline::THEME_COLOR);
         let json = serde_json::to_string(s).unwrap_or_default();
         meta(&mut o, "name", META_NAME, &json);
         o
