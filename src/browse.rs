@@ -410,7 +410,11 @@ fn screen_view(s: Screen, f: Filter, base: ListBase) -> impl IntoView {
             {(!f.is_empty()).then(|| format!(" {}", text.matching))}
             " "{clear}
         </p>
-        <DigestList digests=s.entries.clone() />
+        {if base == ListBase::Items {
+            view! { <crate::routes::items::ItemList entries=s.entries.clone() filter=f.clone() /> }.into_any()
+        } else {
+            view! { <DigestList digests=s.entries.clone() /> }.into_any()
+        }}
         {pager(&s, &f, &base)}
     }
 }

@@ -139,8 +139,15 @@ pub fn ItemImage(image: Option<Image>) -> impl IntoView {
 /// "Source: <publisher> · <domain>", the domain linking to the story.
 #[component]
 pub fn SourceLine(source: Option<Source>, publisher: Option<String>) -> impl IntoView {
+    let text = site::text();
     let link = source.map(|s| {
-        view! { <a href=s.url rel="noopener noreferrer" target="_blank" data-testid="source-link">{s.domain}</a> }
+        let more = href(&tidings_model::query::items_of(tidings_model::facet::Facet::Domain, &s.domain));
+        let more_text = text.more_from(&s.domain);
+        view! {
+            <a href=s.url rel="noopener noreferrer" target="_blank" data-testid="source-link">{s.domain}</a>
+            " · "
+            <a href=more class="more-from" data-testid="more-from">{more_text}</a>
+        }
     });
     let both = link.is_some() && publisher.is_some();
     (link.is_some() || publisher.is_some()).then(|| {

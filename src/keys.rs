@@ -4,9 +4,7 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use tidings_model::keys::{self, Action, KEYS};
-use tidings_model::url;
 use wasm_bindgen::JsCast;
 
 use crate::site;
@@ -61,7 +59,6 @@ fn typing(target: Option<web_sys::Element>) -> bool {
 
 /// Listens for the keys for as long as the app runs; `help` shows the sheet.
 pub fn install(help: RwSignal<bool>) {
-    let navigate = use_navigate();
     let after_g = StoredValue::new(false);
     let handle = window_event_listener(ev::keydown, move |e: web_sys::KeyboardEvent| {
         if e.ctrl_key() || e.meta_key() || e.alt_key() {
@@ -135,7 +132,12 @@ pub fn install(help: RwSignal<bool>) {
                     let _ = input.focus();
                 }
             }
-            Action::Home => navigate(url::HOME, Default::default()),
+            // The header's own link: the same URL under any base path.
+            Action::Home => {
+                if let Some(a) = first(".app a.brand") {
+                    a.click();
+                }
+            }
             Action::Back => {
                 if help.get_untracked() {
                     help.set(false);

@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                             <Show when=move || offline.get()>
                                 <span class="offline" role="status" data-testid="offline">{text.offline}</span>
                             </Show>
+                            <A href=site::href(&tidings_model::url::Route::Items.url()) attr:class="items-link" attr:data-testid="items-link">{text.all_items}</A>
                             <StarredLink />
                             <LangSwitch lang />
                             <FeedLink />
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                             <Routes fallback=routes::not_found::NotFound>
                                 <Route path=StaticSegment("") view=routes::home::Home />
                                 <Route path=StaticSegment(url::STARRED) view=routes::starred::StarredPage />
+                                <Route path=StaticSegment(url::ITEMS) view=routes::items::ItemsPage />
                                 <Route path=(StaticSegment(url::TAGS), ParamSegment("tag")) view=routes::tag::TagPage />
                                 <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug")) view=routes::digest::DigestPage />
                                 <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug"), ParamSegment("item")) view=routes::item::ItemPage />

@@ -74,7 +74,10 @@ fn DigestView(slug: Signal<String>) -> impl IntoView {
                                             let (slug, id) = (slug.clone(), item.id.clone());
                                             move || reading.state.read().is_read(&slug, &id)
                                         }>
-                                        {label.map(|l| view! { <p class="section-label">{l}</p> })}
+                                        {label.map(|l| {
+                                            let more = href(&tidings_model::query::items_of(tidings_model::facet::Facet::Section, &l));
+                                            view! { <p class="section-label"><a href=more>{l}</a></p> }
+                                        })}
                                         <h2><A href=href(&m.item_url(&slug, &item.id))><span inner_html=item.title_html.clone()></span></A></h2>
                                         <Subtitle text=item.title_translation.clone() />
                                         <ItemImage image=item.image.clone() />

@@ -3,6 +3,7 @@
 pub mod digest;
 pub mod home;
 pub mod item;
+pub mod items;
 pub mod not_found;
 pub mod starred;
 pub mod tag;

@@ -72,7 +72,8 @@ test("an item's copy button puts its absolute deep link on the clipboard", async
   await done();
 });
 
-test('the same story on another day is one click away from its item', async () => {
+/** Two days with one story in common (its link decorated differently). */
+function sameStorySite() {
   const dir = new URL('../../target/e2e-sites/same-story/content', import.meta.url).pathname;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -80,8 +81,11 @@ test('the same story on another day is one click away from its item', async () =
     `+++\ntitle = "Digest ${day}"\n+++\n\n## The story\n\nText. [Source](${link})\n\n## Another\n\nText. [Source](https://example.com/${day})\n`);
   write('2024-05-25', 'https://www.example.com/story/');
   write('2024-05-26', 'http://example.com/story?utm_source=feed');
-  const site = contentSite('same-story', dir);
-  const local = await pythonServer(site);
+  return contentSite('same-story', dir);
+}
+
+test('the same story on another day is one click away from its item', async () => {
+  const local = await pythonServer(sameStorySite());
   const { page, done } = await openPage(browser);
   try {
     await page.goto(`${local.base}/d/2024-05-26/`);
@@ -211,5 +215,28 @@ test('the site can be installed: a web app manifest under the base path', async 
   assert.equal(manifest.start_url, new URL(`${plain.base}/`).pathname);
   assert.equal(manifest.display, 'standalone');
   assert.ok(manifest.icons.length >= 1);
+  await done();
+});
+
+test('the items view lists items across digests, each story once, reachable from a source', async () => {
+  const local = await pythonServer(sameStorySite());
+  const { page, done } = await openPage(browser);
+  try {
+    await page.goto(`${local.base}/d/2024-05-26/`);
+    await page.getByTestId('items-link').click();
+    await page.waitForURL(/\/items\/$/);
+    // Two digests of two items, one story on both days: three rows.
+    await page.locator('.item-row').first().waitFor();
+    assert.equal(await page.locator('.item-row').count(), 3);
+    assert.equal(await page.getByTestId('days').textContent(), T.on_days_many.replace('{n}', '2'));
+    await page.goto(`${local.base}/d/2024-05-25/`);
+    await page.locator('.item h2 a').nth(1).click();
+    await page.getByTestId('more-from').click();
+    await page.waitForURL(/\/items\/\?domain=example\.com$/);
+    await page.locator('.item-row').first().waitFor();
+    assert.equal(await page.locator('.item-row').count(), 3);
+  } finally {
+    local.close();
+  }
   await done();
 });

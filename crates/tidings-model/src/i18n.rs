@@ -62,6 +62,8 @@ pub struct Text {
     pub keys_title: &'static str,
     /// Shown while the browser is offline.
     pub offline: &'static str,
+    /// The items view's title and the link to it.
+    pub all_items: &'static str,
 }
 
 const ZH: Text = Text {
@@ -111,6 +113,7 @@ const ZH: Text = Text {
     kept_here: "收藏和已读记录只保存在这个浏览器里。",
     keys_title: "键盘快捷键",
     offline: "离线：显示已保存的页面",
+    all_items: "全部新闻",
 };
 
 const EN: Text = Text {
@@ -160,6 +163,7 @@ const EN: Text = Text {
     kept_here: "Stars and read marks are kept in this browser only.",
     keys_title: "Keyboard shortcuts",
     offline: "Offline: showing saved pages",
+    all_items: "All items",
 };
 
 impl Text {
@@ -282,6 +286,23 @@ impl Text {
         }
     }
 
+    /// "more from 163.com" / "更多来自 163.com": a source's items.
+    pub fn more_from(&self, domain: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("更多来自 {domain}"),
+            Lang::En => format!("more from {domain}"),
+        }
+    }
+
+    /// "on 3 days" / "共 3 天": how often a story ran.
+    pub fn on_days(&self, n: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("共 {n} 天"),
+            Lang::En if n == 1 => "on 1 day".to_string(),
+            Lang::En => format!("on {n} days"),
+        }
+    }
+
     /// A facet's label in the filter panel.
     pub fn facet(&self, facet: Facet) -> &'static str {
         match (self.lang, facet) {
@@ -345,6 +366,8 @@ impl Text {
             ("kept_here", self.kept_here.into()),
             ("keys_title", self.keys_title.into()),
             ("offline", self.offline.into()),
+            ("all_items", self.all_items.into()),
+            ("on_days_many", self.on_days(97).replace("97", "{n}")),
             (
                 "all_tags",
                 self.all_terms(Facet::Tag, 97).replace("97", "{n}"),
@@ -486,6 +509,7 @@ mod tests {
                 t.kept_here,
                 t.keys_title,
                 t.offline,
+                t.all_items,
             ];
             for (_, action) in crate::keys::KEYS {
                 assert!(!t.key_help(action).is_empty());

@@ -52,11 +52,12 @@ pub fn tag_feed(tag: &str) -> String {
 /// replaces as a whole; everything else (the app's files) is left alone.
 /// The build writes `index.html` only with the app's shell, and keeps the
 /// app's own otherwise.
-pub const OWNED: [&str; 14] = [
+pub const OWNED: [&str; 15] = [
     DATA_DIR,
     url::DIGESTS,
     url::TAGS,
     url::STARRED,
+    url::ITEMS,
     NOT_FOUND_PAGE,
     FOLDER_PAGE,
     site_files::RSS,
@@ -166,6 +167,7 @@ pub fn describe() -> Vec<(&'static str, String)> {
         ("tag_feed", tag_feed("{tag}")),
         ("home_url", Route::Home.url()),
         ("starred_url", Route::Starred.url()),
+        ("items_url", Route::Items.url()),
         ("digest_url", template(Route::Digest(SLUG.into()).url())),
         ("item_url", template(Route::item(SLUG, ID).url())),
         (

@@ -166,6 +166,8 @@ pub enum ListBase {
     #[default]
     Home,
     Tag(String),
+    /// `/items/`: the same filters over items instead of digests.
+    Items,
 }
 
 impl ListBase {
@@ -197,9 +199,15 @@ impl ListBase {
                 }
                 format!("{}{query}", Route::Tag(tag.clone()).url())
             }
+            ListBase::Items => format!("{}{}", Route::Items.url(), filter.to_query_with_page(page)),
             _ => format!("{}{}", Route::Home.url(), filter.to_query_with_page(page)),
         }
     }
+}
+
+/// The items view of one term: `/items/?domain=163.com`.
+pub fn items_of(facet: Facet, term: &str) -> String {
+    ListBase::Items.href(&Filter::default().toggle(facet, term), 1)
 }
 
 /// A term id and how many digests match if it is chosen.
@@ -369,6 +377,32 @@ pub fn split_shown<T>(
 pub fn term_matches(term: &str, typed: &str) -> bool {
     let typed = typed.trim().to_lowercase();
     typed.is_empty() || term.to_lowercase().contains(&typed)
+}
+
+/// The items of a screen of the items view: those of `digests` (newest
+/// first) whose source domain and section pass the filter's choices
+/// (any of each, when chosen), each story once, where it ran last (an item
+/// that also ran in a newer digest is left to that one). Pairs of (digest
+/// index, item index).
+pub fn item_rows(digests: &[&crate::Digest], filter: &Filter) -> Vec<(usize, usize)> {
+    let passes = |facet: Facet, term: Option<&str>| {
+        let chosen = &filter.terms[facet];
+        chosen.is_empty() || term.is_some_and(|t| chosen.iter().any(|c| c == t))
+    };
+    let mut out = Vec::new();
+    for (d, digest) in digests.iter().enumerate() {
+        for (i, item) in digest.items.iter().enumerate() {
+            let domain = item.source.as_ref().map(|s| s.domain.as_str());
+            let newer = item.also_in.iter().any(|r| r.date > digest.date);
+            if !newer
+                && passes(Facet::Domain, domain)
+                && passes(Facet::Section, item.section.as_deref())
+            {
+                out.push((d, i));
+            }
+        }
+    }
+    out
 }
 
 /// One digest's filter data, as the bundler knows it.

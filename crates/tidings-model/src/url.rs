@@ -15,6 +15,9 @@ pub const TAGS: &str = "tags";
 /// `/starred/`: the items the reader kept for later (kept in their browser).
 pub const STARRED: &str = "starred";
 
+/// `/items/`: items across digests, under the filters in the query.
+pub const ITEMS: &str = "items";
+
 /// The query key that addresses an item inside its digest's page.
 pub const ITEM_QUERY: &str = "item";
 
@@ -35,6 +38,8 @@ pub enum Route {
     },
     /// `/starred/`: the reader's starred items.
     Starred,
+    /// `/items/`: items across digests, newest first.
+    Items,
 }
 
 impl Route {
@@ -62,6 +67,7 @@ impl Route {
         match self {
             Route::Home => HOME.to_string(),
             Route::Starred => format!("/{STARRED}/"),
+            Route::Items => format!("/{ITEMS}/"),
             Route::Tag(name) => format!("/{TAGS}/{}/", encode_segment(name)),
             Route::Digest(slug) => format!("/{DIGESTS}/{}/", encode_segment(slug)),
             Route::Item {
@@ -94,6 +100,7 @@ impl Route {
         match self {
             Route::Home => Some(page.to_string()),
             Route::Starred => Some(format!("{STARRED}/{page}")),
+            Route::Items => Some(format!("{ITEMS}/{page}")),
             Route::Tag(name) => servable_segment(name).then(|| format!("{TAGS}/{name}/{page}")),
             Route::Digest(slug) => {
                 servable_segment(slug).then(|| format!("{DIGESTS}/{slug}/{page}"))
@@ -118,6 +125,7 @@ impl Route {
         match segments.as_slice() {
             [] => Some(Route::Home),
             [only] if only == STARRED => Some(Route::Starred),
+            [only] if only == ITEMS => Some(Route::Items),
             [first, tag] if first == TAGS => Some(Route::Tag(tag.clone())),
             [first, slug] if first == DIGESTS => Some(match item_query {
                 Some(id) => Route::item_in_digest(slug, id),
@@ -235,6 +243,7 @@ mod tests {
         let routes = [
             Route::Home,
             Route::Starred,
+            Route::Items,
             Route::Tag("人工智能".into()),
             Route::Tag("R&D x#y".into()),
             Route::Digest("ai20240526".into()),

@@ -12,8 +12,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use tidings_model::facet::Facet;
 use tidings_model::i18n::Text;
-use tidings_model::query::PER_SCREEN;
+use tidings_model::query::{items_of, PER_SCREEN};
 use tidings_model::site::{SiteInfo, META_NAME};
 use tidings_model::url::{self, Route};
 use tidings_model::{layout, Digest, Image, Item, Manifest, TermCount};
@@ -186,8 +187,8 @@ pub struct PageCount {
 /// per digest and servable tag, and one per item.
 pub fn count(site: &Site, tags: &[TermCount]) -> PageCount {
     let servable = |r: Route| r.page_file().is_some();
-    // Home, starred and 404.
-    let mut routes = 3;
+    // Home, items, starred and 404.
+    let mut routes = 4;
     let mut items = 0;
     for p in &site.digests {
         let d = &p.digest;
@@ -266,6 +267,22 @@ pub fn pages(
             escape(text.kept_here)
         );
         out.push((file, render.page(&starred, &body)));
+    }
+    let items = Head {
+        title: format!("{} · {}", text.all_items, info.title),
+        description: &info.description,
+        url: Route::Items.url(),
+        article: None,
+        image: None,
+        tag_feed: None,
+    };
+    if let Some(file) = Route::Items.page_file() {
+        let body = format!(
+            "<h1>{}</h1><noscript><p class=\"summary-line\">{}</p></noscript>",
+            escape(text.all_items),
+            escape(text.needs_js)
+        );
+        out.push((file, render.page(&items, &body)));
     }
     let missing = Head {
         title: format!("{} · {}", text.not_found_title, info.title),
@@ -557,9 +574,11 @@ impl Render<'_> {
     fn source(&self, item: &Item) -> String {
         let link = item.source.as_ref().map(|s| {
             format!(
-                "<a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\">{}</a>",
+                "<a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\">{}</a> · <a href=\"{}\" class=\"more-from\">{}</a>",
                 escape(&s.url),
-                escape(&s.domain)
+                escape(&s.domain),
+                self.href(&items_of(Facet::Domain, &s.domain)),
+                escape(&self.text.more_from(&s.domain))
             )
         });
         let publisher = item
@@ -635,7 +654,11 @@ impl Render<'_> {
         for item in &d.items {
             let label = match (&item.section, prev) {
                 (Some(s), p) if p != Some(s) => {
-                    format!("<p class=\"section-label\">{}</p>", escape(s))
+                    format!(
+                        "<p class=\"section-label\"><a href=\"{}\">{}</a></p>",
+                        self.href(&items_of(Facet::Section, s)),
+                        escape(s)
+                    )
                 }
                 _ => String::new(),
             };

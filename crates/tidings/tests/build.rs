@@ -49,13 +49,13 @@ fn build_writes_bundle_and_one_page_per_route() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let files = files_under(&out);
-    // index.html (the home page) + starred + 404 + 1 digest page + 13 item pages +
+    // index.html (the home page) + items + starred + 404 + 1 digest page + 13 item pages +
     // 3 tag pages + manifest, index, one list page and one shard +
     // robots.txt and _headers (no feeds or sitemap without a base URL) +
     // the service worker and the web app manifest.
     assert_eq!(
         files.len(),
-        1 + 1 + 1 + 1 + 13 + 3 + 4 + 2 + 2,
+        1 + 1 + 1 + 1 + 1 + 13 + 3 + 4 + 2 + 2,
         "{files:#?}"
     );
     let manifest: serde_json::Value = serde_json::from_str(

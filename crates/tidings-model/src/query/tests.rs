@@ -439,3 +439,55 @@ fn typed_text_finds_terms_in_any_case() {
     assert!(term_matches("x", "  "));
     assert!(!term_matches("Rust", "go"));
 }
+
+#[test]
+fn the_items_view_keeps_chosen_sources_and_each_story_once() {
+    let mut newer = crate::Digest {
+        schema: crate::SCHEMA_VERSION,
+        slug: "b".into(),
+        date: "2024-05-26".into(),
+        lastmod: None,
+        title: "B".into(),
+        description: String::new(),
+        image: None,
+        tags: vec![],
+        categories: vec![],
+        intro_html: String::new(),
+        items: vec![item("b1"), item("b2")],
+        closing_html: String::new(),
+    };
+    let source = |d: &str| {
+        Some(crate::Source {
+            url: format!("https://{d}/x"),
+            domain: d.into(),
+        })
+    };
+    newer.items[0].source = source("a.com");
+    newer.items[1].source = source("b.com");
+    let mut older = newer.clone();
+    older.slug = "a".into();
+    older.date = "2024-05-25".into();
+    // The older digest's first item is the same story, told again later.
+    older.items[0].also_in = vec![crate::StoryRef {
+        slug: "b".into(),
+        id: "b1".into(),
+        date: "2024-05-26".into(),
+        title: "B".into(),
+    }];
+    let digests = [&newer, &older];
+    assert_eq!(
+        item_rows(&digests, &Filter::default()),
+        [(0, 0), (0, 1), (1, 1)]
+    );
+    let only_b = Filter::from_pairs([("domain", "b.com")]);
+    assert_eq!(item_rows(&digests, &only_b), [(0, 1), (1, 1)]);
+}
+
+#[test]
+fn items_view_links() {
+    assert_eq!(items_of(Facet::Domain, "163.com"), "/items/?domain=163.com");
+    assert_eq!(
+        items_of(Facet::Section, "产品"),
+        "/items/?section=%E4%BA%A7%E5%93%81"
+    );
+}

@@ -1,0 +1,110 @@
+//! `/items/`: items across digests, newest first, under the same filters
+//! as the list (a source domain or a section picks items, not only
+//! digests); each story once, with how many days it ran.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use tidings_model::query::{item_rows, Filter, ListBase};
+use tidings_model::{url, DigestSummary, Manifest};
+
+use crate::api::{self, AppError};
+use crate::browse::Browse;
+use crate::components::{error_view, Loading};
+use crate::site::{self, href};
+use crate::ManifestResource;
+
+#[component]
+pub fn ItemsPage() -> impl IntoView {
+    let text = site::text();
+    view! {
+        <p class="crumbs"><A href=href(url::HOME)>{text.all_digests}</A></p>
+        <h1>{text.all_items}</h1>
+        <Browse base=Signal::derive(|| ListBase::Items) />
+    }
+}
+
+/// One row of the items view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Row {
+    href: String,
+    key: String,
+    title: String,
+    domain: Option<String>,
+    date: String,
+    digest: String,
+    digest_href: String,
+    days: usize,
+}
+
+async fn rows(
+    manifest: Result<Arc<Manifest>, AppError>,
+    entries: Vec<DigestSummary>,
+    filter: Filter,
+) -> Result<Vec<Row>, AppError> {
+    let m = manifest?;
+    let loads = entries
+        .iter()
+        .map(|e| api::digest(Ok(Arc::clone(&m)), e.slug.clone()));
+    let mut digests = Vec::new();
+    for loaded in futures::future::join_all(loads).await {
+        digests.push(loaded?.1);
+    }
+    let refs: Vec<&tidings_model::Digest> = digests.iter().map(|d| d.as_ref()).collect();
+    Ok(item_rows(&refs, &filter)
+        .into_iter()
+        .map(|(d, i)| {
+            let (d, item) = (refs[d], &refs[d].items[i]);
+            Row {
+                href: href(&m.item_url(&d.slug, &item.id)),
+                key: format!("{}/{}", d.slug, item.id),
+                title: item.title.clone(),
+                domain: item.source.as_ref().map(|s| s.domain.clone()),
+                date: d.date.clone(),
+                digest: d.title.clone(),
+                digest_href: href(&url::digest(&d.slug)),
+                days: item.also_in.len() + 1,
+            }
+        })
+        .collect())
+}
+
+/// The items of the digests of one screen of the list.
+#[component]
+pub fn ItemList(entries: Vec<DigestSummary>, filter: Filter) -> impl IntoView {
+    let text = site::text();
+    let ManifestResource(manifest) = expect_context();
+    let loaded = LocalResource::new(move || {
+        rows(
+            manifest
+                .get()
+                .unwrap_or(Err(AppError::NotFound(crate::api::Missing::Page))),
+            entries.clone(),
+            filter.clone(),
+        )
+    });
+    view! {
+        <Transition fallback=Loading>
+            <ErrorBoundary fallback=error_view>
+                {move || Suspend::new(async move {
+                    let rows = loaded.await?;
+                    Ok::<_, AppError>(view! {
+                        <ol class="item-list" lang=site::info().language.clone()>
+                            <For each=move || rows.clone() key=|r| r.key.clone() let(r)>
+                                <li class="item-row">
+                                    <h2><a href=r.href.clone()>{r.title.clone()}</a></h2>
+                                    <p class="meta">
+                                        {r.domain.clone().map(|d| view! { <span class="domain">{d}</span> })}
+                                        <a href=r.digest_href.clone()>{text.date_text(&r.date)}" · "{r.digest.clone()}</a>
+                                        {(r.days > 1).then(|| view! { <span class="days" data-testid="days">{text.on_days(r.days)}</span> })}
+                                    </p>
+                                </li>
+                            </For>
+                        </ol>
+                    })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
