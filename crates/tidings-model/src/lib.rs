@@ -39,6 +39,7 @@ pub mod keys;
 pub mod layout;
 pub mod query;
 pub mod reading;
+pub mod search;
 pub mod site;
 pub mod url;
 
