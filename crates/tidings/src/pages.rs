@@ -218,6 +218,20 @@ struct Head<'a> {
     tag_feed: Option<String>,
 }
 
+impl<'a> Head<'a> {
+    /// A page of the site that is not an article (home, a tag, a view).
+    fn page(title: String, description: &'a str, route: &Route) -> Head<'a> {
+        Head {
+            title,
+            description,
+            url: route.url(),
+            article: None,
+            image: None,
+            tag_feed: None,
+        }
+    }
+}
+
 struct Article<'a> {
     date: &'a str,
     tags: &'a [String],
@@ -241,25 +255,15 @@ pub fn pages(
         template: &template,
     };
     let mut out = Vec::new();
-    let home = Head {
-        title: info.title.clone(),
-        description: &info.description,
-        url: Route::Home.url(),
-        article: None,
-        image: None,
-        tag_feed: None,
-    };
+    let home = Head::page(info.title.clone(), &info.description, &Route::Home);
     let newest: Vec<&Parsed> = site.digests.iter().take(PER_SCREEN).collect();
     let list = render.digest_list(&newest, site.digests.len() > PER_SCREEN);
     out.push((layout::FOLDER_PAGE.to_string(), render.page(&home, &list)));
-    let starred = Head {
-        title: format!("{} · {}", text.starred, info.title),
-        description: "",
-        url: Route::Starred.url(),
-        article: None,
-        image: None,
-        tag_feed: None,
-    };
+    let starred = Head::page(
+        format!("{} · {}", text.starred, info.title),
+        "",
+        &Route::Starred,
+    );
     if let Some(file) = Route::Starred.page_file() {
         let body = format!(
             "<section class=\"starred\"><h1>{}</h1><p class=\"summary-line\">{}</p></section>",
@@ -268,14 +272,11 @@ pub fn pages(
         );
         out.push((file, render.page(&starred, &body)));
     }
-    let items = Head {
-        title: format!("{} · {}", text.all_items, info.title),
-        description: &info.description,
-        url: Route::Items.url(),
-        article: None,
-        image: None,
-        tag_feed: None,
-    };
+    let items = Head::page(
+        format!("{} · {}", text.all_items, info.title),
+        &info.description,
+        &Route::Items,
+    );
     if let Some(file) = Route::Items.page_file() {
         let body = format!(
             "<h1>{}</h1><noscript><p class=\"summary-line\">{}</p></noscript>",
@@ -284,14 +285,11 @@ pub fn pages(
         );
         out.push((file, render.page(&items, &body)));
     }
-    let missing = Head {
-        title: format!("{} · {}", text.not_found_title, info.title),
-        description: "",
-        url: Route::Home.url(),
-        article: None,
-        image: None,
-        tag_feed: None,
-    };
+    let missing = Head::page(
+        format!("{} · {}", text.not_found_title, info.title),
+        "",
+        &Route::Home,
+    );
     out.push((
         layout::NOT_FOUND_PAGE.to_string(),
         render.page(&missing, &render.not_found()),
