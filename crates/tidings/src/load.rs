@@ -129,10 +129,19 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
     };
     let mut errors = Vec::new();
     let mut digests = Vec::new();
+    let mut left_out = Vec::new();
     for result in parse_all(root, &files, &read, &assets, options.progress) {
         match result? {
             Ok(parsed) if parsed.draft && !options.drafts => {}
             Ok(parsed) => digests.push(parsed),
+            // A Hugo site also has pages that are not posts (an about
+            // page): without any date they are left out, with a warning.
+            Err(e) if source.hugo_config.is_some() && undated_page(&e) => {
+                left_out.extend(e.into_iter().map(|e| Warning {
+                    location: e.location,
+                    message: "no date: a page of the Hugo site, not a dated post; left out".into(),
+                }));
+            }
             // An empty list: a page Hugo never lists, left out.
             Err(mut e) => errors.append(&mut e),
         }
@@ -152,9 +161,9 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
             .then_with(|| a.digest.slug.cmp(&b.digest.slug))
     });
     crate::stories::link(&mut digests);
-    let warnings = digests
-        .iter()
-        .flat_map(|d| d.warnings.iter().cloned())
+    let warnings = left_out
+        .into_iter()
+        .chain(digests.iter().flat_map(|d| d.warnings.iter().cloned()))
         .collect();
     Ok(Site {
         digests,
@@ -187,6 +196,14 @@ fn detect_language(site: &Site) -> &'static str {
     } else {
         "en"
     }
+}
+
+/// Whether a file's only problem is that it has no date.
+fn undated_page(errors: &[ContentError]) -> bool {
+    !errors.is_empty()
+        && errors
+            .iter()
+            .all(|e| e.kind == ContentErrorKind::MissingDate)
 }
 
 /// One file's outcome: an I/O failure, or the digest or what is wrong with it.
