@@ -192,7 +192,7 @@ async fn load(
     let index = api::index(&manifest).await?;
     let text_match = text_matches(&manifest, &filter).await?;
     let results = query::apply(&index, &filter, text_match.as_deref());
-    let (rows, page, pages) = query::screen(&results.rows, page);
+    let (rows, page, pages) = query::screen_of(&results.rows, page, base.per_screen());
     Ok(Screen {
         entries: entries(&manifest, rows).await?,
         digests: results.rows.len(),
@@ -230,13 +230,13 @@ async fn load_unfiltered(
         entries: first
             .entries
             .iter()
-            .take(query::PER_SCREEN)
+            .take(base.per_screen())
             .cloned()
             .collect(),
         digests,
         items: manifest.item_count,
         page: 1,
-        pages: digests.div_ceil(query::PER_SCREEN).max(1) as u32,
+        pages: digests.div_ceil(base.per_screen()).max(1) as u32,
         panels: Facet::ALL
             .into_iter()
             .filter_map(|f| manifest.totals(f).map(|t| totals(f, t)))

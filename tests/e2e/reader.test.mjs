@@ -240,3 +240,16 @@ test('the items view lists items across digests, each story once, reachable from
   }
   await done();
 });
+
+test('the items view pages a couple of digests at a time', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${many.base}/items/`);
+  await page.locator('.item-row').first().waitFor();
+  // 40 digests of two items each, two digests a screen.
+  assert.equal(await page.locator('.item-row').count(), 4);
+  await page.locator('.pager', { hasText: T.pageOf(1, 20) }).waitFor();
+  await page.locator('.pager a[rel=next]').click();
+  await page.waitForURL(/\/items\/\?page=2$/);
+  await page.locator('.pager', { hasText: T.pageOf(2, 20) }).waitFor();
+  await done();
+});

@@ -183,6 +183,15 @@ impl ListBase {
         f
     }
 
+    /// Digests a screen of this view shows (the items view shows their
+    /// items, so fewer).
+    pub fn per_screen(&self) -> usize {
+        match self {
+            ListBase::Items => ITEMS_VIEW_DIGESTS,
+            _ => PER_SCREEN,
+        }
+    }
+
     /// The link to `filter` on 1-based screen `page`, from this view.
     pub fn href(&self, filter: &Filter, page: u32) -> String {
         match self {
@@ -486,13 +495,23 @@ pub fn count_of(n: u64, noun: &str) -> String {
 /// Digests shown per screen of the list.
 pub const PER_SCREEN: usize = 20;
 
+/// Digests per screen of the items view: a digest holds about a dozen
+/// items, so this is about as many rows as a screen of the list.
+pub const ITEMS_VIEW_DIGESTS: usize = 2;
+
 /// The slice of `rows` on 1-based screen `page` (clamped to the last).
 pub fn screen(rows: &[u32], page: u32) -> (&[u32], u32, u32) {
-    let pages = rows.len().div_ceil(PER_SCREEN).max(1) as u32;
+    screen_of(rows, page, PER_SCREEN)
+}
+
+/// The slice of `rows` on 1-based screen `page` of `per` rows.
+pub fn screen_of(rows: &[u32], page: u32, per: usize) -> (&[u32], u32, u32) {
+    let per = per.max(1);
+    let pages = rows.len().div_ceil(per).max(1) as u32;
     let page = page.clamp(1, pages);
-    let start = (page as usize - 1) * PER_SCREEN;
+    let start = (page as usize - 1) * per;
     (
-        &rows[start.min(rows.len())..(start + PER_SCREEN).min(rows.len())],
+        &rows[start.min(rows.len())..(start + per).min(rows.len())],
         page,
         pages,
     )

@@ -491,3 +491,12 @@ fn items_view_links() {
         "/items/?section=%E4%BA%A7%E5%93%81"
     );
 }
+
+#[test]
+fn the_items_view_pages_fewer_digests() {
+    let rows: Vec<u32> = (0..5).collect();
+    assert_eq!(ListBase::Items.per_screen(), ITEMS_VIEW_DIGESTS);
+    let (s, page, pages) = screen_of(&rows, 2, ListBase::Items.per_screen());
+    assert_eq!((s, page, pages), (&rows[2..4], 2, 3));
+    assert_eq!(ListBase::Home.per_screen(), PER_SCREEN);
+}
