@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use tidings_model::reading::{Reading, Starred, STORAGE_KEY};
 
-use crate::site;
+use crate::site::{self, storage};
 
 /// The reader's state, and how far the list was at the start of this
 /// visit (what is newer is marked new).
@@ -13,10 +13,6 @@ use crate::site;
 pub struct ReadingState {
     pub state: RwSignal<Reading>,
     pub seen_before: StoredValue<Option<String>>,
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
 }
 
 /// Loads the state and saves it on every change.

@@ -39,7 +39,8 @@ pub fn router_base() -> Option<String> {
     (!base.is_empty()).then(|| base.to_string())
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// The browser's `localStorage`, where it has one.
+pub fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 

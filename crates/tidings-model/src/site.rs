@@ -100,13 +100,6 @@ impl SiteInfo {
         let base = self.base_url.as_deref()?;
         Some(format!("{base}{}", path.trim_start_matches('/')))
     }
-
-    /// The route path of a URL path the browser shows: without the base
-    /// path (`/repo/d/x/` → `/d/x/`). `None` if it is outside the site.
-    pub fn route_path<'a>(&self, path: &'a str) -> Option<&'a str> {
-        let rest = path.strip_prefix(self.base_path.trim_end_matches('/'))?;
-        (rest.is_empty() || rest.starts_with('/')).then_some(rest)
-    }
 }
 
 fn is_absolute_url(s: &str) -> bool {
@@ -176,9 +169,6 @@ mod tests {
             site.absolute("https://img.example/a.png").as_deref(),
             Some("https://img.example/a.png")
         );
-        assert_eq!(site.route_path("/repo/d/x/"), Some("/d/x/"));
-        assert_eq!(site.route_path("/repo"), Some(""));
-        assert_eq!(site.route_path("/repository/"), None);
         assert_eq!(SiteInfo::default().href("/d/x/"), "/d/x/");
         assert_eq!(SiteInfo::default().absolute("/d/x/"), None);
     }

@@ -229,15 +229,17 @@ impl Reader<'_> {
     /// any case) with a value that is not null or blank, and that value.
     fn lookup(&self, field: &str) -> Option<(String, Value)> {
         self.names.keys(field).into_iter().find_map(|name| {
-            self.map
-                .iter()
-                .find(|(k, v)| {
-                    k.eq_ignore_ascii_case(name)
-                        && !v.is_null()
-                        && v.as_str().is_none_or(|s| !s.trim().is_empty())
-                })
-                .map(|(k, v)| (k.clone(), v.clone()))
+            self.named(name)
+                .filter(|(_, v)| v.as_str().is_none_or(|s| !s.trim().is_empty()))
         })
+    }
+
+    /// The key written for `name` (in any case) and its value, unless null.
+    fn named(&self, name: &str) -> Option<(String, Value)> {
+        self.map
+            .iter()
+            .find(|(k, v)| k.eq_ignore_ascii_case(name) && !v.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
     }
 
     fn wrong_type(&mut self, key: &str, field: &'static str, expected: &'static str) {
@@ -287,17 +289,9 @@ impl Reader<'_> {
                     None => continue,
                 }
             }
-            let Some((key, value)) = self
-                .map
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(k, v)| (k.clone(), v.clone()))
-            else {
+            let Some((key, value)) = self.named(name) else {
                 continue;
             };
-            if value.is_null() {
-                continue;
-            }
             let text = scalar_text(&value).unwrap_or_else(|| value.to_string());
             let parsed = Date::parse(&text);
             if parsed.is_none() {

@@ -185,10 +185,7 @@ impl Site {
 /// `zh` when at least a third of the digest titles hold CJK characters,
 /// else `en`.
 fn detect_language(site: &Site) -> &'static str {
-    let cjk = |s: &str| {
-        s.chars()
-            .any(|c| matches!(c as u32, 0x3040..=0x30ff | 0x3400..=0x9fff | 0xac00..=0xd7af))
-    };
+    let cjk = |s: &str| s.chars().any(tidings_model::search::is_cjk);
     let n = site.digests.len();
     let with = site.digests.iter().filter(|d| cjk(&d.digest.title)).count();
     if n == 0 || with * 3 >= n {

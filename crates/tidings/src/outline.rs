@@ -12,6 +12,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
+use tidings_model::search::is_cjk;
+
 use crate::extract::{options as md_options, plain_text, ExtractOptions};
 
 /// A heading of the body.
@@ -355,9 +357,7 @@ pub fn is_link_list(md: &str) -> bool {
 /// Latin brand names).
 fn other_script(a: &str, b: &str) -> bool {
     fn cjk(s: &str) -> usize {
-        s.chars()
-            .filter(|c| matches!(*c as u32, 0x3040..=0x30ff | 0x3400..=0x9fff | 0xac00..=0xd7af))
-            .count()
+        s.chars().filter(|&c| is_cjk(c)).count()
     }
     let (x, y) = (cjk(a), cjk(b));
     (x == 0 && y >= 2) || (y == 0 && x >= 2)
