@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 use gloo_net::http::Request;
 use tidings_model::i18n::Text;
+use tidings_model::layout;
+use tidings_model::search_index::{self, BlockRef, Posting, ShardEntries};
 use tidings_model::site::Lang;
 use tidings_model::{
     BundleFile, DecodeError, Digest, Index, ListPage, Manifest, Shard, MANIFEST_PATH,
@@ -115,6 +117,63 @@ async fn cached<T: BundleFile + 'static>(
     Ok(value)
 }
 
+/// A stamped binary file, fetched once per visit and kept once `decode`
+/// accepts it.
+async fn cached_bytes<T: 'static>(
+    path: String,
+    decode: impl FnOnce(&[u8]) -> Result<T, String>,
+) -> Result<Arc<T>, AppError> {
+    let hit = FILES.with(|f| f.borrow().get(&path).cloned());
+    if let Some(value) = hit.and_then(|v| v.downcast::<Arc<T>>().ok()) {
+        return Ok(Arc::clone(&value));
+    }
+    let url = crate::site::href(&path);
+    let network = |detail: String| AppError::Network {
+        url: url.clone(),
+        detail,
+    };
+    let response = Request::get(&url)
+        .send()
+        .await
+        .map_err(|e| network(e.to_string()))?;
+    if !response.ok() {
+        return Err(network(format!(
+            "HTTP {} {}",
+            response.status(),
+            response.status_text()
+        )));
+    }
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| network(e.to_string()))?;
+    let value = Arc::new(decode(&bytes).map_err(|e| AppError::Bundle {
+        url: url.clone(),
+        error: DecodeError::Malformed(e),
+    })?);
+    FILES.with(|f| f.borrow_mut().insert(path, Rc::new(Arc::clone(&value))));
+    Ok(value)
+}
+
+/// Shard `n` of the search index.
+pub async fn search_shard(manifest: &Manifest, n: u32) -> Result<Arc<ShardEntries>, AppError> {
+    let path = layout::search_shard(&manifest.stamp, n);
+    cached_bytes(path, |b| search_index::read_shard(b, &manifest.search)).await
+}
+
+/// Block file `n` of the search index, which should hold `block`.
+pub async fn search_block(
+    manifest: &Manifest,
+    n: u32,
+    block: BlockRef,
+) -> Result<Arc<Vec<Posting>>, AppError> {
+    let path = layout::search_block(&manifest.stamp, n);
+    cached_bytes(path, |b| {
+        search_index::read_block(b, block, &manifest.search)
+    })
+    .await
+}
+
 /// The manifest, always revalidated so a new deploy shows at once.
 pub async fn manifest() -> Result<Arc<Manifest>, AppError> {
     get::<Manifest>(MANIFEST_PATH, RequestCache::NoCache)
@@ -142,7 +201,7 @@ pub async fn all_pages(manifest: &Manifest) -> Result<Vec<Arc<ListPage>>, AppErr
 }
 
 /// Runs the futures concurrently and collects their results in order.
-async fn futures_join_all<F, T>(futures: impl Iterator<Item = F>) -> Result<Vec<T>, AppError>
+pub async fn futures_join_all<F, T>(futures: impl Iterator<Item = F>) -> Result<Vec<T>, AppError>
 where
     F: std::future::Future<Output = Result<T, AppError>>,
 {

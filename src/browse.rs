@@ -63,6 +63,10 @@ struct Screen {
     panels: Vec<Panel>,
     /// Years, and the months of a chosen year.
     archive: Vec<Choice>,
+    /// Whether the bundle has a full-text index (text then lists items).
+    searchable: bool,
+    /// The 1-based page the URL asks for (a search pages on its own).
+    asked_page: u32,
 }
 
 /// The choices of one facet: the counted terms, most common first, plus
@@ -146,12 +150,20 @@ fn archive(months: &[Count], filter: &Filter, base: &ListBase) -> Vec<Choice> {
     out
 }
 
-/// Per row, whether the filter's text is in the digest's title, summary
-/// or tags; `None` without text. Needs every list page.
-async fn text_matches(manifest: &Manifest, filter: &Filter) -> Result<Option<Vec<bool>>, AppError> {
+/// Per row, whether the filter's text is in one of the digest's items
+/// (the full-text index; a bundle without one matches titles, summaries
+/// and tags on every list page). `None` without text.
+async fn text_matches(
+    manifest: &Manifest,
+    index: &Index,
+    filter: &Filter,
+) -> Result<Option<Vec<bool>>, AppError> {
     let text = filter.text.trim().to_lowercase();
     if text.is_empty() {
         return Ok(None);
+    }
+    if manifest.search.shards > 0 {
+        return crate::search::row_matches(manifest, index, &text).await.map(Some);
     }
     let pages = api::all_pages(manifest).await?;
     Ok(Some(
@@ -190,8 +202,9 @@ async fn load(
 ) -> Result<Screen, AppError> {
     let manifest = manifest?;
     let index = api::index(&manifest).await?;
-    let text_match = text_matches(&manifest, &filter).await?;
+    let text_match = text_matches(&manifest, &index, &filter).await?;
     let results = query::apply(&index, &filter, text_match.as_deref());
+    let page_asked = page.max(1);
     let (rows, page, pages) = query::screen_of(&results.rows, page, base.per_screen());
     Ok(Screen {
         entries: entries(&manifest, rows).await?,
@@ -201,6 +214,8 @@ async fn load(
         pages,
         panels: panels(&results, &index, &filter, &base),
         archive: archive(&results.months, &filter, &base),
+        searchable: manifest.search.shards > 0,
+        asked_page: page_asked,
     })
 }
 
@@ -242,6 +257,8 @@ async fn load_unfiltered(
             .filter_map(|f| manifest.totals(f).map(|t| totals(f, t)))
             .collect(),
         archive: Vec::new(),
+        searchable: manifest.search.shards > 0,
+        asked_page: 1,
     })
 }
 
@@ -400,6 +417,7 @@ fn screen_view(s: Screen, f: Filter, base: ListBase) -> impl IntoView {
             }
         }
     }
+    let searching = !f.text.trim().is_empty() && s.searchable;
     let clear = (!f.is_empty()).then(|| {
         view! { <a href=href(tidings_model::url::HOME) class="clear" data-testid="clear">{text.clear_filters}</a> }
     });
@@ -410,12 +428,15 @@ fn screen_view(s: Screen, f: Filter, base: ListBase) -> impl IntoView {
             {(!f.is_empty()).then(|| format!(" {}", text.matching))}
             " "{clear}
         </p>
-        {if base == ListBase::Items {
+        {if searching {
+            // A search lists the items that hold it, ranked, with its own pager.
+            view! { <crate::search::SearchResults filter=f.clone() page=s.asked_page base=base.clone() /> }.into_any()
+        } else if base == ListBase::Items {
             view! { <crate::routes::items::ItemList entries=s.entries.clone() filter=f.clone() /> }.into_any()
         } else {
             view! { <DigestList digests=s.entries.clone() /> }.into_any()
         }}
-        {pager(&s, &f, &base)}
+        {(!searching).then(|| pager(&s, &f, &base))}
     }
 }
 

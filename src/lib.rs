@@ -11,6 +11,7 @@ pub mod components;
 mod keys;
 pub mod reading;
 mod routes;
+mod search;
 pub mod site;
 
 use std::sync::Arc;
@@ -51,6 +52,7 @@ pub fn App() -> impl IntoView {
                                 <span class="offline" role="status" data-testid="offline">{text.offline}</span>
                             </Show>
                             <A href=site::href(&tidings_model::url::Route::Items.url()) attr:class="items-link" attr:data-testid="items-link">{text.all_items}</A>
+                            <SiteSearch />
                             <StarredLink />
                             <LangSwitch lang />
                             <FeedLink />
@@ -72,6 +74,32 @@ pub fn App() -> impl IntoView {
                 }
             }}
         </Router>
+    }
+}
+
+/// The search box of pages without a list (a list has its own, which
+/// keeps its filters): it opens the items view with the query.
+#[component]
+fn SiteSearch() -> impl IntoView {
+    let text = expect_context::<&'static Text>();
+    let navigate = leptos_router::hooks::use_navigate();
+    let input: NodeRef<leptos::html::Input> = NodeRef::new();
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = input.get().map(|i| i.value()).unwrap_or_default();
+        let filter = tidings_model::query::Filter::default().with_text(value);
+        navigate(
+            &tidings_model::query::ListBase::Items.href(&filter, 1),
+            Default::default(),
+        );
+    };
+    view! {
+        <form class="site-search" role="search" action=site::href(&url::Route::Items.url()) on:submit=on_submit>
+            <label>
+                <span class="visually-hidden">{text.search_label}</span>
+                <input node_ref=input type="search" name=tidings_model::query::TEXT_KEY placeholder=text.search_placeholder data-testid="site-search" />
+            </label>
+        </form>
     }
 }
 

@@ -63,6 +63,22 @@ impl Date {
         Date::new(n / 10000, n / 100 % 100, n % 100)
     }
 
+    /// Days since 1970-01-01 (the proleptic Gregorian calendar), for
+    /// differences between dates.
+    pub fn days(self) -> i64 {
+        let (y, m, d) = (
+            i64::from(self.year()),
+            i64::from(self.month()),
+            i64::from(self.day()),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// `YYYYMMDD` as a number: dates compare as their numbers do.
     pub fn number(self) -> u32 {
         u32::from(self.year) * 10000 + u32::from(self.month) * 100 + u32::from(self.day)
@@ -157,6 +173,20 @@ fn valid_time(rest: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_counts_cross_months_and_leap_years() {
+        let d = |s: &str| Date::parse_day(s).map(Date::days);
+        assert_eq!(d("1970-01-01"), Some(0));
+        assert_eq!(
+            d("2024-03-01").zip(d("2024-02-28")).map(|(a, b)| a - b),
+            Some(2)
+        );
+        assert_eq!(
+            d("2024-05-26").zip(d("2023-05-26")).map(|(a, b)| a - b),
+            Some(366)
+        );
+    }
 
     #[test]
     fn accepts_hugo_date_shapes() {

@@ -63,6 +63,11 @@ pub struct Text {
     pub offline: &'static str,
     /// The items view's title and the link to it.
     pub all_items: &'static str,
+    /// A search that finds nothing, not even relaxed.
+    pub no_results: &'static str,
+    /// The pager of ranked results.
+    pub previous: &'static str,
+    pub next: &'static str,
 }
 
 const ZH: Text = Text {
@@ -80,8 +85,8 @@ const ZH: Text = Text {
     older: "较早 →",
     clear_filters: "清除筛选",
     matching: "符合条件",
-    search_label: "搜索日报",
-    search_placeholder: "搜索标题、摘要、标签",
+    search_label: "搜索新闻",
+    search_placeholder: "搜索全部新闻",
     from: "从 ",
     to: "到 ",
     filters: "筛选",
@@ -112,6 +117,9 @@ const ZH: Text = Text {
     keys_title: "键盘快捷键",
     offline: "离线：显示已保存的页面",
     all_items: "全部新闻",
+    no_results: "没有新闻包含这些词。",
+    previous: "← 上一页",
+    next: "下一页 →",
 };
 
 const EN: Text = Text {
@@ -129,8 +137,8 @@ const EN: Text = Text {
     older: "Older →",
     clear_filters: "Clear filters",
     matching: "match",
-    search_label: "Search digests",
-    search_placeholder: "Search titles, summaries, tags",
+    search_label: "Search items",
+    search_placeholder: "Search every item",
     from: "From ",
     to: "to ",
     filters: "Filters",
@@ -161,6 +169,9 @@ const EN: Text = Text {
     keys_title: "Keyboard shortcuts",
     offline: "Offline: showing saved pages",
     all_items: "All items",
+    no_results: "No item holds these words.",
+    previous: "← Previous",
+    next: "Next →",
 };
 
 impl Text {
@@ -300,6 +311,25 @@ impl Text {
         }
     }
 
+    /// "12 results" / "12 条结果"; with `more`, "200+ results": the
+    /// newest ones found so far.
+    pub fn results(&self, n: usize, more: bool) -> String {
+        let plus = if more { "+" } else { "" };
+        match self.lang {
+            Lang::Zh => format!("{n}{plus} 条结果"),
+            Lang::En if n == 1 && !more => "1 result".to_string(),
+            Lang::En => format!("{n}{plus} results"),
+        }
+    }
+
+    /// The note over a relaxed search's results: which part was left out.
+    pub fn relaxed(&self, left_out: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("没有新闻完整包含搜索词；以下结果不含“{left_out}”。"),
+            Lang::En => format!("No item holds the whole search; these leave out “{left_out}”."),
+        }
+    }
+
     /// A facet's label in the filter panel.
     pub fn facet(&self, facet: Facet) -> &'static str {
         match (self.lang, facet) {
@@ -338,6 +368,12 @@ impl Text {
             ("matching", self.matching.into()),
             ("search_label", self.search_label.into()),
             ("search_placeholder", self.search_placeholder.into()),
+            ("no_results", self.no_results.into()),
+            ("previous", self.previous.into()),
+            ("next", self.next.into()),
+            ("results", n(self.results(97, false))),
+            ("results_more", n(self.results(97, true))),
+            ("relaxed", self.relaxed("{what}")),
             ("filters", self.filters.into()),
             ("archive", self.archive.into()),
             ("all_of_them", self.all_of_them.into()),

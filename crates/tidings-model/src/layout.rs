@@ -84,6 +84,16 @@ pub mod stamped {
     pub fn shard(n: u32) -> String {
         format!("d/{n}.json")
     }
+
+    /// Shard `n` of the search index's terms.
+    pub fn search_shard(n: u32) -> String {
+        format!("search/s/{n}.bin")
+    }
+
+    /// Block file `n` of the search index's common terms.
+    pub fn search_block(n: u32) -> String {
+        format!("search/b/{n}.bin")
+    }
 }
 
 /// `data/<stamp>/<rel>`: a file of one build, `rel` from [`stamped`].
@@ -104,6 +114,16 @@ pub fn list_page(stamp: &str, n: u32) -> String {
 /// `data/<stamp>/d/<n>.json`: digest shard `n`.
 pub fn shard(stamp: &str, n: u32) -> String {
     under_stamp(stamp, &stamped::shard(n))
+}
+
+/// `data/<stamp>/search/s/<n>.bin`: a shard of the search index.
+pub fn search_shard(stamp: &str, n: u32) -> String {
+    under_stamp(stamp, &stamped::search_shard(n))
+}
+
+/// `data/<stamp>/search/b/<n>.bin`: a block of a common term's postings.
+pub fn search_block(stamp: &str, n: u32) -> String {
+    under_stamp(stamp, &stamped::search_block(n))
 }
 
 /// A local image copied into the bundle.
@@ -154,6 +174,8 @@ pub fn describe() -> Vec<(&'static str, String)> {
         ("index", template(index(STAMP))),
         ("list_page", template(list_page(STAMP, N))),
         ("shard", template(shard(STAMP, N))),
+        ("search_shard", template(search_shard(STAMP, N))),
+        ("search_block", template(search_block(STAMP, N))),
         ("media", template(media(SLUG, &["{path}"]).file)),
         ("not_found_page", NOT_FOUND_PAGE.to_string()),
         ("rss", site_files::RSS.to_string()),

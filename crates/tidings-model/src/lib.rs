@@ -40,6 +40,7 @@ pub mod layout;
 pub mod query;
 pub mod reading;
 pub mod search;
+pub mod search_index;
 pub mod site;
 pub mod url;
 
@@ -47,7 +48,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the bundle format. Bumped on any change an older app could
 /// misread; the app refuses a bundle of another version.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Path of the manifest, relative to the site root.
 pub const MANIFEST_PATH: &str = layout::MANIFEST;
@@ -74,6 +75,10 @@ pub struct Manifest {
     pub tags: Vec<TermCount>,
     /// Every category with its number of digests, most used first.
     pub categories: Vec<TermCount>,
+    /// The full-text index's counts ([`search_index`]); no shards when
+    /// the build wrote no index.
+    #[serde(default)]
+    pub search: search_index::SearchInfo,
 }
 
 impl Manifest {

@@ -94,6 +94,11 @@ fn every_bundle_file_round_trips() {
         page_count: 1,
         shard_count: 1,
         item_pages: true,
+        search: tidings_model::search_index::SearchInfo {
+            docs: 2,
+            shards: 1,
+            blocks: 0,
+        },
         tags: vec![TermCount {
             name: "AI".into(),
             count: 1,
@@ -171,6 +176,7 @@ fn files_are_checked_against_their_manifest() {
         item_pages: true,
         tags: vec![],
         categories: vec![],
+        search: Default::default(),
     };
     let page = |first_row, n: usize| ListPage {
         schema: SCHEMA_VERSION,

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use tidings_model::facet::{Facet, PerFacet};
 use tidings_model::layout::{self, stamped};
 use tidings_model::query::{build_index, Row};
+use tidings_model::search_index;
 use tidings_model::url::Route;
 use tidings_model::{DigestSummary, ListPage, Manifest, Shard, TermCount, SCHEMA_VERSION};
 
@@ -77,8 +78,11 @@ pub struct Plan {
     pub item_pages: bool,
     /// Whether each servable tag gets its own feed.
     pub tag_feeds: bool,
-    /// Every file of the site: data, media, route pages and the app's.
+    /// Every file of the site: data, media, route pages and the app's
+    /// (the search index's files are added once it is built).
     pub files: usize,
+    /// Files the search index may use: what the budget leaves.
+    pub search_room: usize,
 }
 
 /// The tags of the site with their number of digests, most used first.
@@ -115,12 +119,15 @@ pub fn plan(site: &Site, options: &BundleOptions) -> Plan {
     let files = if item_pages { with_items } else { fixed };
     let tag_feed_count = feed_tags(&tags).len();
     let tag_feeds = options.pages && options.tag_feeds && files + tag_feed_count <= FILE_BUDGET;
+    let files = files + if tag_feeds { tag_feed_count } else { 0 };
     Plan {
         shard_count,
         page_count,
         item_pages,
         tag_feeds,
-        files: files + if tag_feeds { tag_feed_count } else { 0 },
+        files,
+        // At least a shard and a block, over budget or not.
+        search_room: FILE_BUDGET.saturating_sub(files).max(2),
     }
 }
 
@@ -130,6 +137,33 @@ pub struct Bundle {
     pub plan: Plan,
     /// (path under the site root, JSON text)
     pub files: Vec<(String, String)>,
+    /// The search index's files: (path under the site root, bytes).
+    pub search: Vec<(String, Vec<u8>)>,
+}
+
+/// The full-text index of every item, numbered in list order, in at most
+/// `max_files` files.
+pub fn search_index(site: &Site, max_files: usize) -> search_index::Files {
+    use rayon::prelude::*;
+    let mut builder = search_index::Builder::default();
+    // Terms are worked out on every core, a chunk of digests at a time so
+    // they never all sit in memory; numbering stays in list order.
+    for chunk in site.digests.chunks(256) {
+        let docs: Vec<Vec<search_index::DocTerms>> = chunk
+            .par_iter()
+            .map(|parsed| {
+                (parsed.digest.items.iter())
+                    .map(|item| {
+                        search_index::doc_terms(&search_index::fields(&parsed.digest, item))
+                    })
+                    .collect()
+            })
+            .collect();
+        for terms in docs.into_iter().flatten() {
+            builder.push(terms);
+        }
+    }
+    builder.finish(max_files)
 }
 
 /// A digest's row of the filter index: its date, item count and the terms
@@ -162,7 +196,16 @@ fn row(parsed: &Parsed) -> Row {
 
 /// Serializes `site` into the bundle layout.
 pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
-    let plan = plan(site, options);
+    let mut plan = plan(site, options);
+    let index = search_index(site, plan.search_room);
+    plan.files += index.shards.len() + index.blocks.len();
+    let search: Vec<(String, Vec<u8>)> = (index.shards.into_iter().enumerate())
+        .map(|(n, bytes)| (stamped::search_shard(n as u32), bytes))
+        .chain(
+            (index.blocks.into_iter().enumerate())
+                .map(|(n, bytes)| (stamped::search_block(n as u32), bytes)),
+        )
+        .collect();
     // Paths inside the stamp folder: the stamp is the hash of them all.
     let mut body: Vec<(String, String)> = Vec::new();
     for (n, shard) in shards(site, plan.shard_count).into_iter().enumerate() {
@@ -179,7 +222,7 @@ pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
         to_json(stamped::INDEX, &build_index(&rows))?,
     ));
 
-    let stamp = stamp(&body);
+    let stamp = stamp(&body, &search);
     let manifest = Manifest {
         schema: SCHEMA_VERSION,
         stamp: stamp.clone(),
@@ -195,6 +238,7 @@ pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
         item_pages: plan.item_pages,
         tags: tag_counts(site),
         categories: term_counts(site.digests.iter().flat_map(|d| d.digest.categories.iter())),
+        search: index.info,
     };
     let mut files: Vec<(String, String)> = body
         .into_iter()
@@ -204,10 +248,15 @@ pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
         layout::MANIFEST.to_string(),
         to_json(layout::MANIFEST, &manifest)?,
     ));
+    let search = search
+        .into_iter()
+        .map(|(rel, bytes)| (layout::under_stamp(&stamp, &rel), bytes))
+        .collect();
     Ok(Bundle {
         manifest,
         plan,
         files,
+        search,
     })
 }
 
@@ -256,11 +305,11 @@ fn list_pages(site: &Site) -> Vec<ListPage> {
 
 /// A hash of every data file (path and content), so any change gives new
 /// paths and a deploy never mixes files of two builds.
-fn stamp(body: &[(String, String)]) -> String {
+fn stamp(body: &[(String, String)], binary: &[(String, Vec<u8>)]) -> String {
     let mut hash = tidings_model::fnv1a(&[]);
-    for (path, json) in body {
-        hash ^= tidings_model::fnv1a(path.as_bytes()).rotate_left(7)
-            ^ tidings_model::fnv1a(json.as_bytes());
+    let files = body.iter().map(|(p, json)| (p, json.as_bytes()));
+    for (path, bytes) in files.chain(binary.iter().map(|(p, b)| (p, b.as_slice()))) {
+        hash ^= tidings_model::fnv1a(path.as_bytes()).rotate_left(7) ^ tidings_model::fnv1a(bytes);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{:010x}", hash >> 24)

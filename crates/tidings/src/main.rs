@@ -265,8 +265,9 @@ fn generate(count: usize, seed: u64, out: &Path) -> Result<(), Error> {
         path: dir.clone(),
         source,
     })?;
+    let lexicon = tidings::synth::Lexicon::new(seed);
     for i in 0..count {
-        let (name, text) = tidings::synth::digest(seed, i);
+        let (name, text) = tidings::synth::digest_with(seed, i, &lexicon);
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|source| Error::Write { path, source })?;
     }

@@ -77,6 +77,9 @@ fn files_to_write<'a>(
     for (rel, json) in &bundle.files {
         files.push((rel.clone(), json.as_bytes().into()));
     }
+    for (rel, bytes) in &bundle.search {
+        files.push((rel.clone(), bytes.as_slice().into()));
+    }
     for parsed in &site.digests {
         for (from, rel) in &parsed.media {
             let bytes = fs::read(from).map_err(|source| Error::Read {

@@ -794,7 +794,7 @@ mod tests {
 
     fn dummy_manifest() -> Manifest {
         serde_json::from_str(
-            r#"{"schema":2,"stamp":"s","digest_count":0,"item_count":0,"page_size":100,"page_count":0,"shard_count":0,"item_pages":true,"tags":[],"categories":[]}"#,
+            r#"{"schema":3,"stamp":"s","digest_count":0,"item_count":0,"page_size":100,"page_count":0,"shard_count":0,"item_pages":true,"tags":[],"categories":[]}"#,
         )
         .expect("manifest")
     }

@@ -34,6 +34,14 @@ impl Rng {
         &items[self.below(items.len())]
     }
 
+    /// An index drawn by the cumulative weights `cdf` (ascending).
+    pub fn zipf_table(&mut self, cdf: &[f64]) -> usize {
+        let total = cdf.last().copied().unwrap_or(0.0);
+        let x = (self.next_u64() as f64 / u64::MAX as f64) * total;
+        cdf.partition_point(|&c| c < x)
+            .min(cdf.len().saturating_sub(1))
+    }
+
     /// Index with probability falling as 1/(rank+1): a few common, many rare.
     pub fn zipf(&mut self, n: usize) -> usize {
         let total: f64 = (1..=n).map(|k| 1.0 / k as f64).sum();
@@ -189,17 +197,132 @@ fn date_of(index: usize) -> (u32, u32, u32) {
     (y, m, d)
 }
 
-fn headline(rng: &mut Rng) -> String {
+/// Common Chinese characters, most used first: the alphabet of the
+/// synthetic lexicon's words.
+const HANZI: &str = "的一是不了人我在有他这为之大来以个中上们到说国和地也子时道出而要于就下得可你年生自会那后能对着事其里所去行过家十用发天如然作方成者多日都三小军二无同么经法当起与好看学进种将还分此心前面又定见只主没公从知使点业本去把性好应开它合因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往酸历市克何除消构府称太准精值号率族维划选标写存候毛亲快效斯院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严龙飞";
+
+/// Syllables of the lexicon's Latin names.
+const SYLLABLES: &[&str] = &[
+    "ze", "tra", "no", "vi", "qua", "lex", "mor", "ta", "ri", "on", "ka", "sen", "dor", "fi", "lu",
+    "mi", "pax", "ro", "ne", "xo", "ly", "gen", "sta", "bel", "cor", "di", "um", "ar", "vo", "tek",
+];
+
+/// Words in the synthetic lexicon.
+pub const LEXICON_SIZE: usize = 40_000;
+
+/// A deterministic lexicon of [`LEXICON_SIZE`] words (Chinese words of two
+/// to four characters, some Latin names and model names), drawn with a
+/// Zipf-like frequency: word `k` about as often as `1/(k+1)`, so a few
+/// words are everywhere and most are rare, as in real news text.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    words: Vec<String>,
+    /// Cumulative weights, for drawing by rank.
+    cdf: Vec<f64>,
+}
+
+impl Lexicon {
+    pub fn new(seed: u64) -> Lexicon {
+        let hanzi: Vec<char> = HANZI.chars().collect();
+        let hanzi_cdf = cdf(hanzi.len());
+        let mut rng = Rng::new(seed ^ 0x5eed_1e71_c0de);
+        let mut seen = std::collections::HashSet::new();
+        let mut words = Vec::with_capacity(LEXICON_SIZE);
+        // The real names of the seed first: they are the common ones.
+        for w in SUBJECTS.iter().chain(OBJECTS).chain(VERBS) {
+            if seen.insert(w.to_string()) {
+                words.push(w.to_string());
+            }
+        }
+        while words.len() < LEXICON_SIZE {
+            let word = match rng.below(20) {
+                // A Latin name, sometimes with a version: "Zenori", "Taxo-3".
+                0 | 1 => {
+                    let mut w: String = (0..rng.between(2, 3))
+                        .map(|_| *rng.pick(SYLLABLES))
+                        .collect();
+                    if let Some(first) = w.get(..1) {
+                        w = first.to_uppercase() + &w[1..];
+                    }
+                    if rng.below(4) == 0 {
+                        let _ = write!(w, "-{}", rng.between(2, 9));
+                    }
+                    w
+                }
+                _ => (0..rng.between(2, 4))
+                    // Characters by their own frequency.
+                    .map(|_| hanzi[rng.zipf_table(&hanzi_cdf)])
+                    .collect(),
+            };
+            if seen.insert(word.clone()) {
+                words.push(word);
+            }
+        }
+        Lexicon {
+            cdf: cdf(words.len()),
+            words,
+        }
+    }
+
+    /// A word drawn by frequency.
+    pub fn word(&self, rng: &mut Rng) -> &str {
+        &self.words[rng.zipf_table(&self.cdf)]
+    }
+}
+
+/// Cumulative `1/(k+1)` weights of `n` ranks.
+fn cdf(n: usize) -> Vec<f64> {
+    let mut total = 0.0;
+    (0..n)
+        .map(|k| {
+            total += 1.0 / (k + 1) as f64;
+            total
+        })
+        .collect()
+}
+
+fn headline(rng: &mut Rng, lexicon: &Lexicon) -> String {
     format!(
-        "{}{}{}",
-        rng.pick(SUBJECTS),
+        "{}{}{}{}",
+        lexicon.word(rng),
         rng.pick(VERBS),
+        lexicon.word(rng),
         rng.pick(OBJECTS)
     )
 }
 
+/// One sentence of an item's body: a subject, a verb and a run of words.
+fn sentence(rng: &mut Rng, lexicon: &Lexicon, out: &mut String) {
+    out.push_str(lexicon.word(rng));
+    let verb = rng.pick::<&str>(VERBS);
+    out.push_str(verb);
+    for n in 0..rng.between(4, 12) {
+        let w = lexicon.word(rng);
+        // Latin words stand apart from the Chinese around them.
+        if w.is_ascii() {
+            let _ = write!(out, " {w} ");
+        } else {
+            out.push_str(w);
+        }
+        if n % 5 == 4 {
+            out.push('，');
+        }
+    }
+    if rng.below(3) == 0 {
+        out.push('，');
+        let clause = rng.pick::<&str>(CLAUSES);
+        out.push_str(clause);
+    }
+    out.push('。');
+}
+
 /// The `index`-th synthetic digest: `(file name, Markdown text)`.
 pub fn digest(seed: u64, index: usize) -> (String, String) {
+    digest_with(seed, index, &Lexicon::new(seed))
+}
+
+/// [`digest`] with the lexicon built once for many digests.
+pub fn digest_with(seed: u64, index: usize, lexicon: &Lexicon) -> (String, String) {
     let mut rng = Rng::new(seed ^ (index as u64).wrapping_mul(0x2545_f491_4f6c_dd1d));
     let (y, m, d) = date_of(index);
     let slug = format!("ai{y:04}{m:02}{d:02}-{index}");
@@ -211,7 +334,7 @@ pub fn digest(seed: u64, index: usize) -> (String, String) {
             tags.push(t);
         }
     }
-    let headlines: Vec<String> = (0..items).map(|_| headline(&mut rng)).collect();
+    let headlines: Vec<String> = (0..items).map(|_| headline(&mut rng, lexicon)).collect();
     let mut s = String::with_capacity(items * 900);
     let tag_list = tags
         .iter()
@@ -230,14 +353,8 @@ pub fn digest(seed: u64, index: usize) -> (String, String) {
         let domain = rng.pick(DOMAINS);
         let url = format!("https://{domain}/dy/article/{:016X}.html", rng.next_u64());
         let _ = write!(s, "\n## {h}\n\n![{h}]({slug}-{}.jpg)\n\n", items - n);
-        for _ in 0..rng.between(4, 12) {
-            let _ = write!(
-                s,
-                "{}{}，{}。",
-                rng.pick(SUBJECTS),
-                rng.pick(VERBS),
-                rng.pick(CLAUSES)
-            );
+        for _ in 0..rng.between(3, 8) {
+            sentence(&mut rng, lexicon, &mut s);
         }
         let _ = writeln!(s, "（报道详情：[{url}]({url})）");
     }

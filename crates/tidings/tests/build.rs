@@ -49,21 +49,26 @@ fn build_writes_bundle_and_one_page_per_route() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let files = files_under(&out);
-    // index.html (the home page) + items + starred + 404 + 1 digest page + 13 item pages +
-    // 3 tag pages + manifest, index, one list page and one shard +
-    // robots.txt and _headers (no feeds or sitemap without a base URL) +
-    // the service worker and the web app manifest.
-    assert_eq!(
-        files.len(),
-        1 + 1 + 1 + 1 + 1 + 13 + 3 + 4 + 2 + 2,
-        "{files:#?}"
-    );
     let manifest: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(out.join("data/manifest.json")).expect("read"),
     )
     .expect("json");
+    // The seed's terms are all rare: search shards, no blocks.
+    let search_shards = manifest["search"]["shards"].as_u64().expect("shards") as usize;
+    assert!(search_shards >= 1);
+    assert_eq!(manifest["search"]["blocks"], 0);
+    assert_eq!(manifest["search"]["docs"], 13);
+    // index.html (the home page) + items + starred + 404 + 1 digest page + 13 item pages +
+    // 3 tag pages + manifest, index, one list page and one shard +
+    // the search shards + robots.txt and _headers (no feeds or sitemap
+    // without a base URL) + the service worker and the web app manifest.
+    assert_eq!(
+        files.len(),
+        1 + 1 + 1 + 1 + 1 + 13 + 3 + 4 + search_shards + 2 + 2,
+        "{files:#?}"
+    );
     let stamp = manifest["stamp"].as_str().expect("stamp");
-    for f in ["index.json", "list/0.json", "d/0.json"] {
+    for f in ["index.json", "list/0.json", "d/0.json", "search/s/0.bin"] {
         assert!(
             files.contains(&format!("data/{stamp}/{f}")),
             "{f} in {files:#?}"

@@ -1,0 +1,1333 @@
+//! The full-text index over every item: which text each item is indexed
+//! under, the binary files the build step writes, and the lookup the app
+//! runs over them. Both sides use this module, so a term, a shard number
+//! or a posting is spelled once.
+//!
+//! Documents are items, numbered in list order (the newest digest's items
+//! first), so a smaller number is a newer item and "newest first" is
+//! "lowest number first". Terms come from [`crate::search`]. A term's
+//! postings are `(doc, weight)` pairs in one LEB128 number each: the gap
+//! from the previous document shifted left by three bits, and in those
+//! bits the BM25F term weight in eight levels (title
+//! fields count [`TITLE_WEIGHT`] times, tags and sources [`META_WEIGHT`]
+//! times the body).
+//!
+//! Files, under the build's stamp ([`crate::layout::stamped`]):
+//! - `search/s/<n>.bin`: the terms hashed to shard `n` ([`shard_of_term`]),
+//!   sorted, each with its document frequency and either its postings
+//!   inline or, past [`INLINE_LIMIT`] bytes, a directory of blocks;
+//! - `search/b/<n>.bin`: one block of a common term's postings, about
+//!   [`BLOCK_BYTES`], newest first, so a common word costs only the blocks
+//!   a query reaches.
+//!
+//! A lookup ANDs the query's terms, starting from the rarest, newest first,
+//! and asks for the blocks it needs in rounds ([`Lookup::missing`]). What
+//! it finds holds every query term; [`verbatim`] then confirms the phrase
+//! on the item's text before the app shows it.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::search::{fold, index_terms, is_cjk, query_terms};
+use crate::{Digest, Item};
+
+/// Version byte of the index files.
+pub const FORMAT: u8 = 1;
+const SHARD_MAGIC: [u8; 2] = *b"TS";
+const BLOCK_MAGIC: [u8; 2] = *b"TB";
+
+/// A term whose postings take more bytes than this gets block files.
+pub const INLINE_LIMIT: usize = 4 * 1024;
+/// Bytes of postings per block file (a block closes past this).
+pub const BLOCK_BYTES: usize = 8 * 1024;
+/// Bytes per shard the build aims at when it picks the shard count.
+pub const SHARD_BYTES: usize = 12 * 1024;
+
+/// Field weights of BM25F.
+pub const TITLE_WEIGHT: u16 = 3;
+pub const META_WEIGHT: u16 = 2;
+pub const BODY_WEIGHT: u16 = 1;
+/// BM25's `k1` and `b`.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// What the manifest says of the index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchInfo {
+    /// Documents (items) indexed.
+    pub docs: u32,
+    /// Number of shard files (`search/s/<n>.bin`).
+    pub shards: u32,
+    /// Number of block files (`search/b/<n>.bin`).
+    pub blocks: u32,
+}
+
+/// The shard (`0..shards`) holding `term`.
+pub fn shard_of_term(term: &str, shards: u32) -> u32 {
+    (crate::fnv1a(term.as_bytes()) % u64::from(shards.max(1))) as u32
+}
+
+/// The text of `html` as a reader sees it: tags dropped (a block-level tag
+/// breaks the line), the common entities decoded.
+pub fn plain_text(html: &str) -> String {
+    const BLOCKS: [&str; 20] = [
+        "p",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "figure",
+        "hr",
+    ];
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        decode_entities(&rest[..lt], &mut out);
+        let Some(gt) = rest[lt..].find('>') else {
+            rest = &rest[lt..];
+            break;
+        };
+        let tag = rest[lt + 1..lt + gt].trim_start_matches('/');
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        if BLOCKS.contains(&name.as_str()) && !out.ends_with('\n') && !out.is_empty() {
+            out.push('\n');
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    decode_entities(rest, &mut out);
+    out.trim_end().to_string()
+}
+
+fn decode_entities(mut s: &str, out: &mut String) {
+    while let Some(amp) = s.find('&') {
+        out.push_str(&s[..amp]);
+        let after = &s[amp + 1..];
+        let decoded = after.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let name = &after[..end];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let code =
+                        if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
+                            u32::from_str_radix(hex, 16).ok()
+                        } else {
+                            name.strip_prefix('#').and_then(|d| d.parse().ok())
+                        };
+                    code.and_then(char::from_u32)
+                }
+            };
+            c.map(|c| (c, end))
+        });
+        match decoded {
+            Some((c, end)) => {
+                out.push(c);
+                s = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                s = after;
+            }
+        }
+    }
+    out.push_str(s);
+}
+
+/// The fields an item is indexed and matched under, with their weights:
+/// its title and translated title, the digest's title and tags, the
+/// item's section, source domain and publisher, its body.
+pub fn fields(digest: &Digest, item: &Item) -> Vec<(String, u16)> {
+    let mut out = vec![(item.title.clone(), TITLE_WEIGHT)];
+    if let Some(t) = &item.title_translation {
+        out.push((t.clone(), TITLE_WEIGHT));
+    }
+    out.push((digest.title.clone(), META_WEIGHT));
+    out.push((digest.tags.join(" "), META_WEIGHT));
+    let meta: Vec<&str> = [
+        item.section.as_deref(),
+        item.source.as_ref().map(|s| s.domain.as_str()),
+        item.publisher.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !meta.is_empty() {
+        out.push((meta.join(" "), META_WEIGHT));
+    }
+    out.push((plain_text(&item.body_html), BODY_WEIGHT));
+    out
+}
+
+/// The text [`verbatim`] confirms a query on: every field, one per line.
+pub fn item_text(digest: &Digest, item: &Item) -> String {
+    fields(digest, item)
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `text` folded into its runs, each between spaces: ` 英伟达 发布 gpt 4o `.
+fn canonical(text: &str) -> (String, bool, bool) {
+    let mut out = String::from(" ");
+    let mut first_cjk = None;
+    let mut last_cjk = false;
+    let mut in_run = false;
+    let mut prev_cjk = false;
+    for c in text.chars().flat_map(fold) {
+        let cjk = is_cjk(c);
+        if cjk || c.is_alphanumeric() {
+            if in_run && prev_cjk != cjk {
+                out.push(' ');
+            }
+            out.push(c);
+            in_run = true;
+            prev_cjk = cjk;
+            first_cjk.get_or_insert(cjk);
+            last_cjk = cjk;
+        } else if in_run {
+            out.push(' ');
+            in_run = false;
+        }
+    }
+    if in_run {
+        out.push(' ');
+    }
+    (out, first_cjk.unwrap_or(false), last_cjk)
+}
+
+/// The parts of a query: its whitespace-separated pieces that hold a term.
+pub fn query_parts(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| c.is_whitespace() || c == '\u{3000}')
+        .filter(|p| !query_terms(p).is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether `text` holds every part of `query` verbatim: folded, Latin
+/// words whole, a CJK run anywhere inside a CJK run. This is the match
+/// the index answers without a miss (every term of such a part is among
+/// the text's), and what the benchmark's substring scan counts.
+pub fn verbatim(text: &str, query: &str) -> bool {
+    let (text, _, _) = canonical(text);
+    let parts = query_parts(query);
+    !parts.is_empty() && parts.iter().all(|p| part_in(&text, p))
+}
+
+fn part_in(canonical_text: &str, part: &str) -> bool {
+    let (c, first_cjk, last_cjk) = canonical(part);
+    let start = if first_cjk { 1 } else { 0 };
+    let end = if last_cjk { c.len() - 1 } else { c.len() };
+    c.get(start..end)
+        .is_some_and(|needle| !needle.trim().is_empty() && canonical_text.contains(needle))
+}
+
+/// Where `part` occurs in `text` (byte ranges of `text`), for highlighting:
+/// a case- and width-insensitive scan of the part as typed.
+pub fn occurrences(text: &str, part: &str) -> Vec<std::ops::Range<usize>> {
+    let needle: Vec<char> = part.chars().flat_map(fold).collect();
+    if needle.is_empty() {
+        return Vec::new();
+    }
+    // Folded characters of `text` with the byte range each came from.
+    let mut folded: Vec<(char, usize, usize)> = Vec::new();
+    for (i, c) in text.char_indices() {
+        for f in fold(c) {
+            folded.push((f, i, i + c.len_utf8()));
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + needle.len() <= folded.len() {
+        if folded[i..i + needle.len()]
+            .iter()
+            .zip(&needle)
+            .all(|((c, _, _), n)| c == n)
+        {
+            out.push(folded[i].1..folded[i + needle.len() - 1].2);
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// A reader over a file's bytes that fails instead of panicking.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn varint(&mut self) -> Result<u32, String> {
+        let mut v: u32 = 0;
+        for shift in (0..35).step_by(7) {
+            let b = *self
+                .bytes
+                .get(self.at)
+                .ok_or("the file ends inside a number")?;
+            self.at += 1;
+            v |= u32::from(b & 0x7f)
+                .checked_shl(shift)
+                .ok_or("a number is too long")?;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err("a number is too long".into())
+    }
+
+    fn varint64(&mut self) -> Result<u64, String> {
+        let mut v: u64 = 0;
+        for shift in (0..70).step_by(7) {
+            let b = *self
+                .bytes
+                .get(self.at)
+                .ok_or("the file ends inside a number")?;
+            self.at += 1;
+            v |= u64::from(b & 0x7f)
+                .checked_shl(shift)
+                .ok_or("a number is too long")?;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err("a number is too long".into())
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len());
+        let end = end.ok_or("the file ends early")?;
+        let out = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(out)
+    }
+
+    fn magic(&mut self, magic: [u8; 2]) -> Result<(), String> {
+        let head = self.take(3)?;
+        if head[..2] != magic || head[2] != FORMAT {
+            return Err(format!("not a search file of format {FORMAT}"));
+        }
+        Ok(())
+    }
+}
+
+/// Bits of a posting's number that hold its weight.
+const WEIGHT_BITS: u32 = 3;
+/// Levels of term weight.
+pub const WEIGHT_LEVELS: u8 = 1 << WEIGHT_BITS;
+
+/// One posting: a document and its term weight (level `0..WEIGHT_LEVELS`
+/// of BM25F's saturated term frequency).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posting {
+    pub doc: u32,
+    pub weight: u8,
+}
+
+fn encode_postings(postings: &[Posting], out: &mut Vec<u8>) {
+    let mut prev = 0;
+    for p in postings {
+        put_posting(out, p.doc - prev, p.weight);
+        prev = p.doc;
+    }
+}
+
+fn put_posting(out: &mut Vec<u8>, gap: u32, weight: u8) {
+    let v = u64::from(gap) << WEIGHT_BITS | u64::from(weight.min(WEIGHT_LEVELS - 1));
+    let mut v = v;
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn decode_postings(r: &mut Reader, count: usize, docs: u32) -> Result<Vec<Posting>, String> {
+    let mut out = Vec::with_capacity(count.min(1 << 16));
+    let mut doc: u32 = 0;
+    for i in 0..count {
+        let v = r.varint64()?;
+        let gap = u32::try_from(v >> WEIGHT_BITS).map_err(|_| "a document out of range")?;
+        let weight = (v & u64::from(WEIGHT_LEVELS - 1)) as u8;
+        if i > 0 && gap == 0 {
+            return Err("postings out of order".into());
+        }
+        doc = doc
+            .checked_add(gap)
+            .filter(|&d| d < docs)
+            .ok_or("a document out of range")?;
+        out.push(Posting { doc, weight });
+    }
+    Ok(out)
+}
+
+/// One block of a common term: its first document and its number of
+/// postings; block `i` of an entry is file `first_file + i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockRef {
+    pub first_doc: u32,
+    pub count: u32,
+}
+
+/// A term as its shard holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    Inline {
+        df: u32,
+        postings: Vec<Posting>,
+    },
+    Blocked {
+        df: u32,
+        first_file: u32,
+        blocks: Vec<BlockRef>,
+    },
+}
+
+impl Entry {
+    pub fn df(&self) -> u32 {
+        match self {
+            Entry::Inline { df, .. } | Entry::Blocked { df, .. } => *df,
+        }
+    }
+}
+
+/// A shard file read back: its terms.
+pub type ShardEntries = HashMap<String, Entry>;
+
+/// Reads a shard file, checking every number against `info`.
+pub fn read_shard(bytes: &[u8], info: &SearchInfo) -> Result<ShardEntries, String> {
+    let mut r = Reader { bytes, at: 0 };
+    r.magic(SHARD_MAGIC)?;
+    let n = r.varint()?;
+    let mut out = HashMap::new();
+    for _ in 0..n {
+        let len = r.varint()? as usize;
+        let term = std::str::from_utf8(r.take(len)?)
+            .map_err(|_| "a term is not UTF-8")?
+            .to_string();
+        let df = r.varint()?;
+        let blocks = r.varint()?;
+        let entry = if blocks == 0 {
+            let postings = decode_postings(&mut r, df as usize, info.docs)?;
+            Entry::Inline { df, postings }
+        } else {
+            let first_file = r.varint()?;
+            if first_file
+                .checked_add(blocks)
+                .is_none_or(|end| end > info.blocks)
+            {
+                return Err(format!("term {term:?} names a block out of range"));
+            }
+            let mut refs = Vec::with_capacity(blocks as usize);
+            let (mut first_doc, mut total) = (0u32, 0u32);
+            for _ in 0..blocks {
+                first_doc = first_doc
+                    .checked_add(r.varint()?)
+                    .ok_or("a block out of range")?;
+                let count = r.varint()?;
+                total = total.saturating_add(count);
+                refs.push(BlockRef { first_doc, count });
+            }
+            if total != df {
+                return Err(format!(
+                    "term {term:?}: blocks hold {total} postings, not {df}"
+                ));
+            }
+            Entry::Blocked {
+                df,
+                first_file,
+                blocks: refs,
+            }
+        };
+        out.insert(term, entry);
+    }
+    if r.at != bytes.len() {
+        return Err("bytes after the last term".into());
+    }
+    Ok(out)
+}
+
+/// Reads a block file that should hold `block`'s postings.
+pub fn read_block(
+    bytes: &[u8],
+    block: BlockRef,
+    info: &SearchInfo,
+) -> Result<Vec<Posting>, String> {
+    let mut r = Reader { bytes, at: 0 };
+    r.magic(BLOCK_MAGIC)?;
+    let postings = decode_postings(&mut r, block.count as usize, info.docs)?;
+    if r.at != bytes.len() || postings.first().map(|p| p.doc) != Some(block.first_doc) {
+        return Err("the block does not match its directory".into());
+    }
+    Ok(postings)
+}
+
+/// A document's distinct terms with their weighted frequency, and its
+/// weighted length.
+pub type DocTerms = (Vec<(String, u16)>, u32);
+
+/// The terms of a document with `fields` (text and weight).
+pub fn doc_terms(fields: &[(String, u16)]) -> DocTerms {
+    let mut tf: HashMap<String, u16> = HashMap::new();
+    let mut len = 0u32;
+    for (text, weight) in fields {
+        for term in index_terms(text) {
+            len += u32::from(*weight);
+            let e = tf.entry(term).or_insert(0);
+            *e = e.saturating_add(*weight);
+        }
+    }
+    (tf.into_iter().collect(), len)
+}
+
+/// Collects every item's terms, then writes the files.
+#[derive(Debug, Default)]
+pub struct Builder {
+    ids: HashMap<String, u32>,
+    /// Per term: (doc, weighted term frequency), docs ascending.
+    postings: Vec<Vec<(u32, u16)>>,
+    /// Per doc: weighted length.
+    lens: Vec<u32>,
+}
+
+/// The files of a built index.
+#[derive(Debug, Default)]
+pub struct Files {
+    pub info: SearchInfo,
+    pub shards: Vec<Vec<u8>>,
+    pub blocks: Vec<Vec<u8>>,
+}
+
+impl Builder {
+    /// Adds the next document (numbers follow the order of calls).
+    pub fn add(&mut self, fields: &[(String, u16)]) {
+        self.push(doc_terms(fields));
+    }
+
+    /// Adds the next document from its [`doc_terms`] (which may be worked
+    /// out on other threads).
+    pub fn push(&mut self, (terms, len): DocTerms) {
+        let doc = self.lens.len() as u32;
+        self.lens.push(len);
+        for (term, f) in terms {
+            let id = match self.ids.get(&term) {
+                Some(&id) => id,
+                None => {
+                    let id = self.postings.len() as u32;
+                    self.ids.insert(term, id);
+                    self.postings.push(Vec::new());
+                    id
+                }
+            };
+            self.postings[id as usize].push((doc, f));
+        }
+    }
+
+    /// Number of documents added.
+    pub fn docs(&self) -> u32 {
+        self.lens.len() as u32
+    }
+
+    /// Encodes the index into shards of about [`SHARD_BYTES`] and blocks
+    /// of [`BLOCK_BYTES`], using at most `max_files` files in all: blocks
+    /// grow (by doubling) to take at most two thirds of them, shards take
+    /// what is left.
+    pub fn finish(self, max_files: usize) -> Files {
+        let docs = self.docs();
+        let avg = (self.lens.iter().map(|&l| u64::from(l)).sum::<u64>() as f32
+            / docs.max(1) as f32)
+            .max(1.0);
+        let lens = &self.lens;
+        let weight = |doc: u32, tf: u16| -> u8 {
+            let tf = f32::from(tf);
+            let norm = 1.0 - B + B * lens[doc as usize] as f32 / avg;
+            let w = tf / (tf + K1 * norm);
+            (w * f32::from(WEIGHT_LEVELS))
+                .floor()
+                .min(f32::from(WEIGHT_LEVELS - 1)) as u8
+        };
+        let mut terms: Vec<(String, u32)> = self.ids.into_iter().collect();
+        terms.sort_unstable();
+        // Every term's postings, encoded whole.
+        let lists: Vec<(String, Vec<Posting>, Vec<u8>)> = terms
+            .into_iter()
+            .map(|(term, id)| {
+                let list: Vec<Posting> = self.postings[id as usize]
+                    .iter()
+                    .map(|&(doc, tf)| Posting {
+                        doc,
+                        weight: weight(doc, tf),
+                    })
+                    .collect();
+                let mut bytes = Vec::new();
+                encode_postings(&list, &mut bytes);
+                (term, list, bytes)
+            })
+            .collect();
+        let (mut blocked_bytes, mut blocked_terms) = (0usize, 0usize);
+        for (_, _, bytes) in &lists {
+            if bytes.len() > INLINE_LIMIT {
+                blocked_bytes += bytes.len();
+                blocked_terms += 1;
+            }
+        }
+        let block_room = (max_files.saturating_mul(2) / 3).max(1);
+        let mut block_bytes = BLOCK_BYTES;
+        while blocked_terms + blocked_bytes / block_bytes > block_room && block_bytes < 1 << 30 {
+            block_bytes *= 2;
+        }
+        let mut blocks: Vec<Vec<u8>> = Vec::new();
+        let mut bodies: Vec<(String, Vec<u8>)> = Vec::with_capacity(lists.len());
+        let mut inline_total = 0;
+        for (term, list, bytes) in lists {
+            let mut body = Vec::new();
+            put_varint(&mut body, list.len() as u32);
+            if bytes.len() <= INLINE_LIMIT {
+                put_varint(&mut body, 0);
+                body.extend_from_slice(&bytes);
+            } else {
+                let mut refs = Vec::new();
+                let mut start = 0;
+                while start < list.len() {
+                    let mut file = BLOCK_MAGIC.to_vec();
+                    file.push(FORMAT);
+                    let mut end = start;
+                    let mut prev = 0;
+                    while end < list.len() && file.len() < block_bytes {
+                        put_posting(&mut file, list[end].doc - prev, list[end].weight);
+                        prev = list[end].doc;
+                        end += 1;
+                    }
+                    refs.push(BlockRef {
+                        first_doc: list[start].doc,
+                        count: (end - start) as u32,
+                    });
+                    blocks.push(file);
+                    start = end;
+                }
+                put_varint(&mut body, refs.len() as u32);
+                put_varint(&mut body, (blocks.len() - refs.len()) as u32);
+                let mut prev = 0;
+                for b in refs {
+                    put_varint(&mut body, b.first_doc - prev);
+                    put_varint(&mut body, b.count);
+                    prev = b.first_doc;
+                }
+            }
+            inline_total += term.len() + body.len() + 2;
+            bodies.push((term, body));
+        }
+        let room = max_files.saturating_sub(blocks.len()).max(1);
+        let mut shards = (inline_total / SHARD_BYTES).max(1).next_power_of_two();
+        while shards > room && shards > 1 {
+            shards /= 2;
+        }
+        let shards = shards as u32;
+        let mut grouped: Vec<Vec<&(String, Vec<u8>)>> = vec![Vec::new(); shards as usize];
+        for entry in &bodies {
+            grouped[shard_of_term(&entry.0, shards) as usize].push(entry);
+        }
+        let shard_files = grouped
+            .into_iter()
+            .map(|entries| {
+                let mut file = SHARD_MAGIC.to_vec();
+                file.push(FORMAT);
+                put_varint(&mut file, entries.len() as u32);
+                for (term, body) in entries {
+                    put_varint(&mut file, term.len() as u32);
+                    file.extend_from_slice(term.as_bytes());
+                    file.extend_from_slice(body);
+                }
+                file
+            })
+            .collect();
+        Files {
+            info: SearchInfo {
+                docs,
+                shards,
+                blocks: blocks.len() as u32,
+            },
+            shards: shard_files,
+            blocks,
+        }
+    }
+}
+
+/// The term weight a level stands for (the middle of its range, times
+/// BM25's `k1 + 1`).
+fn level_weight(level: u8) -> f32 {
+    (f32::from(level) + 0.5) / f32::from(WEIGHT_LEVELS) * (K1 + 1.0)
+}
+
+/// BM25's inverse document frequency.
+pub fn idf(df: u32, docs: u32) -> f32 {
+    let (df, n) = (df as f32, docs as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// How much a match counts for its age: 1 today, ½ a year back.
+pub fn recency(age_days: u32) -> f32 {
+    1.0 / (1.0 + age_days as f32 / 365.0)
+}
+
+/// A document that holds every query term, with its BM25F score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    pub doc: u32,
+    pub score: f32,
+}
+
+/// A query's lookup over the files loaded so far.
+#[derive(Debug, Clone)]
+pub struct Lookup {
+    docs: u32,
+    /// Per query term its entry, rarest first; `None` if no item has it.
+    terms: Vec<(String, Option<Entry>)>,
+    blocks: HashMap<u32, Vec<Posting>>,
+}
+
+/// What a lookup has found so far.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Found {
+    /// Documents holding every term, newest first.
+    pub hits: Vec<Hit>,
+    /// Whether every document was looked at (else more may follow).
+    pub complete: bool,
+}
+
+impl Lookup {
+    /// The lookup of `terms` (from [`query_terms`]) given the loaded
+    /// shards: `shards` maps a shard number to its entries.
+    pub fn new<S: std::borrow::Borrow<ShardEntries>>(
+        terms: &[String],
+        shards: &HashMap<u32, S>,
+        info: &SearchInfo,
+    ) -> Lookup {
+        let mut terms: Vec<(String, Option<Entry>)> = terms
+            .iter()
+            .map(|t| {
+                let entry = shards
+                    .get(&shard_of_term(t, info.shards))
+                    .and_then(|s| s.borrow().get(t))
+                    .cloned();
+                (t.clone(), entry)
+            })
+            .collect();
+        terms.sort_by_key(|(_, e)| e.as_ref().map_or(0, Entry::df));
+        Lookup {
+            docs: info.docs,
+            terms,
+            blocks: HashMap::new(),
+        }
+    }
+
+    /// The shards a query's terms live in.
+    pub fn shards_of(terms: &[String], info: &SearchInfo) -> Vec<u32> {
+        let mut out: Vec<u32> = terms
+            .iter()
+            .map(|t| shard_of_term(t, info.shards))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Number of documents.
+    pub fn docs(&self) -> u32 {
+        self.docs
+    }
+
+    /// The terms, rarest first, with their document frequency (0 when no
+    /// item has the term).
+    pub fn terms(&self) -> Vec<(String, u32)> {
+        self.terms
+            .iter()
+            .map(|(t, e)| (t.clone(), e.as_ref().map_or(0, Entry::df)))
+            .collect()
+    }
+
+    /// The block file `file` and what it should hold, if a term of this
+    /// lookup names it.
+    pub fn block_ref(&self, file: u32) -> Option<BlockRef> {
+        self.terms.iter().find_map(|(_, e)| match e {
+            Some(Entry::Blocked {
+                first_file, blocks, ..
+            }) => file
+                .checked_sub(*first_file)
+                .and_then(|i| blocks.get(i as usize))
+                .copied(),
+            _ => None,
+        })
+    }
+
+    /// Adds a loaded block file.
+    pub fn add_block(&mut self, file: u32, postings: Vec<Posting>) {
+        self.blocks.insert(file, postings);
+    }
+
+    /// The driver's postings (the rarest term) in order, and where they
+    /// stop for want of a block: `Err(file)` is the first block missing.
+    fn driver(&self) -> (Vec<Posting>, Option<u32>) {
+        match self.terms.first().and_then(|(_, e)| e.as_ref()) {
+            Some(Entry::Inline { postings, .. }) => (postings.clone(), None),
+            Some(Entry::Blocked {
+                first_file, blocks, ..
+            }) => {
+                let mut out = Vec::new();
+                for i in 0..blocks.len() as u32 {
+                    match self.blocks.get(&(first_file + i)) {
+                        Some(p) => out.extend_from_slice(p),
+                        None => return (out, Some(first_file + i)),
+                    }
+                }
+                (out, None)
+            }
+            None => (Vec::new(), None),
+        }
+    }
+
+    /// The weight of `term` in `doc`: `Ok(None)` if it lacks it, `Err`
+    /// with the block file to load if that is not known yet.
+    fn weight_in(
+        entry: &Entry,
+        doc: u32,
+        blocks: &HashMap<u32, Vec<Posting>>,
+    ) -> Result<Option<u8>, u32> {
+        let find = |p: &[Posting]| {
+            p.binary_search_by_key(&doc, |p| p.doc)
+                .ok()
+                .map(|i| p[i].weight)
+        };
+        match entry {
+            Entry::Inline { postings, .. } => Ok(find(postings)),
+            Entry::Blocked {
+                first_file,
+                blocks: refs,
+                ..
+            } => {
+                let i = refs.partition_point(|b| b.first_doc <= doc);
+                if i == 0 {
+                    return Ok(None);
+                }
+                let file = first_file + i as u32 - 1;
+                blocks.get(&file).map(|p| find(p)).ok_or(file)
+            }
+        }
+    }
+
+    /// Walks the driver newest first: the hits up to the first document
+    /// that needs a block not loaded, and the blocks the next `want`
+    /// documents need.
+    fn walk(&self, want: usize) -> (Found, Vec<u32>) {
+        if self.terms.is_empty() || self.terms.iter().any(|(_, e)| e.is_none()) {
+            return (
+                Found {
+                    hits: Vec::new(),
+                    complete: true,
+                },
+                Vec::new(),
+            );
+        }
+        let idf: Vec<f32> = self
+            .terms
+            .iter()
+            .map(|(_, e)| idf(e.as_ref().map_or(0, Entry::df), self.docs))
+            .collect();
+        let (driver, stopped) = self.driver();
+        let mut hits = Vec::new();
+        let mut missing: Vec<u32> = Vec::new();
+        // Documents past the first one that needs a missing block: they
+        // may be hits once their blocks are loaded.
+        let mut pending = 0;
+        let mut cut = false;
+        'docs: for p in &driver {
+            let mut score = idf[0] * level_weight(p.weight);
+            let mut need = Vec::new();
+            for ((_, e), idf) in self.terms.iter().zip(&idf).skip(1) {
+                match e.as_ref().map(|e| Self::weight_in(e, p.doc, &self.blocks)) {
+                    Some(Ok(Some(w))) => score += idf * level_weight(w),
+                    Some(Err(file)) => need.push(file),
+                    _ => continue 'docs,
+                }
+            }
+            if need.is_empty() && pending == 0 {
+                hits.push(Hit { doc: p.doc, score });
+            } else {
+                pending += 1;
+                missing.extend(need);
+            }
+            if hits.len() + pending >= want {
+                cut = true;
+                break;
+            }
+        }
+        if let Some(file) = stopped {
+            if hits.len() + pending < want {
+                missing.push(file);
+            }
+        }
+        missing.sort_unstable();
+        missing.dedup();
+        let complete = !cut && stopped.is_none() && pending == 0;
+        (Found { hits, complete }, missing)
+    }
+
+    /// What is found with the files loaded so far.
+    pub fn found(&self) -> Found {
+        self.walk(usize::MAX).0
+    }
+
+    /// The block files to load next for `want` hits (none when the loaded
+    /// files already give them, or give every hit there is).
+    pub fn missing(&self, want: usize) -> Vec<u32> {
+        let (found, missing) = self.walk(want);
+        if found.hits.len() >= want || found.complete {
+            Vec::new()
+        } else {
+            missing
+        }
+    }
+}
+
+/// The snippet of `text` around the first occurrence of a query part:
+/// about `width` characters, cut at character boundaries, with the ranges
+/// (relative to the snippet) of every part's occurrence.
+pub fn snippet(
+    text: &str,
+    parts: &[String],
+    width: usize,
+) -> (String, Vec<std::ops::Range<usize>>) {
+    let first = parts
+        .iter()
+        .filter_map(|p| occurrences(text, p).into_iter().next())
+        .map(|r| r.start)
+        .min()
+        .unwrap_or(0);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let at = chars.partition_point(|(i, _)| *i < first);
+    let from = at.saturating_sub(width / 4);
+    let to = (from + width).min(chars.len());
+    let start = chars.get(from).map_or(text.len(), |c| c.0);
+    let end = chars.get(to).map_or(text.len(), |c| c.0);
+    let mut s = String::new();
+    if from > 0 {
+        s.push('…');
+    }
+    let offset = s.len();
+    s.push_str(&text[start..end].replace('\n', " "));
+    let body_len = s.len();
+    if to < chars.len() {
+        s.push('…');
+    }
+    let mut ranges: Vec<std::ops::Range<usize>> = parts
+        .iter()
+        .flat_map(|p| occurrences(&s[offset..body_len], p))
+        .map(|r| r.start + offset..r.end + offset)
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    (s, merged)
+}
+
+/// Document numbers to (list row, item index), from the index's item
+/// count per row.
+#[derive(Debug, Clone, Default)]
+pub struct DocRows {
+    starts: Vec<u32>,
+}
+
+impl DocRows {
+    pub fn new(items_per_row: &[u32]) -> DocRows {
+        let mut starts = Vec::with_capacity(items_per_row.len() + 1);
+        let mut at = 0u32;
+        for &n in items_per_row {
+            starts.push(at);
+            at = at.saturating_add(n);
+        }
+        starts.push(at);
+        DocRows { starts }
+    }
+
+    /// The row and item of `doc`.
+    pub fn locate(&self, doc: u32) -> Option<(u32, u32)> {
+        let row = self.starts.partition_point(|&s| s <= doc).checked_sub(1)?;
+        let next = *self.starts.get(row + 1)?;
+        (doc < next).then(|| (row as u32, doc - self.starts[row]))
+    }
+
+    /// Total documents.
+    pub fn docs(&self) -> u32 {
+        self.starts.last().copied().unwrap_or(0)
+    }
+}
+
+/// `hits` ranked: BM25F score times [`recency`] (age from the newest
+/// digest), best first; ties newest first. `dates` are the index's row
+/// dates (`YYYYMMDD`).
+pub fn rank(hits: &[Hit], rows: &DocRows, dates: &[u32]) -> Vec<Hit> {
+    let day = |n: u32| crate::date::Date::from_number(n).map(|d| d.days());
+    let newest = dates.iter().filter_map(|&n| day(n)).max().unwrap_or(0);
+    let mut out: Vec<Hit> = hits
+        .iter()
+        .map(|h| {
+            let age = rows
+                .locate(h.doc)
+                .and_then(|(row, _)| dates.get(row as usize))
+                .and_then(|&n| day(n))
+                .map_or(0, |d| (newest - d).clamp(0, i64::from(u32::MAX)) as u32);
+            Hit {
+                doc: h.doc,
+                score: h.score * recency(age),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    out
+}
+
+/// The terms of one query part put back into the words they came from:
+/// overlapping bigrams chain (英伟 伟达 → 英伟达), for telling the reader
+/// what a relaxed search kept.
+pub fn join_terms(terms: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in terms {
+        let chars: Vec<char> = t.chars().collect();
+        let joined = match (out.last_mut(), chars.as_slice()) {
+            (Some(last), [a, b])
+                if is_cjk(*a) && last.ends_with(*a) && last.chars().all(is_cjk) =>
+            {
+                last.push(*b);
+                true
+            }
+            _ => false,
+        };
+        if !joined {
+            out.push(t.clone());
+        }
+    }
+    out
+}
+
+/// The query's terms with one left out, each way in turn: the relaxed
+/// queries to try when the whole query finds nothing.
+pub fn relaxed(terms: &[String]) -> Vec<Vec<String>> {
+    if terms.len() < 2 {
+        return Vec::new();
+    }
+    (0..terms.len())
+        .map(|skip| {
+            terms
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, t)| t.clone())
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn next(state: &mut u64) -> u64 {
+        *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = *state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    const PIECES: [&str; 18] = [
+        "英", "伟", "达", "大", "模", "型", "芯", "片", "发", "布", " AI ", "，", " OpenAI ",
+        " gpt ", " 4o ", "。", " nvidia ", "ＡＩ",
+    ];
+
+    /// A corpus where some pieces are everywhere (blocked terms) and some
+    /// rare (inline terms).
+    fn corpus(n: usize, seed: u64) -> Vec<String> {
+        let mut state = seed;
+        (0..n)
+            .map(|_| {
+                let len = 3 + (next(&mut state) % 12) as usize;
+                let mut text = String::from(" AI ");
+                for _ in 0..len {
+                    // Zipf-ish: low pieces far more often.
+                    let r = next(&mut state) % 1000;
+                    let i = ((r * r) / 1000 * PIECES.len() as u64 / 1000) as usize;
+                    text.push_str(PIECES[i.min(PIECES.len() - 1)]);
+                }
+                text
+            })
+            .collect()
+    }
+
+    fn build(texts: &[String], max_files: usize) -> (Files, HashMap<u32, ShardEntries>) {
+        let mut b = Builder::default();
+        for t in texts {
+            b.add(&[(t.clone(), BODY_WEIGHT)]);
+        }
+        let files = b.finish(max_files);
+        let shards = files
+            .shards
+            .iter()
+            .enumerate()
+            .map(|(n, bytes)| {
+                (
+                    n as u32,
+                    read_shard(bytes, &files.info).expect("shard reads back"),
+                )
+            })
+            .collect();
+        (files, shards)
+    }
+
+    /// Runs a lookup to the end the way the app does, in rounds.
+    fn run(
+        files: &Files,
+        shards: &HashMap<u32, ShardEntries>,
+        query: &str,
+        want: usize,
+    ) -> (Found, usize) {
+        let mut l = Lookup::new(&query_terms(query), shards, &files.info);
+        let mut rounds = 0;
+        loop {
+            let missing = l.missing(want);
+            if missing.is_empty() {
+                return (l.found(), rounds);
+            }
+            rounds += 1;
+            for f in missing {
+                let block = l.block_ref(f).expect("a block the lookup names");
+                let postings = read_block(&files.blocks[f as usize], block, &files.info)
+                    .expect("block reads back");
+                l.add_block(f, postings);
+            }
+        }
+    }
+
+    #[test]
+    fn lookups_find_exactly_the_documents_with_every_term() {
+        let texts = corpus(5000, 3);
+        let (files, shards) = build(&texts, 10_000);
+        assert!(
+            files.info.blocks > 0,
+            "the common terms are cut into blocks"
+        );
+        let sets: Vec<HashSet<String>> = texts
+            .iter()
+            .map(|t| index_terms(t).into_iter().collect())
+            .collect();
+        for q in [
+            "AI",
+            "英伟达",
+            "芯",
+            "OpenAI 芯片",
+            "大模型 gpt",
+            "nvidia 4o 发布",
+            "ai ＡＩ",
+            "达芯",
+            "没有",
+        ] {
+            let terms = query_terms(q);
+            let expected: Vec<u32> = (0..texts.len() as u32)
+                .filter(|&d| terms.iter().all(|t| sets[d as usize].contains(t)))
+                .collect();
+            let (all, _) = run(&files, &shards, q, usize::MAX);
+            assert!(all.complete, "{q}");
+            let got: Vec<u32> = all.hits.iter().map(|h| h.doc).collect();
+            assert_eq!(got, expected, "{q}");
+            // Asking for a first page reads only a prefix, newest first.
+            let (page, _) = run(&files, &shards, q, 10);
+            let first: Vec<u32> = page.hits.iter().map(|h| h.doc).take(10).collect();
+            assert_eq!(
+                first,
+                expected.iter().copied().take(10).collect::<Vec<_>>(),
+                "{q}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_first_page_of_a_common_term_reads_one_block() {
+        let texts = corpus(30_000, 4);
+        let (files, shards) = build(&texts, 10_000);
+        let mut l = Lookup::new(&query_terms("AI"), &shards, &files.info);
+        let missing = l.missing(10);
+        assert_eq!(missing.len(), 1, "the newest block of the term only");
+        let f = missing[0];
+        let b = l.block_ref(f).expect("named");
+        l.add_block(
+            f,
+            read_block(&files.blocks[f as usize], b, &files.info).expect("reads"),
+        );
+        assert!(l.missing(10).is_empty());
+        let found = l.found();
+        assert!(!found.complete && found.hits.len() >= 10);
+    }
+
+    #[test]
+    fn every_verbatim_query_is_found() {
+        let texts = corpus(800, 9);
+        let (files, shards) = build(&texts, 10_000);
+        let mut state = 11u64;
+        for _ in 0..300 {
+            let d = (next(&mut state) % texts.len() as u64) as usize;
+            let chars: Vec<char> = texts[d].chars().collect();
+            let a = (next(&mut state) % chars.len() as u64) as usize;
+            let b = (a + 1 + (next(&mut state) % 4) as usize).min(chars.len());
+            let q: String = chars[a..b].iter().collect();
+            if !verbatim(&texts[d], &q) {
+                // A cut through a Latin word is not a verbatim word match.
+                continue;
+            }
+            let (found, _) = run(&files, &shards, &q, usize::MAX);
+            assert!(
+                found.hits.iter().any(|h| h.doc == d as u32),
+                "{q:?} misses doc {d}"
+            );
+            let scan = texts.iter().filter(|t| verbatim(t, &q)).count();
+            assert!(
+                found.hits.len() >= scan,
+                "{q:?}: {} found, {scan} by scan",
+                found.hits.len()
+            );
+        }
+    }
+
+    #[test]
+    fn the_file_budget_caps_the_shards() {
+        let texts = corpus(3000, 5);
+        let (files, _) = build(&texts, 10_000);
+        let (few, shards) = build(&texts, files.info.blocks as usize + 2);
+        assert!(few.info.shards <= 2 && few.shards.len() == few.info.shards as usize);
+        let (found, _) = run(&few, &shards, "英伟达", usize::MAX);
+        let (many_found, _) = run(&files, &build(&texts, 10_000).1, "英伟达", usize::MAX);
+        assert_eq!(found, many_found);
+    }
+
+    #[test]
+    fn damaged_files_are_refused() {
+        let (files, _) = build(&corpus(200, 1), 100);
+        let good = &files.shards[0];
+        assert_eq!(
+            read_shard(b"XX\x01", &files.info).expect_err("bad magic"),
+            "not a search file of format 1"
+        );
+        assert!(read_shard(&good[..good.len() - 1], &files.info).is_err());
+        let small = SearchInfo {
+            docs: 3,
+            ..files.info.clone()
+        };
+        assert!(read_shard(good, &small).is_err(), "documents out of range");
+    }
+
+    #[test]
+    fn verbatim_matches_words_whole_and_cjk_anywhere() {
+        let text = "英伟达发布 GPT-4o 芯片；OpenAI 回应";
+        assert!(verbatim(text, "伟达发"));
+        assert!(verbatim(text, "gpt-4o"));
+        assert!(verbatim(text, "ＧＰＴ 芯片"));
+        assert!(verbatim(text, "openai"));
+        assert!(!verbatim(text, "open"), "Latin words are whole");
+        assert!(!verbatim(text, "英伟达芯片"), "not contiguous");
+        assert!(!verbatim(text, "  "));
+    }
+
+    #[test]
+    fn plain_text_of_sanitised_html() {
+        assert_eq!(
+            plain_text(
+                "<p>A &amp; <strong>英伟</strong>达</p><p>x&lt;y &#x4e2d;&#25991; &bogus; &</p>"
+            ),
+            "A & 英伟达\nx<y 中文 &bogus; &"
+        );
+    }
+
+    #[test]
+    fn snippets_center_the_first_hit_and_mark_every_part() {
+        let text = "一二三四五六七八九十英伟达发布新芯片，OpenAI 回应。".repeat(2);
+        let (s, marks) = snippet(&text, &["英伟达".into(), "openai".into()], 24);
+        assert!(s.starts_with('…') && s.ends_with('…'), "{s}");
+        let marked: Vec<&str> = marks.iter().map(|r| &s[r.clone()]).collect();
+        assert_eq!(marked, ["英伟达", "OpenAI"]);
+    }
+
+    #[test]
+    fn ranking_weighs_score_by_age() {
+        let rows = DocRows::new(&[1, 1]);
+        let hits = [Hit { doc: 0, score: 1.0 }, Hit { doc: 1, score: 1.9 }];
+        // A year older halves the score: the newer, weaker hit wins.
+        let ranked = rank(&hits, &rows, &[20240526, 20230527]);
+        assert_eq!(ranked.iter().map(|h| h.doc).collect::<Vec<_>>(), [0, 1]);
+        let ranked = rank(&hits, &rows, &[20240526, 20240525]);
+        assert_eq!(ranked.iter().map(|h| h.doc).collect::<Vec<_>>(), [1, 0]);
+    }
+
+    #[test]
+    fn relaxed_terms_read_back_as_words() {
+        let terms = query_terms("英伟达芯片");
+        let kept: Vec<String> = terms.iter().filter(|t| *t != "达芯").cloned().collect();
+        assert_eq!(join_terms(&kept), ["英伟达", "芯片"]);
+        assert_eq!(join_terms(&query_terms("ai 大模型")), ["ai", "大模型"]);
+        assert_eq!(relaxed(&terms).len(), 4);
+    }
+
+    #[test]
+    fn doc_rows_map_numbers_to_items() {
+        let rows = DocRows::new(&[2, 0, 3]);
+        assert_eq!(rows.docs(), 5);
+        let got: Vec<_> = (0..6).map(|d| rows.locate(d)).collect();
+        assert_eq!(
+            got,
+            [
+                Some((0, 0)),
+                Some((0, 1)),
+                Some((2, 0)),
+                Some((2, 1)),
+                Some((2, 2)),
+                None
+            ]
+        );
+    }
+}
