@@ -7,15 +7,19 @@
 #   scripts/setup.sh           wasm target, Trunk, wasm-bindgen-cli, wasm-opt
 #   scripts/setup.sh --browser also Chromium, ChromeDriver, the e2e driver,
 #                              feedparser (feed tests) and Hugo (bench-web)
+#   scripts/setup.sh --pagefind also Pagefind (bench-search's anchor)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+PAGEFIND_VERSION=1.5.2
 want_browser=0
+want_pagefind=0
 for arg in "$@"; do
   case "$arg" in
     --browser) want_browser=1 ;;
+    --pagefind) want_pagefind=1 ;;
     *) echo "setup.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -77,4 +81,9 @@ if [ "$want_browser" = 1 ]; then
     say "installing the end-to-end driver (playwright-core, no browser download)"
     (cd tests/e2e && npm ci --no-audit --no-fund --silent)
   fi
+fi
+
+if [ "$want_pagefind" = 1 ] && [ "$(pagefind --version 2>/dev/null || true)" != "pagefind $PAGEFIND_VERSION" ]; then
+  say "installing pagefind $PAGEFIND_VERSION (npm) into .tools/"
+  npm install --prefix .tools --no-audit --no-fund --silent "pagefind@$PAGEFIND_VERSION"
 fi

@@ -163,7 +163,9 @@ async fn text_matches(
         return Ok(None);
     }
     if manifest.search.shards > 0 {
-        return crate::search::row_matches(manifest, index, &text).await.map(Some);
+        return crate::search::row_matches(manifest, index, &text)
+            .await
+            .map(Some);
     }
     let pages = api::all_pages(manifest).await?;
     Ok(Some(

@@ -83,6 +83,17 @@ pub fn App() -> impl IntoView {
 fn SiteSearch() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let navigate = leptos_router::hooks::use_navigate();
+    let location = leptos_router::hooks::use_location();
+    // A list view has its own box, which keeps its filters.
+    let on_list = move || {
+        let path = location.pathname.get();
+        let base = site::router_base().unwrap_or_default();
+        let path = path.strip_prefix(base.as_str()).unwrap_or(&path);
+        matches!(
+            url::Route::parse(path, None),
+            Some(url::Route::Home | url::Route::Items | url::Route::Tag(_))
+        )
+    };
     let input: NodeRef<leptos::html::Input> = NodeRef::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -94,12 +105,14 @@ fn SiteSearch() -> impl IntoView {
         );
     };
     view! {
-        <form class="site-search" role="search" action=site::href(&url::Route::Items.url()) on:submit=on_submit>
+        <Show when=move || !on_list()>
+        <form class="site-search" role="search" action=site::href(&url::Route::Items.url()) on:submit=on_submit.clone()>
             <label>
                 <span class="visually-hidden">{text.search_label}</span>
                 <input node_ref=input type="search" name=tidings_model::query::TEXT_KEY placeholder=text.search_placeholder data-testid="site-search" />
             </label>
         </form>
+        </Show>
     }
 }
 

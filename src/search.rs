@@ -41,7 +41,8 @@ pub struct Found {
 async fn lookup(manifest: &Manifest, terms: &[String], want: usize) -> Result<Lookup, AppError> {
     let info = &manifest.search;
     let numbers = Lookup::shards_of(terms, info);
-    let loaded = api::futures_join_all(numbers.iter().map(|&n| api::search_shard(manifest, n))).await?;
+    let loaded =
+        api::futures_join_all(numbers.iter().map(|&n| api::search_shard(manifest, n))).await?;
     let shards: HashMap<u32, Arc<_>> = numbers.into_iter().zip(loaded).collect();
     let mut l = Lookup::new(terms, &shards, info);
     // Each round loads what the newest hits still need; a few rounds at most.
@@ -135,7 +136,11 @@ pub async fn find(
 
 /// Per row, whether any of its items holds `query` (the newest hits when
 /// there are very many): what the digest list filters by.
-pub async fn row_matches(manifest: &Manifest, index: &Index, query: &str) -> Result<Vec<bool>, AppError> {
+pub async fn row_matches(
+    manifest: &Manifest,
+    index: &Index,
+    query: &str,
+) -> Result<Vec<bool>, AppError> {
     let rows = DocRows::new(&index.items);
     let (hits, _) = hits_of(manifest, index, &query_terms(query), &|_| true, POOL * 10).await?;
     let mut out = vec![false; index.items.len()];
@@ -174,12 +179,21 @@ impl Marked {
         let mut pieces = Vec::new();
         let mut at = 0;
         for r in &self.marks {
-            if let (Some(before), Some(hit)) = (self.text.get(at..r.start), self.text.get(r.clone())) {
-                pieces.push(view! { {before.to_string()}<mark>{hit.to_string()}</mark> }.into_any());
+            if let (Some(before), Some(hit)) =
+                (self.text.get(at..r.start), self.text.get(r.clone()))
+            {
+                pieces
+                    .push(view! { {before.to_string()}<mark>{hit.to_string()}</mark> }.into_any());
                 at = r.end;
             }
         }
-        pieces.push(self.text.get(at..).unwrap_or_default().to_string().into_any());
+        pieces.push(
+            self.text
+                .get(at..)
+                .unwrap_or_default()
+                .to_string()
+                .into_any(),
+        );
         pieces
     }
 }
@@ -206,6 +220,9 @@ struct Page {
     kept: Option<Vec<String>>,
     page: u32,
     pages: u32,
+    /// The query these results are for (on the count, for benchmarks and
+    /// tests to tell one search's results from the last one's).
+    query: String,
 }
 
 async fn load(
@@ -223,7 +240,14 @@ async fn load(
         }
     }
     let want = (page as usize * PER_PAGE).max(POOL);
-    let found = find(&m, &index, &filter.text, &|r| allowed.get(r as usize).copied().unwrap_or(false), want).await?;
+    let found = find(
+        &m,
+        &index,
+        &filter.text,
+        &|r| allowed.get(r as usize).copied().unwrap_or(false),
+        want,
+    )
+    .await?;
     let pages = found.hits.len().div_ceil(PER_PAGE).max(1) as u32;
     let page = page.clamp(1, pages);
     let shown: Vec<Hit> = found
@@ -240,9 +264,19 @@ async fn load(
     let lists = api::pages_for(&m, &row_numbers).await?;
     let slugs: Vec<String> = row_numbers
         .iter()
-        .filter_map(|&r| lists.get(&m.page_of(r)).and_then(|p| p.entry(r)).map(|e| e.slug.clone()))
+        .filter_map(|&r| {
+            lists
+                .get(&m.page_of(r))
+                .and_then(|p| p.entry(r))
+                .map(|e| e.slug.clone())
+        })
         .collect();
-    let digests = api::futures_join_all(slugs.iter().map(|s| api::digest(Ok(Arc::clone(&m)), s.clone()))).await?;
+    let digests = api::futures_join_all(
+        slugs
+            .iter()
+            .map(|s| api::digest(Ok(Arc::clone(&m)), s.clone())),
+    )
+    .await?;
     let parts: Vec<String> = match &found.kept {
         Some(kept) => kept.clone(),
         None => search_index::query_parts(&filter.text),
@@ -256,13 +290,16 @@ async fn load(
         };
         // The phrase itself, confirmed on the text (a relaxed search
         // shows what it kept).
-        if found.kept.is_none() && !search_index::verbatim(&search_index::item_text(d, item), &filter.text) {
+        if found.kept.is_none()
+            && !search_index::verbatim(&search_index::item_text(item), &filter.text)
+        {
             continue;
         }
         let domain = item.source.as_ref().map(|s| s.domain.clone());
         // A source or section chosen picks items, not only digests.
         if (!domains.is_empty() && !domain.as_ref().is_some_and(|x| domains.contains(x)))
-            || (!sections.is_empty() && !item.section.as_ref().is_some_and(|x| sections.contains(x)))
+            || (!sections.is_empty()
+                && !item.section.as_ref().is_some_and(|x| sections.contains(x)))
         {
             continue;
         }
@@ -272,7 +309,10 @@ async fn load(
             key: format!("{}/{}", d.slug, item.id),
             href: href(&m.item_url(&d.slug, &item.id)),
             title: Marked::of(&item.title, &parts),
-            snippet: Marked { text: snippet, marks },
+            snippet: Marked {
+                text: snippet,
+                marks,
+            },
             domain,
             date: d.date.clone(),
             digest: d.title.clone(),
@@ -286,6 +326,7 @@ async fn load(
         kept: found.kept,
         page,
         pages,
+        query: filter.text.clone(),
     })
 }
 
@@ -330,7 +371,7 @@ fn results_view(
     let next = (p.page < p.pages).then(|| href(&base.href(&filter, p.page + 1)));
     let rows = p.rows;
     view! {
-        <p class="result-count" data-testid="result-count">{text.results(p.total, !p.complete)}</p>
+        <p class="result-count" data-testid="result-count" data-query=p.query.clone()>{text.results(p.total, !p.complete)}</p>
         {note.map(|n| view! { <p class="result-note" data-testid="result-note">{n}</p> })}
         <ol class="item-list results" lang=site::info().language.clone()>
             <For each=move || rows.clone() key=|r| r.key.clone() let(r)>

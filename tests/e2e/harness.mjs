@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const SITE = process.env.TIDINGS_SITE ?? new URL('../../target/site-e2e', import.meta.url).pathname;
-const BIN = process.env.TIDINGS_BIN ?? new URL('../../target/native/tidings', import.meta.url).pathname;
+export const BIN = process.env.TIDINGS_BIN ?? new URL('../../target/native/tidings', import.meta.url).pathname;
 const CONTENT = new URL('../../content', import.meta.url).pathname;
 
 /**
@@ -48,6 +48,10 @@ export const T = {
   },
   position: (iso, i, n) => fill(SCHEME.text[LANG].position, { date: T.date(iso), i, n }),
   pageOf: (page, pages) => fill(SCHEME.text[LANG].page_of, { page, pages }),
+  /** "12 results", or "200+ results" when only the newest are loaded. */
+  results: (n, more = false) =>
+    more ? fill(SCHEME.text[LANG].results_more, { n }) : n === 1 ? SCHEME.text[LANG].results_one : fill(SCHEME.text[LANG].results, { n }),
+  relaxed: (kept) => fill(SCHEME.text[LANG].relaxed, { what: kept.join('”“') }),
 };
 
 /** The `--base-url` a site under test is built with (none at the root). */

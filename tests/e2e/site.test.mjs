@@ -115,7 +115,7 @@ test('clicking a tag on the home page opens its view', async () => {
   await done();
 });
 
-test('search narrows the list and lives in the URL', async () => {
+test('search narrows the list to the items that hold it, and lives in the URL', async () => {
   const { page, done } = await openPage(browser);
   await page.goto(`${plain.base}/`);
   await page.locator('.digest-card').first().waitFor();
@@ -126,7 +126,9 @@ test('search narrows the list and lives in the URL', async () => {
   assert.equal(await page.locator('.digest-card').count(), 0);
   assert.equal(await page.getByPlaceholder(T.search_placeholder).inputValue(), 'no such words');
   await page.goto(`${plain.base}/?q=${encodeURIComponent('英伟达')}`);
-  await page.locator('.digest-card').first().waitFor();
+  // Results are items, ranked, under the count of digests that hold them.
+  await page.locator('.result').first().waitFor();
+  assert.equal(await page.locator('.digest-card').count(), 0);
   assert.equal(await page.getByTestId('match-count').textContent(), T.count(1, 13));
   await done();
 });

@@ -372,6 +372,7 @@ impl Text {
             ("previous", self.previous.into()),
             ("next", self.next.into()),
             ("results", n(self.results(97, false))),
+            ("results_one", self.results(1, false)),
             ("results_more", n(self.results(97, true))),
             ("relaxed", self.relaxed("{what}")),
             ("filters", self.filters.into()),

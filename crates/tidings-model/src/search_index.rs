@@ -30,7 +30,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::search::{fold, index_terms, is_cjk, query_terms};
-use crate::{Digest, Item};
+use crate::Item;
 
 /// Version byte of the index files.
 pub const FORMAT: u8 = 1;
@@ -156,15 +156,14 @@ fn decode_entities(mut s: &str, out: &mut String) {
 }
 
 /// The fields an item is indexed and matched under, with their weights:
-/// its title and translated title, the digest's title and tags, the
-/// item's section, source domain and publisher, its body.
-pub fn fields(digest: &Digest, item: &Item) -> Vec<(String, u16)> {
+/// its title and translated title, its section, source domain and
+/// publisher, its body. The digest's title and tags are not the item's
+/// text (a digest's title names many items; tags are filters).
+pub fn fields(item: &Item) -> Vec<(String, u16)> {
     let mut out = vec![(item.title.clone(), TITLE_WEIGHT)];
     if let Some(t) = &item.title_translation {
         out.push((t.clone(), TITLE_WEIGHT));
     }
-    out.push((digest.title.clone(), META_WEIGHT));
-    out.push((digest.tags.join(" "), META_WEIGHT));
     let meta: Vec<&str> = [
         item.section.as_deref(),
         item.source.as_ref().map(|s| s.domain.as_str()),
@@ -181,8 +180,8 @@ pub fn fields(digest: &Digest, item: &Item) -> Vec<(String, u16)> {
 }
 
 /// The text [`verbatim`] confirms a query on: every field, one per line.
-pub fn item_text(digest: &Digest, item: &Item) -> String {
-    fields(digest, item)
+pub fn item_text(item: &Item) -> String {
+    fields(item)
         .into_iter()
         .map(|(t, _)| t)
         .collect::<Vec<_>>()

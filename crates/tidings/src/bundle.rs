@@ -51,6 +51,9 @@ pub struct BundleOptions {
     pub site_files: usize,
     /// Whether tags may get their own feeds (the site has a base URL).
     pub tag_feeds: bool,
+    /// Leave the full-text index out (the app then searches titles,
+    /// summaries and tags only).
+    pub no_search: bool,
 }
 
 impl BundleOptions {
@@ -139,6 +142,8 @@ pub struct Bundle {
     pub files: Vec<(String, String)>,
     /// The search index's files: (path under the site root, bytes).
     pub search: Vec<(String, Vec<u8>)>,
+    /// Time spent building the search index.
+    pub index_time: std::time::Duration,
 }
 
 /// The full-text index of every item, numbered in list order, in at most
@@ -153,9 +158,7 @@ pub fn search_index(site: &Site, max_files: usize) -> search_index::Files {
             .par_iter()
             .map(|parsed| {
                 (parsed.digest.items.iter())
-                    .map(|item| {
-                        search_index::doc_terms(&search_index::fields(&parsed.digest, item))
-                    })
+                    .map(|item| search_index::doc_terms(&search_index::fields(item)))
                     .collect()
             })
             .collect();
@@ -197,7 +200,13 @@ fn row(parsed: &Parsed) -> Row {
 /// Serializes `site` into the bundle layout.
 pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
     let mut plan = plan(site, options);
-    let index = search_index(site, plan.search_room);
+    let started = std::time::Instant::now();
+    let index = if options.no_search {
+        search_index::Files::default()
+    } else {
+        search_index(site, plan.search_room)
+    };
+    let index_time = started.elapsed();
     plan.files += index.shards.len() + index.blocks.len();
     let search: Vec<(String, Vec<u8>)> = (index.shards.into_iter().enumerate())
         .map(|(n, bytes)| (stamped::search_shard(n as u32), bytes))
@@ -257,6 +266,7 @@ pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
         plan,
         files,
         search,
+        index_time,
     })
 }
 

@@ -27,6 +27,7 @@ pub mod offline;
 pub mod outline;
 pub mod output;
 pub mod pages;
+pub mod searchbench;
 pub mod stories;
 pub mod synth;
 

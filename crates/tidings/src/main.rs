@@ -57,6 +57,10 @@ enum Command {
         /// Print how long reading and writing took.
         #[arg(long)]
         timings: bool,
+        /// Write no full-text index (search then matches titles, summaries
+        /// and tags).
+        #[arg(long)]
+        no_search: bool,
         /// The site's absolute address, may include a path (over `[site]
         /// base_url`; for preview deploys).
         #[arg(long, value_name = "URL")]
@@ -103,6 +107,20 @@ enum Command {
     /// Print the bundle's paths and the app's URLs as JSON templates.
     #[command(hide = true)]
     Scheme,
+    /// Compare a built site's search index with an exact scan, on queries
+    /// drawn from the corpus; JSON for `make bench-search`.
+    #[command(hide = true)]
+    SearchBench {
+        #[command(flatten)]
+        input: Input,
+        /// The site built from it.
+        #[arg(long)]
+        site: PathBuf,
+        #[arg(long, default_value_t = 240)]
+        queries: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -124,6 +142,7 @@ fn main() -> ExitCode {
             quiet,
             timings,
             item_pages,
+            no_search,
             base_url,
             title,
             language,
@@ -146,6 +165,7 @@ fn main() -> ExitCode {
             quiet,
             timings,
             item_pages,
+            no_search,
         }),
         Command::Check {
             input,
@@ -153,6 +173,12 @@ fn main() -> ExitCode {
         } => explain(&input, &file),
         Command::Check { input, .. } => check(&input),
         Command::Generate { count, seed, out } => generate(count, seed, &out),
+        Command::SearchBench {
+            input,
+            site,
+            queries,
+            seed,
+        } => search_bench(&input, &site, queries, seed),
         Command::List {
             input,
             format,
@@ -192,6 +218,7 @@ struct BuildArgs {
     quiet: bool,
     timings: bool,
     item_pages: ItemPages,
+    no_search: bool,
 }
 
 fn build(args: &BuildArgs) -> Result<(), Error> {
@@ -207,13 +234,15 @@ fn build(args: &BuildArgs) -> Result<(), Error> {
     let options = BundleOptions {
         item_pages: args.item_pages,
         app_files,
+        no_search: args.no_search,
         ..BundleOptions::default()
     };
     let written = tidings::write(&site, &args.out, shell.as_ref(), &options)?;
     if args.timings {
         eprintln!(
-            "tidings: read+parse {loaded:.2?}, write {:.2?}",
-            started.elapsed() - loaded
+            "tidings: read+parse {loaded:.2?}, write {:.2?} (search index {:.2?} of it)",
+            started.elapsed() - loaded,
+            written.index_time
         );
     }
     if !args.quiet {
@@ -271,6 +300,19 @@ fn generate(count: usize, seed: u64, out: &Path) -> Result<(), Error> {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|source| Error::Write { path, source })?;
     }
+    Ok(())
+}
+
+fn search_bench(input: &Input, built: &Path, queries: usize, seed: u64) -> Result<(), Error> {
+    let site = load_site(input)?;
+    let report = tidings::searchbench::run(&site, built, queries, seed)?;
+    println!(
+        "{}",
+        serde_json::to_string(&report).map_err(|e| Error::Serialize {
+            path: "search-bench report".into(),
+            message: e.to_string(),
+        })?
+    );
     Ok(())
 }
 

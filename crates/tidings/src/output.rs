@@ -25,6 +25,8 @@ pub struct Written {
     pub items: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Time spent building the search index.
+    pub index_time: std::time::Duration,
 }
 
 /// Staging folders inside the output, named so no route can clash.
@@ -63,6 +65,7 @@ pub fn write(
         items: site.digests.iter().map(|d| d.digest.items.len()).sum(),
         files: files.len(),
         bytes: files.iter().map(|(_, b)| b.len() as u64).sum(),
+        index_time: bundle.index_time,
     })
 }
 
