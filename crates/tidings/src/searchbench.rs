@@ -155,7 +155,7 @@ pub fn run(site: &Site, built: &Path, count: usize, seed: u64) -> Result<Report>
     let digest_texts: Vec<String> = (site.digests.iter())
         .map(|p| {
             (p.digest.items.iter())
-                .map(|i| search_index::item_text(i))
+                .map(search_index::item_text)
                 .collect::<Vec<_>>()
                 .join("\n")
         })
