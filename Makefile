@@ -12,7 +12,7 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/.tools/node_modules/.bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 export CARGO_TERM_PROGRESS_WHEN := never
 
-.PHONY: setup setup-browser tidings serve dist site-e2e test test-native test-wasm test-e2e lint bench bench-web
+.PHONY: setup setup-browser tidings serve dist site-e2e test test-native test-wasm test-e2e lint bench bench-web bench-search
 
 setup:
 	@scripts/setup.sh
@@ -71,6 +71,13 @@ bench: tidings
 # and 10,000 synthetic digests in headless Chromium (tests/e2e/bench-web.mjs).
 bench-web: setup-browser site-e2e tidings
 	cd tests/e2e && TIDINGS_SITE=$(CURDIR)/$(SITE_E2E) TIDINGS_BIN=$(CURDIR)/target/native/tidings node bench-web.mjs
+
+# Search benchmark at 10,000 synthetic digests: index build, size and
+# files, recall against an exact scan, first-search bytes and time in
+# Chromium, and Pagefind on the same corpus (tests/e2e/bench-search.mjs).
+bench-search: setup-browser site-e2e tidings
+	scripts/setup.sh --pagefind
+	cd tests/e2e && TIDINGS_SITE=$(CURDIR)/$(SITE_E2E) TIDINGS_BIN=$(CURDIR)/target/native/tidings node bench-search.mjs
 
 lint: setup
 	cargo fmt --all --check

@@ -150,23 +150,26 @@ pub struct Bundle {
 /// `max_files` files.
 pub fn search_index(site: &Site, max_files: usize) -> search_index::Files {
     use rayon::prelude::*;
-    let mut builder = search_index::Builder::default();
     // Terms are worked out on every core, a chunk of digests at a time so
-    // they never all sit in memory; numbering stays in list order.
+    // they never all sit in memory; then each core collects its share of
+    // the terms. Numbering stays in list order.
+    let parts = rayon::current_num_threads().max(1);
+    let mut builders: Vec<search_index::Builder> = (0..parts).map(|_| Default::default()).collect();
     for chunk in site.digests.chunks(256) {
-        let docs: Vec<Vec<search_index::DocTerms>> = chunk
+        let docs: Vec<search_index::DocTerms> = chunk
             .par_iter()
-            .map(|parsed| {
+            .flat_map_iter(|parsed| {
                 (parsed.digest.items.iter())
                     .map(|item| search_index::doc_terms(&search_index::fields(item)))
-                    .collect()
             })
             .collect();
-        for terms in docs.into_iter().flatten() {
-            builder.push(terms);
-        }
+        builders.par_iter_mut().enumerate().for_each(|(p, b)| {
+            for d in &docs {
+                b.push_part(d, p as u64, parts as u64);
+            }
+        });
     }
-    builder.finish(max_files)
+    search_index::Builder::merge(builders).finish(max_files)
 }
 
 /// A digest's row of the filter index: its date, item count and the terms

@@ -152,25 +152,31 @@ pub fn run(site: &Site, built: &Path, count: usize, seed: u64) -> Result<Report>
             texts.push(search_index::item_text(item));
         }
     }
-    let digest_texts: Vec<String> = (site.digests.iter())
+    let digest_texts: Vec<search_index::Folded> = (site.digests.iter())
         .map(|p| {
-            (p.digest.items.iter())
+            let text = (p.digest.items.iter())
                 .map(search_index::item_text)
                 .collect::<Vec<_>>()
-                .join("\n")
+                .join("\n");
+            search_index::Folded::new(&text)
         })
+        .collect();
+    let folded: Vec<search_index::Folded> = texts
+        .par_iter()
+        .map(|t| search_index::Folded::new(t))
         .collect();
     let reports = queries(&texts, count, seed)
         .into_iter()
         .map(|(query, kind)| {
             let terms = tidings_model::search::query_terms(&query);
+            let needles = search_index::Needles::new(&query);
             let truth: Vec<usize> = (0..texts.len())
                 .into_par_iter()
-                .filter(|&d| search_index::verbatim(&texts[d], &query))
+                .filter(|&d| folded[d].holds(&needles))
                 .collect();
             let truth_digests = (0..digest_texts.len())
                 .into_par_iter()
-                .filter(|&d| search_index::verbatim(&digest_texts[d], &query))
+                .filter(|&d| digest_texts[d].holds(&needles))
                 .map(|d| site.digests[d].digest.slug.clone())
                 .collect();
             // Every hit, and apart from that the files a first page reads.
