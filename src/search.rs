@@ -35,6 +35,9 @@ pub struct Found {
     pub complete: bool,
     /// For a relaxed search, the words it kept.
     pub kept: Option<Vec<String>>,
+    /// For a query of one term, the number of items that hold it (known
+    /// from its shard even when only the newest hits are loaded).
+    pub df: Option<u32>,
 }
 
 /// Loads the shards of `terms` and then the blocks for `want` hits.
@@ -108,10 +111,16 @@ pub async fn find(
     let rows = DocRows::new(&index.items);
     let (hits, complete) = hits_of(manifest, index, &terms, allowed, want).await?;
     if !hits.is_empty() || !complete {
+        let df = match terms.as_slice() {
+            // No blocks are read for this: the shard is loaded already.
+            [_] => lookup(manifest, &terms, 0).await?.terms().first().map(|t| t.1),
+            _ => None,
+        };
         return Ok(Found {
             hits: search_index::rank(&hits, &rows, &index.dates),
             complete,
             kept: None,
+            df,
         });
     }
     let mut best: Option<(Vec<String>, Vec<Hit>, bool)> = None;
@@ -126,6 +135,7 @@ pub async fn find(
             hits: search_index::rank(&hits, &rows, &index.dates),
             complete,
             kept: Some(search_index::join_terms(&kept)),
+            df: None,
         },
         None => Found {
             complete: true,
@@ -142,7 +152,7 @@ pub async fn row_matches(
     query: &str,
 ) -> Result<Vec<bool>, AppError> {
     let rows = DocRows::new(&index.items);
-    let (hits, _) = hits_of(manifest, index, &query_terms(query), &|_| true, POOL * 10).await?;
+    let (hits, _) = hits_of(manifest, index, &query_terms(query), &|_| true, POOL).await?;
     let mut out = vec![false; index.items.len()];
     for h in hits {
         if let Some((r, _)) = rows.locate(h.doc) {
@@ -248,7 +258,13 @@ async fn load(
         want,
     )
     .await?;
-    let pages = found.hits.len().div_ceil(PER_PAGE).max(1) as u32;
+    // Without other filters, a one-term query's count is exact.
+    let (total, complete) = match found.df {
+        Some(df) if !found.complete && filter.with_text(String::new()).is_empty() => (df as usize, true),
+        _ => (found.hits.len(), found.complete),
+    };
+    // More hits than loaded: one more page, which loads them.
+    let pages = (found.hits.len().div_ceil(PER_PAGE) + usize::from(!found.complete)).max(1) as u32;
     let page = page.clamp(1, pages);
     let shown: Vec<Hit> = found
         .hits
@@ -321,8 +337,8 @@ async fn load(
     }
     Ok(Page {
         rows: out,
-        total: found.hits.len(),
-        complete: found.complete,
+        total,
+        complete,
         kept: found.kept,
         page,
         pages,

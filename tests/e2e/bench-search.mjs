@@ -98,16 +98,33 @@ for (const k of kinds) {
 }
 console.log(`all: recall ${pct(recall(qs))} (target 100%)`);
 const indexBytes = qs.map((q) => q.first_files.reduce((n, f) => n + brotliFile(join(site, f)), 0));
-console.log(`index bytes a first page reads (brotli): ${p5095(indexBytes, kb)}`);
+console.log(`index bytes a first page reads (brotli): ${p5095(indexBytes, kb)}; ${kinds.map((k) => `${k} ${p5095(indexBytes.filter((_, i) => qs[i].kind === k), kb)}`).join('; ')}`);
 
 // In the browser: the first search's bytes (cold, a fresh context each),
 // then its time once its files are loaded (the same search again).
 const server = await pagesServer(site);
 const browser = await launch();
-const ours = { bytes: [], dataBytes: [], latency: [], cold: [] };
+const context = await browser.newContext();
+const ours = { bytes: [], dataBytes: [], latency: [], cold: [], slow: [] };
 const itemsUrl = `${server.base}${schemePath('items_url')}`;
-for (const q of qs) {
-  const context = await browser.newContext();
+/** Types `query` into the list's search box; ms until its results show (NaN after 20 s). */
+const search = (page, query) =>
+  page.evaluate(async (query) => {
+    const input = document.querySelector('.browse input[type=search]');
+    const t0 = performance.now();
+    input.value = query;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    return await new Promise((resolve) => {
+      const done = () => [...document.querySelectorAll('[data-testid=result-count]')].some((e) => e.dataset.query === query);
+      if (done()) return resolve(performance.now() - t0);
+      const o = new MutationObserver(() => done() && (o.disconnect(), resolve(performance.now() - t0)));
+      o.observe(document.body, { subtree: true, childList: true, attributes: true });
+      setTimeout(() => (o.disconnect(), resolve(NaN)), 20000);
+    });
+  }, query);
+for (const [n, q] of qs.entries()) {
+  // A fresh page each time: the app keeps fetched files per page, so every
+  // query starts cold.
   const page = await context.newPage();
   const fetched = new Set();
   page.on('requestfinished', (r) => {
@@ -118,28 +135,17 @@ for (const q of qs) {
   await page.goto(itemsUrl);
   await page.locator('.item-row').first().waitFor({ timeout: 60000 });
   fetched.clear();
-  const run = (query) =>
-    page.evaluate(async (query) => {
-      const input = document.querySelector('.browse input[type=search]');
-      const t0 = performance.now();
-      input.value = query;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      await new Promise((resolve) => {
-        const done = () => [...document.querySelectorAll('[data-testid=result-count]')].some((e) => e.dataset.query === query);
-        if (done()) return resolve();
-        const o = new MutationObserver(() => done() && (o.disconnect(), resolve()));
-        o.observe(document.body, { subtree: true, childList: true, attributes: true });
-      });
-      return performance.now() - t0;
-    }, query);
-  ours.cold.push(await run(q.query));
+  ours.cold.push(await search(page, q.query));
   const files = [...fetched];
   ours.bytes.push(files.filter((f) => f.includes('/search/')).reduce((n, f) => n + brotliFile(join(site, f)), 0));
   ours.dataBytes.push(files.reduce((n, f) => n + brotliFile(join(site, f)), 0));
   // The same search again (a trailing space changes the URL, not the
   // terms): every file is loaded, so this is the search's own time.
-  ours.latency.push(await run(`${q.query} `));
-  await context.close();
+  const warm = await search(page, `${q.query} `);
+  ours.latency.push(warm);
+  ours.slow.push([warm, q.query]);
+  await page.close();
+  if ((n + 1) % 40 === 0) console.log(`  ours: ${n + 1} queries`);
 }
 
 // Pagefind on the digest pages of the same site.
@@ -148,9 +154,8 @@ if (existsSync(PAGEFIND)) {
   const out = join(site, 'pagefind');
   const index = timed(PAGEFIND, ['--site', site, '--glob', 'd/*/index.html', '--force-language', 'zh']);
   const pfFiles = walk(out);
-  pf = { secs: index.secs, peakKb: index.peakKb, bytes: pfFiles.reduce((n, f) => n + statSync(f).size, 0), files: pfFiles.length, first: [], latency: [], recall: [] };
-  for (const q of qs) {
-    const context = await browser.newContext();
+  pf = { secs: index.secs, peakKb: index.peakKb, bytes: pfFiles.reduce((n, f) => n + statSync(f).size, 0), files: pfFiles.length, first: [], latency: [], recall: [], byKind: {} };
+  for (const [n, q] of qs.entries()) {
     const page = await context.newPage();
     let bytes = 0;
     page.on('requestfinished', async (r) => {
@@ -163,19 +168,25 @@ if (existsSync(PAGEFIND)) {
         const t0 = performance.now();
         const r = await window.__pf.search(query);
         await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
-        return { ms: performance.now() - t0, ids: await Promise.all(r.results.map(async (x) => (await x.data()).url)) };
+        return { ms: performance.now() - t0, results: r.results };
       };
       window.__pf = window.__pf ?? (await import('/pagefind/pagefind.js'));
       const cold = await run();
       const warm = await run();
-      return { cold: cold.ms, warm: warm.ms, urls: cold.ids };
+      // Every result's URL, for recall (after the timings).
+      const urls = await Promise.all(cold.results.map(async (x) => (await x.data()).url));
+      return { cold: cold.ms, warm: warm.ms, urls };
     }, q.query);
     pf.first.push(bytes);
     pf.latency.push(result.warm);
     const slugs = new Set(result.urls.map((u) => u.split('/').filter(Boolean).at(-1)));
     const hit = q.truth_digests.filter((s) => slugs.has(s)).length;
     pf.recall.push([hit, q.truth_digests.length]);
-    await context.close();
+    pf.byKind[q.kind] = pf.byKind[q.kind] ?? [0, 0];
+    pf.byKind[q.kind][0] += hit;
+    pf.byKind[q.kind][1] += q.truth_digests.length;
+    await page.close();
+    if ((n + 1) % 40 === 0) console.log(`  Pagefind: ${n + 1} queries`);
   }
 }
 await browser.close();
@@ -185,12 +196,13 @@ console.log('\n# In headless Chromium');
 console.log(`ours, index bytes of a first search (brotli): ${p5095(ours.bytes, kb)} (target p95 ≤ 60 kB)`);
 console.log(`ours, every data file of a first search (index, list pages, digests shown; brotli): ${p5095(ours.dataBytes, kb)}`);
 console.log(`ours, time to results once the files are loaded: ${p5095(ours.latency, ms)} (target p95 ≤ 50 ms); first search, fetches included: ${p5095(ours.cold, ms)}`);
+console.log(`ours, slowest once loaded: ${ours.slow.sort((a, b) => b[0] - a[0]).slice(0, 3).map(([t, q]) => `${JSON.stringify(q)} ${ms(t)}`).join(', ')}`);
 if (pf) {
   const [hit, all] = pf.recall.reduce(([h, a], [x, y]) => [h + x, a + y], [0, 0]);
   console.log(`Pagefind: index ${pf.secs.toFixed(1)} s, peak ${(pf.peakKb / 1024).toFixed(0)} MB, ${(pf.bytes / 1e6).toFixed(1)} MB in ${pf.files} files (gzip, as it writes them)`);
   console.log(`Pagefind, bytes of a first search (its own gzip): ${p5095(pf.first, kb)}`);
   console.log(`Pagefind, time once loaded (search + 10 results): ${p5095(pf.latency, ms)}`);
-  console.log(`Pagefind, recall of digest pages against the scan: ${pct(all ? hit / all : 1)}`);
+  console.log(`Pagefind, recall of digest pages against the scan: ${pct(all ? hit / all : 1)} (${Object.entries(pf.byKind).map(([k, [h, a]]) => `${k} ${pct(a ? h / a : 1)}`).join(', ')})`);
   console.log(`index bytes, ours ÷ Pagefind's: ${(report.index_bytes / pf.bytes).toFixed(2)} raw, ${(indexBrotli / pf.bytes).toFixed(2)} brotli (target ≤ 0.5)`);
 } else {
   console.log('Pagefind: not installed (scripts/setup.sh --pagefind)');
