@@ -68,13 +68,13 @@ impl Missing {
     }
 }
 
-async fn get<T: BundleFile>(path: &str, cache: RequestCache) -> Result<T, AppError> {
-    let url = crate::site::href(path);
+/// The response for `url`, or why there is none.
+async fn fetch(url: &str, cache: RequestCache) -> Result<gloo_net::http::Response, AppError> {
     let network = |detail: String| AppError::Network {
-        url: url.clone(),
+        url: url.to_string(),
         detail,
     };
-    let response = Request::get(&url)
+    let response = Request::get(url)
         .cache(cache)
         .send()
         .await
@@ -86,7 +86,16 @@ async fn get<T: BundleFile>(path: &str, cache: RequestCache) -> Result<T, AppErr
             response.status_text()
         )));
     }
-    let text = response.text().await.map_err(|e| network(e.to_string()))?;
+    Ok(response)
+}
+
+async fn get<T: BundleFile>(path: &str, cache: RequestCache) -> Result<T, AppError> {
+    let url = crate::site::href(path);
+    let response = fetch(&url, cache).await?;
+    let text = response.text().await.map_err(|e| AppError::Network {
+        url: url.clone(),
+        detail: e.to_string(),
+    })?;
     T::from_json(&text).map_err(|error| AppError::Bundle {
         url: url.clone(),
         error,
@@ -128,25 +137,11 @@ async fn cached_bytes<T: 'static>(
         return Ok(Arc::clone(&value));
     }
     let url = crate::site::href(&path);
-    let network = |detail: String| AppError::Network {
+    let response = fetch(&url, RequestCache::Default).await?;
+    let bytes = response.binary().await.map_err(|e| AppError::Network {
         url: url.clone(),
-        detail,
-    };
-    let response = Request::get(&url)
-        .send()
-        .await
-        .map_err(|e| network(e.to_string()))?;
-    if !response.ok() {
-        return Err(network(format!(
-            "HTTP {} {}",
-            response.status(),
-            response.status_text()
-        )));
-    }
-    let bytes = response
-        .binary()
-        .await
-        .map_err(|e| network(e.to_string()))?;
+        detail: e.to_string(),
+    })?;
     let value = Arc::new(decode(&bytes).map_err(|e| AppError::Bundle {
         url: url.clone(),
         error: DecodeError::Malformed(e),

@@ -33,6 +33,9 @@ pub struct Found {
     pub hits: Vec<Hit>,
     /// Whether every hit is here (else these are the newest).
     pub complete: bool,
+    /// Whether every hit holds every term (else common terms are left to
+    /// the check on the text, and the count is an upper bound).
+    pub exact: bool,
     /// For a relaxed search, the words it kept.
     pub kept: Option<Vec<String>>,
     /// For a query of one term, the number of items that hold it (known
@@ -80,11 +83,12 @@ async fn hits_of(
     terms: &[String],
     allowed: &dyn Fn(u32) -> bool,
     want: usize,
-) -> Result<(Vec<Hit>, bool), AppError> {
+) -> Result<(Vec<Hit>, bool, bool), AppError> {
     let rows = DocRows::new(&index.items);
     let mut want = want;
     loop {
-        let found = lookup(manifest, terms, want).await?.found();
+        let l = lookup(manifest, terms, want).await?;
+        let (found, exact) = (l.found(), l.exact());
         let kept: Vec<Hit> = found
             .hits
             .iter()
@@ -92,7 +96,7 @@ async fn hits_of(
             .copied()
             .collect();
         if found.complete || kept.len() >= want || want >= manifest.search.docs as usize {
-            return Ok((kept, found.complete));
+            return Ok((kept, found.complete, exact));
         }
         want = want.saturating_mul(4);
     }
@@ -109,36 +113,43 @@ pub async fn find(
 ) -> Result<Found, AppError> {
     let terms = query_terms(query);
     let rows = DocRows::new(&index.items);
-    let (hits, complete) = hits_of(manifest, index, &terms, allowed, want).await?;
+    let (hits, complete, exact) = hits_of(manifest, index, &terms, allowed, want).await?;
     if !hits.is_empty() || !complete {
         let df = match terms.as_slice() {
             // No blocks are read for this: the shard is loaded already.
-            [_] => lookup(manifest, &terms, 0).await?.terms().first().map(|t| t.1),
+            [_] => lookup(manifest, &terms, 0)
+                .await?
+                .terms()
+                .first()
+                .map(|t| t.1),
             _ => None,
         };
         return Ok(Found {
             hits: search_index::rank(&hits, &rows, &index.dates),
             complete,
+            exact,
             kept: None,
             df,
         });
     }
-    let mut best: Option<(Vec<String>, Vec<Hit>, bool)> = None;
+    let mut best: Option<(Vec<String>, Vec<Hit>, bool, bool)> = None;
     for relaxed in search_index::relaxed(&terms).into_iter().take(MAX_RELAXED) {
-        let (hits, complete) = hits_of(manifest, index, &relaxed, allowed, want).await?;
+        let (hits, complete, exact) = hits_of(manifest, index, &relaxed, allowed, want).await?;
         if hits.len() > best.as_ref().map_or(0, |b| b.1.len()) {
-            best = Some((relaxed, hits, complete));
+            best = Some((relaxed, hits, complete, exact));
         }
     }
     Ok(match best {
-        Some((kept, hits, complete)) => Found {
+        Some((kept, hits, complete, exact)) => Found {
             hits: search_index::rank(&hits, &rows, &index.dates),
             complete,
+            exact,
             kept: Some(search_index::join_terms(&kept)),
             df: None,
         },
         None => Found {
             complete: true,
+            exact: true,
             ..Found::default()
         },
     })
@@ -152,7 +163,7 @@ pub async fn row_matches(
     query: &str,
 ) -> Result<Vec<bool>, AppError> {
     let rows = DocRows::new(&index.items);
-    let (hits, _) = hits_of(manifest, index, &query_terms(query), &|_| true, POOL).await?;
+    let (hits, _, _) = hits_of(manifest, index, &query_terms(query), &|_| true, POOL).await?;
     let mut out = vec![false; index.items.len()];
     for h in hits {
         if let Some((r, _)) = rows.locate(h.doc) {
@@ -227,6 +238,7 @@ struct Page {
     rows: Vec<Row>,
     total: usize,
     complete: bool,
+    exact: bool,
     kept: Option<Vec<String>>,
     page: u32,
     pages: u32,
@@ -260,7 +272,9 @@ async fn load(
     .await?;
     // Without other filters, a one-term query's count is exact.
     let (total, complete) = match found.df {
-        Some(df) if !found.complete && filter.with_text(String::new()).is_empty() => (df as usize, true),
+        Some(df) if !found.complete && filter.with_text(String::new()).is_empty() => {
+            (df as usize, true)
+        }
         _ => (found.hits.len(), found.complete),
     };
     // More hits than loaded: one more page, which loads them.
@@ -339,6 +353,7 @@ async fn load(
         rows: out,
         total,
         complete,
+        exact: found.exact,
         kept: found.kept,
         page,
         pages,
@@ -387,7 +402,7 @@ fn results_view(
     let next = (p.page < p.pages).then(|| href(&base.href(&filter, p.page + 1)));
     let rows = p.rows;
     view! {
-        <p class="result-count" data-testid="result-count" data-query=p.query.clone()>{text.results(p.total, !p.complete)}</p>
+        <p class="result-count" data-testid="result-count" data-query=p.query.clone()>{if p.exact || p.total == 0 { text.results(p.total, !p.complete) } else { text.results_about(p.total) }}</p>
         {note.map(|n| view! { <p class="result-note" data-testid="result-note">{n}</p> })}
         <ol class="item-list results" lang=site::info().language.clone()>
             <For each=move || rows.clone() key=|r| r.key.clone() let(r)>

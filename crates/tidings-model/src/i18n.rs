@@ -322,6 +322,15 @@ impl Text {
         }
     }
 
+    /// "about 120 results" / "约 120 条结果": a count that still includes
+    /// items the check on their text may drop.
+    pub fn results_about(&self, n: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("约 {n} 条结果"),
+            Lang::En => format!("about {n} results"),
+        }
+    }
+
     /// The note over a relaxed search's results: which part was left out.
     pub fn relaxed(&self, left_out: &str) -> String {
         match self.lang {
@@ -373,6 +382,7 @@ impl Text {
             ("next", self.next.into()),
             ("results", n(self.results(97, false))),
             ("results_one", self.results(1, false)),
+            ("results_about", n(self.results_about(97))),
             ("results_more", n(self.results(97, true))),
             ("relaxed", self.relaxed("{what}")),
             ("filters", self.filters.into()),

@@ -138,20 +138,7 @@ fn rfc822(date: &str) -> String {
 
 /// 0 = Monday, from the days since 1970-01-01 (a Thursday).
 fn weekday(d: Date) -> usize {
-    // Howard Hinnant's days_from_civil.
-    let (y, m, day) = (
-        i64::from(d.year()),
-        i64::from(d.month()),
-        i64::from(d.day()),
-    );
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    usize::try_from((days + 3).rem_euclid(7)).unwrap_or(0)
+    usize::try_from((d.days() + 3).rem_euclid(7)).unwrap_or(0)
 }
 
 struct Feed<'a> {
