@@ -63,10 +63,10 @@ struct Screen {
     panels: Vec<Panel>,
     /// Years, and the months of a chosen year.
     archive: Vec<Choice>,
-    /// Whether the bundle has a full-text index (text then lists items).
-    searchable: bool,
     /// The 1-based page the URL asks for (a search pages on its own).
     asked_page: u32,
+    /// With text and an index: the search's page of results.
+    search: Option<crate::search::Page>,
 }
 
 /// The choices of one facet: the counted terms, most common first, plus
@@ -207,6 +207,11 @@ async fn load(
     let text_match = text_matches(&manifest, &index, &filter).await?;
     let results = query::apply(&index, &filter, text_match.as_deref());
     let page_asked = page.max(1);
+    let search = if manifest.search.shards > 0 && !filter.text.trim().is_empty() {
+        Some(crate::search::load(Arc::clone(&manifest), filter.clone(), page_asked).await?)
+    } else {
+        None
+    };
     let (rows, page, pages) = query::screen_of(&results.rows, page, base.per_screen());
     Ok(Screen {
         entries: entries(&manifest, rows).await?,
@@ -216,8 +221,8 @@ async fn load(
         pages,
         panels: panels(&results, &index, &filter, &base),
         archive: archive(&results.months, &filter, &base),
-        searchable: manifest.search.shards > 0,
         asked_page: page_asked,
+        search,
     })
 }
 
@@ -259,8 +264,8 @@ async fn load_unfiltered(
             .filter_map(|f| manifest.totals(f).map(|t| totals(f, t)))
             .collect(),
         archive: Vec::new(),
-        searchable: manifest.search.shards > 0,
         asked_page: 1,
+        search: None,
     })
 }
 
@@ -419,7 +424,7 @@ fn screen_view(s: Screen, f: Filter, base: ListBase) -> impl IntoView {
             }
         }
     }
-    let searching = !f.text.trim().is_empty() && s.searchable;
+    let searching = s.search.is_some();
     let clear = (!f.is_empty()).then(|| {
         view! { <a href=href(tidings_model::url::HOME) class="clear" data-testid="clear">{text.clear_filters}</a> }
     });
@@ -430,9 +435,9 @@ fn screen_view(s: Screen, f: Filter, base: ListBase) -> impl IntoView {
             {(!f.is_empty()).then(|| format!(" {}", text.matching))}
             " "{clear}
         </p>
-        {if searching {
+        {if let Some(p) = s.search.clone() {
             // A search lists the items that hold it, ranked, with its own pager.
-            view! { <crate::search::SearchResults filter=f.clone() page=s.asked_page base=base.clone() /> }.into_any()
+            crate::search::results_view(p, f.clone(), base.clone(), text).into_any()
         } else if base == ListBase::Items {
             view! { <crate::routes::items::ItemList entries=s.entries.clone() filter=f.clone() /> }.into_any()
         } else {

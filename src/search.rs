@@ -15,7 +15,6 @@ use tidings_model::search_index::{self, DocRows, Hit, Lookup};
 use tidings_model::{url, Index, Manifest};
 
 use crate::api::{self, AppError};
-use crate::components::{error_view, Loading};
 use crate::site::{self, href};
 
 /// Results a page of search shows.
@@ -233,8 +232,8 @@ struct Row {
 }
 
 /// A page of results, loaded.
-#[derive(Debug, Clone)]
-struct Page {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
     rows: Vec<Row>,
     total: usize,
     complete: bool,
@@ -247,12 +246,9 @@ struct Page {
     query: String,
 }
 
-async fn load(
-    manifest: Result<Arc<Manifest>, AppError>,
-    filter: Filter,
-    page: u32,
-) -> Result<Page, AppError> {
-    let m = manifest?;
+/// Page `page` (1-based) of the results of the filter's text under its
+/// other filters, with the digests of the hits shown.
+pub async fn load(m: Arc<Manifest>, filter: Filter, page: u32) -> Result<Page, AppError> {
     let index = api::index(&m).await?;
     let results = tidings_model::query::apply(&index, &filter.with_text(String::new()), None);
     let mut allowed = vec![false; index.items.len()];
@@ -292,19 +288,18 @@ async fn load(
     let places: Vec<(u32, u32)> = shown.iter().filter_map(|h| rows.locate(h.doc)).collect();
     let row_numbers: Vec<u32> = places.iter().map(|&(r, _)| r).collect();
     let lists = api::pages_for(&m, &row_numbers).await?;
-    let slugs: Vec<String> = row_numbers
+    // Each hit's digest slug beside its item index, kept together.
+    let targets: Vec<(String, u32)> = places
         .iter()
-        .filter_map(|&r| {
-            lists
-                .get(&m.page_of(r))
-                .and_then(|p| p.entry(r))
-                .map(|e| e.slug.clone())
+        .filter_map(|&(r, i)| {
+            let entry = lists.get(&m.page_of(r)).and_then(|p| p.entry(r));
+            entry.map(|e| (e.slug.clone(), i))
         })
         .collect();
     let digests = api::futures_join_all(
-        slugs
+        targets
             .iter()
-            .map(|s| api::digest(Ok(Arc::clone(&m)), s.clone())),
+            .map(|(s, _)| api::digest(Ok(Arc::clone(&m)), s.clone())),
     )
     .await?;
     let parts: Vec<String> = match &found.kept {
@@ -314,7 +309,7 @@ async fn load(
     let domains = &filter.terms[tidings_model::facet::Facet::Domain];
     let sections = &filter.terms[tidings_model::facet::Facet::Section];
     let mut out = Vec::new();
-    for ((_, d), &(_, i)) in digests.iter().zip(&places) {
+    for ((_, d), &(_, i)) in digests.iter().zip(&targets) {
         let Some(item) = d.items.get(i as usize) else {
             continue;
         };
@@ -361,33 +356,9 @@ async fn load(
     })
 }
 
-/// The results of the filter's text, with the filter's facets, page
-/// `page` (1-based); its own pager.
-#[component]
-pub fn SearchResults(filter: Filter, page: u32, base: ListBase) -> impl IntoView {
-    let text = site::text();
-    let crate::ManifestResource(manifest) = expect_context();
-    let f = filter.clone();
-    let loaded = LocalResource::new(move || {
-        let f = f.clone();
-        async move { load(manifest.await, f, page).await }
-    });
-    view! {
-        <Transition fallback=Loading>
-            <ErrorBoundary fallback=error_view>
-                {move || {
-                    let (filter, base) = (filter.clone(), base.clone());
-                    Suspend::new(async move {
-                        let p = loaded.await?;
-                        Ok::<_, AppError>(results_view(p, filter, base.clone(), text))
-                    })
-                }}
-            </ErrorBoundary>
-        </Transition>
-    }
-}
-
-fn results_view(
+/// A loaded page of results: the count, a note for a relaxed or empty
+/// search, the items, its own pager (results are ranked, not by date).
+pub fn results_view(
     p: Page,
     filter: Filter,
     base: ListBase,
