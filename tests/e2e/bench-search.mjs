@@ -10,35 +10,15 @@
 // search fetches (brotli) and its time in headless Chromium once its files
 // are loaded. Pagefind: the same, on the site's digest pages.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliCompressSync, constants } from 'node:zlib';
 import { BIN, launch, pagesServer, schemePath, syntheticSite } from './harness.mjs';
+import { brotliFile, quantile, walk } from './measure.mjs';
 
 const DIGESTS = Number(process.env.BENCH_SEARCH_DIGESTS ?? 10000);
 const QUERIES = Number(process.env.BENCH_SEARCH_QUERIES ?? 240);
 const PAGEFIND = new URL('../../.tools/node_modules/.bin/pagefind', import.meta.url).pathname;
 
-const brotli = (bytes) =>
-  brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
-const brCache = new Map();
-const brotliFile = (file) => {
-  if (!brCache.has(file)) brCache.set(file, existsSync(file) ? brotli(readFileSync(file)) : 0);
-  return brCache.get(file);
-};
-function walk(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out;
-}
-function quantile(xs, q) {
-  const s = xs.map((x) => (Number.isFinite(x) ? x : Infinity)).sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : NaN;
-}
 const kb = (b) => `${(b / 1024).toFixed(1)} kB`;
 const ms = (t) => `${t.toFixed(1)} ms`;
 const pct = (x) => `${(100 * x).toFixed(2)}%`;
@@ -173,17 +153,22 @@ if (process.env.BENCH_SEARCH_PAGEFIND === '0') {
         const t0 = performance.now();
         const r = await window.__pf.search(query);
         await Promise.all(r.results.slice(0, 10).map((x) => x.data()));
-        return { ms: performance.now() - t0, results: r.results };
+        return performance.now() - t0;
       };
       window.__pf = window.__pf ?? (await import('/pagefind/pagefind.js'));
       const cold = await run();
       const warm = await run();
-      // Every result's URL, for recall (after the timings; only up to
-      // 400 results, as each costs a fragment file).
-      const urls = cold.results.length <= 400 ? await Promise.all(cold.results.map(async (x) => (await x.data()).url)) : null;
-      return { cold: cold.ms, warm: warm.ms, urls, count: cold.results.length };
+      return { cold, warm };
     }, q.query);
+    // The first search's bytes: the files fetched so far.
     pf.first.push([...fetched].reduce((n, f) => n + (existsSync(join(site, f)) ? statSync(join(site, f)).size : 0), 0));
+    // Every result's URL, for recall (only up to 400 results, as each
+    // costs a fragment file).
+    Object.assign(result, await page.evaluate(async (query) => {
+      const r = await window.__pf.search(query);
+      const urls = r.results.length <= 400 ? await Promise.all(r.results.map(async (x) => (await x.data()).url)) : null;
+      return { urls };
+    }, q.query));
     pf.latency.push(result.warm);
     if (result.urls && q.truth_digests.length <= 400) {
       const slugs = new Set(result.urls.map((u) => u.split('/').filter(Boolean).at(-1)));

@@ -2,42 +2,17 @@
 // digests. Prints figures with the targets beside them; asserts nothing
 // (these machines are noisy: compare runs side by side).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { brotliCompressSync, constants } from 'node:zlib';
 import { SITE, launch, listItems, pagesServer, readBundle, syntheticSite } from './harness.mjs';
+import { brotli, brotliFile, quantile, walk } from './measure.mjs';
 
 const SIZES = (process.env.BENCH_SIZES ?? '12 1000 10000').split(/\s+/).map(Number);
 const FIRST_VIEW_RUNS = Number(process.env.BENCH_FIRST_VIEW_RUNS ?? 10);
 const FILTER_RUNS = Number(process.env.BENCH_FILTER_RUNS ?? 30);
 const PAINT_RUNS = Number(process.env.BENCH_PAINT_RUNS ?? 15);
 
-const brCache = new Map();
-function brotli(bytes, quality = 11) {
-  return brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: quality, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }).length;
-}
-function brotliFile(file) {
-  if (!brCache.has(file)) brCache.set(file, brotli(readFileSync(file)));
-  return brCache.get(file);
-}
-
-function walk(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out;
-}
-
 const median = (xs) => quantile(xs, 0.5);
-/** A run that timed out (NaN) counts as slower than any other, not as absent. */
-function quantile(xs, q) {
-  const s = xs.map((x) => (Number.isFinite(x) ? x : Infinity)).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-}
 const timedOut = (xs) => xs.filter((x) => !Number.isFinite(x)).length;
 
 /** One fresh visit of `/`: compressed bytes of every response and time to the first list row. */
