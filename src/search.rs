@@ -74,6 +74,14 @@ async fn lookup(manifest: &Manifest, terms: &[String], want: usize) -> Result<Lo
     Ok(l)
 }
 
+/// What [`hits_of`] found.
+struct Hits {
+    hits: Vec<Hit>,
+    complete: bool,
+    exact: bool,
+    df: Option<u32>,
+}
+
 /// The hits of `terms` in the rows `allowed` says yes to: the newest
 /// `want` at least (more are loaded while the filter drops too many).
 async fn hits_of(
@@ -82,12 +90,17 @@ async fn hits_of(
     terms: &[String],
     allowed: &dyn Fn(u32) -> bool,
     want: usize,
-) -> Result<(Vec<Hit>, bool, bool), AppError> {
+) -> Result<Hits, AppError> {
     let rows = DocRows::new(&index.items);
     let mut want = want;
     loop {
         let l = lookup(manifest, terms, want).await?;
         let (found, exact) = (l.found(), l.exact());
+        // A one-term query's count is in its shard entry.
+        let df = match l.terms().as_slice() {
+            [(_, df)] => Some(*df),
+            _ => None,
+        };
         let kept: Vec<Hit> = found
             .hits
             .iter()
@@ -95,7 +108,12 @@ async fn hits_of(
             .copied()
             .collect();
         if found.complete || kept.len() >= want || want >= manifest.search.docs as usize {
-            return Ok((kept, found.complete, exact));
+            return Ok(Hits {
+                hits: kept,
+                complete: found.complete,
+                exact,
+                df,
+            });
         }
         want = want.saturating_mul(4);
     }
@@ -112,37 +130,28 @@ pub async fn find(
 ) -> Result<Found, AppError> {
     let terms = query_terms(query);
     let rows = DocRows::new(&index.items);
-    let (hits, complete, exact) = hits_of(manifest, index, &terms, allowed, want).await?;
-    if !hits.is_empty() || !complete {
-        let df = match terms.as_slice() {
-            // No blocks are read for this: the shard is loaded already.
-            [_] => lookup(manifest, &terms, 0)
-                .await?
-                .terms()
-                .first()
-                .map(|t| t.1),
-            _ => None,
-        };
+    let found = hits_of(manifest, index, &terms, allowed, want).await?;
+    if !found.hits.is_empty() || !found.complete {
         return Ok(Found {
-            hits: search_index::rank(&hits, &rows, &index.dates),
-            complete,
-            exact,
+            hits: search_index::rank(&found.hits, &rows, &index.dates),
+            complete: found.complete,
+            exact: found.exact,
             kept: None,
-            df,
+            df: found.df,
         });
     }
-    let mut best: Option<(Vec<String>, Vec<Hit>, bool, bool)> = None;
+    let mut best: Option<(Vec<String>, Hits)> = None;
     for relaxed in search_index::relaxed(&terms).into_iter().take(MAX_RELAXED) {
-        let (hits, complete, exact) = hits_of(manifest, index, &relaxed, allowed, want).await?;
-        if hits.len() > best.as_ref().map_or(0, |b| b.1.len()) {
-            best = Some((relaxed, hits, complete, exact));
+        let found = hits_of(manifest, index, &relaxed, allowed, want).await?;
+        if found.hits.len() > best.as_ref().map_or(0, |b| b.1.hits.len()) {
+            best = Some((relaxed, found));
         }
     }
     Ok(match best {
-        Some((kept, hits, complete, exact)) => Found {
-            hits: search_index::rank(&hits, &rows, &index.dates),
-            complete,
-            exact,
+        Some((kept, found)) => Found {
+            hits: search_index::rank(&found.hits, &rows, &index.dates),
+            complete: found.complete,
+            exact: found.exact,
             kept: Some(search_index::join_terms(&kept)),
             df: None,
         },
@@ -162,9 +171,9 @@ pub async fn row_matches(
     query: &str,
 ) -> Result<Vec<bool>, AppError> {
     let rows = DocRows::new(&index.items);
-    let (hits, _, _) = hits_of(manifest, index, &query_terms(query), &|_| true, POOL).await?;
+    let found = hits_of(manifest, index, &query_terms(query), &|_| true, POOL).await?;
     let mut out = vec![false; index.items.len()];
-    for h in hits {
+    for h in found.hits {
         if let Some((r, _)) = rows.locate(h.doc) {
             if let Some(m) = out.get_mut(r as usize) {
                 *m = true;

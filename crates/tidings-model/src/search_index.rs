@@ -940,11 +940,6 @@ impl Lookup {
         out
     }
 
-    /// Number of documents.
-    pub fn docs(&self) -> u32 {
-        self.docs
-    }
-
     /// The terms, rarest first, with their document frequency (0 when no
     /// item has the term).
     pub fn terms(&self) -> Vec<(String, u32)> {
