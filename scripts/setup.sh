@@ -77,8 +77,8 @@ if [ "$want_browser" = 1 ]; then
       || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null; }; } \
       || say "hugo not installed; bench-web skips the Hugo comparison"
   fi
-  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
-    say "installing the end-to-end driver (playwright-core, no browser download)"
+  if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ]; then
+    say "installing the end-to-end driver (playwright-core, no browser download) and axe-core"
     (cd tests/e2e && npm ci --no-audit --no-fund --silent)
   fi
 fi

@@ -122,26 +122,80 @@ const TYPES = {
   '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.jpg': 'image/jpeg', '.png': 'image/png',
 };
 
-/** A static host like GitHub Pages or Netlify: directory index.html, and 404.html (status 404) for misses. */
-export async function pagesServer(root = SITE) {
+/**
+ * The rules of a site's `_headers` file (Netlify and Cloudflare Pages
+ * syntax): a path pattern (`*` matches any rest) and its indented headers.
+ */
+function hostHeaders(root) {
+  let text;
+  try {
+    text = readFileSync(join(root, SCHEME.headers), 'utf8');
+  } catch {
+    return [];
+  }
+  const rules = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    if (!/^\s/.test(line)) {
+      rules.push({ pattern: line.trim(), headers: {} });
+    } else if (rules.length) {
+      const at = line.indexOf(':');
+      rules.at(-1).headers[line.slice(0, at).trim().toLowerCase()] = line.slice(at + 1).trim();
+    }
+  }
+  return rules;
+}
+
+const matches = (pattern, path) => (pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern);
+
+/**
+ * A static host like GitHub Pages or Netlify: directory index.html, and
+ * 404.html (status 404) for misses. With `headers`, it also sends what the
+ * site's `_headers` file asks for, as Netlify does. `fail(test, fault)`
+ * breaks every later request whose path `test` matches until `heal()`:
+ * `{ status }` answers with that status, `{ body: (bytes) => bytes }`
+ * serves changed bytes, `{ delay: ms }` answers late, `{ drop: true }`
+ * closes the connection without an answer.
+ */
+export async function pagesServer(root = SITE, { headers = false } = {}) {
+  const rules = headers ? hostHeaders(root) : [];
+  let faults = [];
   const server = createServer(async (req, res) => {
     const full = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
     const prefix = BASE_PATH.replace(/\/$/, '');
     const path = full.startsWith(`${prefix}/`) ? full.slice(prefix.length) : null;
+    const extra = {};
+    for (const rule of rules) if (matches(rule.pattern, full)) Object.assign(extra, rule.headers);
+    const fault = faults.find((f) => f.test(full))?.fault;
+    if (fault?.delay) await new Promise((resolve) => setTimeout(resolve, fault.delay));
+    if (fault?.drop) {
+      req.socket.destroy();
+      return;
+    }
     let file = join(root, path ?? '/nowhere/');
     try {
-      if (path === null) throw new Error('outside the site');
+      if (path === null || fault?.status) throw new Error('outside the site, or broken');
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      let body = await readFile(file);
+      if (fault?.body) body = fault.body(body);
+      res.writeHead(200, { ...extra, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
-      res.writeHead(404, { 'content-type': TYPES['.html'] });
+      res.writeHead(fault?.status ?? 404, { ...extra, 'content-type': TYPES['.html'] });
       res.end(await readFile(join(root, SCHEME.not_found_page)).catch(() => 'not found'));
     }
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { base: `http://127.0.0.1:${server.address().port}${BASE_PATH.replace(/\/$/, '')}`, close: () => server.close() };
+  return {
+    base: `http://127.0.0.1:${server.address().port}${BASE_PATH.replace(/\/$/, '')}`,
+    close: () => server.close(),
+    fail(test, fault) {
+      faults.push({ test: typeof test === 'function' ? test : (p) => test.test(p), fault });
+    },
+    heal() {
+      faults = [];
+    },
+  };
 }
 
 export async function launch() {

@@ -33,16 +33,18 @@ pub fn count(info: &SiteInfo, tag_feeds: usize) -> usize {
 }
 
 /// (path under the site root, text) of every site file. `tags` are the
-/// tags that get their own feed.
+/// tags that get their own feed; `policy` is the pages'
+/// Content-Security-Policy, which `_headers` also sets.
 pub fn files(
     site: &Site,
     manifest: &Manifest,
     info: &SiteInfo,
     tags: &[String],
+    policy: &str,
 ) -> Vec<(String, String)> {
     let mut out = vec![
         (site_files::ROBOTS.to_string(), robots(info)),
-        (site_files::HEADERS.to_string(), headers(info)),
+        (site_files::HEADERS.to_string(), headers(info, policy)),
     ];
     let Some(base) = info.base_url.as_deref() else {
         return out;
@@ -92,14 +94,16 @@ fn robots(info: &SiteInfo) -> String {
 }
 
 /// Cache rules: files under a build's stamp never change; the manifest,
-/// pages and feeds are revalidated on every visit.
-fn headers(info: &SiteInfo) -> String {
+/// pages and feeds are revalidated on every visit. Every file gets the
+/// pages' Content-Security-Policy and is not to be sniffed.
+fn headers(info: &SiteInfo, policy: &str) -> String {
     let base = &info.base_path;
     let data = layout::DATA_DIR;
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{base}*\n  Cache-Control: public, max-age=0, must-revalidate"
+        "{base}*\n  Cache-Control: public, max-age=0, must-revalidate\n  \
+         Content-Security-Policy: {policy}\n  X-Content-Type-Options: nosniff"
     );
     let _ = writeln!(
         s,

@@ -102,7 +102,7 @@ fn files_to_write<'a>(
         } else {
             Vec::new()
         };
-        for (rel, text) in feeds::files(site, m, info, &tags) {
+        for (rel, text) in feeds::files(site, m, info, &tags, &shell.policy(info)) {
             files.push((rel, text.into_bytes().into()));
         }
         for (rel, text) in crate::offline::files(info, shell.names(), &m.stamp) {

@@ -86,6 +86,12 @@ impl Shell {
         &self.names
     }
 
+    /// The Content-Security-Policy of every page of `site`, for a `<meta>`
+    /// in each page and the host's `_headers`: see [`policy`].
+    pub fn policy(&self, site: &SiteInfo) -> String {
+        policy(&self.for_site(site))
+    }
+
     /// The shell for `site`: its language, the app's files under its base.
     fn for_site(&self, site: &SiteInfo) -> String {
         let mut html = set_lang(&self.html, &site.language);
@@ -101,6 +107,49 @@ impl Shell {
         }
         html
     }
+}
+
+/// The Content-Security-Policy for pages made from `template`: everything
+/// from the site itself, the app's wasm compiled (`'wasm-unsafe-eval'`),
+/// the template's own inline scripts (Trunk's loader, and its reloader
+/// under `trunk serve`) by their SHA-256 and no other inline script or
+/// style, and images also from any HTTPS address, because digests link
+/// pictures on their publishers' sites.
+pub fn policy(template: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let mut script = String::from("script-src 'self' 'wasm-unsafe-eval'");
+    for body in inline_scripts(template) {
+        let hash = sha2::Sha256::digest(body.as_bytes());
+        let _ = write!(
+            script,
+            " 'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(hash)
+        );
+    }
+    format!("default-src 'self'; {script}; img-src 'self' https:")
+}
+
+/// The text of every `<script>` in `html` without a `src`.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find("<script") {
+        let after = &rest[at..];
+        let Some(open_end) = after.find('>') else {
+            break;
+        };
+        let open = &after[..open_end];
+        let body_start = open_end + 1;
+        let Some(len) = after[body_start..].find("</script>") else {
+            break;
+        };
+        if !open.contains(" src=") {
+            out.push(&after[body_start..body_start + len]);
+        }
+        rest = &after[body_start + len..];
+    }
+    out
 }
 
 /// The site info a build wrote into `html`, if any.
@@ -253,6 +302,7 @@ pub fn pages(
         text,
         manifest,
         template: &template,
+        policy: policy(&template),
     };
     let mut out = Vec::new();
     let home = Head::page(info.title.clone(), &info.description, &Route::Home);
@@ -378,6 +428,8 @@ struct Render<'a> {
     text: &'static Text,
     manifest: &'a Manifest,
     template: &'a str,
+    /// The Content-Security-Policy every page carries.
+    policy: String,
 }
 
 impl Render<'_> {
@@ -417,6 +469,12 @@ impl Render<'_> {
         let s = self.site;
         let mut o = String::new();
         let e = escape;
+        // First, so that it governs every script after it.
+        let _ = write!(
+            o,
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+            e(&self.policy)
+        );
         let _ = write!(o, "<title>{}</title>", e(&h.title));
         let meta = |o: &mut String, attr: &str, key: &str, value: &str| {
             let _ = write!(o, "<meta {attr}=\"{key}\" content=\"{}\">", e(value));
@@ -775,6 +833,7 @@ mod tests {
             text: Text::of(site.lang()),
             manifest: &dummy_manifest(),
             template: &template,
+            policy: policy(&template),
         };
         let head = Head {
             title: "T".into(),
@@ -790,6 +849,20 @@ mod tests {
         // language, which every build sets).
         let again = shell(&page);
         assert_eq!(set_lang(&again.html, "en"), shell(SHELL).html);
+    }
+
+    #[test]
+    fn the_policy_allows_the_shells_inline_scripts_by_hash_only() {
+        let template = shell(SHELL).for_site(&SiteInfo::default());
+        // printf %s "<script text>" | openssl dgst -sha256 -binary | base64
+        assert_eq!(
+            policy(&template),
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' \
+             'sha256-BMi3skbvpGC/hF88OcbwBbIUpIsVqd+RV6aiCOobSL4='; img-src 'self' https:"
+        );
+        let two = "<script type=\"module\">a()</script><script src=\"/x.js\"></script><script>b()</script>";
+        assert_eq!(inline_scripts(two), ["a()", "b()"]);
+        assert_eq!(inline_scripts("<script>unclosed"), Vec::<&str>::new());
     }
 
     fn dummy_manifest() -> Manifest {
