@@ -26,8 +26,13 @@ use web_sys::RequestCache;
 pub enum AppError {
     /// The digest or item asked for is not in the bundle.
     NotFound(Missing),
-    /// The request failed or the server answered with an error.
-    Network { url: String, detail: String },
+    /// The request failed (no `status`) or the server answered with an
+    /// error status.
+    Network {
+        url: String,
+        status: Option<u16>,
+        detail: String,
+    },
     /// The file was fetched but is not a bundle this viewer can read.
     Bundle { url: String, error: DecodeError },
 }
@@ -36,13 +41,50 @@ impl std::fmt::Display for AppError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AppError::NotFound(what) => write!(f, "{}", what.describe(Text::of(Lang::En))),
-            AppError::Network { url, detail } => write!(f, "could not load {url}: {detail}"),
+            AppError::Network { url, detail, .. } => write!(f, "could not load {url}: {detail}"),
             AppError::Bundle { url, error } => write!(f, "{url}: {error}"),
         }
     }
 }
 
 impl std::error::Error for AppError {}
+
+impl AppError {
+    /// What went wrong, for the reader, in the interface language.
+    pub fn describe(&self, text: &Text) -> String {
+        match self {
+            AppError::NotFound(what) => what.describe(text),
+            AppError::Network {
+                url,
+                status: Some(status),
+                ..
+            } => text.server_refused(file_name(url), *status),
+            AppError::Network { url, .. } => text.unreachable(file_name(url)),
+            AppError::Bundle {
+                error: DecodeError::Schema { found, expected },
+                ..
+            } => text.other_version(*found, *expected),
+            AppError::Bundle { url, .. } => text.damaged(file_name(url)),
+        }
+    }
+}
+
+/// The file an URL names under the site (`data/…/3.json`), for messages.
+fn file_name(url: &str) -> &str {
+    let base = &crate::site::info().base_path;
+    url.strip_prefix(base.as_str()).unwrap_or(url)
+}
+
+thread_local! {
+    /// Set once the reader has asked to retry: from then on files are
+    /// fetched past the browser's cache, which may hold a damaged copy.
+    static RETRIED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Fetches past the browser's cache from now on (see [`RETRIED`]).
+pub fn bypass_cache() {
+    RETRIED.with(|r| r.set(true));
+}
 
 /// What was asked for and is not there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,32 +112,39 @@ impl Missing {
 
 /// The response for `url`, or why there is none.
 async fn fetch(url: &str, cache: RequestCache) -> Result<gloo_net::http::Response, AppError> {
-    let network = |detail: String| AppError::Network {
-        url: url.to_string(),
-        detail,
+    let cache = if RETRIED.with(std::cell::Cell::get) {
+        RequestCache::Reload
+    } else {
+        cache
     };
     let response = Request::get(url)
         .cache(cache)
         .send()
         .await
-        .map_err(|e| network(e.to_string()))?;
+        .map_err(|e| network(url, e))?;
     if !response.ok() {
-        return Err(network(format!(
-            "HTTP {} {}",
-            response.status(),
-            response.status_text()
-        )));
+        return Err(AppError::Network {
+            url: url.to_string(),
+            status: Some(response.status()),
+            detail: response.status_text(),
+        });
     }
     Ok(response)
+}
+
+/// A request or body read that failed without an answer.
+fn network(url: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::Network {
+        url: url.to_string(),
+        status: None,
+        detail: e.to_string(),
+    }
 }
 
 async fn get<T: BundleFile>(path: &str, cache: RequestCache) -> Result<T, AppError> {
     let url = crate::site::href(path);
     let response = fetch(&url, cache).await?;
-    let text = response.text().await.map_err(|e| AppError::Network {
-        url: url.clone(),
-        detail: e.to_string(),
-    })?;
+    let text = response.text().await.map_err(|e| network(&url, e))?;
     T::from_json(&text).map_err(|error| AppError::Bundle {
         url: url.clone(),
         error,
@@ -138,10 +187,7 @@ async fn cached_bytes<T: 'static>(
     }
     let url = crate::site::href(&path);
     let response = fetch(&url, RequestCache::Default).await?;
-    let bytes = response.binary().await.map_err(|e| AppError::Network {
-        url: url.clone(),
-        detail: e.to_string(),
-    })?;
+    let bytes = response.binary().await.map_err(|e| network(&url, e))?;
     let value = Arc::new(decode(&bytes).map_err(|e| AppError::Bundle {
         url: url.clone(),
         error: DecodeError::Malformed(e),

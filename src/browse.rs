@@ -269,13 +269,15 @@ async fn load_unfiltered(
     })
 }
 
-/// One chip: the term, its count, chosen or not.
+/// One chip: the term, its count, chosen or not. A chip is a link (to the
+/// list with the term toggled), so a chosen one is announced as the
+/// current one of its set (`aria-current`), not as a pressed button.
 fn chip(c: Choice, prefix: &'static str) -> impl IntoView {
     let class = if c.active { "chip active" } else { "chip" };
     let data_name = c.name.clone();
     view! {
         <li>
-            <a href=href(&c.href) class=class aria-pressed=c.active.to_string() data-name=data_name>
+            <a href=href(&c.href) class=class aria-current=c.active.then_some("true") data-name=data_name>
                 {prefix}{c.name}<span class="n">{c.count}</span>
             </a>
         </li>
@@ -466,6 +468,7 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
             .unwrap_or(1)
     });
     let screen = LocalResource::new(move || {
+        site::track_attempt();
         let (filter, page, base) = (filter.get(), page.get(), base.get());
         async move {
             let m = manifest.await;
@@ -536,7 +539,7 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
                 <label>{text.from}<input type="date" data-testid="from" prop:value=move || day(filter.read().from) on:change=on_from /></label>
                 <label>{text.to}<input type="date" data-testid="to" prop:value=move || day(filter.read().to) on:change=on_to /></label>
             </div>
-            <Transition fallback=Loading>
+            <Transition fallback=Loading set_pending=site::busy()>
                 <ErrorBoundary fallback=error_view>
                     {move || Suspend::new(async move {
                         let s = screen.await?;

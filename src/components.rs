@@ -28,7 +28,9 @@ pub fn Loading() -> impl IntoView {
 }
 
 /// What an [`ErrorBoundary`] shows: a not-found page for unknown digests and
-/// items, otherwise the error, always with a way back.
+/// items, otherwise what went wrong in the reader's language, with a Retry
+/// that loads the page's data again and a way back. The technical detail
+/// follows in small print.
 pub fn error_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
     let errors = errors.get();
     let list: Vec<AppError> = errors
@@ -45,16 +47,30 @@ pub fn error_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
             let text = site::text();
             page_title(move || text.error_title.to_string());
             site::take_over();
-            let messages: Vec<String> = if list.is_empty() {
-                errors.iter().map(|(_, e)| e.to_string()).collect()
+            let (messages, details): (Vec<String>, Vec<String>) = if list.is_empty() {
+                errors
+                    .iter()
+                    .map(|(_, e)| (text.error_title.to_string(), e.to_string()))
+                    .unzip()
             } else {
-                list.iter().map(ToString::to_string).collect()
+                list.iter()
+                    .map(|e| (e.describe(text), e.to_string()))
+                    .unzip()
             };
+            let attempt = use_context::<site::Attempt>();
             view! {
-                <section class="error" role="alert">
+                <section class="error" role="alert" data-testid="error">
                     <h1>{text.error_title}</h1>
                     <ul>{messages.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
-                    <p><A href=href(url::HOME)>{text.all_digests}</A></p>
+                    <p class="actions">
+                        <button type="button" class="retry" data-testid="retry" on:click=move |_| {
+                            if let Some(a) = attempt {
+                                a.retry();
+                            }
+                        }>{text.retry}</button>
+                        <A href=href(url::HOME)>{text.all_digests}</A>
+                    </p>
+                    <p class="detail">{details.join("; ")}</p>
                 </section>
             }
             .into_any()

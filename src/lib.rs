@@ -31,7 +31,11 @@ pub struct ManifestResource(pub LocalResource<Result<Arc<Manifest>, AppError>>);
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(ManifestResource(LocalResource::new(api::manifest)));
+    let (attempt, site::Busy(busy)) = site::provide_retry();
+    provide_context(ManifestResource(LocalResource::new(move || {
+        attempt.track();
+        api::manifest()
+    })));
     reading::provide();
     site::register_service_worker();
     let offline = site::offline();
@@ -48,6 +52,9 @@ pub fn App() -> impl IntoView {
                     <div class="app" lang=text.lang.tag()>
                         <header class="site-header">
                             <A href=site::href(url::HOME) attr:class="brand">{site::info().title.clone()}</A>
+                            <Show when=move || busy.get()>
+                                <div class="busy" role="progressbar" aria-label=text.loading data-testid="busy"></div>
+                            </Show>
                             <Show when=move || offline.get()>
                                 <span class="offline" role="status" data-testid="offline">{text.offline}</span>
                             </Show>
@@ -57,7 +64,7 @@ pub fn App() -> impl IntoView {
                             <LangSwitch lang />
                             <FeedLink />
                         </header>
-                        <main>
+                        <main aria-busy=move || busy.get().to_string()>
                             // The segments are the model's, which also places each
                             // route's HTML page (`Route::page_file`).
                             <Routes fallback=routes::not_found::NotFound>

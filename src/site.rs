@@ -67,6 +67,54 @@ pub fn text() -> &'static Text {
     use_context::<&'static Text>().unwrap_or_else(|| Text::of(info().lang()))
 }
 
+/// How many times the reader has pressed Retry. The manifest and every
+/// page's data read it, so a Retry loads again whatever failed.
+#[derive(Clone, Copy)]
+pub struct Attempt(RwSignal<u32>);
+
+/// Whether a page's data is loading (its `Transition` sets it); the header
+/// shows a progress bar while it is.
+#[derive(Clone, Copy)]
+pub struct Busy(pub RwSignal<bool>);
+
+/// Provides [`Attempt`] and [`Busy`] to the app.
+pub fn provide_retry() -> (Attempt, Busy) {
+    let attempt = Attempt(RwSignal::new(0));
+    let busy = Busy(RwSignal::new(false));
+    provide_context(attempt);
+    provide_context(busy);
+    (attempt, busy)
+}
+
+impl Attempt {
+    /// Makes the running resource load again on the next Retry.
+    pub fn track(self) {
+        self.0.track();
+    }
+
+    /// Loads again everything that reads the attempt, past the browser's
+    /// cache (a damaged copy may be kept there).
+    pub fn retry(self) {
+        crate::api::bypass_cache();
+        self.0.update(|n| *n += 1);
+    }
+}
+
+/// Makes the running resource load again on the next Retry.
+pub fn track_attempt() {
+    if let Some(attempt) = use_context::<Attempt>() {
+        attempt.track();
+    }
+}
+
+/// The setter a page's `Transition` reports its loading state to.
+pub fn busy() -> SignalSetter<bool> {
+    match use_context::<Busy>() {
+        Some(Busy(b)) => b.into(),
+        None => SignalSetter::default(),
+    }
+}
+
 /// Once the app has rendered a page's content, the pre-rendered copy goes
 /// (the app's own shows in its place, in the same frame).
 pub fn take_over() {

@@ -28,7 +28,7 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
     let title = RwSignal::new(String::new());
     page_title(move || title.get());
     view! {
-        <Transition fallback=Loading>
+        <Transition fallback=Loading set_pending=crate::site::busy()>
             <ErrorBoundary fallback=error_view>
                 {move || Suspend::new(async move {
                     let (m, d) = digest.await?;

@@ -76,6 +76,7 @@ pub fn ItemList(entries: Vec<DigestSummary>, filter: Filter) -> impl IntoView {
     let text = site::text();
     let ManifestResource(manifest) = expect_context();
     let loaded = LocalResource::new(move || {
+        crate::site::track_attempt();
         rows(
             manifest
                 .get()
@@ -85,7 +86,7 @@ pub fn ItemList(entries: Vec<DigestSummary>, filter: Filter) -> impl IntoView {
         )
     });
     view! {
-        <Transition fallback=Loading>
+        <Transition fallback=Loading set_pending=crate::site::busy()>
             <ErrorBoundary fallback=error_view>
                 {move || Suspend::new(async move {
                     let rows = loaded.await?;

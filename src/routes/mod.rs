@@ -17,6 +17,7 @@ use crate::ManifestResource;
 pub fn digest_resource(slug: Signal<String>) -> LocalResource<LoadedDigest> {
     let ManifestResource(manifest) = expect_context();
     LocalResource::new(move || {
+        crate::site::track_attempt();
         let slug = slug.get();
         async move { api::digest(manifest.await, slug).await }
     })

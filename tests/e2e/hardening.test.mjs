@@ -78,3 +78,138 @@ test('the main paths run under the policy without one violation', async () => {
   for (const v of await page.evaluate(() => window.__violations)) assert.match(v, /^script-src-elem blocked inline/);
   await done({ allow: [/Content Security Policy/, /status of 404/] });
 });
+
+const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+/** axe-core's serious and critical findings on the page as it is now. */
+async function audit(page) {
+  // Through the driver, not a <script>: the page's own policy refuses those.
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+  }));
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`axe-core finds nothing serious on the list, a tag, a digest, an item and not-found (${scheme})`, async () => {
+    const { page, done } = await openPage(browser, { colorScheme: scheme });
+    const found = {};
+    const visit = async (path, ready) => {
+      await page.goto(`${host.base}${path}`);
+      await settled(page);
+      await ready();
+      found[path] = await audit(page);
+    };
+    await visit('/', () => page.locator('.digest-card').first().waitFor());
+    await visit(schemePath('tag_url', { tag: '人工智能' }), () => page.locator('.facet .chip.active').first().waitFor());
+    await visit(DIGEST, () => page.locator('.item').first().waitFor());
+    await visit(schemePath('item_url', { slug: SLUG, id: items[4].id }), () => page.locator('h1', { hasText: items[4].title }).waitFor());
+    await visit('/no/such/page/', () => page.getByTestId('not-found').waitFor());
+    assert.deepEqual(found, Object.fromEntries(Object.keys(found).map((k) => [k, []])));
+    await done({ allow: [/status of 404/] });
+  });
+}
+
+// Faults: every file the app reads, broken the ways hosts and networks
+// break them. Each gives a message in the page's language and a Retry
+// that works once the fault is gone, never a blank page or an uncaught
+// error (any page error fails the test; only the failed loads' own
+// console lines are allowed).
+const STAMP = JSON.parse(readFileSync(join(SITE, SCHEME.manifest), 'utf8')).stamp;
+const FILE = {
+  manifest: SCHEME.manifest,
+  list: schemePath('list_page', { stamp: STAMP, n: 0 }),
+  shard: schemePath('shard', { stamp: STAMP, n: 0 }),
+  index: schemePath('index', { stamp: STAMP }),
+};
+const at = (file) => (path) => path.endsWith(`/${file}`);
+const LOAD_FAILED = [/Failed to load resource/, /net::ERR_/];
+
+/** Opens `path` with `file` broken by `fault`; returns the open page once the error shows. */
+async function broken(path, file, fault) {
+  const opened = await openPage(browser);
+  host.fail(at(file), fault);
+  await opened.page.goto(`${host.base}${path}`);
+  await opened.page.getByTestId('error').waitFor();
+  return opened;
+}
+
+/** The error shown says `message`; once healed, Retry brings `ready`. */
+async function retries(page, message, ready) {
+  assert.equal(await page.locator('.error h1').textContent(), T.error_title);
+  assert.deepEqual(await page.locator('.error li').allTextContents(), [message]);
+  host.heal();
+  await page.getByTestId('retry').click();
+  await ready();
+  assert.equal(await page.getByTestId('error').count(), 0);
+}
+
+test('a digest shard answering 404: the message names it, Retry loads the digest once it is back', async () => {
+  const { page, done } = await broken(DIGEST, FILE.shard, { status: 404 });
+  await retries(page, T.serverRefused(FILE.shard, 404), () => page.locator('.item').first().waitFor());
+  assert.equal(await page.locator('.item').count(), 13);
+  await done({ allow: LOAD_FAILED });
+});
+
+test('a truncated list page is damaged, not a crash; Retry reads the whole one', async () => {
+  const { page, done } = await broken('/', FILE.list, { body: (b) => b.subarray(0, b.length >> 1) });
+  await retries(page, T.damaged(FILE.list), () => page.locator('.digest-card').first().waitFor());
+  await done({ allow: LOAD_FAILED });
+});
+
+test('an index whose rows name tags out of range is damaged; Retry reads the good one', async () => {
+  const outOfRange = (b) => Buffer.from(JSON.stringify({ ...JSON.parse(b), row_tags: [[0, 1, 999]] }));
+  const tag = schemePath('tag_url', { tag: '人工智能' });
+  const { page, done } = await broken(tag, FILE.index, { body: outOfRange });
+  await retries(page, T.damaged(FILE.index), () => page.locator('.digest-card').first().waitFor());
+  await done({ allow: LOAD_FAILED });
+});
+
+test('a manifest of another format version says so, in the page language', async () => {
+  const otherSchema = (b) => Buffer.from(JSON.stringify({ ...JSON.parse(b), schema: 99 }));
+  const { page, done } = await broken(DIGEST, FILE.manifest, { body: otherSchema });
+  await retries(page, T.otherVersion(99, SCHEME.schema), () => page.locator('.item').first().waitFor());
+  await done({ allow: LOAD_FAILED });
+});
+
+test('the network dropping mid-visit: the next page says so, Retry works once it is back', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${host.base}/`);
+  await page.locator('.digest-card').first().waitFor();
+  host.fail((p) => p.includes('/data/'), { drop: true });
+  await page.locator('.digest-card h2 a').first().click();
+  await page.getByTestId('error').waitFor();
+  await retries(page, T.unreachable(FILE.shard), () => page.locator('.item').first().waitFor());
+  await done({ allow: LOAD_FAILED });
+});
+
+test('a server answering every request after 3 s: never a blank frame, a loading bar, then the page', async () => {
+  const { page, done } = await openPage(browser);
+  host.fail(() => true, { delay: 3000 });
+  try {
+    // The first request is the page itself: sample what shows from then on.
+    const blank = [];
+    const sampler = setInterval(async () => {
+      // Once the page's own document has arrived (not the blank one before it).
+      const text = await page.evaluate(() => (location.protocol === 'http:' && document.body
+        ? document.body.innerText.trim().length : -1)).catch(() => null);
+      if (text === 0) blank.push(Date.now());
+    }, 250);
+    await page.goto(`${host.base}/`, { timeout: 60000 });
+    await page.locator('.digest-card').first().waitFor({ timeout: 60000 });
+    // The app has taken over; a link now fetches the digest, slowly.
+    await page.locator('.digest-card h2 a').first().click();
+    await page.getByTestId('busy').waitFor({ timeout: 5000 });
+    assert.equal(await page.locator('main').getAttribute('aria-busy'), 'true');
+    await page.locator('.item').first().waitFor({ timeout: 60000 });
+    clearInterval(sampler);
+    assert.deepEqual(blank, [], 'frames with nothing on the page');
+    assert.equal(await page.getByTestId('busy').count(), 0);
+  } finally {
+    host.heal();
+  }
+  await done();
+});

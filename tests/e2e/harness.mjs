@@ -52,6 +52,11 @@ export const T = {
   results: (n, more = false) =>
     more ? fill(SCHEME.text[LANG].results_more, { n }) : n === 1 ? SCHEME.text[LANG].results_one : fill(SCHEME.text[LANG].results, { n }),
   relaxed: (kept) => fill(SCHEME.text[LANG].relaxed, { what: kept.join('”“') }),
+  /** Why a file did not load: an error status, no answer, or damaged. */
+  serverRefused: (file, status) => fill(SCHEME.text[LANG].server_refused, { file, status }),
+  unreachable: (file) => fill(SCHEME.text[LANG].unreachable, { file }),
+  damaged: (file) => fill(SCHEME.text[LANG].damaged, { file }),
+  otherVersion: (found, expected) => fill(SCHEME.text[LANG].other_version, { found, expected }),
 };
 
 /** The `--base-url` a site under test is built with (none at the root). */

@@ -61,6 +61,8 @@ pub struct Text {
     pub keys_title: &'static str,
     /// Shown while the browser is offline.
     pub offline: &'static str,
+    /// The button that loads a page again after an error.
+    pub retry: &'static str,
     /// The items view's title and the link to it.
     pub all_items: &'static str,
     /// A search that finds nothing, not even relaxed.
@@ -116,6 +118,7 @@ const ZH: Text = Text {
     kept_here: "收藏和已读记录只保存在这个浏览器里。",
     keys_title: "键盘快捷键",
     offline: "离线：显示已保存的页面",
+    retry: "重试",
     all_items: "全部新闻",
     no_results: "没有新闻包含这些词。",
     previous: "← 上一页",
@@ -168,6 +171,7 @@ const EN: Text = Text {
     kept_here: "Stars and read marks are kept in this browser only.",
     keys_title: "Keyboard shortcuts",
     offline: "Offline: showing saved pages",
+    retry: "Retry",
     all_items: "All items",
     no_results: "No item holds these words.",
     previous: "← Previous",
@@ -234,6 +238,45 @@ impl Text {
         match self.lang {
             Lang::Zh => format!("第 {page} 页，共 {pages} 页"),
             Lang::En => format!("Page {page} of {pages}"),
+        }
+    }
+
+    /// A file the server answered with an error status for.
+    pub fn server_refused(&self, file: &str, status: u16) -> String {
+        match self.lang {
+            Lang::Zh => format!("服务器没有给出 {file}（HTTP {status}）。"),
+            Lang::En => format!("The server did not return {file} (HTTP {status})."),
+        }
+    }
+
+    /// A file the browser could not fetch at all.
+    pub fn unreachable(&self, file: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("无法连接服务器读取 {file}，请检查网络连接。"),
+            Lang::En => format!("Could not reach the server for {file}. Check the connection."),
+        }
+    }
+
+    /// A file that arrived but cannot be read.
+    pub fn damaged(&self, file: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("{file} 已损坏，无法读取。"),
+            Lang::En => format!("{file} is damaged and cannot be read."),
+        }
+    }
+
+    /// Data written by another version of the build step.
+    pub fn other_version(&self, found: u32, expected: u32) -> String {
+        match self.lang {
+            Lang::Zh => format!(
+                "这个站点的数据来自另一版本的 tidings（格式 {found}，本页读取格式 {expected}）。\
+                 请重新加载页面；如果仍然如此，站点需要重新构建。"
+            ),
+            Lang::En => format!(
+                "The site's data was written by another version of tidings (format {found}; \
+                 this page reads format {expected}). Reload the page; if this stays, the site \
+                 needs rebuilding."
+            ),
         }
     }
 
@@ -410,6 +453,20 @@ impl Text {
             ("kept_here", self.kept_here.into()),
             ("keys_title", self.keys_title.into()),
             ("offline", self.offline.into()),
+            ("retry", self.retry.into()),
+            (
+                "server_refused",
+                self.server_refused("{file}", 997)
+                    .replace("997", "{status}"),
+            ),
+            ("unreachable", self.unreachable("{file}")),
+            ("damaged", self.damaged("{file}")),
+            (
+                "other_version",
+                self.other_version(9997, 9998)
+                    .replace("9997", "{found}")
+                    .replace("9998", "{expected}"),
+            ),
             ("all_items", self.all_items.into()),
             ("on_days_many", self.on_days(97).replace("97", "{n}")),
             (
@@ -553,6 +610,7 @@ mod tests {
                 t.keys_title,
                 t.offline,
                 t.all_items,
+                t.retry,
             ];
             for (_, action) in crate::keys::KEYS {
                 assert!(!t.key_help(action).is_empty());

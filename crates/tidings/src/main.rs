@@ -371,8 +371,8 @@ fn list(
 
 /// The bundle's paths and the app's URLs as one JSON object of templates,
 /// for the JavaScript tests and benchmarks.
-/// Also the interface strings of each language (`text.zh`, `text.en`) and
-/// the site-settings meta tag's name.
+/// Also the interface strings of each language (`text.zh`, `text.en`), the
+/// site-settings meta tag's name and the bundle's format version.
 fn scheme() -> Result<(), Error> {
     use tidings_model::i18n::Text;
     use tidings_model::site::{Lang, META_NAME};
@@ -393,6 +393,7 @@ fn scheme() -> Result<(), Error> {
         .collect();
     map.insert("text".into(), text.into());
     map.insert("site_meta".into(), META_NAME.into());
+    map.insert("schema".into(), tidings_model::SCHEMA_VERSION.into());
     println!("{}", serde_json::Value::Object(map));
     Ok(())
 }

@@ -67,7 +67,8 @@ self.addEventListener("fetch", (event) => {{
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== location.origin || !url.pathname.startsWith(BASE)) return;
-  if (immutable(url.pathname)) {{
+  // The app's Retry asks past every cache, so a damaged copy is replaced.
+  if (immutable(url.pathname) && request.cache !== "reload") {{
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request).then((r) => keep(request, r))));
     return;
   }}
