@@ -19,6 +19,8 @@ WORK = ROOT / "target" / "bench"
 SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000 10000").split()]
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SEED = 1
+# Size of each worst-case digest (see `tidings::synth::worst_cases`).
+WORST_MB = float(os.environ.get("BENCH_WORST_MB", "2"))
 
 
 def corpus(n: int) -> Path:
@@ -64,6 +66,29 @@ def main():
         items = sum(1 for _ in subprocess.run([str(BIN), "list", "--content", str(content)], check=True, capture_output=True, text=True).stdout.splitlines())
         print(f"{n:>8} {items:>8} {mb:>9.1f} {wall:>8.3f} {n / wall:>10.0f} {mb / wall:>7.1f} {peak:>9.0f} {files:>7} {size / 1e6:>7.1f}")
     print("targets: 10,000 digests in under 2 s, peak memory under 1 GiB")
+    worst()
+
+
+def worst():
+    """Each slow-to-parse input as a site of one digest: the whole build's
+    time per MB of Markdown, against the target of about a second per MB."""
+    folder = WORK / f"worst-{WORST_MB:g}mb"
+    stamp = folder / ".complete"
+    if not stamp.exists():
+        subprocess.run(["rm", "-rf", str(folder)], check=True)
+        subprocess.run([str(BIN), "generate-worst", "--bytes", str(int(WORST_MB * 1e6)), "--out", str(folder)], check=True)
+        stamp.write_text("ok\n")
+    runs = max(1, min(RUNS, 3))
+    print(f"\nworst cases, one digest each, median of {runs} builds (target: at most ~1 s per MB)")
+    print(f"{'case':<12} {'input MB':>9} {'wall s':>8} {'s/MB':>6} {'peak MiB':>9}  target")
+    for case in sorted(p for p in folder.iterdir() if p.is_dir()):
+        mb = input_bytes(case) / 1e6
+        out = WORK / f"worst-out-{case.name}"
+        results = [run_once(case, out) for _ in range(runs)]
+        wall = statistics.median(r[0] for r in results)
+        peak = max(r[1] for r in results) / 2**20
+        per = wall / mb
+        print(f"{case.name:<12} {mb:>9.2f} {wall:>8.3f} {per:>6.2f} {peak:>9.0f}  {'met' if per <= 1.0 else 'MISSED'}")
 
 
 if __name__ == "__main__":

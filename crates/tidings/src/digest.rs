@@ -151,6 +151,7 @@ pub fn parse(
         static_dir: read.static_dir.as_deref(),
         base_path: &read.base_path,
         media: Vec::new(),
+        media_seen: Default::default(),
         warnings: Vec::new(),
     };
 
@@ -166,8 +167,9 @@ pub fn parse(
     });
     let mut items: Vec<Item> = Vec::with_capacity(extracted.items.len());
     let mut item_texts: Vec<String> = Vec::with_capacity(extracted.items.len());
+    let mut ids = Ids::default();
     for raw in &extracted.items {
-        let (item, text) = item(raw, &items, &mut images);
+        let (item, text) = item(raw, &mut ids, &mut images);
         items.push(item);
         item_texts.push(text);
     }
@@ -295,6 +297,8 @@ struct Images<'a> {
     static_dir: Option<&'a Path>,
     base_path: &'a str,
     media: Vec<(PathBuf, String)>,
+    /// The files in `media`, so that each is looked up once.
+    media_seen: std::collections::HashSet<PathBuf>,
     warnings: Vec<Warning>,
 }
 
@@ -309,7 +313,7 @@ impl Images<'_> {
         match found {
             Ok(Resolved::Remote(url)) => Some(url),
             Ok(Resolved::Local { file, media }) => {
-                if !self.media.iter().any(|(f, _)| *f == file) {
+                if self.media_seen.insert(file.clone()) {
                     self.media.push((file, media.file));
                 }
                 Some(format!(
@@ -330,7 +334,7 @@ impl Images<'_> {
 }
 
 /// One item from its extracted parts, with the plain text of its body.
-fn item(raw: &RawItem, earlier: &[Item], images: &mut Images<'_>) -> (Item, String) {
+fn item(raw: &RawItem, ids: &mut Ids, images: &mut Images<'_>) -> (Item, String) {
     let image = raw.image.as_ref().map(|(src, alt)| Image {
         src: images.resolve(src, raw.line + 1),
         alt: alt.clone(),
@@ -344,7 +348,7 @@ fn item(raw: &RawItem, earlier: &[Item], images: &mut Images<'_>) -> (Item, Stri
         raw.title_html.clone()
     };
     let item = Item {
-        id: unique_id(earlier, &item_key(raw)),
+        id: ids.unique(&item_key(raw)),
         title: raw.title.clone(),
         title_html,
         title_translation: raw.title_translation.clone(),
@@ -391,17 +395,34 @@ fn item_key(raw: &RawItem) -> String {
     raw.source.clone().unwrap_or_else(|| raw.title.clone())
 }
 
-/// The id for `key`, suffixed (`-2`, `-3`, …) if an earlier item of the same
-/// digest already has it.
-fn unique_id(earlier: &[Item], key: &str) -> String {
-    let base = item_id(key);
-    let mut id = base.clone();
-    let mut n = 2;
-    while earlier.iter().any(|i| i.id == id) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// The ids given so far in one digest. Looked up in a set, and each id's
+/// next suffix remembered, so that a digest of very many items (or of many
+/// with the same key) costs time in proportion to its items.
+#[derive(Default)]
+struct Ids {
+    taken: std::collections::HashSet<String>,
+    next_suffix: std::collections::HashMap<String, usize>,
+}
+
+impl Ids {
+    /// The id for `key`, suffixed (`-2`, `-3`, …) if an earlier item of the
+    /// same digest already has it.
+    fn unique(&mut self, key: &str) -> String {
+        let base = item_id(key);
+        let mut id = base.clone();
+        if self.taken.contains(&id) {
+            let n = self.next_suffix.entry(base.clone()).or_insert(2);
+            loop {
+                id = format!("{base}-{n}");
+                *n += 1;
+                if !self.taken.contains(&id) {
+                    break;
+                }
+            }
+        }
+        self.taken.insert(id.clone());
+        id
     }
-    id
 }
 
 /// An 8-character, URL-safe id: 40 bits of the 64-bit FNV-1a hash of `key`

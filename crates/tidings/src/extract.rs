@@ -127,9 +127,36 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == '*')
 }
 
+/// The 1-based line of each byte offset of a text, found by binary search
+/// over where its lines start: counting the newlines before every item's
+/// offset made a file of many items quadratic.
+pub struct Lines {
+    newlines: Vec<usize>,
+    first: usize,
+}
+
+impl Lines {
+    /// The lines of `text`, whose first line is line `first` of its file.
+    pub fn new(text: &str, first: usize) -> Lines {
+        let newlines = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i)
+            .collect();
+        Lines { newlines, first }
+    }
+
+    /// The line the byte at `offset` is on.
+    pub fn of(&self, offset: usize) -> usize {
+        self.first + self.newlines.partition_point(|&n| n < offset)
+    }
+}
+
 /// Splits `body` (which starts at 1-based line `body_line` of its file).
 pub fn extract(body: &str, body_line: usize, options: &ExtractOptions) -> Extracted {
-    let line_of = |offset: usize| body_line + body[..offset].matches('\n').count();
+    let lines = Lines::new(body, body_line);
+    let line_of = |offset: usize| lines.of(offset);
     let lists = options.no_list_items != Some(true);
     let outline = outline::outline(body, options);
     if outline.level.is_none() {
@@ -158,6 +185,7 @@ pub fn extract(body: &str, body_line: usize, options: &ExtractOptions) -> Extrac
         .filter(|&i| roles[i] != Role::Inside)
         .collect();
     let first_item = roles.iter().position(|r| matches!(r, Role::Item { .. }));
+    let labels = section_labels(heads, roles, options.section_level);
     let mut intro_md =
         body[..bounds.first().map_or(body.len(), |&i| heads[i].range.start)].to_string();
     let mut closing_md = String::new();
@@ -177,7 +205,7 @@ pub fn extract(body: &str, body_line: usize, options: &ExtractOptions) -> Extrac
                 let second = translation.map(|t| &heads[t]);
                 let content_start = second.unwrap_or(h).range.end.min(end);
                 let content = &body[content_start..end];
-                let label = section_label(heads, roles, i, options.section_level);
+                let label = labels[i].clone();
                 let entries = (lists && !h.marked())
                     .then(|| list_entries(content))
                     .flatten()
@@ -213,6 +241,20 @@ pub fn extract(body: &str, body_line: usize, options: &ExtractOptions) -> Extrac
     }
 }
 
+/// `first`, then the URLs of `refs` not already there, in order (looked up
+/// in a set: an item may hold tens of thousands of links).
+fn distinct_urls(mut first: Vec<String>, refs: &[LinkRef]) -> Vec<String> {
+    let mut seen: std::collections::HashSet<&str> = first.iter().map(String::as_str).collect();
+    let mut more = Vec::new();
+    for r in refs {
+        if seen.insert(&r.url) {
+            more.push(r.url.clone());
+        }
+    }
+    first.extend(more);
+    first
+}
+
 /// Appends a Markdown block, keeping blocks apart.
 fn push_block(to: &mut String, md: &str) {
     let md = md.trim();
@@ -227,19 +269,36 @@ fn push_block(to: &mut String, md: &str) {
     to.push('\n');
 }
 
-/// The label of the item at `i`: the nearest heading above it at
-/// `section_level`, or else the nearest label heading above it.
-fn section_label(
+/// The label of each heading's item: the nearest heading above it at
+/// `section_level`, or else the nearest label heading above it of a higher
+/// level. One pass, remembering the last such heading per level, so that a
+/// file of many items is not scanned back from each.
+fn section_labels(
     heads: &[Head],
     roles: &[Role],
-    i: usize,
     section_level: Option<u8>,
-) -> Option<String> {
-    let found = (0..i).rev().find(|&j| match section_level {
-        Some(l) => heads[j].level == l,
-        None => roles[j] == Role::Label && heads[j].level < heads[i].level,
-    })?;
-    Some(heads[found].text.clone()).filter(|s| !s.is_empty())
+) -> Vec<Option<String>> {
+    // The last heading seen at each level (1–6), and the last label heading.
+    let mut last = [None::<usize>; 7];
+    let mut last_label = [None::<usize>; 7];
+    let mut labels = Vec::with_capacity(heads.len());
+    for (i, h) in heads.iter().enumerate() {
+        let level = usize::from(h.level.min(6));
+        let found = match section_level {
+            Some(l) => last[usize::from(l.min(6))],
+            None => last_label[..level].iter().flatten().max().copied(),
+        };
+        labels.push(
+            found
+                .map(|j| heads[j].text.clone())
+                .filter(|s| !s.is_empty()),
+        );
+        last[level] = Some(i);
+        if roles[i] == Role::Label {
+            last_label[level] = Some(i);
+        }
+    }
+    labels
 }
 
 /// Whether the text before a list is short enough for the list to be the
@@ -318,12 +377,7 @@ fn list_item(entry: &str, line: usize, section: Option<String>) -> RawItem {
         }
     });
     let refs = scan(&md).1;
-    let mut links: Vec<String> = Vec::new();
-    for r in &refs {
-        if !links.contains(&r.url) {
-            links.push(r.url.clone());
-        }
-    }
+    let links = distinct_urls(Vec::new(), &refs);
     RawItem {
         line,
         title_html: escape_html(&title),
@@ -400,12 +454,7 @@ fn item(
     } else {
         h.text.trim().to_string()
     };
-    let mut links: Vec<String> = heading_link.iter().cloned().collect();
-    for r in &refs {
-        if !links.contains(&r.url) {
-            links.push(r.url.clone());
-        }
-    }
+    let links = distinct_urls(heading_link.iter().cloned().collect(), &refs);
     RawItem {
         line,
         title,
@@ -756,6 +805,7 @@ pub fn render_with_text(
 ) -> (String, String) {
     let mut text = String::new();
     let mut skipping = 0usize;
+    let mut raw_depth = RawDepth::default();
     let events = Parser::new_ext(md, options()).filter_map(|e| match e {
         Event::Start(Tag::Image {
             link_type,
@@ -785,7 +835,7 @@ pub fn render_with_text(
             None
         }
         _ if skipping > 0 => None,
-        Event::Html(h) | Event::InlineHtml(h) if !known_html(&h) => {
+        Event::Html(h) | Event::InlineHtml(h) if !known_html(&h) || !raw_depth.admit(&h) => {
             text.push_str(&h);
             Some(Event::Text(h))
         }
@@ -802,9 +852,77 @@ pub fn render_with_text(
         }
     });
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events);
+    pulldown_cmark::html::push_html(&mut html, capped(events));
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     (sanitize(&html), text)
+}
+
+/// How deep elements may nest in an item's HTML. Deeper ones are left out
+/// (their content kept), because the sanitiser's HTML parser takes time in
+/// the square of the nesting: 50,000 nested `>` took 17 s.
+pub const MAX_NESTING: usize = 32;
+
+/// How deep the raw HTML of a fragment has opened elements so far.
+#[derive(Default)]
+struct RawDepth(usize);
+
+impl RawDepth {
+    /// Whether raw HTML `h` keeps its elements within [`MAX_NESTING`]
+    /// (then counted); HTML that would nest deeper is shown as text.
+    fn admit(&mut self, h: &str) -> bool {
+        const VOID: &[&str] = &[
+            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+            "track", "wbr",
+        ];
+        let mut depth = self.0;
+        let mut rest = h;
+        while let Some(at) = rest.find('<') {
+            rest = &rest[at + 1..];
+            let closing = rest.starts_with('/');
+            let name: String = rest
+                .trim_start_matches('/')
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if name.is_empty() {
+                continue;
+            }
+            let end = rest.find('>').unwrap_or(rest.len());
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else if !VOID.contains(&name.as_str()) && !rest[..end].ends_with('/') {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return false;
+                }
+            }
+        }
+        self.0 = depth;
+        true
+    }
+}
+
+/// `events` with every element deeper than [`MAX_NESTING`] left out (its
+/// start and end, not its content).
+fn capped<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    // Whether each open element was kept, and how many kept are open.
+    let mut kept: Vec<bool> = Vec::new();
+    let mut depth = 0usize;
+    events.filter(move |e| match e {
+        Event::Start(_) => {
+            let keep = depth < MAX_NESTING;
+            kept.push(keep);
+            depth += usize::from(keep);
+            keep
+        }
+        Event::End(_) => {
+            let keep = kept.pop().unwrap_or(true);
+            depth -= usize::from(keep && depth > 0);
+            keep
+        }
+        _ => true,
+    })
 }
 
 /// HTML elements tidings recognises: the ones the sanitiser keeps, and the
@@ -956,6 +1074,15 @@ pub fn sanitize(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_count_the_newlines_before_an_offset() {
+        let text = "a\nbc\n\nd";
+        let lines = Lines::new(text, 5);
+        for offset in 0..=text.len() {
+            assert_eq!(lines.of(offset), 5 + text[..offset].matches('\n').count());
+        }
+    }
 
     fn auto(body: &str, line: usize) -> Extracted {
         extract(body, line, &ExtractOptions::default())

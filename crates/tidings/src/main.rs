@@ -91,6 +91,15 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Write the slow-to-parse worst cases (for benchmarks): one folder
+    /// per case under OUT, each with one digest of about BYTES bytes.
+    #[command(hide = true)]
+    GenerateWorst {
+        #[arg(long)]
+        bytes: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print one line per extracted item, with the URL a build gives it.
     List {
         #[command(flatten)]
@@ -173,6 +182,7 @@ fn main() -> ExitCode {
         } => explain(&input, &file),
         Command::Check { input, .. } => check(&input),
         Command::Generate { count, seed, out } => generate(count, seed, &out),
+        Command::GenerateWorst { bytes, out } => generate_worst(bytes, &out),
         Command::SearchBench {
             input,
             site,
@@ -298,6 +308,19 @@ fn generate(count: usize, seed: u64, out: &Path) -> Result<(), Error> {
     for i in 0..count {
         let (name, text) = tidings::synth::digest_with(seed, i, &lexicon);
         let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|source| Error::Write { path, source })?;
+    }
+    Ok(())
+}
+
+fn generate_worst(bytes: usize, out: &Path) -> Result<(), Error> {
+    for (name, text) in tidings::synth::worst_cases(bytes) {
+        let dir = out.join(name);
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        let path = dir.join(format!("{name}.md"));
         std::fs::write(&path, text).map_err(|source| Error::Write { path, source })?;
     }
     Ok(())

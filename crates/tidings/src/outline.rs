@@ -585,7 +585,8 @@ fn choose_level(
 
 /// `tidings check --explain`: the structure found and why, a line each.
 pub fn explain(body: &str, body_line: usize, outline: &Outline) -> String {
-    let line_of = |offset: usize| body_line + body[..offset].matches('\n').count();
+    let lines = crate::extract::Lines::new(body, body_line);
+    let line_of = |offset: usize| lines.of(offset);
     let hashes = |l: u8| "#".repeat(usize::from(l));
     let mut s = String::new();
     s.push_str("levels considered:\n");

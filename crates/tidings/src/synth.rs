@@ -383,6 +383,77 @@ pub fn digest_with(seed: u64, index: usize, lexicon: &Lexicon) -> (String, Strin
     (format!("{slug}.md"), s)
 }
 
+/// Inputs built to be slow, each one digest of about `bytes` bytes: a cost
+/// that grows faster than the input shows first on these. `(name, text)`:
+/// - `many-items`: one `##` heading per story, tens of thousands of them;
+/// - `huge-list`: one story whose body is a list of links, one per line;
+/// - `deep-quotes`: `>` nested once per byte;
+/// - `deep-lists`: a list nested as deep as its indentation allows;
+/// - `deep-html`: raw `<div>`s nested once per few bytes;
+/// - `long-line`: one paragraph on a single line;
+/// - `big-table`: one table of many rows;
+/// - `same-titles`: many stories with one title and no link (the same id).
+pub fn worst_cases(bytes: usize) -> Vec<(&'static str, String)> {
+    let front = "+++\ntitle = \"worst case\"\ndate = 2024-05-26\ntags = [\"bench\"]\n+++\n\n";
+    let fill = |unit: &dyn Fn(usize) -> String, head: &str| {
+        let mut s = format!("{front}{head}");
+        let mut i = 0;
+        while s.len() < bytes {
+            s.push_str(&unit(i));
+            i += 1;
+        }
+        s
+    };
+    let depth = |unit: usize| bytes / unit;
+    vec![
+        (
+            "many-items",
+            fill(
+                &|i| format!("## 第 {i} 条新闻\n\n正文 {i}，[来源](https://example.com/{i})\n\n"),
+                "",
+            ),
+        ),
+        (
+            "huge-list",
+            fill(
+                &|i| format!("- entry {i} [link](https://example.com/{i})\n"),
+                "## One story\n\n",
+            ),
+        ),
+        (
+            "deep-quotes",
+            format!("{front}## One story\n\n{} x\n", ">".repeat(depth(1))),
+        ),
+        (
+            "deep-lists",
+            fill(&|i| format!("{}- x\n", "  ".repeat(i)), "## One story\n\n"),
+        ),
+        (
+            "deep-html",
+            format!(
+                "{front}## One story\n\n{}x{}\n",
+                "<div>".repeat(depth(11)),
+                "</div>".repeat(depth(11))
+            ),
+        ),
+        (
+            "long-line",
+            fill(&|i| format!("word{i} 中文字 "), "## One story\n\n"),
+        ),
+        (
+            "big-table",
+            fill(
+                &|i| format!("| {i} | cell {i} |\n"),
+                "## One story\n\n| n | text |\n|---|---|\n",
+            ),
+        ),
+        (
+            "same-titles",
+            fill(&|_| "## 同一个标题\n\n正文。\n\n".to_string(), ""),
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 mod build;
 mod invalid;
 mod snapshots;
+mod worst;
 
 use std::path::{Path, PathBuf};
 
