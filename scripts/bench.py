@@ -37,14 +37,31 @@ def input_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*.md"))
 
 
-def run_once(content: Path, out: Path):
+def timed(cmd):
+    """Wall time and peak resident memory of `cmd`. The peak comes from GNU
+    time where it is installed: a child forked from this script reports the
+    script's own peak whenever that is higher (Linux keeps ru_maxrss across
+    fork and exec)."""
+    report = WORK / ".peak"
+    gnu_time = Path("/usr/bin/time").exists()
     start = time.perf_counter()
-    proc = subprocess.Popen([str(BIN), "build", "--content", str(content), "--out", str(out), "--quiet"])
-    _, status, usage = os.wait4(proc.pid, 0)
+    if gnu_time:
+        status = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(report), *cmd], stdout=subprocess.DEVNULL).returncode
+        peak = None
+    else:
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        peak = usage.ru_maxrss * 1024
     wall = time.perf_counter() - start
     if status != 0:
-        sys.exit(f"tidings build failed on {content} (status {status})")
-    return wall, usage.ru_maxrss * 1024  # ru_maxrss is in KiB on Linux
+        sys.exit(f"{cmd[0]} failed (status {status}): {' '.join(cmd)}")
+    if peak is None:
+        peak = int(report.read_text().split()[-1]) * 1024  # GNU time prints KiB
+    return wall, peak
+
+
+def run_once(content: Path, out: Path):
+    return timed([str(BIN), "build", "--content", str(content), "--out", str(out), "--quiet"])
 
 
 def tree_size(folder: Path):
@@ -66,7 +83,69 @@ def main():
         items = sum(1 for _ in subprocess.run([str(BIN), "list", "--content", str(content)], check=True, capture_output=True, text=True).stdout.splitlines())
         print(f"{n:>8} {items:>8} {mb:>9.1f} {wall:>8.3f} {n / wall:>10.0f} {mb / wall:>7.1f} {peak:>9.0f} {files:>7} {size / 1e6:>7.1f}")
     print("targets: 10,000 digests in under 2 s, peak memory under 1 GiB")
+    against_hugo(max(SIZES))
     worst()
+
+
+SHELL = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>tidings</title>
+<link rel="stylesheet" href="/style.css"><script type="module">import init from '/app.js';init();</script>
+</head><body></body></html>"""
+
+HUGO_PAGE = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{{{{ .Title }}}}</title>
+<link rel="stylesheet" href="/style.css"></head><body><header><a href="/">{{{{ .Site.Title }}}}</a></header>
+<main>{main}</main></body></html>"""
+
+
+def hugo_site(content: Path, n: int):
+    """A minimal Hugo site over the same digests: a page per digest, the
+    home page, tag pages and Hugo's default feeds and sitemap."""
+    site = WORK / f"hugo-{n}"
+    stamp = site / ".complete"
+    if not stamp.exists():
+        subprocess.run(["rm", "-rf", str(site)], check=True)
+        (site / "layouts" / "_default").mkdir(parents=True)
+        subprocess.run(["cp", "-r", str(content), str(site / "content")], check=True)
+        (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ntitle = "tidings"\nlanguageCode = "zh"\n')
+        single = '<article><time>{{ .Date.Format "2006-01-02" }}</time><h1>{{ .Title }}</h1>{{ .Content }}</article>'
+        listing = '<ol>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ol>'
+        (site / "layouts" / "_default" / "single.html").write_text(HUGO_PAGE.format(main=single))
+        (site / "layouts" / "_default" / "list.html").write_text(HUGO_PAGE.format(main=listing))
+        stamp.write_text("ok\n")
+    return site
+
+
+def against_hugo(n: int):
+    """tidings with every route page written (a minimal app shell) beside
+    Hugo on the same digests, runs interleaved; the ratio of medians."""
+    if subprocess.run(["sh", "-c", "command -v hugo"], capture_output=True).returncode != 0:
+        print("\nno hugo on PATH: no comparison (scripts/setup.sh --browser installs it)")
+        return
+    content = corpus(n)
+    site = hugo_site(content, n)
+    shell_dir = WORK / "shell"
+    shell_dir.mkdir(parents=True, exist_ok=True)
+    (shell_dir / "index.html").write_text(SHELL)
+    out = WORK / f"pages-{n}"
+    ours = [str(BIN), "build", "--content", str(content), "--out", str(out), "--quiet",
+            "--shell", str(shell_dir / "index.html"), "--base-url", "https://example.org/"]
+    theirs = ["hugo", "--quiet", "--source", str(site), "--destination", str(site / "public"), "--cleanDestinationDir"]
+    runs = max(RUNS, 3)
+    a, b = [], []
+    for _ in range(runs):
+        a.append(timed(ours))
+        b.append(timed(theirs))
+    ta, tb = statistics.median(r[0] for r in a), statistics.median(r[0] for r in b)
+    pa, pb = max(r[1] for r in a) / 2**20, max(r[1] for r in b) / 2**20
+    fa, _ = tree_size(out)
+    fb, _ = tree_size(site / "public")
+    version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
+    print(f"\n{n} digests with every route page written, median of {runs} interleaved runs (Hugo {version})")
+    print(f"{'':<8} {'wall s':>8} {'peak MiB':>9} {'files':>7}")
+    print(f"{'tidings':<8} {ta:>8.3f} {pa:>9.0f} {fa:>7}")
+    print(f"{'hugo':<8} {tb:>8.3f} {pb:>9.0f} {fb:>7}")
+    ratio = ta / tb
+    print(f"tidings / hugo: {ratio:.2f}x (target <= 0.1x: {'met' if ratio <= 0.1 else 'MISSED'}); "
+          f"peak {pa:.0f} MiB (target <= 1024: {'met' if pa <= 1024 else 'MISSED'})")
 
 
 def worst():
