@@ -269,73 +269,101 @@ async fn load_unfiltered(
     })
 }
 
-/// One chip: the term, its count, chosen or not. A chip is a link (to the
-/// list with the term toggled), so a chosen one is announced as the
-/// current one of its set (`aria-current`), not as a pressed button.
-fn chip(c: Choice, prefix: &'static str) -> impl IntoView {
-    let class = if c.active { "chip active" } else { "chip" };
-    let data_name = c.name.clone();
+/// A loaded screen with the filter and list it was loaded for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shown {
+    screen: Screen,
+    filter: Filter,
+    base: ListBase,
+}
+
+/// The shown screen, kept in a signal: the view below is built once and
+/// each change touches only what differs (a chip's count, the rows that
+/// came or went), so a filter change fits in a frame at 10,000 digests.
+type Current = RwSignal<Option<Arc<Shown>>>;
+
+/// One chip: the term, with its count, state and link read from `choices`
+/// by name, so a new screen updates the chip in place. A chip is a link
+/// (to the list with the term toggled), so a chosen one is announced as
+/// the current one of its set (`aria-current`), not as a pressed button.
+fn chip(choices: Memo<Vec<Choice>>, name: String, prefix: &'static str) -> impl IntoView {
+    let this = {
+        let name = name.clone();
+        Memo::new(move |_| choices.with(|cs| cs.iter().find(|c| c.name == name).cloned()))
+    };
+    let active = move || this.with(|c| c.as_ref().is_some_and(|c| c.active));
     view! {
         <li>
-            <a href=href(&c.href) class=class aria-current=c.active.then_some("true") data-name=data_name>
-                {prefix}{c.name}<span class="n">{c.count}</span>
+            <a href=move || this.with(|c| c.as_ref().map(|c| href(&c.href)).unwrap_or_default())
+                class=move || if active() { "chip active" } else { "chip" }
+                aria-current=move || active().then_some("true")
+                data-name=name.clone()>
+                {prefix}{name.clone()}<span class="n">{move || this.with(|c| c.as_ref().map_or(0, |c| c.count))}</span>
             </a>
         </li>
     }
 }
 
+/// Chips keyed by name: a chip stays while its term is listed.
+fn chip_list(choices: Memo<Vec<Choice>>, prefix: &'static str) -> impl IntoView {
+    view! {
+        <For
+            each=move || choices.with(|cs| cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
+            key=|name| name.clone()
+            let(name)
+        >
+            {chip(choices, name, prefix)}
+        </For>
+    }
+}
+
 /// A facet's chips; with `more`, a switch to every term and a box that
 /// finds one among them as the reader types.
-#[component]
-fn Chips(
-    #[prop(into)] label: String,
-    choices: Vec<Choice>,
-    #[prop(optional)] more: Vec<Choice>,
-    #[prop(optional, into)] all_label: String,
+fn chips(
+    label: String,
+    choices: Memo<Vec<Choice>>,
+    more: Memo<Vec<Choice>>,
+    all_label: Signal<String>,
     prefix: &'static str,
 ) -> impl IntoView {
     let text = site::text();
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
-    let has_more = !more.is_empty();
-    let more = StoredValue::new(more);
-    let rest = move || {
-        more.with_value(|m| {
+    let found = Memo::new(move |_| {
+        more.with(|m| {
             m.iter()
                 .filter(|c| query::term_matches(&c.name, &typed.read()))
                 .cloned()
-                .map(|c| chip(c, prefix))
-                .collect_view()
+                .collect::<Vec<_>>()
         })
-    };
-    (!choices.is_empty() || has_more).then(|| {
-        let has_active = choices.iter().any(|c| c.active);
-        view! {
-            <div class="facet" class:has-active=has_active>
-                <span class="facet-label">{label}</span>
-                <ul class="chips">
-                    {choices.into_iter().map(|c| chip(c, prefix)).collect_view()}
-                    {has_more.then(|| view! {
-                        <li>
-                            <button type="button" class="chip more" data-testid="all-terms"
-                                aria-expanded=move || open.get().to_string()
-                                on:click=move |_| open.update(|o| *o = !*o)>
-                                {all_label.clone()}
-                            </button>
-                        </li>
-                    })}
-                </ul>
-                <Show when=move || open.get()>
-                    <div class="more-terms">
-                        <input type="search" data-testid="find-term" placeholder=text.find_term
-                            aria-label=text.find_term
-                            on:input=move |ev| typed.set(event_target_value(&ev)) />
-                        <ul class="chips">{rest}</ul>
-                    </div>
+    });
+    view! {
+        <div class="facet"
+            class:has-active=move || choices.with(|cs| cs.iter().any(|c| c.active))
+            class:empty=move || choices.with(Vec::is_empty) && more.with(Vec::is_empty)>
+            <span class="facet-label">{label}</span>
+            <ul class="chips">
+                {chip_list(choices, prefix)}
+                <Show when=move || more.with(|m| !m.is_empty())>
+                    <li>
+                        <button type="button" class="chip more" data-testid="all-terms"
+                            aria-expanded=move || open.get().to_string()
+                            on:click=move |_| open.update(|o| *o = !*o)>
+                            {move || all_label.get()}
+                        </button>
+                    </li>
                 </Show>
-            </div>
-        }
-    })
+            </ul>
+            <Show when=move || open.get()>
+                <div class="more-terms">
+                    <input type="search" data-testid="find-term" placeholder=text.find_term
+                        aria-label=text.find_term
+                        on:input=move |ev| typed.set(event_target_value(&ev)) />
+                    <ul class="chips">{chip_list(found, prefix)}</ul>
+                </div>
+            </Show>
+        </div>
+    }
 }
 
 /// "All of them / any of them", for a facet whose chosen terms can combine
@@ -359,28 +387,54 @@ fn mode_switch(filter: &Filter, base: &ListBase) -> impl IntoView {
     }
 }
 
-/// The facet panels and the archive.
-fn facets_view(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoView {
+/// One facet's panel, read from the current screen.
+fn facet_view(current: Current, facet: Facet) -> impl IntoView {
     let text = site::text();
-    let panels = screen
-        .panels
-        .iter()
-        .map(|p| {
-            let spec = p.facet.spec();
-            let switch = (spec.combine == Combine::AllOrAny && filter.terms[p.facet].len() > 1)
-                .then(|| mode_switch(filter, base));
-            view! {
-                <Chips
-                    label=text.facet(p.facet)
-                    choices=p.choices.clone()
-                    more=p.more.clone()
-                    all_label=text.all_terms(p.facet, p.choices.len() + p.more.len())
-                    prefix=spec.prefix
-                />
-                {switch}
-            }
+    let spec = facet.spec();
+    let panel = move |f: fn(&Panel) -> &Vec<Choice>| {
+        Memo::new(move |_| {
+            current.with(|s| {
+                s.as_ref()
+                    .and_then(|s| s.screen.panels.iter().find(|p| p.facet == facet))
+                    .map(|p| f(p).clone())
+                    .unwrap_or_default()
+            })
         })
-        .collect_view();
+    };
+    let (choices, more) = (panel(|p| &p.choices), panel(|p| &p.more));
+    let all_label =
+        Signal::derive(move || text.all_terms(facet, choices.with(Vec::len) + more.with(Vec::len)));
+    let switch = move || {
+        current.with(|s| {
+            let s = s.as_ref()?;
+            (spec.combine == Combine::AllOrAny && s.filter.terms[facet].len() > 1)
+                .then(|| mode_switch(&s.filter, &s.base))
+        })
+    };
+    view! {
+        {chips(text.facet(facet).to_string(), choices, more, all_label, spec.prefix)}
+        {switch}
+    }
+}
+
+/// The facet panels and the archive.
+fn facets_view(current: Current) -> impl IntoView {
+    let text = site::text();
+    let facets = Memo::new(move |_| {
+        current.with(|s| {
+            s.as_ref()
+                .map(|s| s.screen.panels.iter().map(|p| p.facet).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
+    let archive = Memo::new(move |_| {
+        current.with(|s| {
+            s.as_ref()
+                .map(|s| s.screen.archive.clone())
+                .unwrap_or_default()
+        })
+    });
+    let no_more = Memo::new(|_| Vec::new());
     // On a phone the panel folds away (chosen terms stay) behind a switch.
     let open = RwSignal::new(false);
     view! {
@@ -390,8 +444,10 @@ fn facets_view(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoVi
             {text.filters}
         </button>
         <nav class="facets" class:open=move || open.get() aria-label=text.filters>
-            {panels}
-            <Chips label=text.archive choices=screen.archive.clone() prefix="" />
+            <For each=move || facets.get() key=|f| *f let(facet)>
+                {facet_view(current, facet)}
+            </For>
+            {chips(text.archive.to_string(), archive, no_more, Signal::derive(String::new), "")}
         </nav>
     }
 }
@@ -412,40 +468,103 @@ fn pager(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoView {
     })
 }
 
-/// A loaded screen: facets, the count, the digests and the pager.
-fn screen_view(s: Screen, f: Filter, base: ListBase) -> impl IntoView {
+/// What the list part shows: ranked search results, items, or digests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListKind {
+    Search,
+    Items,
+    Digests,
+}
+
+/// The current screen: facets, the count, the list and the pager. Built
+/// once; the screen's signal drives every part.
+fn screen_view(current: Current) -> impl IntoView {
     let text = site::text();
-    site::take_over();
-    // The newest digest the reader has now seen: what is newer next time
-    // is marked new.
-    if f.is_empty() && s.page == 1 {
-        if let Some(newest) = s.entries.first() {
-            let r = crate::reading::use_reading();
-            if r.state.read_untracked().seen_until.as_deref() < Some(newest.date.as_str()) {
-                r.state.update(|st| st.saw(&newest.date));
+    // Once a screen shows, the pre-rendered copy goes; the newest digest
+    // the reader has now seen is remembered (what is newer next time is
+    // marked new).
+    Effect::new(move |_| {
+        current.with(|s| {
+            let Some(s) = s else { return };
+            site::remove_prerender();
+            if s.filter.is_empty() && s.screen.page == 1 {
+                if let Some(newest) = s.screen.entries.first() {
+                    let r = crate::reading::use_reading();
+                    if r.state.read_untracked().seen_until.as_deref() < Some(newest.date.as_str()) {
+                        r.state.update(|st| st.saw(&newest.date));
+                    }
+                }
             }
-        }
-    }
-    let searching = s.search.is_some();
-    let clear = (!f.is_empty()).then(|| {
-        view! { <a href=href(tidings_model::url::HOME) class="clear" data-testid="clear">{text.clear_filters}</a> }
+        })
     });
+    let filtered =
+        Memo::new(move |_| current.with(|s| s.as_ref().is_some_and(|s| !s.filter.is_empty())));
+    let kind = Memo::new(move |_| {
+        current.with(|s| match s {
+            Some(s) if s.screen.search.is_some() => ListKind::Search,
+            Some(s) if s.base == ListBase::Items => ListKind::Items,
+            _ => ListKind::Digests,
+        })
+    });
+    let entries = Memo::new(move |_| {
+        current.with(|s| {
+            s.as_ref()
+                .map(|s| s.screen.entries.clone())
+                .unwrap_or_default()
+        })
+    });
+    let list = move || {
+        match kind.get() {
+        ListKind::Digests => view! { <DigestList digests=entries /> }.into_any(),
+        ListKind::Search => current
+            .with(|s| {
+                let s = s.as_ref()?;
+                let p = s.screen.search.clone()?;
+                Some(crate::search::results_view(p, s.filter.clone(), s.base.clone(), text))
+            })
+            .into_any(),
+        ListKind::Items => current
+            .with(|s| {
+                let s = s.as_ref()?;
+                Some(view! { <crate::routes::items::ItemList entries=s.screen.entries.clone() filter=s.filter.clone() /> })
+            })
+            .into_any(),
+    }
+    };
+    let count = move || {
+        current.with(|s| {
+            s.as_ref().map(|s| {
+                format!(
+                    "{}, {}",
+                    text.digests(s.screen.digests as u64),
+                    text.items(s.screen.items)
+                )
+            })
+        })
+    };
+    let pages = move || {
+        current.with(|s| {
+            let s = s.as_ref()?;
+            s.screen
+                .search
+                .is_none()
+                .then(|| pager(&s.screen, &s.filter, &s.base))
+        })
+    };
     view! {
-        {facets_view(&s, &f, &base)}
-        <p class="summary-line">
-            <span data-testid="match-count">{text.digests(s.digests as u64)}", "{text.items(s.items)}</span>
-            {(!f.is_empty()).then(|| format!(" {}", text.matching))}
-            " "{clear}
-        </p>
-        {if let Some(p) = s.search.clone() {
-            // A search lists the items that hold it, ranked, with its own pager.
-            crate::search::results_view(p, f.clone(), base.clone(), text).into_any()
-        } else if base == ListBase::Items {
-            view! { <crate::routes::items::ItemList entries=s.entries.clone() filter=f.clone() /> }.into_any()
-        } else {
-            view! { <DigestList digests=s.entries.clone() /> }.into_any()
-        }}
-        {(!searching).then(|| pager(&s, &f, &base))}
+        <Show when=move || current.with(Option::is_some)>
+            {facets_view(current)}
+            <p class="summary-line">
+                <span data-testid="match-count">{count}</span>
+                {move || filtered.get().then(|| format!(" {}", text.matching))}
+                " "
+                <Show when=move || filtered.get()>
+                    <a href=href(tidings_model::url::HOME) class="clear" data-testid="clear">{text.clear_filters}</a>
+                </Show>
+            </p>
+            {list}
+            {pages}
+        </Show>
     }
 }
 
@@ -472,13 +591,19 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
         let (filter, page, base) = (filter.get(), page.get(), base.get());
         async move {
             let m = manifest.await;
-            if filter.is_empty() && page <= 1 {
-                load_unfiltered(m, base).await
+            let screen = if filter.is_empty() && page <= 1 {
+                load_unfiltered(m, base.clone()).await
             } else {
-                load(m, filter, page, base).await
-            }
+                load(m, filter.clone(), page, base.clone()).await
+            }?;
+            Ok::<_, AppError>(Arc::new(Shown {
+                screen,
+                filter,
+                base,
+            }))
         }
     });
+    let current: Current = RwSignal::new(None);
     page_title(move || {
         filter.read().terms[Facet::Tag]
             .iter()
@@ -539,14 +664,27 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
                 <label>{text.from}<input type="date" data-testid="from" prop:value=move || day(filter.read().from) on:change=on_from /></label>
                 <label>{text.to}<input type="date" data-testid="to" prop:value=move || day(filter.read().to) on:change=on_to /></label>
             </div>
+            // The resource's state: loading first, then any error. A loaded
+            // screen goes to `current`, which the view after it shows.
             <Transition fallback=Loading set_pending=site::busy()>
                 <ErrorBoundary fallback=error_view>
                     {move || Suspend::new(async move {
-                        let s = screen.await?;
-                        Ok::<_, AppError>(screen_view(s, filter.get(), base.get()))
+                        match screen.await {
+                            Ok(shown) => {
+                                if current.with_untracked(|c| c.as_ref() != Some(&shown)) {
+                                    current.set(Some(shown));
+                                }
+                                Ok(())
+                            }
+                            Err(e) => {
+                                current.set(None);
+                                Err(e)
+                            }
+                        }
                     })}
                 </ErrorBoundary>
             </Transition>
+            {screen_view(current)}
         </section>
     }
 }

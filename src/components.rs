@@ -111,12 +111,12 @@ pub fn TagLinks(tags: Vec<String>) -> impl IntoView {
 
 /// A list of digests, newest first.
 #[component]
-pub fn DigestList(digests: Vec<DigestSummary>) -> impl IntoView {
+pub fn DigestList(#[prop(into)] digests: Signal<Vec<DigestSummary>>) -> impl IntoView {
     let text = site::text();
     let seen = crate::reading::use_reading().seen_before.get_value();
     view! {
         <ol class="digest-list" lang=site::info().language.clone()>
-            <For each=move || digests.clone() key=|d| d.slug.clone() let(d)>
+            <For each=move || digests.get() key=|d| d.slug.clone() let(d)>
                 <li class="digest-card" class:new=tidings_model::reading::Reading::is_new(seen.as_deref(), &d.date)>
                     {tidings_model::reading::Reading::is_new(seen.as_deref(), &d.date)
                         .then(|| view! { <span class="new-badge" data-testid="new">{text.new_badge}</span> })}

@@ -118,11 +118,14 @@ pub fn busy() -> SignalSetter<bool> {
 /// Once the app has rendered a page's content, the pre-rendered copy goes
 /// (the app's own shows in its place, in the same frame).
 pub fn take_over() {
-    Effect::new(move |_| {
-        if let Some(node) = document().get_element_by_id("prerender") {
-            node.remove();
-        }
-    });
+    Effect::new(move |_| remove_prerender());
+}
+
+/// Removes the pre-rendered copy, if it is still there.
+pub fn remove_prerender() {
+    if let Some(node) = document().get_element_by_id("prerender") {
+        node.remove();
+    }
 }
 
 /// Registers the service worker that keeps visited pages for offline
