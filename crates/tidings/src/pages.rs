@@ -307,7 +307,11 @@ pub fn pages(
     let mut out = Vec::new();
     let home = Head::page(info.title.clone(), &info.description, &Route::Home);
     let newest: Vec<&Parsed> = site.digests.iter().take(PER_SCREEN).collect();
-    let list = render.digest_list(&newest, site.digests.len() > PER_SCREEN);
+    let list = format!(
+        "<h1 class=\"visually-hidden\">{}</h1>{}",
+        escape(&info.title),
+        render.digest_list(&newest, site.digests.len() > PER_SCREEN)
+    );
     out.push((layout::FOLDER_PAGE.to_string(), render.page(&home, &list)));
     let starred = Head::page(
         format!("{} · {}", text.starred, info.title),
