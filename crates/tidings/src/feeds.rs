@@ -34,13 +34,13 @@ pub fn count(info: &SiteInfo, tag_feeds: usize) -> usize {
 
 /// (path under the site root, text) of every site file. `tags` are the
 /// tags that get their own feed; `policy` is the pages'
-/// Content-Security-Policy, which `_headers` also sets.
+/// Content-Security-Policy, which `_headers` also sets (if there is one).
 pub fn files(
     site: &Site,
     manifest: &Manifest,
     info: &SiteInfo,
     tags: &[String],
-    policy: &str,
+    policy: Option<&str>,
 ) -> Vec<(String, String)> {
     let mut out = vec![
         (site_files::ROBOTS.to_string(), robots(info)),
@@ -96,15 +96,18 @@ fn robots(info: &SiteInfo) -> String {
 /// Cache rules: files under a build's stamp never change; the manifest,
 /// pages and feeds are revalidated on every visit. Every file gets the
 /// pages' Content-Security-Policy and is not to be sniffed.
-fn headers(info: &SiteInfo, policy: &str) -> String {
+fn headers(info: &SiteInfo, policy: Option<&str>) -> String {
     let base = &info.base_path;
     let data = layout::DATA_DIR;
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "{base}*\n  Cache-Control: public, max-age=0, must-revalidate\n  \
-         Content-Security-Policy: {policy}\n  X-Content-Type-Options: nosniff"
+        "{base}*\n  Cache-Control: public, max-age=0, must-revalidate"
     );
+    if let Some(policy) = policy {
+        let _ = writeln!(s, "  Content-Security-Policy: {policy}");
+    }
+    let _ = writeln!(s, "  X-Content-Type-Options: nosniff");
     let _ = writeln!(
         s,
         "{base}{data}/*\n  Cache-Control: public, max-age=31536000, immutable"

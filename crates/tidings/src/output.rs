@@ -102,7 +102,8 @@ fn files_to_write<'a>(
         } else {
             Vec::new()
         };
-        for (rel, text) in feeds::files(site, m, info, &tags, &shell.policy(info)) {
+        let policy = shell.policy(info);
+        for (rel, text) in feeds::files(site, m, info, &tags, policy.as_deref()) {
             files.push((rel, text.into_bytes().into()));
         }
         for (rel, text) in crate::offline::files(info, shell.names(), &m.stamp) {

@@ -87,9 +87,11 @@ impl Shell {
     }
 
     /// The Content-Security-Policy of every page of `site`, for a `<meta>`
-    /// in each page and the host's `_headers`: see [`policy`].
-    pub fn policy(&self, site: &SiteInfo) -> String {
-        policy(&self.for_site(site))
+    /// in each page and the host's `_headers` (see [`policy`]); none for a
+    /// shell `trunk serve` built, whose reloader it rewrites per request.
+    pub fn policy(&self, site: &SiteInfo) -> Option<String> {
+        let template = self.for_site(site);
+        (!served_by_trunk(&template)).then(|| policy(&template))
     }
 
     /// The shell for `site`: its language, the app's files under its base.
@@ -128,6 +130,13 @@ pub fn policy(template: &str) -> String {
         );
     }
     format!("default-src 'self'; {script}; img-src 'self' https:")
+}
+
+/// Whether `template` holds the reloader `trunk serve` injects: its
+/// address is filled in per request, so no hash of it can hold, and the
+/// pages of `make serve` go without a policy.
+fn served_by_trunk(template: &str) -> bool {
+    template.contains("{{__TRUNK_ADDRESS__}}")
 }
 
 /// The text of every `<script>` in `html` without a `src`.
@@ -302,7 +311,7 @@ pub fn pages(
         text,
         manifest,
         template: &template,
-        policy: policy(&template),
+        policy: shell.policy(info),
     };
     let mut out = Vec::new();
     let home = Head::page(info.title.clone(), &info.description, &Route::Home);
@@ -432,8 +441,8 @@ struct Render<'a> {
     text: &'static Text,
     manifest: &'a Manifest,
     template: &'a str,
-    /// The Content-Security-Policy every page carries.
-    policy: String,
+    /// The Content-Security-Policy every page carries, if any.
+    policy: Option<String>,
 }
 
 impl Render<'_> {
@@ -474,11 +483,13 @@ impl Render<'_> {
         let mut o = String::new();
         let e = escape;
         // First, so that it governs every script after it.
-        let _ = write!(
-            o,
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
-            e(&self.policy)
-        );
+        if let Some(policy) = &self.policy {
+            let _ = write!(
+                o,
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+                e(policy)
+            );
+        }
         let _ = write!(o, "<title>{}</title>", e(&h.title));
         let meta = |o: &mut String, attr: &str, key: &str, value: &str| {
             let _ = write!(o, "<meta {attr}=\"{key}\" content=\"{}\">", e(value));
@@ -837,7 +848,7 @@ mod tests {
             text: Text::of(site.lang()),
             manifest: &dummy_manifest(),
             template: &template,
-            policy: policy(&template),
+            policy: Some(policy(&template)),
         };
         let head = Head {
             title: "T".into(),
@@ -867,6 +878,14 @@ mod tests {
         let two = "<script type=\"module\">a()</script><script src=\"/x.js\"></script><script>b()</script>";
         assert_eq!(inline_scripts(two), ["a()", "b()"]);
         assert_eq!(inline_scripts("<script>unclosed"), Vec::<&str>::new());
+        // Under `trunk serve` the reloader's address is filled in per
+        // request: no policy rather than one that blocks it.
+        let served = SHELL.replace(
+            "</body>",
+            "<script>const a = '{{__TRUNK_ADDRESS__}}';</script></body>",
+        );
+        assert_eq!(shell(&served).policy(&SiteInfo::default()), None);
+        assert!(shell(SHELL).policy(&SiteInfo::default()).is_some());
     }
 
     fn dummy_manifest() -> Manifest {
