@@ -69,7 +69,7 @@ impl AppError {
     }
 }
 
-/// The file an URL names under the site (`data/…/3.json`), for messages.
+/// The file a URL names under the site (`data/…/3.json`), for messages.
 fn file_name(url: &str) -> &str {
     let base = &crate::site::info().base_path;
     url.strip_prefix(base.as_str()).unwrap_or(url)
