@@ -5,9 +5,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCHEME, SITE, T, launch, listItems, openPage, pagesServer, schemePath, settled } from './harness.mjs';
+import { BASE_PATH, SCHEME, SITE, T, launch, listItems, openPage, pagesServer, schemePath, settled } from './harness.mjs';
 
 const SLUG = 'ai20240526';
+const BASE = BASE_PATH;
 const DIGEST = schemePath('digest_url', { slug: SLUG });
 let browser, host, items;
 
@@ -210,6 +211,46 @@ test('a server answering every request after 3 s: never a blank frame, a loading
     assert.equal(await page.getByTestId('busy').count(), 0);
   } finally {
     host.heal();
+  }
+  await done();
+});
+
+test('every control on the list and a digest is reached by Tab and shows a focus ring', async () => {
+  const { page, done } = await openPage(browser);
+  for (const path of ['/', DIGEST]) {
+    await page.goto(`${host.base}${path}`);
+    await settled(page);
+    await page.locator(path === '/' ? '.digest-card' : '.item').first().waitFor();
+    const seen = new Set();
+    const unringed = [];
+    // Once round the page: until focus leaves the last control.
+    for (let i = 0; i < 400; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const style = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        const kind = el.tagName === 'INPUT' ? `input[${el.type}]` : el.tagName.toLowerCase();
+        const name = `${kind} ${el.getAttribute('data-testid') ?? el.getAttribute('href') ?? el.textContent.trim().slice(0, 30)}`;
+        const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1;
+        return { name, ring, visible: box.width > 0 && box.height > 0 };
+      });
+      if (!focused) {
+        if (seen.size > 0) break;
+        continue;
+      }
+      seen.add(focused.name);
+      if (!focused.ring || !focused.visible) unringed.push(focused.name);
+    }
+    assert.deepEqual(unringed, [], `${path}: focused without a visible ring`);
+    // Tab reaches the controls a reader needs, not just the header.
+    const wanted = path === '/'
+      ? [/^input\[search\] /, /^input\[date\] from$/, /^a \/\?tag=/, /^a \/d\/[^/]+\/$/, /^a \/tags\//]
+      : [/^input\[search\] site-search$/, /^button /, /^a \/d\/[^/]+\/[^/]+\/$/];
+    for (const re of wanted) {
+      assert.ok([...seen].some((n) => re.test(n.replace(BASE, '/'))), `${path}: Tab never reaches ${re} (${[...seen].join(', ')})`);
+    }
   }
   await done();
 });
