@@ -279,7 +279,7 @@ struct Shown {
 
 /// The shown screen, kept in a signal: the view below is built once and
 /// each change touches only what differs (a chip's count, the rows that
-/// came or went), so a filter change fits in a frame at 10,000 digests.
+/// came or went), not the whole screen.
 type Current = RwSignal<Option<Arc<Shown>>>;
 
 /// One chip: the term, with its count, state and link read from `choices`
