@@ -102,15 +102,24 @@ const search = (page, query) =>
       setTimeout(() => (o.disconnect(), resolve(NaN)), 20000);
     });
   }, query);
+/**
+ * The files under the site's `dir/` that `page` fetches, as paths from
+ * `dir/` on (the set fills as requests finish; clear it to start over).
+ */
+function fetchedUnder(page, dir) {
+  const fetched = new Set();
+  page.on('requestfinished', (r) => {
+    const path = decodeURIComponent(new URL(r.url()).pathname);
+    if (path.includes(`/${dir}/`)) fetched.add(path.slice(path.indexOf(`/${dir}/`) + 1));
+  });
+  return fetched;
+}
+
 for (const [n, q] of qs.entries()) {
   // A fresh page each time: the app keeps fetched files per page, so every
   // query starts cold.
   const page = await context.newPage();
-  const fetched = new Set();
-  page.on('requestfinished', (r) => {
-    const path = decodeURIComponent(new URL(r.url()).pathname);
-    if (path.includes('/data/')) fetched.add(path.slice(path.indexOf('/data/') + 1));
-  });
+  const fetched = fetchedUnder(page, 'data');
   // The app first, with no search, so the bytes are the search's own.
   await page.goto(itemsUrl);
   await page.locator('.item-row').first().waitFor({ timeout: 60000 });
@@ -142,11 +151,7 @@ if (process.env.BENCH_SEARCH_PAGEFIND === '0') {
     const page = await context.newPage();
     // Pagefind's files are gzipped by Pagefind itself: their size on disk
     // is what a host sends.
-    const fetched = new Set();
-    page.on('requestfinished', (r) => {
-      const path = decodeURIComponent(new URL(r.url()).pathname);
-      if (path.includes('/pagefind/')) fetched.add(path.slice(path.indexOf('/pagefind/') + 1));
-    });
+    const fetched = fetchedUnder(page, 'pagefind');
     await page.goto(`${server.base}/`);
     const result = await page.evaluate(async (query) => {
       const run = async () => {

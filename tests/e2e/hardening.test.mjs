@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { BASE_PATH, SCHEME, SITE, T, launch, listItems, openPage, pagesServer, schemePath, settled } from './harness.mjs';
 
 const SLUG = 'ai20240526';
-const BASE = BASE_PATH;
 const DIGEST = schemePath('digest_url', { slug: SLUG });
 let browser, host, items;
 
@@ -249,7 +248,7 @@ test('every control on the list and a digest is reached by Tab and shows a focus
       ? [/^input\[search\] /, /^input\[date\] from$/, /^a \/\?tag=/, /^a \/d\/[^/]+\/$/, /^a \/tags\//]
       : [/^input\[search\] site-search$/, /^button /, /^a \/d\/[^/]+\/[^/]+\/$/];
     for (const re of wanted) {
-      assert.ok([...seen].some((n) => re.test(n.replace(BASE, '/'))), `${path}: Tab never reaches ${re} (${[...seen].join(', ')})`);
+      assert.ok([...seen].some((n) => re.test(n.replace(BASE_PATH, '/'))), `${path}: Tab never reaches ${re} (${[...seen].join(', ')})`);
     }
   }
   await done();

@@ -157,7 +157,7 @@ const matches = (pattern, path) => (pattern.endsWith('*') ? path.startsWith(patt
  * A static host like GitHub Pages or Netlify: directory index.html, and
  * 404.html (status 404) for misses. With `headers`, it also sends what the
  * site's `_headers` file asks for, as Netlify does. `fail(test, fault)`
- * breaks every later request whose path `test` matches until `heal()`:
+ * breaks every later request whose path `test(path)` accepts until `heal()`:
  * `{ status }` answers with that status, `{ body: (bytes) => bytes }`
  * serves changed bytes, `{ delay: ms }` answers late, `{ drop: true }`
  * closes the connection without an answer.
@@ -195,7 +195,7 @@ export async function pagesServer(root = SITE, { headers = false } = {}) {
     base: `http://127.0.0.1:${server.address().port}${BASE_PATH.replace(/\/$/, '')}`,
     close: () => server.close(),
     fail(test, fault) {
-      faults.push({ test: typeof test === 'function' ? test : (p) => test.test(p), fault });
+      faults.push({ test, fault });
     },
     heal() {
       faults = [];

@@ -94,7 +94,10 @@ fn files_to_write<'a>(
     }
     if let Some(shell) = shell {
         let m = &bundle.manifest;
-        for (rel, page) in crate::pages::pages(site, m, shell, info, bundle.plan.tag_feeds) {
+        let policy = shell.policy(info);
+        let policy = policy.as_deref();
+        for (rel, page) in crate::pages::pages(site, m, shell, info, bundle.plan.tag_feeds, policy)
+        {
             files.push((rel, page.into_bytes().into()));
         }
         let tags = if bundle.plan.tag_feeds {
@@ -102,8 +105,7 @@ fn files_to_write<'a>(
         } else {
             Vec::new()
         };
-        let policy = shell.policy(info);
-        for (rel, text) in feeds::files(site, m, info, &tags, policy.as_deref()) {
+        for (rel, text) in feeds::files(site, m, info, &tags, policy) {
             files.push((rel, text.into_bytes().into()));
         }
         for (rel, text) in crate::offline::files(info, shell.names(), &m.stamp) {

@@ -113,9 +113,8 @@ impl Shell {
 
 /// The Content-Security-Policy for pages made from `template`: everything
 /// from the site itself, the app's wasm compiled (`'wasm-unsafe-eval'`),
-/// the template's own inline scripts (Trunk's loader, and its reloader
-/// under `trunk serve`) by their SHA-256 and no other inline script or
-/// style, and images also from any HTTPS address, because digests link
+/// the template's own inline scripts (Trunk's loader) by their SHA-256
+/// and no other inline script or style, and images also from any HTTPS address, because digests link
 /// pictures on their publishers' sites.
 pub fn policy(template: &str) -> String {
     use base64::Engine as _;
@@ -296,13 +295,14 @@ struct Article<'a> {
 }
 
 /// (path under the site root, HTML) of every route page, `index.html` and
-/// `404.html`.
+/// `404.html`, each with `policy` (the shell's [`Shell::policy`]) if any.
 pub fn pages(
     site: &Site,
     manifest: &Manifest,
     shell: &Shell,
     info: &SiteInfo,
     tag_feeds: bool,
+    policy: Option<&str>,
 ) -> Vec<(String, String)> {
     let template = shell.for_site(info);
     let text = Text::of(info.lang());
@@ -311,7 +311,7 @@ pub fn pages(
         text,
         manifest,
         template: &template,
-        policy: shell.policy(info),
+        policy,
     };
     let mut out = Vec::new();
     let home = Head::page(info.title.clone(), &info.description, &Route::Home);
@@ -442,7 +442,7 @@ struct Render<'a> {
     manifest: &'a Manifest,
     template: &'a str,
     /// The Content-Security-Policy every page carries, if any.
-    policy: Option<String>,
+    policy: Option<&'a str>,
 }
 
 impl Render<'_> {
@@ -483,7 +483,7 @@ impl Render<'_> {
         let mut o = String::new();
         let e = escape;
         // First, so that it governs every script after it.
-        if let Some(policy) = &self.policy {
+        if let Some(policy) = self.policy {
             let _ = write!(
                 o,
                 "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
@@ -848,7 +848,7 @@ mod tests {
             text: Text::of(site.lang()),
             manifest: &dummy_manifest(),
             template: &template,
-            policy: Some(policy(&template)),
+            policy: Some(&policy(&template)),
         };
         let head = Head {
             title: "T".into(),
