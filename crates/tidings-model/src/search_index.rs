@@ -506,11 +506,24 @@ pub fn read_block(
 /// A document's distinct terms with their weighted frequency, and its
 /// weighted length.
 pub struct DocTerms {
-    /// Each distinct term as a [`Key`], with its weighted frequency.
+    /// Each distinct term as a [`Key`], with its weighted frequency,
+    /// grouped by [`part_of`] their key: part `p` is
+    /// `terms[starts[p]..starts[p + 1]]`.
     terms: Vec<(Key, u16)>,
+    starts: [u32; PARTS + 1],
     /// The words among them, spelled out.
     words: Vec<(Key, String)>,
     len: u32,
+}
+
+/// The parts the terms are split into while an index is collected: each
+/// part's table of terms is small enough to stay in a core's cache, and
+/// the parts can be collected on their own threads.
+pub const PARTS: usize = 64;
+
+/// The part (`0..PARTS`) of a term's key.
+fn part_of(key: Key) -> usize {
+    ((key ^ key >> 21) % PARTS as u64) as usize
 }
 
 /// A term as a number, so collecting the index allocates no strings: a
@@ -526,49 +539,99 @@ fn word_key(word: &str) -> Key {
 /// The terms of a document with `fields` (text and weight): the same
 /// terms [`index_terms`] gives, counted.
 pub fn doc_terms(fields: &[(String, u16)]) -> DocTerms {
-    let mut tf: FnvMap<Key, u16> = FnvMap::default();
-    let mut words = Vec::new();
-    let mut len = 0u32;
+    // About one distinct term for every two bytes of text, so the table
+    // rarely grows.
+    let bytes: usize = fields.iter().map(|(t, _)| t.len()).sum();
+    let mut counter = Counter {
+        tf: FnvMap::with_capacity_and_hasher(bytes / 2, Default::default()),
+        ..Counter::default()
+    };
     for (text, weight) in fields {
-        let mut add = |key: Key, word: Option<&str>| {
-            len += u32::from(*weight);
-            let e = tf.entry(key).or_insert(0);
-            if *e == 0 {
-                if let Some(w) = word {
-                    words.push((key, w.to_string()));
-                }
-            }
-            *e = e.saturating_add(*weight);
-        };
-        let mut word = String::new();
-        let mut prev: Option<char> = None;
-        for c in text.chars().flat_map(fold).chain(std::iter::once(' ')) {
-            let cjk = is_cjk(c);
-            if !word.is_empty() && (cjk || !c.is_alphanumeric()) {
-                add(word_key(&word), Some(&word));
-                word.clear();
-            }
-            if cjk {
-                add(Key::from(u32::from(c)), None);
-                if let Some(p) = prev {
-                    add(
-                        PAIR | Key::from(u32::from(p)) << 21 | Key::from(u32::from(c)),
-                        None,
-                    );
-                }
-                prev = Some(c);
+        counter.weight = *weight;
+        for c in text.chars() {
+            // ASCII and CJK (no case) fold to themselves or their ASCII
+            // lower case: the common path, without case tables.
+            if c.is_ascii() {
+                counter.char(c.to_ascii_lowercase());
+            } else if is_cjk(c) {
+                counter.char(c);
             } else {
-                prev = None;
-                if c.is_alphanumeric() {
-                    word.push(c);
+                for c in fold(c) {
+                    counter.char(c);
                 }
             }
         }
+        counter.char(' ');
+    }
+    // Group the terms by part (a counting sort).
+    let mut starts = [0u32; PARTS + 1];
+    for key in counter.tf.keys() {
+        starts[part_of(*key) + 1] += 1;
+    }
+    for p in 0..PARTS {
+        starts[p + 1] += starts[p];
+    }
+    let mut at = starts;
+    let mut terms = vec![(0, 0); counter.tf.len()];
+    for (key, f) in counter.tf {
+        let slot = &mut at[part_of(key)];
+        terms[*slot as usize] = (key, f);
+        *slot += 1;
     }
     DocTerms {
-        terms: tf.into_iter().collect(),
-        words,
-        len,
+        terms,
+        starts,
+        words: counter.words,
+        len: counter.len,
+    }
+}
+
+/// [`doc_terms`]'s state while it reads a document's folded characters.
+#[derive(Default)]
+struct Counter {
+    tf: FnvMap<Key, u16>,
+    words: Vec<(Key, String)>,
+    len: u32,
+    /// The weight of the field being read.
+    weight: u16,
+    /// The word being read.
+    word: String,
+    /// The previous character, while in a CJK run.
+    prev: Option<char>,
+}
+
+impl Counter {
+    fn char(&mut self, c: char) {
+        let cjk = is_cjk(c);
+        let alnum = !cjk && c.is_alphanumeric();
+        if !self.word.is_empty() && !alnum {
+            let key = word_key(&self.word);
+            if self.add(key) {
+                self.words.push((key, self.word.clone()));
+            }
+            self.word.clear();
+        }
+        if cjk {
+            self.add(Key::from(u32::from(c)));
+            if let Some(p) = self.prev {
+                self.add(PAIR | Key::from(u32::from(p)) << 21 | Key::from(u32::from(c)));
+            }
+            self.prev = Some(c);
+        } else {
+            self.prev = None;
+            if alnum {
+                self.word.push(c);
+            }
+        }
+    }
+
+    /// Counts `key` once more; whether it is new to the document.
+    fn add(&mut self, key: Key) -> bool {
+        self.len += u32::from(self.weight);
+        let e = self.tf.entry(key).or_insert(0);
+        let new = *e == 0;
+        *e = e.saturating_add(self.weight);
+        new
     }
 }
 
@@ -634,14 +697,27 @@ impl Builder {
     /// Adds the next document from its [`doc_terms`] (which may be worked
     /// out on other threads).
     pub fn push(&mut self, doc_terms: DocTerms) {
-        self.push_part(&doc_terms, 0, 1);
+        self.push_terms(&doc_terms, &doc_terms.terms, |_| true);
     }
 
-    /// Adds the next document's terms of part `part` of `parts` (a split
-    /// of the terms by their key): builders of the parts can collect on
-    /// their own threads, then [`Builder::merge`].
-    pub fn push_part(&mut self, doc_terms: &DocTerms, part: u64, parts: u64) {
-        let mine = |key: Key| (key ^ key >> 21) % parts.max(1) == part;
+    /// Adds the next document's terms of part `part` (of [`PARTS`]):
+    /// builders of the parts can collect on their own threads, then
+    /// [`Builder::merge`].
+    pub fn push_part(&mut self, doc_terms: &DocTerms, part: usize) {
+        let part = part.min(PARTS - 1);
+        let (from, to) = (doc_terms.starts[part], doc_terms.starts[part + 1]);
+        let terms = &doc_terms.terms[from as usize..to as usize];
+        self.push_terms(doc_terms, terms, |key| part_of(key) == part);
+    }
+
+    /// Adds the next document with `terms` of it, and the words among
+    /// them that are `mine`.
+    fn push_terms(
+        &mut self,
+        doc_terms: &DocTerms,
+        terms: &[(Key, u16)],
+        mine: impl Fn(Key) -> bool,
+    ) {
         let doc = self.lens.len() as u32;
         self.lens.push(doc_terms.len);
         for (key, word) in &doc_terms.words {
@@ -649,7 +725,7 @@ impl Builder {
                 self.words.entry(*key).or_insert_with(|| word.clone());
             }
         }
-        for &(term, f) in doc_terms.terms.iter().filter(|(k, _)| mine(*k)) {
+        for &(term, f) in terms {
             let id = match self.ids.get(&term) {
                 Some(&id) => id,
                 None => {
@@ -667,40 +743,41 @@ impl Builder {
         }
     }
 
-    /// The builders of every part as one.
-    pub fn merge(parts: Vec<Builder>) -> Builder {
-        let mut out = Builder::default();
-        for part in parts {
-            if out.lens.is_empty() {
-                out.lens = part.lens;
-            }
-            out.words.extend(part.words);
-            let offset = out.postings.len() as u32;
-            out.ids
-                .extend(part.ids.into_iter().map(|(k, id)| (k, id + offset)));
-            out.postings.extend(part.postings);
-        }
-        out
-    }
-
     /// Number of documents added.
     pub fn docs(&self) -> u32 {
         self.lens.len() as u32
     }
 
     /// Encodes the index into shards of about [`SHARD_BYTES`] and blocks
-    /// of [`BLOCK_BYTES`], using at most `max_files` files in all: blocks
-    /// grow (by doubling) to take at most two thirds of them, shards take
-    /// what is left.
+    /// of [`BLOCK_BYTES`], using at most `max_files` files in all (see
+    /// [`Files::assemble`]).
     pub fn finish(self, max_files: usize) -> Files {
+        let weights = self.weights();
+        let docs = self.docs();
+        Files::assemble(vec![self.encode(&weights)], docs, max_files)
+    }
+
+    /// What weighing a posting needs of every document: taken from any
+    /// one builder of the parts, since each has seen every document.
+    pub fn weights(&self) -> Weights {
         let docs = self.docs();
         let avg = (self.lens.iter().map(|&l| u64::from(l)).sum::<u64>() as f32
             / docs.max(1) as f32)
             .max(1.0);
-        let lens = &self.lens;
+        Weights {
+            lens: self.lens.clone(),
+            avg,
+        }
+    }
+
+    /// This builder's terms spelled out, sorted, each with its postings
+    /// weighted and encoded as the files hold them. The builders of the
+    /// parts can encode on their own threads.
+    pub fn encode(self, weights: &Weights) -> Encoded {
         let weight = |doc: u32, tf: u16| -> u8 {
             let tf = f32::from(tf);
-            let norm = 1.0 - B + B * lens[doc as usize] as f32 / avg;
+            let len = weights.lens.get(doc as usize).copied().unwrap_or(0);
+            let norm = 1.0 - B + B * len as f32 / weights.avg;
             let w = tf / (tf + K1 * norm);
             (w * f32::from(WEIGHT_LEVELS))
                 .floor()
@@ -720,10 +797,8 @@ impl Builder {
         let mut terms: Vec<(String, u32)> =
             self.ids.into_iter().map(|(k, id)| (spell(k), id)).collect();
         terms.sort_unstable();
-        // Every term's postings, encoded whole.
         let mut postings = self.postings;
-        // Each term's postings weighted and encoded as the files hold them.
-        let lists: Vec<(String, u32, Vec<u8>)> = terms
+        let lists = terms
             .into_iter()
             .map(|(term, id)| {
                 let c = std::mem::take(&mut postings[id as usize]);
@@ -746,7 +821,31 @@ impl Builder {
                 (term, c.count, bytes)
             })
             .collect();
-        drop(postings);
+        Encoded(lists)
+    }
+}
+
+/// Every document's weighted length and their average, for weighing
+/// postings (BM25's length normalisation).
+#[derive(Debug, Clone)]
+pub struct Weights {
+    lens: Vec<u32>,
+    avg: f32,
+}
+
+/// A builder's terms in order, each with its document count and encoded
+/// postings.
+#[derive(Debug, Default)]
+pub struct Encoded(Vec<(String, u32, Vec<u8>)>);
+
+impl Files {
+    /// The files of an index of `docs` documents from the [`Encoded`]
+    /// terms of its parts (each part's terms its own): shards of about
+    /// [`SHARD_BYTES`] and blocks of [`BLOCK_BYTES`], using at most
+    /// `max_files` files in all: blocks grow (by doubling) to take at most
+    /// two thirds of them, shards take what is left.
+    pub fn assemble(parts: Vec<Encoded>, docs: u32, max_files: usize) -> Files {
+        let lists = merge_sorted(parts.into_iter().map(|p| p.0).collect());
         let (mut blocked_bytes, mut blocked_terms) = (0usize, 0usize);
         for (_, _, bytes) in &lists {
             if bytes.len() > INLINE_LIMIT {
@@ -839,6 +938,28 @@ impl Builder {
             blocks,
         }
     }
+}
+
+/// Sorted lists merged into one sorted list.
+fn merge_sorted(lists: Vec<Vec<(String, u32, Vec<u8>)>>) -> Vec<(String, u32, Vec<u8>)> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let total = lists.iter().map(Vec::len).sum();
+    let mut iters: Vec<_> = lists.into_iter().map(Vec::into_iter).collect();
+    let mut heads = BinaryHeap::new();
+    for (n, it) in iters.iter_mut().enumerate() {
+        if let Some(entry) = it.next() {
+            heads.push(Reverse((entry, n)));
+        }
+    }
+    let mut out = Vec::with_capacity(total);
+    while let Some(Reverse((entry, n))) = heads.pop() {
+        if let Some(next) = iters[n].next() {
+            heads.push(Reverse((next, n)));
+        }
+        out.push(entry);
+    }
+    out
 }
 
 /// The term weight a level stands for (the middle of its range, times
@@ -1462,17 +1583,20 @@ mod tests {
     }
 
     #[test]
-    fn builders_of_parts_merge_into_the_same_index() {
+    fn builders_of_parts_assemble_into_the_same_index() {
         let texts = corpus(2000, 8);
         let (whole, _) = build(&texts, 1000);
-        let mut parts = vec![Builder::default(), Builder::default(), Builder::default()];
+        let mut parts: Vec<Builder> = (0..PARTS).map(|_| Builder::default()).collect();
         for t in &texts {
             let terms = doc_terms(&[(t.clone(), BODY_WEIGHT)]);
             for (p, b) in parts.iter_mut().enumerate() {
-                b.push_part(&terms, p as u64, 3);
+                b.push_part(&terms, p);
             }
         }
-        let merged = Builder::merge(parts).finish(1000);
+        let weights = parts[0].weights();
+        let docs = parts[0].docs();
+        let encoded = parts.into_iter().map(|b| b.encode(&weights)).collect();
+        let merged = Files::assemble(encoded, docs, 1000);
         assert_eq!(merged.info, whole.info);
         assert_eq!(merged.shards, whole.shards);
         assert_eq!(merged.blocks, whole.blocks);

@@ -151,10 +151,12 @@ pub struct Bundle {
 pub fn search_index(site: &Site, max_files: usize) -> search_index::Files {
     use rayon::prelude::*;
     // Terms are worked out on every core, a chunk of digests at a time so
-    // they never all sit in memory; then each core collects its share of
-    // the terms. Numbering stays in list order.
-    let parts = rayon::current_num_threads().max(1);
-    let mut builders: Vec<search_index::Builder> = (0..parts).map(|_| Default::default()).collect();
+    // they never all sit in memory; then the terms of each part are
+    // collected, and later encoded, on their own thread. Numbering stays
+    // in list order.
+    let mut builders: Vec<search_index::Builder> = (0..search_index::PARTS)
+        .map(|_| Default::default())
+        .collect();
     for chunk in site.digests.chunks(256) {
         let docs: Vec<search_index::DocTerms> = chunk
             .par_iter()
@@ -165,11 +167,19 @@ pub fn search_index(site: &Site, max_files: usize) -> search_index::Files {
             .collect();
         builders.par_iter_mut().enumerate().for_each(|(p, b)| {
             for d in &docs {
-                b.push_part(d, p as u64, parts as u64);
+                b.push_part(d, p);
             }
         });
     }
-    search_index::Builder::merge(builders).finish(max_files)
+    let Some(weights) = builders.first().map(search_index::Builder::weights) else {
+        return search_index::Files::default();
+    };
+    let docs = builders[0].docs();
+    let encoded: Vec<search_index::Encoded> = builders
+        .into_par_iter()
+        .map(|b| b.encode(&weights))
+        .collect();
+    search_index::Files::assemble(encoded, docs, max_files)
 }
 
 /// A digest's row of the filter index: its date, item count and the terms
