@@ -210,44 +210,13 @@ fn row(parsed: &Parsed) -> Row {
     }
 }
 
-/// Serializes `site` into the bundle layout.
-pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
-    let mut plan = plan(site, options);
-    let started = std::time::Instant::now();
-    let index = if options.no_search {
-        search_index::Files::default()
-    } else {
-        search_index(site, plan.search_room)
-    };
-    let index_time = started.elapsed();
-    plan.files += index.shards.len() + index.blocks.len();
-    let search: Vec<(String, Vec<u8>)> = (index.shards.into_iter().enumerate())
-        .map(|(n, bytes)| (stamped::search_shard(n as u32), bytes))
-        .chain(
-            (index.blocks.into_iter().enumerate())
-                .map(|(n, bytes)| (stamped::search_block(n as u32), bytes)),
-        )
-        .collect();
-    // Paths inside the stamp folder: the stamp is the hash of them all.
-    let mut body: Vec<(String, String)> = Vec::new();
-    for (n, shard) in shards(site, plan.shard_count).into_iter().enumerate() {
-        let path = stamped::shard(n as u32);
-        body.push((path.clone(), to_json(&path, &shard)?));
-    }
-    for (n, page) in list_pages(site).into_iter().enumerate() {
-        let path = stamped::list_page(n as u32);
-        body.push((path.clone(), to_json(&path, &page)?));
-    }
-    let rows: Vec<Row> = site.digests.iter().map(row).collect();
-    body.push((
-        stamped::INDEX.to_string(),
-        to_json(stamped::INDEX, &build_index(&rows))?,
-    ));
-
-    let stamp = stamp(&body, &search);
-    let manifest = Manifest {
+/// The manifest as far as it is known before the data files are made:
+/// all but the stamp and the search index's counts, which no route page
+/// names, so pages can be written from it while the data is made.
+pub fn manifest_outline(site: &Site, plan: &Plan) -> Manifest {
+    Manifest {
         schema: SCHEMA_VERSION,
-        stamp: stamp.clone(),
+        stamp: String::new(),
         digest_count: u32::try_from(site.digests.len()).unwrap_or(u32::MAX),
         item_count: site
             .digests
@@ -260,7 +229,52 @@ pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
         item_pages: plan.item_pages,
         tags: tag_counts(site),
         categories: term_counts(site.digests.iter().flat_map(|d| d.digest.categories.iter())),
+        search: Default::default(),
+    }
+}
+
+/// Serializes `site` into the bundle layout.
+pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
+    let plan = plan(site, options);
+    bundle_planned(site, options, plan, manifest_outline(site, &plan))
+}
+
+/// Serializes `site` into the bundle layout of `plan`, completing the
+/// manifest's `outline`.
+pub fn bundle_planned(
+    site: &Site,
+    options: &BundleOptions,
+    mut plan: Plan,
+    outline: Manifest,
+) -> Result<Bundle> {
+    // The search index and the other data files are worked out side by
+    // side: the index's serial steps leave a core free.
+    let ((index, index_time), body) = rayon::join(
+        || {
+            let started = std::time::Instant::now();
+            let index = if options.no_search {
+                search_index::Files::default()
+            } else {
+                search_index(site, plan.search_room)
+            };
+            (index, started.elapsed())
+        },
+        || data_files(site, &plan),
+    );
+    let body = body?;
+    plan.files += index.shards.len() + index.blocks.len();
+    let search: Vec<(String, Vec<u8>)> = (index.shards.into_iter().enumerate())
+        .map(|(n, bytes)| (stamped::search_shard(n as u32), bytes))
+        .chain(
+            (index.blocks.into_iter().enumerate())
+                .map(|(n, bytes)| (stamped::search_block(n as u32), bytes)),
+        )
+        .collect();
+    let stamp = stamp(&body, &search);
+    let manifest = Manifest {
+        stamp: stamp.clone(),
         search: index.info,
+        ..outline
     };
     let mut files: Vec<(String, String)> = body
         .into_iter()
@@ -281,6 +295,29 @@ pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
         search,
         index_time,
     })
+}
+
+/// The JSON data files inside the stamp folder: shards (serialized on
+/// every core), list pages and the filter index, with their paths.
+fn data_files(site: &Site, plan: &Plan) -> Result<Vec<(String, String)>> {
+    use rayon::prelude::*;
+    let shards = shards(site, plan.shard_count);
+    let mut body: Vec<(String, String)> = (shards.par_iter().enumerate())
+        .map(|(n, shard)| {
+            let path = stamped::shard(n as u32);
+            to_json(&path, shard).map(|json| (path, json))
+        })
+        .collect::<Result<_>>()?;
+    for (n, page) in list_pages(site).into_iter().enumerate() {
+        let path = stamped::list_page(n as u32);
+        body.push((path.clone(), to_json(&path, &page)?));
+    }
+    let rows: Vec<Row> = site.digests.iter().map(row).collect();
+    body.push((
+        stamped::INDEX.to_string(),
+        to_json(stamped::INDEX, &build_index(&rows))?,
+    ));
+    Ok(body)
 }
 
 /// The digests grouped by the hash of their slug.
@@ -329,10 +366,20 @@ fn list_pages(site: &Site) -> Vec<ListPage> {
 /// A hash of every data file (path and content), so any change gives new
 /// paths and a deploy never mixes files of two builds.
 fn stamp(body: &[(String, String)], binary: &[(String, Vec<u8>)]) -> String {
+    use rayon::prelude::*;
+    let files: Vec<(&String, &[u8])> = (body.iter().map(|(p, json)| (p, json.as_bytes())))
+        .chain(binary.iter().map(|(p, b)| (p, b.as_slice())))
+        .collect();
+    // Each file hashed on any core, the hashes combined in order.
+    let hashes: Vec<u64> = files
+        .par_iter()
+        .map(|(path, bytes)| {
+            tidings_model::fnv1a(path.as_bytes()).rotate_left(7) ^ tidings_model::fnv1a(bytes)
+        })
+        .collect();
     let mut hash = tidings_model::fnv1a(&[]);
-    let files = body.iter().map(|(p, json)| (p, json.as_bytes()));
-    for (path, bytes) in files.chain(binary.iter().map(|(p, b)| (p, b.as_slice()))) {
-        hash ^= tidings_model::fnv1a(path.as_bytes()).rotate_left(7) ^ tidings_model::fnv1a(bytes);
+    for h in hashes {
+        hash ^= h;
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{:010x}", hash >> 24)

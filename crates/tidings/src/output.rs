@@ -12,7 +12,7 @@ use tidings_model::layout;
 
 use tidings_model::site::SiteInfo;
 
-use crate::bundle::{bundle, feed_tags, BundleOptions};
+use crate::bundle::{bundle_planned, feed_tags, manifest_outline, plan, BundleOptions};
 use crate::error::{Error, Result};
 use crate::feeds;
 use crate::load::Site;
@@ -48,8 +48,27 @@ pub fn write(
 ) -> Result<Written> {
     let info = site.info()?;
     let options = options.for_site(&info, shell.is_some());
-    let bundle = bundle(site, &options)?;
-    let files = files_to_write(site, &bundle, shell, &info)?;
+    let plan = plan(site, &options);
+    let outline = manifest_outline(site, &plan);
+    // Route pages and feeds need only the manifest's outline: they are
+    // written on one core while the other starts on the data.
+    let policy = shell.and_then(|s| s.policy(&info));
+    let (bundle, pages) = rayon::join(
+        || bundle_planned(site, &options, plan, outline.clone()),
+        || match shell {
+            Some(shell) => site_pages(
+                site,
+                &outline,
+                plan.tag_feeds,
+                shell,
+                &info,
+                policy.as_deref(),
+            ),
+            None => Vec::new(),
+        },
+    );
+    let bundle = bundle?;
+    let files = files_to_write(site, &bundle, shell, &info, pages)?;
     fs::create_dir_all(out).map_err(|source| Error::Write {
         path: out.to_path_buf(),
         source,
@@ -69,12 +88,14 @@ pub fn write(
     })
 }
 
-/// The files of a build: data, media and (with a shell) route pages.
+/// The files of a build: data, media and (with a shell) the `pages` and
+/// the service worker's files.
 fn files_to_write<'a>(
     site: &Site,
     bundle: &'a crate::bundle::Bundle,
     shell: Option<&Shell>,
     info: &SiteInfo,
+    pages: Vec<(String, String)>,
 ) -> Result<Vec<OutFile<'a>>> {
     let mut files: Vec<OutFile<'a>> = Vec::new();
     for (rel, json) in &bundle.files {
@@ -92,27 +113,35 @@ fn files_to_write<'a>(
             files.push((rel.clone(), bytes.into()));
         }
     }
+    for (rel, text) in pages {
+        files.push((rel, text.into_bytes().into()));
+    }
     if let Some(shell) = shell {
-        let m = &bundle.manifest;
-        let policy = shell.policy(info);
-        let policy = policy.as_deref();
-        for (rel, page) in crate::pages::pages(site, m, shell, info, bundle.plan.tag_feeds, policy)
-        {
-            files.push((rel, page.into_bytes().into()));
-        }
-        let tags = if bundle.plan.tag_feeds {
-            feed_tags(&m.tags)
-        } else {
-            Vec::new()
-        };
-        for (rel, text) in feeds::files(site, m, info, &tags, policy) {
-            files.push((rel, text.into_bytes().into()));
-        }
-        for (rel, text) in crate::offline::files(info, shell.names(), &m.stamp) {
+        for (rel, text) in crate::offline::files(info, shell.names(), &bundle.manifest.stamp) {
             files.push((rel, text.into_bytes().into()));
         }
     }
     Ok(files)
+}
+
+/// One HTML page per route and the feeds, from the manifest's `outline`
+/// (see [`manifest_outline`]).
+fn site_pages(
+    site: &Site,
+    outline: &tidings_model::Manifest,
+    tag_feeds: bool,
+    shell: &Shell,
+    info: &SiteInfo,
+    policy: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut files = crate::pages::pages(site, outline, shell, info, tag_feeds, policy);
+    let tags = if tag_feeds {
+        feed_tags(&outline.tags)
+    } else {
+        Vec::new()
+    };
+    files.extend(feeds::files(site, outline, info, &tags, policy));
+    files
 }
 
 /// Writes every file under `staging`, from every core.
