@@ -6,7 +6,9 @@ target/bench/), runs the build several times and prints the median wall time,
 digests/s, MB/s of Markdown read, and the peak resident memory of the build.
 Figures, not pass/fail: these machines are noisy, so compare runs side by side.
 """
+import filecmp
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -21,6 +23,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 SEED = 1
 # Size of each worst-case digest (see `tidings::synth::worst_cases`).
 WORST_MB = float(os.environ.get("BENCH_WORST_MB", "2"))
+# Which parts to run: the sizes table, Hugo beside it, rebuilds, worst cases.
+PARTS = os.environ.get("BENCH_PARTS", "sizes hugo rebuild worst").split()
 
 
 def made_once(folder: Path, make) -> Path:
@@ -70,7 +74,14 @@ def timed(cmd):
     return wall, peak
 
 
+def clean(folder: Path):
+    """Removes a previous output, so a build is timed from scratch (a build
+    links the files its previous output already has)."""
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def run_once(content: Path, out: Path):
+    clean(out)
     return timed([str(BIN), "build", "--content", str(content), "--out", str(out), "--quiet"])
 
 
@@ -80,6 +91,17 @@ def tree_size(folder: Path):
 
 
 def main():
+    if "sizes" in PARTS:
+        sizes()
+    if "hugo" in PARTS:
+        against_hugo(max(SIZES))
+    if "rebuild" in PARTS:
+        incremental(max(SIZES))
+    if "worst" in PARTS:
+        worst()
+
+
+def sizes():
     print(f"tidings build, median of {RUNS} runs, {os.cpu_count()} cores")
     print(f"{'digests':>8} {'items':>8} {'input MB':>9} {'wall s':>8} {'digests/s':>10} {'MB/s':>7} {'peak MiB':>9} {'files':>7} {'out MB':>7}")
     verdicts = []
@@ -98,8 +120,6 @@ def main():
             verdicts.append((f"{n} digests, peak under 1 GiB", f"{peak:.0f} MiB", peak < 1024))
     for what, figure, ok in verdicts:
         print(f"target: {what:<32} {figure:>10}  {verdict(ok)}")
-    against_hugo(max(SIZES))
-    worst()
 
 
 SHELL = """<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>tidings</title>
@@ -143,7 +163,9 @@ def against_hugo(n: int):
     runs = max(RUNS, 3)
     a, b = [], []
     for _ in range(runs):
+        clean(out)
         a.append(timed(ours))
+        clean(site / "public")
         b.append(timed(theirs))
     ta, tb = statistics.median(r[0] for r in a), statistics.median(r[0] for r in b)
     pa, pb = max(r[1] for r in a) / 2**20, max(r[1] for r in b) / 2**20
@@ -157,6 +179,53 @@ def against_hugo(n: int):
     ratio = ta / tb
     print(f"tidings / hugo: {ratio:.2f}x (target <= 0.1x: {verdict(ratio <= 0.1)}); "
           f"peak {pa:.0f} MiB (target <= 1024: {verdict(pa <= 1024)})")
+
+
+def same_trees(a: Path, b: Path) -> bool:
+    """Whether two folders hold the same files, byte for byte."""
+    files = lambda root: sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    names = files(a)
+    if names != files(b):
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(a, b, names, shallow=False)
+    return not mismatch and not errors
+
+
+def incremental(n: int):
+    """A rebuild after one digest changed (with the parse cache, into the
+    previous output) beside a clean build of the same content, runs
+    interleaved; then whether the last rebuild equals a clean build."""
+    source = corpus(n)
+    content = WORK / f"edit-{n}"
+    clean(content)
+    shutil.copytree(source, content)
+    shell = WORK / "shell" / "index.html"
+    cache, out, fresh = WORK / f"cache-{n}", WORK / f"rebuild-{n}", WORK / f"clean-{n}"
+    clean(cache)
+    clean(out)
+    build = lambda out, *extra: [str(BIN), "build", "--content", str(content), "--out", str(out), "--quiet",
+                                 "--shell", str(shell), "--base-url", "https://example.org/", *extra]
+    timed(build(out, "--cache", str(cache)))  # fills the cache and the output
+    posts = sorted((content / "posts").glob("*.md"))
+    runs = max(RUNS, 3)
+    a, b = [], []
+    for run in range(runs):
+        # A different digest each time, so each rebuild has one change.
+        edited = posts[(run * 997) % len(posts)]
+        with open(edited, "a", encoding="utf-8") as f:
+            f.write(f"\nEdited for rebuild {run}.\n")
+        a.append(timed(build(out, "--cache", str(cache))))
+        clean(fresh)
+        b.append(timed(build(fresh)))
+    ta, tb = statistics.median(r[0] for r in a), statistics.median(r[0] for r in b)
+    same = same_trees(out, fresh)
+    print(f"\nrebuild after one digest changed, {n} digests with every route page, median of {runs} interleaved runs")
+    print(f"{'':<8} {'wall s':>8} {'peak MiB':>9}")
+    print(f"{'rebuild':<8} {ta:>8.3f} {max(r[1] for r in a) / 2**20:>9.0f}")
+    print(f"{'clean':<8} {tb:>8.3f} {max(r[1] for r in b) / 2**20:>9.0f}")
+    target = verdict(ta <= 0.5) if n >= 10000 else "judged at 10,000 digests"
+    print(f"rebuild / clean: {ta / tb:.2f}x; output the same as a clean build: {'yes' if same else 'NO'}; "
+          f"rebuild {ta:.3f} s (target <= 0.5 s at 10,000: {target})")
 
 
 def worst():

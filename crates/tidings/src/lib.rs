@@ -14,6 +14,7 @@
 //! and dates belong to `tidings_model`, never to this crate.
 
 pub mod bundle;
+pub mod cache;
 pub mod config;
 pub mod digest;
 pub mod error;

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::cache::ParseCache;
 use crate::config::{self, SiteSettings};
 use crate::digest::{self, Assets, Parsed, ReadOptions, MAX_FILE_BYTES};
 use crate::error::{ContentError, ContentErrorKind, Error, Result, Warning};
@@ -27,6 +28,8 @@ pub struct LoadOptions {
     pub section: Option<String>,
     /// Site settings over those of `tidings.toml` and a Hugo configuration.
     pub site: SiteSettings,
+    /// Keep parsed digests in this folder (see [`ParseCache`]).
+    pub cache: Option<PathBuf>,
 }
 
 /// Every digest of a content folder, newest first.
@@ -40,6 +43,8 @@ pub struct Site {
     pub settings: SiteSettings,
     /// The folder the digests were read from.
     pub content: PathBuf,
+    /// Digests taken from the parse cache rather than parsed.
+    pub cached: usize,
 }
 
 /// The `*.md` files under `root` that are digests (not `_index.md`, not in
@@ -95,6 +100,18 @@ pub fn read_file(
     options: &ReadOptions,
     assets: &Assets,
 ) -> Result<std::result::Result<Parsed, Vec<ContentError>>> {
+    read_cached(root, path, options, assets, None).map(|(r, _)| r)
+}
+
+/// [`read_file`], taking the digest from `cache` when it has the file as
+/// it is now and keeping it there when not; also whether it was cached.
+fn read_cached(
+    root: &Path,
+    path: &Path,
+    options: &ReadOptions,
+    assets: &Assets,
+    cache: Option<&ParseCache>,
+) -> Result<(std::result::Result<Parsed, Vec<ContentError>>, bool)> {
     let meta = fs::metadata(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
@@ -104,15 +121,25 @@ pub fn read_file(
             size: meta.len(),
             limit: MAX_FILE_BYTES,
         };
-        return Ok(Err(vec![ContentError::new(path, 1, 1, kind)]));
+        return Ok((Err(vec![ContentError::new(path, 1, 1, kind)]), false));
     }
     let bytes = fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(digest::decode(path, &bytes)
+    let key = cache.map(|c| c.key(path, &bytes));
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        if let Some(parsed) = cache.get(key, path) {
+            return Ok((Ok(parsed), true));
+        }
+    }
+    let parsed = digest::decode(path, &bytes)
         .map_err(|e| vec![e])
-        .and_then(|text| digest::parse(root, path, &text, options, assets)))
+        .and_then(|text| digest::parse(root, path, &text, options, assets));
+    if let (Some(cache), Some(key), Ok(parsed)) = (cache, &key, &parsed) {
+        cache.put(key, parsed)?;
+    }
+    Ok((parsed, false))
 }
 
 /// Reads every digest `root` holds (a folder of digests or a Hugo site's
@@ -127,11 +154,25 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         static_dir: source.static_dir.clone(),
         base_path: source.config.site.base()?.1,
     };
+    let cache = (options.cache.as_deref())
+        .map(|dir| ParseCache::open(dir, root, &read, &assets))
+        .transpose()?;
     let mut errors = Vec::new();
     let mut digests = Vec::new();
     let mut left_out = Vec::new();
-    for result in parse_all(root, &files, &read, &assets, options.progress) {
-        match result? {
+    let mut cached = 0;
+    let results = parse_all(
+        root,
+        &files,
+        &read,
+        &assets,
+        cache.as_ref(),
+        options.progress,
+    );
+    for result in results {
+        let (result, from_cache) = result?;
+        cached += usize::from(from_cache);
+        match result {
             Ok(parsed) if parsed.draft && !options.drafts => {}
             Ok(parsed) => digests.push(parsed),
             // A Hugo site also has pages that are not posts (an about
@@ -154,6 +195,9 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
     if !errors.is_empty() && !options.keep_going {
         return Err(Error::Content(errors));
     }
+    if let Some(cache) = &cache {
+        cache.prune()?;
+    }
     digests.sort_by(|a, b| {
         b.digest
             .date
@@ -171,6 +215,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         skipped: errors,
         settings: source.config.site,
         content: source.content,
+        cached,
     })
 }
 
@@ -203,8 +248,9 @@ fn undated_page(errors: &[ContentError]) -> bool {
             .all(|e| e.kind == ContentErrorKind::MissingDate)
 }
 
-/// One file's outcome: an I/O failure, or the digest or what is wrong with it.
-type FileResult = Result<std::result::Result<Parsed, Vec<ContentError>>>;
+/// One file's outcome: an I/O failure, or the digest or what is wrong
+/// with it; and whether the digest came from the cache.
+type FileResult = Result<(std::result::Result<Parsed, Vec<ContentError>>, bool)>;
 
 /// Parses `files` on every core, in file order so output is deterministic,
 /// with a progress line on a terminal when asked.
@@ -213,6 +259,7 @@ fn parse_all(
     files: &[PathBuf],
     read: &ReadOptions,
     assets: &Assets,
+    cache: Option<&ParseCache>,
     progress: bool,
 ) -> Vec<FileResult> {
     use rayon::prelude::*;
@@ -225,7 +272,7 @@ fn parse_all(
         let results = files
             .par_iter()
             .map(|path| {
-                let r = read_file(root, path, read, assets);
+                let r = read_cached(root, path, read, assets, cache);
                 done.fetch_add(1, Ordering::Relaxed);
                 r
             })

@@ -48,6 +48,15 @@ enum Command {
         input: Input,
         #[arg(long, default_value = "dist")]
         out: PathBuf,
+        /// A site about to be replaced (Trunk's output): files the same in
+        /// it are hard-linked into --out, not written again. --out's own
+        /// previous build is always used so.
+        #[arg(long, value_name = "DIR")]
+        reuse: Option<PathBuf>,
+        /// Keep parsed digests in DIR, keyed by each file's content, so a
+        /// rebuild parses only the files that changed.
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
         /// The app's built index.html, copied to every route with its own title.
         #[arg(long)]
         shell: Option<PathBuf>,
@@ -152,6 +161,8 @@ fn main() -> ExitCode {
         Command::Build {
             input,
             out,
+            reuse,
+            cache,
             shell,
             keep_going,
             quiet,
@@ -164,6 +175,7 @@ fn main() -> ExitCode {
         } => build(&BuildArgs {
             content: input.content,
             out,
+            reuse,
             shell,
             load: LoadOptions {
                 drafts: input.drafts,
@@ -176,6 +188,7 @@ fn main() -> ExitCode {
                     language,
                     ..Default::default()
                 },
+                cache,
             },
             quiet,
             timings,
@@ -229,6 +242,7 @@ fn report(error: &Error, building: bool) {
 struct BuildArgs {
     content: PathBuf,
     out: PathBuf,
+    reuse: Option<PathBuf>,
     shell: Option<PathBuf>,
     load: LoadOptions,
     quiet: bool,
@@ -253,22 +267,30 @@ fn build(args: &BuildArgs) -> Result<(), Error> {
         no_search: args.no_search,
         ..BundleOptions::default()
     };
-    let written = tidings::write(&site, &args.out, shell.as_ref(), &options)?;
+    let written = tidings::write(
+        &site,
+        &args.out,
+        shell.as_ref(),
+        &options,
+        args.reuse.as_deref(),
+    )?;
     if args.timings {
         eprintln!(
-            "tidings: read+parse {loaded:.2?}, write {:.2?} (search index {:.2?} of it)",
+            "tidings: read+parse {loaded:.2?} ({} files from the cache), write {:.2?} (search index {:.2?} of it)",
+            site.cached,
             started.elapsed() - loaded,
             written.index_time
         );
     }
     if !args.quiet {
         eprintln!(
-            "tidings: {} digests, {} items -> {} ({} files, {} kB) in {:.0?}",
+            "tidings: {} digests, {} items -> {} ({} files, {} kB; {} unchanged) in {:.0?}",
             written.digests,
             written.items,
             args.out.display(),
             written.files,
             written.bytes / 1024,
+            written.reused,
             started.elapsed()
         );
     }

@@ -3,10 +3,16 @@
 //! the owned top-level entries (`tidings_model::layout::OWNED`) are swapped
 //! into place; the app's own files beside them are left alone. A failed
 //! build leaves the previous output as it was.
+//!
+//! A file the previous build already has, byte for byte, is hard-linked
+//! from it into the staging folder instead of written again: a rebuild
+//! after a few digests changed writes only what changed (the data files
+//! of the old stamp folder stand in for the new one's).
 
-use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use tidings_model::layout;
 
@@ -25,6 +31,8 @@ pub struct Written {
     pub items: usize,
     pub files: usize,
     pub bytes: u64,
+    /// Files the same as in the previous build, linked rather than written.
+    pub reused: usize,
     /// Time spent building the search index.
     pub index_time: std::time::Duration,
 }
@@ -33,42 +41,21 @@ pub struct Written {
 const STAGING: &str = ".tidings-staging";
 const OLD: &str = ".tidings-old";
 
-/// A file to write: path under the site root, and its bytes.
-type OutFile<'a> = (String, Cow<'a, [u8]>);
-
 /// Writes the bundle, media and (given the app's `index.html` as `shell`)
 /// one HTML page per route into `out`. Everything is written to a staging
 /// folder inside `out` first and moved into place only when complete, so a
-/// failed build leaves the previous output as it was.
+/// failed build leaves the previous output as it was. Files the same as
+/// the previous build's in `out`, or in `reuse` (a site about to be
+/// replaced, as Trunk replaces its output), are hard-linked from there.
 pub fn write(
     site: &Site,
     out: &Path,
     shell: Option<&Shell>,
     options: &BundleOptions,
+    reuse: Option<&Path>,
 ) -> Result<Written> {
     let info = site.info()?;
     let options = options.for_site(&info, shell.is_some());
-    let plan = plan(site, &options);
-    let outline = manifest_outline(site, &plan);
-    // Route pages and feeds need only the manifest's outline: they are
-    // written on one core while the other starts on the data.
-    let policy = shell.and_then(|s| s.policy(&info));
-    let (bundle, pages) = rayon::join(
-        || bundle_planned(site, &options, plan, outline.clone()),
-        || match shell {
-            Some(shell) => site_pages(
-                site,
-                &outline,
-                plan.tag_feeds,
-                shell,
-                &info,
-                policy.as_deref(),
-            ),
-            None => Vec::new(),
-        },
-    );
-    let bundle = bundle?;
-    let files = files_to_write(site, &bundle, shell, &info, pages)?;
     fs::create_dir_all(out).map_err(|source| Error::Write {
         path: out.to_path_buf(),
         source,
@@ -77,89 +64,161 @@ pub fn write(
     for leftover in [&staging, &old] {
         remove(leftover)?;
     }
-    write_all(&staging, &files)?;
-    swap(out, &staging, &old, shell.is_some())?;
-    Ok(Written {
-        digests: site.digests.len(),
-        items: site.digests.iter().map(|d| d.digest.items.len()).sum(),
-        files: files.len(),
-        bytes: files.iter().map(|(_, b)| b.len() as u64).sum(),
-        index_time: bundle.index_time,
-    })
+    let stage = Stage {
+        dir: staging.clone(),
+        previous: [Some(out), reuse]
+            .into_iter()
+            .flatten()
+            .map(|root| (root.to_path_buf(), data_stamp(root)))
+            .collect(),
+        data: OnceLock::new(),
+        files: AtomicUsize::new(0),
+        bytes: AtomicU64::new(0),
+        reused: AtomicUsize::new(0),
+    };
+    match stage_all(site, shell, &info, &options, &stage) {
+        Ok(index_time) => {
+            swap(out, &staging, &old, shell.is_some())?;
+            Ok(Written {
+                digests: site.digests.len(),
+                items: site.digests.iter().map(|d| d.digest.items.len()).sum(),
+                files: stage.files.into_inner(),
+                bytes: stage.bytes.into_inner(),
+                reused: stage.reused.into_inner(),
+                index_time,
+            })
+        }
+        Err(e) => {
+            // Best effort: the error at hand is the one to report.
+            let _ = remove(&staging);
+            Err(e)
+        }
+    }
 }
 
-/// The files of a build: data, media and (with a shell) the `pages` and
-/// the service worker's files.
-fn files_to_write<'a>(
+/// Writes every file of the build into the stage; returns the time the
+/// search index took. Route pages and feeds need only the manifest's
+/// outline, so they are made and written while the data is made.
+fn stage_all(
     site: &Site,
-    bundle: &'a crate::bundle::Bundle,
     shell: Option<&Shell>,
     info: &SiteInfo,
-    pages: Vec<(String, String)>,
-) -> Result<Vec<OutFile<'a>>> {
-    let mut files: Vec<OutFile<'a>> = Vec::new();
-    for (rel, json) in &bundle.files {
-        files.push((rel.clone(), json.as_bytes().into()));
-    }
-    for (rel, bytes) in &bundle.search {
-        files.push((rel.clone(), bytes.as_slice().into()));
-    }
-    for parsed in &site.digests {
-        for (from, rel) in &parsed.media {
-            let bytes = fs::read(from).map_err(|source| Error::Read {
-                path: from.clone(),
-                source,
-            })?;
-            files.push((rel.clone(), bytes.into()));
-        }
-    }
-    for (rel, text) in pages {
-        files.push((rel, text.into_bytes().into()));
-    }
+    options: &BundleOptions,
+    stage: &Stage,
+) -> Result<std::time::Duration> {
+    let plan = plan(site, options);
+    let outline = manifest_outline(site, &plan);
+    let policy = shell.and_then(|s| s.policy(info));
+    let (bundle, pages) = rayon::join(
+        || bundle_planned(site, options, plan, outline.clone()),
+        || -> Result<()> {
+            let Some(shell) = shell else {
+                return Ok(());
+            };
+            let put = |rel: String, html: String| stage.put(&rel, html.as_bytes());
+            let policy = policy.as_deref();
+            crate::pages::pages(site, &outline, shell, info, plan.tag_feeds, policy, &put)?;
+            let tags = if plan.tag_feeds {
+                feed_tags(&outline.tags)
+            } else {
+                Vec::new()
+            };
+            for (rel, text) in feeds::files(site, &outline, info, &tags, policy) {
+                stage.put(&rel, text.as_bytes())?;
+            }
+            Ok(())
+        },
+    );
+    let bundle = bundle?;
+    pages?;
+    let _ = stage
+        .data
+        .set(layout::under_stamp(&bundle.manifest.stamp, ""));
+    let media: Vec<(&PathBuf, &String)> = (site.digests.iter())
+        .flat_map(|d| d.media.iter().map(|(from, rel)| (from, rel)))
+        .collect();
+    use rayon::prelude::*;
+    let data = (bundle.files.par_iter()).map(|(rel, json)| stage.put(rel, json.as_bytes()));
+    let search = (bundle.search.par_iter()).map(|(rel, bytes)| stage.put(rel, bytes));
+    data.chain(search).collect::<Result<()>>()?;
+    media.par_iter().try_for_each(|(from, rel)| {
+        let bytes = fs::read(from).map_err(|source| Error::Read {
+            path: from.to_path_buf(),
+            source,
+        })?;
+        stage.put(rel, &bytes)
+    })?;
     if let Some(shell) = shell {
         for (rel, text) in crate::offline::files(info, shell.names(), &bundle.manifest.stamp) {
-            files.push((rel, text.into_bytes().into()));
+            stage.put(&rel, text.as_bytes())?;
         }
     }
-    Ok(files)
+    Ok(bundle.index_time)
 }
 
-/// One HTML page per route and the feeds, from the manifest's `outline`
-/// (see [`manifest_outline`]).
-fn site_pages(
-    site: &Site,
-    outline: &tidings_model::Manifest,
-    tag_feeds: bool,
-    shell: &Shell,
-    info: &SiteInfo,
-    policy: Option<&str>,
-) -> Vec<(String, String)> {
-    let mut files = crate::pages::pages(site, outline, shell, info, tag_feeds, policy);
-    let tags = if tag_feeds {
-        feed_tags(&outline.tags)
-    } else {
-        Vec::new()
-    };
-    files.extend(feeds::files(site, outline, info, &tags, policy));
-    files
+/// The staging folder of a build, with the previous builds it may link
+/// unchanged files from, and what was written.
+struct Stage {
+    dir: PathBuf,
+    /// Previous sites, each with the stamp of its data folder.
+    previous: Vec<(PathBuf, Option<String>)>,
+    /// `data/<stamp>/` of this build, once known.
+    data: OnceLock<String>,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    reused: AtomicUsize,
 }
 
-/// Writes every file under `staging`, from every core.
-fn write_all(staging: &Path, files: &[OutFile<'_>]) -> Result<()> {
-    use rayon::prelude::*;
-    files.par_iter().try_for_each(|(rel, bytes)| -> Result<()> {
-        let path = staging.join(rel);
+impl Stage {
+    /// Puts `bytes` at `rel` (a path under the site root): linked from a
+    /// previous build that has the same bytes there, else written.
+    fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|source| Error::Write {
                 path: parent.to_path_buf(),
                 source,
             })?;
         }
-        fs::write(&path, bytes).map_err(|source| Error::Write {
-            path: path.clone(),
-            source,
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        if self.link(rel, bytes, &path) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        fs::write(&path, bytes).map_err(|source| Error::Write { path, source })
+    }
+
+    /// Links a previous build's copy of `rel` to `to` when it holds
+    /// exactly `bytes`; whether it did. Only regular files are taken, and
+    /// this build's data files are looked for in the old stamp folder.
+    fn link(&self, rel: &str, bytes: &[u8], to: &Path) -> bool {
+        let inner = self
+            .data
+            .get()
+            .and_then(|data| rel.strip_prefix(data.as_str()));
+        self.previous.iter().any(|(root, stamp)| {
+            let from = match (inner, stamp) {
+                (Some(inner), Some(stamp)) => root.join(layout::under_stamp(stamp, inner)),
+                (Some(_), None) => return false,
+                (None, _) => root.join(rel),
+            };
+            let same = fs::symlink_metadata(&from)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+                && fs::read(&from).is_ok_and(|old| old == bytes);
+            same && fs::hard_link(&from, to).is_ok()
         })
-    })
+    }
+}
+
+/// The stamp the manifest of the site at `root` names, if it has one
+/// that is a stamp (hex digits only, so never a path elsewhere).
+fn data_stamp(root: &Path) -> Option<String> {
+    let bytes = fs::read(root.join(layout::MANIFEST)).ok()?;
+    let manifest: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let stamp = manifest.get("stamp")?.as_str()?;
+    let hex = !stamp.is_empty() && stamp.bytes().all(|b| b.is_ascii_hexdigit());
+    hex.then(|| stamp.to_string())
 }
 
 /// Moves the owned entries of `out` aside into `old`, the fresh ones from

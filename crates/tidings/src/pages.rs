@@ -294,8 +294,10 @@ struct Article<'a> {
     tags: &'a [String],
 }
 
-/// (path under the site root, HTML) of every route page, `index.html` and
-/// `404.html`, each with `policy` (the shell's [`Shell::policy`]) if any.
+/// Every route page, `index.html` and `404.html`, each with `policy` (the
+/// shell's [`Shell::policy`]) if any, given to `put` as (path under the
+/// site root, HTML) as soon as it is made: the digests' pages on every
+/// core, so they never all sit in memory.
 pub fn pages(
     site: &Site,
     manifest: &Manifest,
@@ -303,7 +305,9 @@ pub fn pages(
     info: &SiteInfo,
     tag_feeds: bool,
     policy: Option<&str>,
-) -> Vec<(String, String)> {
+    put: &(dyn Fn(String, String) -> Result<()> + Sync),
+) -> Result<()> {
+    use rayon::prelude::*;
     let template = shell.for_site(info);
     let text = Text::of(info.lang());
     let render = Render {
@@ -313,7 +317,6 @@ pub fn pages(
         template: &template,
         policy,
     };
-    let mut out = Vec::new();
     let home = Head::page(info.title.clone(), &info.description, &Route::Home);
     let newest: Vec<&Parsed> = site.digests.iter().take(PER_SCREEN).collect();
     let list = format!(
@@ -321,7 +324,7 @@ pub fn pages(
         escape(&info.title),
         render.digest_list(&newest, site.digests.len() > PER_SCREEN)
     );
-    out.push((layout::FOLDER_PAGE.to_string(), render.page(&home, &list)));
+    put(layout::FOLDER_PAGE.to_string(), render.page(&home, &list))?;
     let starred = Head::page(
         format!("{} · {}", text.starred, info.title),
         "",
@@ -333,7 +336,7 @@ pub fn pages(
             escape(text.starred),
             escape(text.kept_here)
         );
-        out.push((file, render.page(&starred, &body)));
+        put(file, render.page(&starred, &body))?;
     }
     let items = Head::page(
         format!("{} · {}", text.all_items, info.title),
@@ -346,56 +349,59 @@ pub fn pages(
             escape(text.all_items),
             escape(text.needs_js)
         );
-        out.push((file, render.page(&items, &body)));
+        put(file, render.page(&items, &body))?;
     }
     let missing = Head::page(
         format!("{} · {}", text.not_found_title, info.title),
         "",
         &Route::Home,
     );
-    out.push((
+    put(
         layout::NOT_FOUND_PAGE.to_string(),
         render.page(&missing, &render.not_found()),
-    ));
-    for parsed in &site.digests {
-        let d = &parsed.digest;
-        let route = Route::Digest(d.slug.clone());
-        if let Some(file) = route.page_file() {
-            let head = Head {
-                title: format!("{} · {}", d.title, info.title),
-                description: &parsed.summary,
-                url: route.url(),
-                article: Some(Article {
-                    date: &d.date,
-                    tags: &d.tags,
-                }),
-                image: lead_image(d, None),
-                tag_feed: None,
-            };
-            out.push((file, render.page(&head, &render.digest(d))));
-        }
-        if !manifest.item_pages {
-            continue;
-        }
-        for (n, (item, summary)) in d.items.iter().zip(&parsed.item_summaries).enumerate() {
-            let route = Route::item(&d.slug, &item.id);
-            let Some(file) = route.page_file() else {
-                continue;
-            };
-            let head = Head {
-                title: format!("{} · {}", item.title, info.title),
-                description: summary,
-                url: route.url(),
-                article: Some(Article {
-                    date: &d.date,
-                    tags: &d.tags,
-                }),
-                image: lead_image(d, Some(item)),
-                tag_feed: None,
-            };
-            out.push((file, render.page(&head, &render.item(d, n))));
-        }
-    }
+    )?;
+    site.digests
+        .par_iter()
+        .try_for_each(|parsed| -> Result<()> {
+            let d = &parsed.digest;
+            let route = Route::Digest(d.slug.clone());
+            if let Some(file) = route.page_file() {
+                let head = Head {
+                    title: format!("{} · {}", d.title, info.title),
+                    description: &parsed.summary,
+                    url: route.url(),
+                    article: Some(Article {
+                        date: &d.date,
+                        tags: &d.tags,
+                    }),
+                    image: lead_image(d, None),
+                    tag_feed: None,
+                };
+                put(file, render.page(&head, &render.digest(d)))?;
+            }
+            if !manifest.item_pages {
+                return Ok(());
+            }
+            for (n, (item, summary)) in d.items.iter().zip(&parsed.item_summaries).enumerate() {
+                let route = Route::item(&d.slug, &item.id);
+                let Some(file) = route.page_file() else {
+                    continue;
+                };
+                let head = Head {
+                    title: format!("{} · {}", item.title, info.title),
+                    description: summary,
+                    url: route.url(),
+                    article: Some(Article {
+                        date: &d.date,
+                        tags: &d.tags,
+                    }),
+                    image: lead_image(d, Some(item)),
+                    tag_feed: None,
+                };
+                put(file, render.page(&head, &render.item(d, n)))?;
+            }
+            Ok(())
+        })?;
     for tag in &manifest.tags {
         let route = Route::Tag(tag.name.clone());
         let Some(file) = route.page_file() else {
@@ -422,9 +428,9 @@ pub fn pages(
             escape(&tag.name),
             render.digest_list(&tagged, tag.count as usize > PER_SCREEN)
         );
-        out.push((file, render.page(&head, &body)));
+        put(file, render.page(&head, &body))?;
     }
-    out
+    Ok(())
 }
 
 /// The image a preview of the digest (or of one of its items) shows: the

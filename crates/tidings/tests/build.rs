@@ -618,3 +618,97 @@ fn the_same_story_on_two_days_names_the_other_day() {
     // Stories told once name nothing.
     assert!(newer.digest.items[1].also_in.is_empty());
 }
+
+/// Inode of every file under `dir`, by path.
+#[cfg(unix)]
+fn inodes(dir: &Path) -> std::collections::HashMap<String, u64> {
+    use std::os::unix::fs::MetadataExt;
+    (files_under(dir).into_iter())
+        .map(|f| {
+            let ino = std::fs::metadata(dir.join(&f)).expect("stat").ino();
+            (f, ino)
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_after_edits_is_a_clean_build_byte_for_byte() {
+    let content = temp_dir("inc-content");
+    let o = tidings(&[
+        "generate",
+        "--count",
+        "12",
+        "--out",
+        &content.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let posts = content.join("posts");
+    let shell = temp_dir("inc-shell").join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let (out, cache) = (temp_dir("inc-out"), temp_dir("inc-cache"));
+    let cache_arg = cache.display().to_string();
+    let build = |out: &Path, extra: &[&str]| {
+        let args = build_args(&content, out, Some(&shell), extra);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut args: Vec<&str> = args.into_iter().filter(|a| *a != "-q").collect();
+        args.push("--timings");
+        let o = tidings(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let first = build(&out, &["--cache", &cache_arg]);
+    assert!(first.contains("(0 files from the cache)"), "{first}");
+    let before = inodes(&out);
+
+    // One digest edited, one removed, one cache entry damaged.
+    let edited = posts.join("ai20240526-0.md");
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\nOne more sentence, added after the first build.\n");
+    std::fs::write(&edited, text).expect("edit");
+    std::fs::remove_file(posts.join("ai20240525-1.md")).expect("remove");
+    let entries: Vec<_> = files_under(&cache.join("parsed"));
+    assert_eq!(entries.len(), 12, "{entries:?}");
+    std::fs::write(cache.join("parsed").join(&entries[0]), "{").expect("damage");
+
+    let second = build(&out, &["--cache", &cache_arg]);
+    // 12 files less the edited, the removed and (unless it was one of
+    // those) the damaged one.
+    assert!(
+        second.contains("(9 files from the cache)") || second.contains("(10 files from the cache)"),
+        "{second}"
+    );
+    // Entries of files no longer there, or changed, are pruned.
+    assert_eq!(files_under(&cache.join("parsed")).len(), 11);
+
+    let clean = temp_dir("inc-clean");
+    build(&clean, &[]);
+    let files = files_under(&out);
+    assert_eq!(files, files_under(&clean));
+    for f in &files {
+        assert_eq!(
+            std::fs::read(out.join(f)).expect("rebuilt"),
+            std::fs::read(clean.join(f)).expect("clean"),
+            "{f}"
+        );
+    }
+    // Unchanged files were linked from the previous build, not written:
+    // an untouched digest's page is the same file, the edited one's new.
+    let after = inodes(&out);
+    let (untouched, edited_page) = ("d/ai20240524-2/index.html", "d/ai20240526-0/index.html");
+    for page in [untouched, edited_page] {
+        assert!(files.iter().any(|f| f == page), "{page} in {files:?}");
+    }
+    assert_eq!(before.get(untouched), after.get(untouched));
+    assert_ne!(before.get(edited_page), after.get(edited_page));
+    let summary = second.lines().last().unwrap_or_default();
+    let reused: usize = (summary.split("kB; ").nth(1))
+        .and_then(|s| s.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of unchanged files in {second}"));
+    assert!(
+        reused > files.len() / 2 && reused < files.len(),
+        "{reused} of {}",
+        files.len()
+    );
+}

@@ -1,0 +1,229 @@
+//! The parse cache (`tidings build --cache DIR`): each content file's
+//! parsed digest, kept under a key made of everything parsing reads: the
+//! file's bytes and path, the content folder, the reading options, the
+//! other files of the content folder (images are looked up there) and the
+//! `tidings` executable itself (so a changed parser never reads an old
+//! entry). A rebuild then parses only the files that changed; the digests
+//! are linked into stories afterwards, across the whole site, as without
+//! a cache. Entries are written to a temporary file and renamed, so a
+//! damaged or half-written entry is never read as good: it is parsed
+//! again and replaced.
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+use tidings_model::date::Date;
+use tidings_model::Digest;
+
+use crate::digest::{Assets, Parsed, ReadOptions};
+use crate::error::{Error, Location, Result, Warning};
+
+/// Bumped when the entry's form changes.
+const FORMAT: &str = "tidings parse cache 1";
+
+/// The folder of the entries inside the cache folder.
+const ENTRIES: &str = "parsed";
+
+/// Parsed digests on disk, keyed by what their parse read.
+pub struct ParseCache {
+    dir: PathBuf,
+    /// The hash of what every file's parse shares.
+    shared: Sha256,
+    /// Keys read or written by this build (the others are pruned).
+    used: Mutex<HashSet<String>>,
+}
+
+/// A cached [`Parsed`] (its path is the file's, given on reading).
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    digest: Digest,
+    date: String,
+    summary: String,
+    item_summaries: Vec<String>,
+    draft: bool,
+    media: Vec<(PathBuf, String)>,
+    /// (path, line, column, message)
+    warnings: Vec<(PathBuf, usize, usize, String)>,
+}
+
+impl ParseCache {
+    /// The cache in `dir` for files of the content folder `root`, read
+    /// with `options`, beside the other files `assets`.
+    pub fn open(dir: &Path, root: &Path, options: &ReadOptions, assets: &Assets) -> Result<Self> {
+        let exe = std::env::current_exe().map_err(|source| Error::Read {
+            path: PathBuf::from("tidings"),
+            source,
+        })?;
+        let exe = fs::read(&exe).map_err(|source| Error::Read { path: exe, source })?;
+        let mut shared = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            shared.update((bytes.len() as u64).to_le_bytes());
+            shared.update(bytes);
+        };
+        field(FORMAT.as_bytes());
+        field(&Sha256::digest(&exe));
+        field(root.as_os_str().as_encoded_bytes());
+        field(format!("{options:?}").as_bytes());
+        // Images are looked up among the content folder's files and, for
+        // a Hugo site, in its static folder.
+        let mut files: Vec<PathBuf> = assets.iter().cloned().collect();
+        if let Some(dir) = &options.static_dir {
+            files_under(dir, &mut files)?;
+        }
+        files.sort();
+        for file in files {
+            field(file.as_os_str().as_encoded_bytes());
+        }
+        // Entries live in a folder of their own: pruning never touches
+        // anything else in `dir`.
+        let dir = dir.join(ENTRIES);
+        fs::create_dir_all(&dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        Ok(ParseCache {
+            dir,
+            shared,
+            used: Mutex::default(),
+        })
+    }
+
+    /// The key of the file at `path` holding `bytes`.
+    pub fn key(&self, path: &Path, bytes: &[u8]) -> String {
+        let mut h = self.shared.clone();
+        let path = path.as_os_str().as_encoded_bytes();
+        h.update((path.len() as u64).to_le_bytes());
+        h.update(path);
+        h.update(bytes);
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn entry_path(&self, key: &str) -> PathBuf {
+        self.dir.join(&key[..2]).join(format!("{}.json", &key[2..]))
+    }
+
+    fn mark(&self, key: &str) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key.to_string());
+        }
+    }
+
+    /// The digest cached under `key` for the file at `path`, if any (a
+    /// missing or unreadable entry is a miss).
+    pub fn get(&self, key: &str, path: &Path) -> Option<Parsed> {
+        let bytes = fs::read(self.entry_path(key)).ok()?;
+        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+        let date = Date::parse_day(&entry.date)?;
+        self.mark(key);
+        Some(Parsed {
+            path: path.to_path_buf(),
+            digest: entry.digest,
+            date,
+            summary: entry.summary,
+            item_summaries: entry.item_summaries,
+            draft: entry.draft,
+            media: entry.media,
+            warnings: (entry.warnings.into_iter())
+                .map(|(path, line, column, message)| Warning {
+                    location: Location { path, line, column },
+                    message,
+                })
+                .collect(),
+        })
+    }
+
+    /// Keeps `parsed` under `key`.
+    pub fn put(&self, key: &str, parsed: &Parsed) -> Result<()> {
+        let entry = Entry {
+            digest: parsed.digest.clone(),
+            date: parsed.date.to_string(),
+            summary: parsed.summary.clone(),
+            item_summaries: parsed.item_summaries.clone(),
+            draft: parsed.draft,
+            media: parsed.media.clone(),
+            warnings: (parsed.warnings.iter())
+                .map(|w| {
+                    let l = &w.location;
+                    (l.path.clone(), l.line, l.column, w.message.clone())
+                })
+                .collect(),
+        };
+        let path = self.entry_path(key);
+        let err = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        let json = serde_json::to_vec(&entry).map_err(|e| Error::Serialize {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(err)?;
+        }
+        let temp = path.with_extension(format!("tmp{}", std::process::id()));
+        fs::write(&temp, json).map_err(err)?;
+        fs::rename(&temp, &path).map_err(err)?;
+        self.mark(key);
+        Ok(())
+    }
+
+    /// Removes the entries this build did not use (those of files since
+    /// changed or removed); returns how many.
+    pub fn prune(&self) -> Result<usize> {
+        let used = self.used.lock().map(|u| u.clone()).unwrap_or_default();
+        let err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Write { path, source }
+        };
+        let mut removed = 0;
+        for sub in fs::read_dir(&self.dir).map_err(err(&self.dir))? {
+            let sub = sub.map_err(err(&self.dir))?.path();
+            let Some(prefix) = sub.file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
+            if prefix.len() != 2 || !sub.is_dir() {
+                continue;
+            }
+            for entry in fs::read_dir(&sub).map_err(err(&sub))? {
+                let entry = entry.map_err(err(&sub))?.path();
+                let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                // Entries and the temporary files of interrupted writes.
+                let Some(rest) = name.split_once('.').map(|(k, _)| k) else {
+                    continue;
+                };
+                let key = format!("{prefix}{rest}");
+                let ours = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
+                if ours && (!used.contains(&key) || !name.ends_with(".json")) {
+                    fs::remove_file(&entry).map_err(err(&entry))?;
+                    removed += 1;
+                }
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// Adds every file under `dir` (if it is a folder) to `out`.
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let err = |source| Error::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in fs::read_dir(dir).map_err(err)? {
+        let entry = entry.map_err(err)?;
+        let path = entry.path();
+        if entry.file_type().map_err(err)?.is_dir() {
+            files_under(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
