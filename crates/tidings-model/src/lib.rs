@@ -34,6 +34,7 @@
 
 pub mod date;
 pub mod facet;
+pub mod html;
 pub mod i18n;
 pub mod keys;
 pub mod layout;

@@ -262,31 +262,6 @@ fn matches(row: &[u32], wanted: &[Option<u32>], all: bool) -> bool {
         }
 }
 
-/// A condition a row is checked against, to leave one out when counting.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Dim {
-    Facet(Facet),
-    Dates,
-}
-
-/// Which conditions one row meets.
-struct Pass {
-    facets: PerFacet<bool>,
-    dates: bool,
-    text: bool,
-}
-
-impl Pass {
-    /// Whether the row meets every condition but `skip`.
-    fn all_but(&self, skip: Option<Dim>) -> bool {
-        self.facets
-            .iter()
-            .all(|(f, ok)| *ok || skip == Some(Dim::Facet(f)))
-            && (self.dates || skip == Some(Dim::Dates))
-            && self.text
-    }
-}
-
 /// Applies `filter` to the index. `text_match`, when the filter has text,
 /// says per row whether the text matched (the index holds no titles).
 /// Rows or ids out of range (a damaged index) count as absent.
@@ -300,18 +275,35 @@ pub fn apply(index: &Index, filter: &Filter, text_match: Option<&[bool]>) -> Res
     let mut out = Results::default();
     let mut counts = PerFacet::from_fn(|f| vec![0u32; columns[f].names.len()]);
     let mut months: BTreeMap<u32, u32> = BTreeMap::new();
+    // Per row, the conditions it fails as bits (facet `i` is bit `i`, the
+    // dates the next): a row failing none is a result and counts for
+    // everything; failing one, it counts only for what leaving that one
+    // out would let in; failing two or more (most rows under a filter),
+    // for nothing.
+    const DATES: u32 = 1 << Facet::ALL.len();
+    let bit = |f: Facet| 1u32 << (f as u32);
     for (r, &day) in index.dates.iter().enumerate() {
+        if has_text && !text_match.is_some_and(|m| m.get(r).copied().unwrap_or(false)) {
+            continue;
+        }
         let row = |f: Facet| columns[f].rows.get(r).map_or(&[][..], Vec::as_slice);
-        let pass = Pass {
-            facets: PerFacet::from_fn(|f| matches(row(f), &wanted[f], all_of[f])),
-            dates: from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t),
-            text: !has_text || text_match.is_some_and(|m| m.get(r).copied().unwrap_or(false)),
-        };
+        let mut failed = 0u32;
+        for f in Facet::ALL {
+            if !matches(row(f), &wanted[f], all_of[f]) {
+                failed |= bit(f);
+            }
+        }
+        if !(from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t)) {
+            failed |= DATES;
+        }
+        if failed.count_ones() > 1 {
+            continue;
+        }
         for f in Facet::ALL {
             // With AND, a term's count is what adding it to the chosen ones
             // would leave; otherwise what choosing it in its facet would.
-            let skip = (!all_of[f]).then_some(Dim::Facet(f));
-            if pass.all_but(skip) {
+            let skippable = if all_of[f] { 0 } else { bit(f) };
+            if failed & !skippable == 0 {
                 for &id in row(f) {
                     if let Some(c) = counts[f].get_mut(id as usize) {
                         *c += 1;
@@ -319,10 +311,10 @@ pub fn apply(index: &Index, filter: &Filter, text_match: Option<&[bool]>) -> Res
                 }
             }
         }
-        if pass.all_but(Some(Dim::Dates)) {
+        if failed & !DATES == 0 {
             *months.entry(day / 100).or_default() += 1;
         }
-        if pass.all_but(None) {
+        if failed == 0 {
             out.rows.push(r as u32);
             out.items += u64::from(index.items.get(r).copied().unwrap_or(0));
         }

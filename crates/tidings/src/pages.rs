@@ -17,7 +17,7 @@ use tidings_model::i18n::Text;
 use tidings_model::query::{items_of, PER_SCREEN};
 use tidings_model::site::{SiteInfo, META_NAME};
 use tidings_model::url::{self, Route};
-use tidings_model::{layout, Digest, Image, Item, Manifest, TermCount};
+use tidings_model::{html, layout, Digest, Image, Item, Manifest, TermCount};
 
 use crate::digest::Parsed;
 use crate::error::{Error, Result};
@@ -584,17 +584,7 @@ impl Render<'_> {
     }
 
     fn tags(&self, tags: &[String]) -> String {
-        let mut o = String::from("<ul class=\"tags\">");
-        for t in tags {
-            let _ = write!(
-                o,
-                "<li><a href=\"{}\">#{}</a></li>",
-                self.href(&url::tag(t)),
-                escape(t)
-            );
-        }
-        o.push_str("</ul>");
-        o
+        html::tag_links(tags, self.site)
     }
 
     fn date(&self, date: &str) -> String {
@@ -608,17 +598,8 @@ impl Render<'_> {
     fn digest_list(&self, digests: &[&Parsed], more: bool) -> String {
         let mut o = String::from("<ol class=\"digest-list\">");
         for p in digests {
-            let d = &p.digest;
-            let _ = write!(
-                o,
-                "<li class=\"digest-card\">{}<h2><a href=\"{}\">{}</a></h2><p class=\"summary\">{}</p><div class=\"meta\"><span class=\"count\">{}</span>{}</div></li>",
-                self.date(&d.date),
-                self.href(&url::digest(&d.slug)),
-                escape(&d.title),
-                escape(&p.summary),
-                escape(&self.text.items(d.items.len() as u64)),
-                self.tags(&d.tags)
-            );
+            let summary = p.digest.summary(p.summary.clone());
+            o.push_str(&html::digest_card(&summary, self.site, self.text, false));
         }
         o.push_str("</ol>");
         if more {
