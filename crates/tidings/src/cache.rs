@@ -172,7 +172,9 @@ impl ParseCache {
     }
 
     /// Removes the entries this build did not use (those of files since
-    /// changed or removed); returns how many.
+    /// changed or removed); returns how many. Two builds at once with one
+    /// cache folder stay correct: an entry pruned by one is a miss for
+    /// the other, parsed again.
     pub fn prune(&self) -> Result<usize> {
         let used = self.used.lock().map(|u| u.clone()).unwrap_or_default();
         let err = |path: &Path| {
@@ -191,13 +193,14 @@ impl ParseCache {
             for entry in fs::read_dir(&sub).map_err(err(&sub))? {
                 let entry = entry.map_err(err(&sub))?.path();
                 let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                // Entries and the temporary files of interrupted writes.
-                let Some(rest) = name.split_once('.').map(|(k, _)| k) else {
+                // Entries only: a temporary file may be another build's
+                // entry being written.
+                let Some(rest) = name.strip_suffix(".json") else {
                     continue;
                 };
                 let key = format!("{prefix}{rest}");
                 let ours = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
-                if ours && (!used.contains(&key) || !name.ends_with(".json")) {
+                if ours && !used.contains(&key) {
                     fs::remove_file(&entry).map_err(err(&entry))?;
                     removed += 1;
                 }
