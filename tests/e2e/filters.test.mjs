@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { T, contentSite, href, launch, openPage, pythonServer, readBundle, schemePath, syntheticSite } from './harness.mjs';
+import { T, closeWith, contentSite, href, launch, openPage, pythonServer, readBundle, schemePath, syntheticSite } from './harness.mjs';
 
 let browser, server, bundle, site;
 
@@ -147,7 +147,7 @@ test('every month of a leap and a common year ends on its last day', async () =>
       }
     }
   } finally {
-    local.close();
+    await closeWith(page, local);
   }
   await done();
 });
@@ -181,7 +181,7 @@ test('without per-item pages, item links address the item inside its digest page
     await fresh.page.locator('h1', { hasText: title }).waitFor();
     await fresh.done();
   } finally {
-    local.close();
+    await closeWith(page, local);
   }
   await done();
 });
@@ -198,7 +198,7 @@ test('section labels of numbered-list digests can be filtered on and head their 
     await page.locator('.item').first().waitFor();
     assert.deepEqual(await page.locator('.section-label').allTextContents(), ['产品与功能更新', '研究与论文']);
   } finally {
-    local.close();
+    await closeWith(page, local);
   }
   await done();
 });

@@ -246,6 +246,16 @@ export async function openPage(browser, options = {}) {
   };
 }
 
+/**
+ * Closes `page`'s browser context, then `server`: in that order, so no
+ * request of the page (a favicon fetched late) is cut off by the server
+ * going away and reported as the page's error.
+ */
+export async function closeWith(page, server) {
+  await page.context().close();
+  server.close();
+}
+
 /** Waits until the app has taken over and rendered a heading or list (not the loading state). */
 export async function settled(page) {
   await page.waitForFunction(() => !document.getElementById('prerender')

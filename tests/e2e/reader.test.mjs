@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { T, contentSite, launch, listItems, openPage, pythonServer } from './harness.mjs';
+import { T, closeWith, contentSite, launch, listItems, openPage, pythonServer } from './harness.mjs';
 
 const TAGS = 200;
 let browser, many, plain;
@@ -98,7 +98,7 @@ test('the same story on another day is one click away from its item', async () =
     await page.waitForURL(new RegExp('/d/2024-05-25/[0-9a-z]{8}/$'));
     await page.getByTestId('also-in').getByRole('link', { name: /2024-05-26/ }).waitFor();
   } finally {
-    local.close();
+    await closeWith(page, local);
   }
   await done();
 });
@@ -236,7 +236,7 @@ test('the items view lists items across digests, each story once, reachable from
     await page.locator('.item-row').first().waitFor();
     assert.equal(await page.locator('.item-row').count(), 3);
   } finally {
-    local.close();
+    await closeWith(page, local);
   }
   await done();
 });

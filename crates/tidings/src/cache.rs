@@ -1,8 +1,8 @@
 //! The parse cache (`tidings build --cache DIR`): each content file's
 //! parsed digest, kept under a key made of everything parsing reads: the
 //! file's bytes and path, the content folder, the reading options, the
-//! other files of the content folder (images are looked up there) and the
-//! `tidings` executable itself (so a changed parser never reads an old
+//! other files of the content folder and of a Hugo site's static folder
+//! (images are looked up there) and the `tidings` executable itself (so a changed parser never reads an old
 //! entry). A rebuild then parses only the files that changed; the digests
 //! are linked into stories afterwards, across the whole site, as without
 //! a cache. Entries are written to a temporary file and renamed, so a
