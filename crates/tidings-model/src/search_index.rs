@@ -702,7 +702,7 @@ impl Builder {
 
     /// Adds the next document's terms of part `part` (of [`PARTS`]):
     /// builders of the parts can collect on their own threads, then
-    /// [`Builder::merge`].
+    /// [`Builder::encode`] theirs for [`Files::assemble`].
     pub fn push_part(&mut self, doc_terms: &DocTerms, part: usize) {
         let part = part.min(PARTS - 1);
         let (from, to) = (doc_terms.starts[part], doc_terms.starts[part + 1]);
