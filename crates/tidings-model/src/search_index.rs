@@ -537,7 +537,7 @@ fn word_key(word: &str) -> Key {
 }
 
 /// The terms of a document with `fields` (text and weight): the same
-/// terms [`index_terms`] gives, counted.
+/// terms [`index_terms`](crate::search::index_terms) gives, counted.
 pub fn doc_terms(fields: &[(String, u16)]) -> DocTerms {
     // About one distinct term for every two bytes of text, so the table
     // rarely grows.
