@@ -33,11 +33,8 @@ pub fn digest_card_content(d: &DigestSummary, site: &SiteInfo, text: &Text, new:
         o.push_str(&escape(text.new_badge));
         o.push_str("</span>");
     }
-    o.push_str("<time datetime=\"");
-    o.push_str(&escape(&d.date));
-    o.push_str("\">");
-    o.push_str(&escape(&text.date_text(&d.date)));
-    o.push_str("</time><h2><a href=\"");
+    o.push_str(&date_line(&d.date, text));
+    o.push_str("<h2><a href=\"");
     o.push_str(&href(&url::digest(&d.slug)));
     o.push_str("\">");
     o.push_str(&escape(&d.title));
@@ -49,6 +46,15 @@ pub fn digest_card_content(d: &DigestSummary, site: &SiteInfo, text: &Text, new:
     o.push_str(&tag_links(&d.tags, site));
     o.push_str("</div>");
     o
+}
+
+/// A date as the language writes it, machine-readable beside: `<time>`.
+pub fn date_line(date: &str, text: &Text) -> String {
+    format!(
+        "<time datetime=\"{}\">{}</time>",
+        escape(date),
+        escape(&text.date_text(date))
+    )
 }
 
 /// A digest's card, the `<li>` with its content.

@@ -380,7 +380,7 @@ fn list_item(entry: &str, line: usize, section: Option<String>) -> RawItem {
     let links = distinct_urls(Vec::new(), &refs);
     RawItem {
         line,
-        title_html: escape_html(&title),
+        title_html: tidings_model::html::escape(&title),
         title: if title.is_empty() {
             "(untitled)".to_string()
         } else {
@@ -548,7 +548,7 @@ pub fn story_item(story: &crate::frontmatter::Story) -> RawItem {
     RawItem {
         line: story.line,
         title: story.title.clone(),
-        title_html: escape_html(&story.title),
+        title_html: tidings_model::html::escape(&story.title),
         title_translation: None,
         image: None,
         body_md: escape_markdown(&story.summary),
@@ -563,14 +563,6 @@ pub fn story_item(story: &crate::frontmatter::Story) -> RawItem {
 pub(crate) fn is_http(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
-}
-
-/// Escapes text for HTML.
-pub fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The text of rendered `html`: tags dropped (each leaves a space) and

@@ -14,8 +14,8 @@ use tidings_model::url::Route;
 use tidings_model::{Digest, Manifest};
 
 use crate::digest::Parsed;
-use crate::extract::escape_html as escape;
 use crate::load::Site;
+use tidings_model::html::escape;
 
 /// Digests in each feed.
 pub const FEED_SIZE: usize = 20;

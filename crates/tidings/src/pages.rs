@@ -21,8 +21,8 @@ use tidings_model::{html, layout, Digest, Image, Item, Manifest, TermCount};
 
 use crate::digest::Parsed;
 use crate::error::{Error, Result};
-use crate::extract::escape_html as escape;
 use crate::load::Site;
+use tidings_model::html::escape;
 
 /// Mark what the build step adds to the shell, so a shell read back from
 /// a built site can be restored: the head (in place of the `<title>`) and
@@ -583,18 +583,6 @@ impl Render<'_> {
         )
     }
 
-    fn tags(&self, tags: &[String]) -> String {
-        html::tag_links(tags, self.site)
-    }
-
-    fn date(&self, date: &str) -> String {
-        format!(
-            "<time datetime=\"{}\">{}</time>",
-            escape(date),
-            escape(&self.text.date_text(date))
-        )
-    }
-
     fn digest_list(&self, digests: &[&Parsed], more: bool) -> String {
         let mut o = String::from("<ol class=\"digest-list\">");
         for p in digests {
@@ -702,9 +690,9 @@ impl Render<'_> {
             "<article class=\"digest\"><p class=\"crumbs\"><a href=\"{}\">{}</a></p><header>{}<h1>{}</h1>{}<button type=\"button\" class=\"mark-all\">{}</button></header><div class=\"intro\">{}</div><ol class=\"items\">",
             self.href(url::HOME),
             escape(self.text.all_digests),
-            self.date(&d.date),
+            html::date_line(&d.date, self.text),
             escape(&d.title),
-            self.tags(&d.tags),
+            html::tag_links(&d.tags, self.site),
             escape(self.text.mark_all_read),
             d.intro_html
         );
