@@ -6,6 +6,7 @@
 //! nothing shows twice.
 
 mod api;
+pub mod article;
 mod browse;
 pub mod components;
 mod keys;

@@ -71,11 +71,11 @@ pub fn ItemActions(item: Starred) -> impl IntoView {
             on:click=move |_| r.state.update(|s| {
                 s.toggle_star(item.get_value());
             })>
-            {move || if starred.get() { format!("★ {}", text.unstar) } else { format!("☆ {}", text.star) }}
+            {move || tidings_model::html::star_label(starred.get(), text)}
         </button>
         <button type="button" class="read-toggle" data-testid="read-toggle"
             on:click=move |_| r.state.update(|s| s.set_read(&slug, &id, !read.get_untracked()))>
-            {move || if read.get() { text.mark_unread } else { text.mark_read }}
+            {move || tidings_model::html::read_label(read.get(), text)}
         </button>
     }
 }

@@ -4,10 +4,11 @@
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
-use tidings_app::components::{DigestList, ItemImage};
+use tidings_app::article::Article;
+use tidings_app::components::DigestList;
 use tidings_model::i18n::Text;
 use tidings_model::site::Lang;
-use tidings_model::{DigestSummary, Image};
+use tidings_model::DigestSummary;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -82,52 +83,147 @@ fn without_a_choice_the_list_speaks_the_site_language() {
     assert_eq!(list.get_attribute("lang").as_deref(), Some("zh"));
 }
 
-#[wasm_bindgen_test]
-fn missing_image_shows_a_placeholder_not_a_broken_img() {
+fn manifest() -> std::sync::Arc<tidings_model::Manifest> {
+    let json = r#"{"schema":3,"stamp":"s","digest_count":1,"item_count":2,"page_size":100,"page_count":1,"shard_count":1,"item_pages":true,"tags":[],"categories":[]}"#;
+    std::sync::Arc::new(serde_json::from_str(json).expect("manifest"))
+}
+
+/// A digest of two items: the first with an image the build did not find,
+/// the second with one the server does not have.
+fn digest() -> std::sync::Arc<tidings_model::Digest> {
+    let json = r#"{"schema":3,"slug":"d1","date":"2024-05-26","title":"Digest one","description":"","tags":["AI"],"categories":[],"intro_html":"<p>Intro</p>","items":[
+        {"id":"a","title":"First","title_html":"First <em>story</em>","image":{"alt":"gone"},"body_html":"<p>Body a</p>","source":{"url":"https://example.com/a","domain":"example.com"},"links":[]},
+        {"id":"b","title":"Second","title_html":"Second","image":{"src":"/no-such-image.png","alt":"broken"},"body_html":"<p>Body b</p>","links":[]}]}"#;
+    std::sync::Arc::new(serde_json::from_str(json).expect("digest"))
+}
+
+fn mount_article(item: Option<usize>) -> web_sys::HtmlElement {
     let root = container();
-    let image = Some(Image {
-        src: None,
-        alt: "gone".into(),
-    });
-    leptos::mount::mount_to(
-        root.clone(),
-        move || view! { <ItemImage image=image.clone() /> },
-    )
+    leptos::mount::mount_to(root.clone(), move || {
+        provide_context(Text::of(Lang::En));
+        view! { <Router><Article manifest=manifest() digest=digest() item /></Router> }
+    })
     .forget();
-    assert!(root.query_selector("img").expect("query").is_none());
-    let placeholder = root
-        .query_selector(".image-placeholder")
+    root
+}
+
+/// Lets effects, promises and an image load settle.
+async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn attr(root: &web_sys::HtmlElement, selector: &str, name: &str) -> Option<String> {
+    root.query_selector(selector)
         .expect("query")
-        .expect("placeholder");
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .get_attribute(name)
+}
+
+#[wasm_bindgen_test]
+async fn a_digest_is_the_models_markup_and_its_buttons_work() {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.remove_item(tidings_model::reading::STORAGE_KEY);
+    }
+    let root = mount_article(None);
+    let article = root
+        .query_selector("article.digest")
+        .expect("query")
+        .expect("article");
+    assert_eq!(article.get_attribute("lang").as_deref(), Some("zh"));
+    let items = root.query_selector_all("li.item").expect("query");
+    assert_eq!(items.length(), 2);
     assert_eq!(
-        placeholder.get_attribute("aria-label").as_deref(),
+        attr(&root, "li.item h2 a", "href").as_deref(),
+        Some("/d/d1/a/")
+    );
+    assert_eq!(
+        attr(&root, "[data-testid=source-link]", "href").as_deref(),
+        Some("https://example.com/a")
+    );
+    // The image the build did not find is a placeholder, never an <img>.
+    assert_eq!(
+        attr(&root, "#a .image-placeholder", "aria-label").as_deref(),
         Some("gone")
     );
-}
+    assert!(root.query_selector("#a img").expect("query").is_none());
 
-#[wasm_bindgen_test]
-fn present_image_is_an_img_with_alt() {
-    let root = container();
-    let image = Some(Image {
-        src: Some("/data/media/x/a.png".into()),
-        alt: "pic".into(),
-    });
-    leptos::mount::mount_to(
-        root.clone(),
-        move || view! { <ItemImage image=image.clone() /> },
-    )
-    .forget();
-    let img = root.query_selector("img").expect("query").expect("img");
+    // Star the first item: its button says so.
+    let star = root
+        .query_selector("#a [data-testid=star]")
+        .expect("query")
+        .expect("star");
+    assert_eq!(star.get_attribute("aria-pressed").as_deref(), Some("false"));
+    star.unchecked_ref::<web_sys::HtmlElement>().click();
+    pause(0).await;
+    assert_eq!(star.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(star.text_content().as_deref(), Some("★ Unstar"));
     assert_eq!(
-        img.get_attribute("src").as_deref(),
-        Some("/data/media/x/a.png")
+        attr(&root, "#b [data-testid=star]", "aria-pressed").as_deref(),
+        Some("false")
     );
-    assert_eq!(img.get_attribute("alt").as_deref(), Some("pic"));
+
+    // Mark all read: every item is marked, and its button offers unread.
+    let all = root
+        .query_selector("[data-testid=mark-all-read]")
+        .expect("query")
+        .expect("button");
+    all.unchecked_ref::<web_sys::HtmlElement>().click();
+    pause(0).await;
+    assert_eq!(
+        root.query_selector_all("li.item.read")
+            .expect("query")
+            .length(),
+        2
+    );
+    let toggle = root
+        .query_selector("#b [data-testid=read-toggle]")
+        .expect("query")
+        .expect("toggle");
+    assert_eq!(toggle.text_content().as_deref(), Some("Mark unread"));
+    toggle.unchecked_ref::<web_sys::HtmlElement>().click();
+    pause(0).await;
+    assert_eq!(
+        root.query_selector_all("li.item.read")
+            .expect("query")
+            .length(),
+        1
+    );
+    assert_eq!(toggle.text_content().as_deref(), Some("Mark read"));
 }
 
 #[wasm_bindgen_test]
-fn no_image_renders_nothing() {
-    let root = container();
-    leptos::mount::mount_to(root.clone(), || view! { <ItemImage image=None /> }).forget();
-    assert_eq!(root.child_element_count(), 0);
+async fn an_image_that_fails_to_load_gives_way_to_its_placeholder() {
+    let root = mount_article(Some(1));
+    assert!(root
+        .query_selector("article.item-page")
+        .expect("query")
+        .is_some());
+    assert_eq!(attr(&root, "h1", "class"), None);
+    let h1 = root.query_selector("h1").expect("query").expect("h1");
+    assert_eq!(h1.text_content().as_deref(), Some("Second"));
+    assert_eq!(
+        attr(&root, "a[rel=prev]", "href").as_deref(),
+        Some("/d/d1/a/")
+    );
+    // The image 404s: the placeholder takes its place, with its alt text.
+    for _ in 0..50 {
+        if root
+            .query_selector(".image-placeholder")
+            .expect("query")
+            .is_some()
+        {
+            break;
+        }
+        pause(100).await;
+    }
+    assert!(root.query_selector("img").expect("query").is_none());
+    assert_eq!(
+        attr(&root, ".image-placeholder", "aria-label").as_deref(),
+        Some("broken")
+    );
 }

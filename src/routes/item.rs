@@ -1,15 +1,13 @@
 //! `/d/<slug>/<item>`: one news item, the page people share.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use tidings_model::{query, url};
+use tidings_model::query;
 
 use crate::api::{AppError, Missing};
-use crate::components::{
-    error_view, page_title, AlsoIn, ItemImage, ItemRow, Loading, SourceLine, Subtitle,
-};
-use crate::site::{self, href};
+use crate::article::Article;
+use crate::components::{error_view, page_title, Loading};
+use crate::site;
 
 #[component]
 pub fn ItemPage() -> impl IntoView {
@@ -35,36 +33,11 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
                     let id = item_id.get();
                     let pos = query::locate(&d.items, &id)
                         .ok_or_else(|| AppError::NotFound(Missing::Item { id: id.clone(), digest: d.title.clone() }))?;
-                    let item = pos.item.clone();
-                    title.set(item.title.clone());
-                    let text = site::text();
+                    title.set(pos.item.title.clone());
                     site::take_over();
-                    crate::reading::mark_read_on_open(d.slug.clone(), item.id.clone());
-                    let link = |i: &tidings_model::Item| (href(&m.item_url(&d.slug, &i.id)), i.title.clone());
-                    let prev = pos.prev.map(link);
-                    let next = pos.next.map(link);
-                    let position = text.position(&d.date, pos.index + 1, d.items.len());
-                    let back = href(&url::digest(&d.slug));
-                    let digest_title = d.title.clone();
-                    Ok::<_, AppError>(view! {
-                        <article class="item-page" lang=site::info().language.clone()>
-                            <p class="crumbs">
-                                <A href=back>"← "{digest_title}</A>
-                            </p>
-                            <p class="position">{position}</p>
-                            <h1 inner_html=item.title_html.clone()></h1>
-                            <Subtitle text=item.title_translation.clone() />
-                            <ItemImage image=item.image.clone() />
-                            <div class="body" inner_html=item.body_html.clone()></div>
-                            <SourceLine source=item.source.clone() publisher=item.publisher.clone() />
-                            <ItemRow path=m.item_url(&d.slug, &item.id) item=starred(&d, &item) />
-                            <AlsoIn also=item.also_in.clone() manifest=m.clone() />
-                            <nav class="prev-next" aria-label=text.other_items>
-                                {prev.map(|(href, t)| view! { <A href=href attr:rel="prev">"← "{t}</A> })}
-                                {next.map(|(href, t)| view! { <A href=href attr:rel="next">{t}" →"</A> })}
-                            </nav>
-                        </article>
-                    })
+                    crate::reading::mark_read_on_open(d.slug.clone(), pos.item.id.clone());
+                    let n = pos.index;
+                    Ok::<_, AppError>(view! { <Article manifest=m digest=d item=Some(n) /> })
                 })}
             </ErrorBoundary>
         </Transition>

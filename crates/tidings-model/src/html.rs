@@ -1,11 +1,19 @@
-//! Markup both sides write the same way: a digest's card in a list is the
-//! same HTML in the pre-rendered pages (written by the build) and in the
-//! app (set as the card's content, one DOM call instead of one per node,
-//! so a filter that swaps the list's cards stays cheap).
+//! Markup both sides write the same way: a digest's card in a list, a
+//! digest's page and an item's page are the same HTML in the pre-rendered
+//! pages (written by the build) and in the app (set as the element's
+//! content, one DOM call instead of one per node, so a filter that swaps
+//! the list's cards stays cheap and the app carries no second copy of the
+//! pages' markup). The app makes the buttons work by listening on the
+//! page's element (`data-item` names the item a button acts on) and keeps
+//! their state with [`star_label`] and [`read_label`].
 
+use std::fmt::Write;
+
+use crate::facet::Facet;
 use crate::i18n::Text;
+use crate::query::items_of;
 use crate::site::SiteInfo;
-use crate::{url, DigestSummary};
+use crate::{url, Digest, DigestSummary, Image, Item, Manifest};
 
 /// `s` escaped for HTML text and double-quoted attribute values.
 pub fn escape(s: &str) -> String {
@@ -88,6 +96,263 @@ pub fn tag_items(tags: &[String], site: &SiteInfo) -> String {
     o
 }
 
+/// The reader's marks on one item, as its buttons show them (the build
+/// writes every item unmarked).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub starred: bool,
+    pub read: bool,
+}
+
+/// What a page needs besides its data: where the site lives, the
+/// interface's words, the reader's marks, and whether the browser has a
+/// share sheet (only the app knows; the build writes no share button).
+pub struct Page<'a> {
+    pub site: &'a SiteInfo,
+    pub text: &'a Text,
+    pub manifest: &'a Manifest,
+    pub marks: &'a dyn Fn(&Item) -> Marks,
+    pub share: bool,
+}
+
+/// The star button's label.
+pub fn star_label(starred: bool, text: &Text) -> String {
+    if starred {
+        format!("★ {}", text.unstar)
+    } else {
+        format!("☆ {}", text.star)
+    }
+}
+
+/// The read/unread button's label.
+pub fn read_label(read: bool, text: &Text) -> &'static str {
+    if read {
+        text.mark_unread
+    } else {
+        text.mark_read
+    }
+}
+
+/// `<article class="…" lang="…">` around `content`, as the build writes a
+/// page's article (the app's is an element with the same attributes).
+pub fn article(class: &str, lang: &str, content: &str) -> String {
+    format!(
+        "<article class=\"{class}\" lang=\"{}\">{content}</article>",
+        escape(lang)
+    )
+}
+
+/// An item's image, or its placeholder when the file was not found.
+pub fn image(image: Option<&Image>, text: &Text) -> String {
+    match image {
+        Some(Image {
+            src: Some(src),
+            alt,
+        }) => format!(
+            "<figure class=\"item-image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"></figure>",
+            escape(src),
+            escape(alt)
+        ),
+        Some(Image { src: None, alt }) => format!(
+            "<figure class=\"item-image\">{}</figure>",
+            image_placeholder(alt, text.image_missing)
+        ),
+        None => String::new(),
+    }
+}
+
+/// What stands in for an image that is missing or failed to load (the
+/// app swaps it in when one fails): its alt text for a screen reader,
+/// `label` for the eye.
+pub fn image_placeholder(alt: &str, label: &str) -> String {
+    format!(
+        "<div class=\"image-placeholder\" role=\"img\" aria-label=\"{}\"><span>{}</span></div>",
+        escape(alt),
+        escape(label)
+    )
+}
+
+/// "Source: <publisher> · <domain>", the domain linking to the story and
+/// to the site's other items from it; empty when the item has neither.
+pub fn source_line(item: &Item, site: &SiteInfo, text: &Text) -> String {
+    if item.source.is_none() && item.publisher.is_none() {
+        return String::new();
+    }
+    let mut o = format!("<p class=\"source\">{}", escape(text.source));
+    if let Some(p) = &item.publisher {
+        let _ = write!(o, "<span class=\"publisher\">{}</span>", escape(p));
+        if item.source.is_some() {
+            o.push_str(" · ");
+        }
+    }
+    if let Some(s) = &item.source {
+        let _ = write!(
+            o,
+            "<a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\" data-testid=\"source-link\">{}</a> · <a href=\"{}\" class=\"more-from\" data-testid=\"more-from\">{}</a>",
+            escape(&s.url),
+            escape(&s.domain),
+            escape(&site.href(&items_of(Facet::Domain, &s.domain))),
+            escape(&text.more_from(&s.domain))
+        );
+    }
+    o.push_str("</p>");
+    o
+}
+
+/// The item's title in its other language, under the title.
+pub fn subtitle(item: &Item) -> String {
+    item.title_translation
+        .as_ref()
+        .map(|t| format!("<p class=\"subtitle\">{}</p>", escape(t)))
+        .unwrap_or_default()
+}
+
+/// An item's row of actions: copy its link, share it, star it, mark it
+/// read. `data-item` names the item.
+pub fn actions(item: &Item, page: &Page<'_>) -> String {
+    let text = page.text;
+    let marks = (page.marks)(item);
+    let mut o = format!(
+        "<p class=\"share\" data-item=\"{}\"><button type=\"button\" class=\"copy-link\" data-testid=\"copy-link\">{}</button>",
+        escape(&item.id),
+        escape(text.copy_link)
+    );
+    if page.share {
+        let _ = write!(
+            o,
+            "<button type=\"button\" class=\"share-button\">{}</button>",
+            escape(text.share)
+        );
+    }
+    let _ = write!(
+        o,
+        "<button type=\"button\" class=\"star\" data-testid=\"star\" aria-pressed=\"{}\">{}</button><button type=\"button\" class=\"read-toggle\" data-testid=\"read-toggle\">{}</button></p>",
+        marks.starred,
+        escape(&star_label(marks.starred, text)),
+        escape(read_label(marks.read, text))
+    );
+    o
+}
+
+/// The same story in other digests, each linking to its item there.
+pub fn also_in(item: &Item, page: &Page<'_>) -> String {
+    if item.also_in.is_empty() {
+        return String::new();
+    }
+    let mut o = format!(
+        "<aside class=\"also-in\" data-testid=\"also-in\"><h2>{}</h2><ul>",
+        escape(page.text.also_in)
+    );
+    for r in &item.also_in {
+        let _ = write!(
+            o,
+            "<li><a href=\"{}\">{} · {}</a></li>",
+            escape(&page.site.href(&page.manifest.item_url(&r.slug, &r.id))),
+            escape(&page.text.date_text(&r.date)),
+            escape(&r.title)
+        );
+    }
+    o.push_str("</ul></aside>");
+    o
+}
+
+/// What goes inside a digest's `<article class="digest">`: its header,
+/// introduction, items (each with its section's label where the section
+/// changes) and closing.
+pub fn digest_content(d: &Digest, page: &Page<'_>) -> String {
+    let (site, text) = (page.site, page.text);
+    let href = |path: &str| escape(&site.href(path));
+    let mut o = String::with_capacity(4096);
+    let _ = write!(
+        o,
+        "<p class=\"crumbs\"><a href=\"{}\">{}</a></p><header>{}<h1>{}</h1>{}<button type=\"button\" class=\"mark-all\" data-testid=\"mark-all-read\">{}</button></header><div class=\"intro\">{}</div><ol class=\"items\">",
+        href(url::HOME),
+        escape(text.all_digests),
+        date_line(&d.date, text),
+        escape(&d.title),
+        tag_links(&d.tags, site),
+        escape(text.mark_all_read),
+        d.intro_html
+    );
+    let mut prev: Option<&String> = None;
+    for item in &d.items {
+        let read = if (page.marks)(item).read { " read" } else { "" };
+        let _ = write!(o, "<li class=\"item{read}\" id=\"{}\">", escape(&item.id));
+        if let Some(s) = item.section.as_ref().filter(|s| prev != Some(*s)) {
+            let _ = write!(
+                o,
+                "<p class=\"section-label\"><a href=\"{}\">{}</a></p>",
+                href(&items_of(Facet::Section, s)),
+                escape(s)
+            );
+        }
+        prev = item.section.as_ref();
+        let _ = write!(
+            o,
+            "<h2><a href=\"{}\"><span>{}</span></a></h2>{}{}<div class=\"body\">{}</div>{}{}</li>",
+            href(&page.manifest.item_url(&d.slug, &item.id)),
+            item.title_html,
+            subtitle(item),
+            image(item.image.as_ref(), text),
+            item.body_html,
+            source_line(item, site, text),
+            actions(item, page)
+        );
+    }
+    o.push_str("</ol>");
+    if !d.closing_html.is_empty() {
+        let _ = write!(o, "<div class=\"closing\">{}</div>", d.closing_html);
+    }
+    o
+}
+
+/// What goes inside the `<article class="item-page">` of item `n` of `d`:
+/// the way back, its place in the digest, the item, its actions, the same
+/// story elsewhere and its neighbours. Empty if there is no item `n`.
+pub fn item_content(d: &Digest, n: usize, page: &Page<'_>) -> String {
+    let Some(item) = d.items.get(n) else {
+        return String::new();
+    };
+    let (site, text) = (page.site, page.text);
+    let href = |i: &Item| escape(&site.href(&page.manifest.item_url(&d.slug, &i.id)));
+    let prev = n
+        .checked_sub(1)
+        .and_then(|p| d.items.get(p))
+        .map(|i| {
+            format!(
+                "<a href=\"{}\" rel=\"prev\">← {}</a>",
+                href(i),
+                escape(&i.title)
+            )
+        })
+        .unwrap_or_default();
+    let next = d
+        .items
+        .get(n + 1)
+        .map(|i| {
+            format!(
+                "<a href=\"{}\" rel=\"next\">{} →</a>",
+                href(i),
+                escape(&i.title)
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "<p class=\"crumbs\"><a href=\"{}\">← {}</a></p><p class=\"position\">{}</p><h1>{}</h1>{}{}<div class=\"body\">{}</div>{}{}{}<nav class=\"prev-next\" aria-label=\"{}\">{prev}{next}</nav>",
+        escape(&site.href(&url::digest(&d.slug))),
+        escape(&d.title),
+        escape(&text.position(&d.date, n + 1, d.items.len())),
+        item.title_html,
+        subtitle(item),
+        image(item.image.as_ref(), text),
+        item.body_html,
+        source_line(item, site, text),
+        actions(item, page),
+        also_in(item, page),
+        escape(text.other_items)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +422,104 @@ mod tests {
             "{card}"
         );
         assert!(card.ends_with("</div></li>"), "{card}");
+    }
+
+    fn digest() -> Digest {
+        serde_json::from_str(
+            r#"{"schema":3,"slug":"d1","date":"2024-05-26","title":"One & <two>","description":"","tags":["AI"],"categories":[],"intro_html":"<p>Intro</p>","items":[
+            {"id":"a","title":"A","title_html":"A <em>x</em>","section":"News","image":{"alt":"gone \"here\""},"body_html":"<p>Body</p>","source":{"url":"https://e.com/?a=1&b=\"2\"","domain":"e.com"},"links":[],"also_in":[{"slug":"d0","id":"z","date":"2024-05-01","title":"<Old>"}]},
+            {"id":"b","title":"B <b>","title_html":"B","section":"News","publisher":"<HN>","body_html":"","links":[]}]}"#,
+        )
+        .expect("digest")
+    }
+
+    fn manifest() -> Manifest {
+        serde_json::from_str(
+            r#"{"schema":3,"stamp":"s","digest_count":1,"item_count":2,"page_size":100,"page_count":1,"shard_count":1,"item_pages":true,"tags":[],"categories":[]}"#,
+        )
+        .expect("manifest")
+    }
+
+    #[test]
+    fn a_digest_page_shows_the_readers_marks_and_escapes_what_it_quotes() {
+        let (site, m, d) = (SiteInfo::default(), manifest(), digest());
+        let text = Text::of(crate::site::Lang::En);
+        let marks = |i: &Item| Marks {
+            starred: i.id == "a",
+            read: i.id == "b",
+        };
+        let page = Page {
+            site: &site,
+            text,
+            manifest: &m,
+            marks: &marks,
+            share: true,
+        };
+        let html = digest_content(&d, &page);
+        assert!(html.contains("<h1>One &amp; &lt;two&gt;</h1>"), "{html}");
+        // One section label for two items of the same section.
+        assert_eq!(html.matches("class=\"section-label\"").count(), 1, "{html}");
+        assert!(html.contains("<li class=\"item\" id=\"a\">"), "{html}");
+        assert!(html.contains("<li class=\"item read\" id=\"b\">"), "{html}");
+        assert!(
+            html.contains("<p class=\"share\" data-item=\"a\"><button type=\"button\" class=\"copy-link\" data-testid=\"copy-link\">Copy link</button><button type=\"button\" class=\"share-button\">Share</button><button type=\"button\" class=\"star\" data-testid=\"star\" aria-pressed=\"true\">★ Unstar</button><button type=\"button\" class=\"read-toggle\" data-testid=\"read-toggle\">Mark read</button></p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("aria-label=\"gone &quot;here&quot;\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"https://e.com/?a=1&amp;b=&quot;2&quot;\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"publisher\">&lt;HN&gt;</span></p>"),
+            "{html}"
+        );
+        // What the build writes: no marks, no share button.
+        let unmarked = Page {
+            marks: &|_| Marks::default(),
+            share: false,
+            ..page
+        };
+        let built = digest_content(&d, &unmarked);
+        assert!(
+            !built.contains("share-button") && !built.contains(" read\""),
+            "{built}"
+        );
+    }
+
+    #[test]
+    fn an_item_page_links_its_neighbours_and_the_same_story_elsewhere() {
+        let (site, m, d) = (SiteInfo::default(), manifest(), digest());
+        let text = Text::of(crate::site::Lang::En);
+        let page = Page {
+            site: &site,
+            text,
+            manifest: &m,
+            marks: &|_| Marks::default(),
+            share: false,
+        };
+        let first = item_content(&d, 0, &page);
+        assert!(
+            first.contains("<a href=\"/d/d1/b/\" rel=\"next\">B &lt;b&gt; →</a>"),
+            "{first}"
+        );
+        assert!(!first.contains("rel=\"prev\""), "{first}");
+        assert!(
+            first.contains("<li><a href=\"/d/d0/z/\">May 1, 2024 · &lt;Old&gt;</a></li>"),
+            "{first}"
+        );
+        let second = item_content(&d, 1, &page);
+        assert!(
+            second.contains("<a href=\"/d/d1/a/\" rel=\"prev\">← A</a>"),
+            "{second}"
+        );
+        assert!(
+            !second.contains("also-in") && !second.contains("item-image"),
+            "{second}"
+        );
+        assert_eq!(item_content(&d, 2, &page), "");
     }
 }

@@ -12,9 +12,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use tidings_model::facet::Facet;
 use tidings_model::i18n::Text;
-use tidings_model::query::{items_of, PER_SCREEN};
+use tidings_model::query::PER_SCREEN;
 use tidings_model::site::{SiteInfo, META_NAME};
 use tidings_model::url::{self, Route};
 use tidings_model::{html, layout, Digest, Image, Item, Manifest, TermCount};
@@ -600,168 +599,27 @@ impl Render<'_> {
         o
     }
 
-    /// As the app shows it: the image, or its placeholder when missing.
-    fn image(&self, image: &Option<Image>) -> String {
-        match image {
-            Some(Image { src: Some(src), alt }) => format!(
-                "<figure class=\"item-image\"><img src=\"{}\" alt=\"{}\" loading=\"lazy\"></figure>",
-                escape(src),
-                escape(alt)
-            ),
-            Some(Image { src: None, alt }) => format!(
-                "<figure class=\"item-image\"><div class=\"image-placeholder\" role=\"img\" aria-label=\"{}\"><span>{}</span></div></figure>",
-                escape(alt),
-                escape(self.text.image_missing)
-            ),
-            None => String::new(),
+    /// The page of the model's [`html::Page`] as the build writes it:
+    /// every item unmarked (the reader's marks are the app's), no share
+    /// button (whether the browser has a share sheet is the app's to know).
+    fn html_page(&self) -> html::Page<'_> {
+        html::Page {
+            site: self.site,
+            text: self.text,
+            manifest: self.manifest,
+            marks: &|_| html::Marks::default(),
+            share: false,
         }
-    }
-
-    fn source(&self, item: &Item) -> String {
-        let link = item.source.as_ref().map(|s| {
-            format!(
-                "<a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\">{}</a> · <a href=\"{}\" class=\"more-from\">{}</a>",
-                escape(&s.url),
-                escape(&s.domain),
-                self.href(&items_of(Facet::Domain, &s.domain)),
-                escape(&self.text.more_from(&s.domain))
-            )
-        });
-        let publisher = item
-            .publisher
-            .as_ref()
-            .map(|p| format!("<span class=\"publisher\">{}</span>", escape(p)));
-        if link.is_none() && publisher.is_none() {
-            return String::new();
-        }
-        let both = if link.is_some() && publisher.is_some() {
-            " · "
-        } else {
-            ""
-        };
-        format!(
-            "<p class=\"source\">{}{}{both}{}</p>",
-            escape(self.text.source),
-            publisher.unwrap_or_default(),
-            link.unwrap_or_default()
-        )
-    }
-
-    /// The app's share row, so nothing moves when it takes over (the
-    /// button works once the app runs).
-    fn share(&self) -> String {
-        format!(
-            "<p class=\"share\"><button type=\"button\" class=\"copy-link\">{}</button></p>",
-            escape(self.text.copy_link)
-        )
-    }
-
-    /// The same story in other digests, as the app lists it.
-    fn also_in(&self, item: &Item) -> String {
-        if item.also_in.is_empty() {
-            return String::new();
-        }
-        let mut o = format!(
-            "<aside class=\"also-in\"><h2>{}</h2><ul>",
-            escape(self.text.also_in)
-        );
-        for r in &item.also_in {
-            let _ = write!(
-                o,
-                "<li><a href=\"{}\">{} · {}</a></li>",
-                self.href(&self.manifest.item_url(&r.slug, &r.id)),
-                escape(&self.text.date_text(&r.date)),
-                escape(&r.title)
-            );
-        }
-        o.push_str("</ul></aside>");
-        o
-    }
-
-    fn subtitle(item: &Item) -> String {
-        item.title_translation
-            .as_ref()
-            .map(|t| format!("<p class=\"subtitle\">{}</p>", escape(t)))
-            .unwrap_or_default()
     }
 
     fn digest(&self, d: &Digest) -> String {
-        let mut o = format!(
-            "<article class=\"digest\"><p class=\"crumbs\"><a href=\"{}\">{}</a></p><header>{}<h1>{}</h1>{}<button type=\"button\" class=\"mark-all\">{}</button></header><div class=\"intro\">{}</div><ol class=\"items\">",
-            self.href(url::HOME),
-            escape(self.text.all_digests),
-            html::date_line(&d.date, self.text),
-            escape(&d.title),
-            html::tag_links(&d.tags, self.site),
-            escape(self.text.mark_all_read),
-            d.intro_html
-        );
-        let mut prev: Option<&String> = None;
-        for item in &d.items {
-            let label = match (&item.section, prev) {
-                (Some(s), p) if p != Some(s) => {
-                    format!(
-                        "<p class=\"section-label\"><a href=\"{}\">{}</a></p>",
-                        self.href(&items_of(Facet::Section, s)),
-                        escape(s)
-                    )
-                }
-                _ => String::new(),
-            };
-            prev = item.section.as_ref();
-            let _ = write!(
-                o,
-                "<li class=\"item\" id=\"{}\">{label}<h2><a href=\"{}\"><span>{}</span></a></h2>{}{}<div class=\"body\">{}</div>{}{}</li>",
-                escape(&item.id),
-                self.href(&self.manifest.item_url(&d.slug, &item.id)),
-                item.title_html,
-                Self::subtitle(item),
-                self.image(&item.image),
-                item.body_html,
-                self.source(item),
-                self.share()
-            );
-        }
-        o.push_str("</ol>");
-        if !d.closing_html.is_empty() {
-            let _ = write!(o, "<div class=\"closing\">{}</div>", d.closing_html);
-        }
-        o.push_str("</article>");
-        o
+        let content = html::digest_content(d, &self.html_page());
+        html::article("digest", &self.site.language, &content)
     }
 
     fn item(&self, d: &Digest, n: usize) -> String {
-        let item = &d.items[n];
-        let link = |i: &Item, rel: &str, text: String| {
-            format!(
-                "<a href=\"{}\" rel=\"{rel}\">{text}</a>",
-                self.href(&self.manifest.item_url(&d.slug, &i.id))
-            )
-        };
-        let prev = n
-            .checked_sub(1)
-            .and_then(|p| d.items.get(p))
-            .map(|i| link(i, "prev", format!("← {}", escape(&i.title))))
-            .unwrap_or_default();
-        let next = d
-            .items
-            .get(n + 1)
-            .map(|i| link(i, "next", format!("{} →", escape(&i.title))))
-            .unwrap_or_default();
-        format!(
-            "<article class=\"item-page\"><p class=\"crumbs\"><a href=\"{}\">← {}</a></p><p class=\"position\">{}</p><h1>{}</h1>{}{}<div class=\"body\">{}</div>{}{}{}<nav class=\"prev-next\" aria-label=\"{}\">{prev}{next}</nav></article>",
-            self.href(&url::digest(&d.slug)),
-            escape(&d.title),
-            escape(&self.text.position(&d.date, n + 1, d.items.len())),
-            item.title_html,
-            Self::subtitle(item),
-            self.image(&item.image),
-            item.body_html,
-            self.source(item),
-            self.share(),
-            self.also_in(item),
-            escape(self.text.other_items)
-        )
+        let content = html::item_content(d, n, &self.html_page());
+        html::article("item-page", &self.site.language, &content)
     }
 
     fn not_found(&self) -> String {

@@ -88,10 +88,15 @@ fn build_writes_bundle_and_one_page_per_route() {
     assert!(html.contains(" · tidings</title>"), "{html}");
     assert!(html.contains("<meta property=\"og:title\""), "{html}");
     assert!(html.contains("<meta name=\"description\""), "{html}");
-    // The item reads before the app starts: its title, body and source.
-    assert!(html.contains("<article class=\"item-page\">"), "{html}");
+    // The item reads before the app starts: its title, body, source and
+    // the row of actions the app will make work (the model's markup).
     assert!(
-        html.contains("data-testid") || html.contains("class=\"source\""),
+        html.contains("<article class=\"item-page\" lang=\"zh\">"),
+        "{html}"
+    );
+    assert!(html.contains("<p class=\"source\">"), "{html}");
+    assert!(
+        html.contains("data-testid=\"star\" aria-pressed=\"false\""),
         "{html}"
     );
     // Without a base URL there is nothing absolute to link to.
