@@ -222,6 +222,12 @@ pub async fn manifest() -> Result<Arc<Manifest>, AppError> {
         .map(Arc::new)
 }
 
+/// Whether this visit has loaded the filter index (a screen can then be
+/// answered from it at no cost).
+pub fn index_loaded(manifest: &Manifest) -> bool {
+    FILES.with(|f| f.borrow().contains_key(&manifest.index_path()))
+}
+
 /// The filter index.
 pub async fn index(manifest: &Manifest) -> Result<Arc<Index>, AppError> {
     cached(manifest.index_path(), |i: &Index| i.check_against(manifest)).await

@@ -591,7 +591,13 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
         let (filter, page, base) = (filter.get(), page.get(), base.get());
         async move {
             let m = manifest.await;
-            let screen = if filter.is_empty() && page <= 1 {
+            // Unfiltered, the first list page and the manifest's totals are
+            // enough; once the index is here (after the first filter), the
+            // unfiltered screen comes from it too, with the same panels as
+            // a filtered one, so clearing a filter changes counts and rows
+            // rather than removing panels that the next filter builds again.
+            let from_totals = m.as_ref().map_or(true, |m| !api::index_loaded(m));
+            let screen = if filter.is_empty() && page <= 1 && from_totals {
                 load_unfiltered(m, base.clone()).await
             } else {
                 load(m, filter.clone(), page, base.clone()).await

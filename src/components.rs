@@ -12,11 +12,15 @@ pub fn page_title(title: impl Fn() -> String + 'static) {
     Effect::new(move |_| {
         let title = title();
         let site = &site::info().title;
-        document().set_title(&if title.is_empty() {
+        let title = if title.is_empty() {
             site.clone()
         } else {
             format!("{title} · {site}")
-        });
+        };
+        // Setting the same title again still costs a DOM change.
+        if document().title() != title {
+            document().set_title(&title);
+        }
     });
 }
 

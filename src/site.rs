@@ -107,13 +107,37 @@ pub fn track_attempt() {
     }
 }
 
-/// The setter a page's `Transition` reports its loading state to.
+/// The setter a page's `Transition` reports its loading state to. The
+/// progress bar shows only once loading has lasted [`BUSY_AFTER`]: a
+/// change answered at once (a filter on a loaded index, which reports
+/// pending and done several times in one change) neither flashes the bar
+/// nor builds and removes it.
 pub fn busy() -> SignalSetter<bool> {
-    match use_context::<Busy>() {
-        Some(Busy(b)) => b.into(),
-        None => SignalSetter::default(),
-    }
+    let Some(Busy(shown)) = use_context::<Busy>() else {
+        return SignalSetter::default();
+    };
+    let pending = StoredValue::new(false);
+    SignalSetter::map(move |now: bool| {
+        pending.set_value(now);
+        if !now {
+            if shown.get_untracked() {
+                shown.set(false);
+            }
+            return;
+        }
+        set_timeout(
+            move || {
+                if pending.try_get_value() == Some(true) && !shown.get_untracked() {
+                    shown.set(true);
+                }
+            },
+            BUSY_AFTER,
+        );
+    })
 }
+
+/// How long loading lasts before the progress bar shows.
+pub const BUSY_AFTER: std::time::Duration = std::time::Duration::from_millis(150);
 
 /// Once the app has rendered a page's content, the pre-rendered copy goes
 /// (the app's own shows in its place, in the same frame).
