@@ -87,13 +87,8 @@ pub fn NotFoundMessage(what: Missing) -> impl IntoView {
     let text = site::text();
     page_title(move || text.not_found_title.to_string());
     site::take_over();
-    view! {
-        <section class="not-found" data-testid="not-found">
-            <h1>{text.not_found_title}</h1>
-            <p>{what.describe(text)}{text.not_found_hint}</p>
-            <p><A href=href(url::HOME)>{text.all_digests}</A></p>
-        </section>
-    }
+    let content = tidings_model::html::not_found_content(&what.describe(text), site::info(), text);
+    view! { <section class="not-found" data-testid="not-found" inner_html=content></section> }
 }
 
 /// A list of digests, newest first, keyed by slug. Each card's content is

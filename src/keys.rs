@@ -121,11 +121,8 @@ pub fn install(help: RwSignal<bool>) {
                     }
                 }
             }
-            Action::Star => click_in(focused.and_then(|f| row_of(&f)), "[data-testid=star]"),
-            Action::Read => click_in(
-                focused.and_then(|f| row_of(&f)),
-                "[data-testid=read-toggle]",
-            ),
+            Action::Star => click_in(focused.and_then(|f| row_of(&f)), ".star"),
+            Action::Read => click_in(focused.and_then(|f| row_of(&f)), ".read-toggle"),
             Action::Search => {
                 if let Some(input) = first(".app input[type=search]") {
                     e.prevent_default();

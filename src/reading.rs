@@ -66,14 +66,14 @@ pub fn ItemActions(item: Starred) -> impl IntoView {
     };
     let item = StoredValue::new(item);
     view! {
-        <button type="button" class="star" data-testid="star"
+        <button type="button" class="star"
             aria-pressed=move || starred.get().to_string()
             on:click=move |_| r.state.update(|s| {
                 s.toggle_star(item.get_value());
             })>
             {move || tidings_model::html::star_label(starred.get(), text)}
         </button>
-        <button type="button" class="read-toggle" data-testid="read-toggle"
+        <button type="button" class="read-toggle"
             on:click=move |_| r.state.update(|s| s.set_read(&slug, &id, !read.get_untracked()))>
             {move || tidings_model::html::read_label(read.get(), text)}
         </button>

@@ -64,10 +64,10 @@ test("an item's copy button puts its absolute deep link on the clipboard", async
   const { page, done } = await openPage(browser, { permissions: ['clipboard-read', 'clipboard-write'] });
   const item = listItems().find((i) => i.digest === 'ai20240526');
   await page.goto(`${plain.base}${item.url}`);
-  const button = page.getByTestId('copy-link');
+  const button = page.locator('.copy-link');
   assert.equal(await button.textContent(), T.copy_link);
   await button.click();
-  await page.getByTestId('copy-link').filter({ hasText: T.copied }).waitFor();
+  await page.locator('.copy-link').filter({ hasText: T.copied }).waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${plain.base}${item.url}`);
   await done();
 });
@@ -90,13 +90,13 @@ test('the same story on another day is one click away from its item', async () =
   try {
     await page.goto(`${local.base}/d/2024-05-26/`);
     await page.locator('.item h2 a').first().click();
-    const also = page.getByTestId('also-in');
+    const also = page.locator('.also-in');
     await also.waitFor();
     const link = also.getByRole('link');
     assert.equal(await link.textContent(), `${T.date('2024-05-25')} · Digest 2024-05-25`);
     await link.click();
     await page.waitForURL(new RegExp('/d/2024-05-25/[0-9a-z]{8}/$'));
-    await page.getByTestId('also-in').getByRole('link', { name: /2024-05-26/ }).waitFor();
+    await page.locator('.also-in').getByRole('link', { name: /2024-05-26/ }).waitFor();
   } finally {
     await closeWith(page, local);
   }
@@ -108,16 +108,16 @@ test('read and starred items survive a reload, and the starred view lists them',
   const DIGEST = '/d/ai20240526/';
   await page.goto(`${plain.base}${DIGEST}`);
   const items = page.locator('.item');
-  await items.first().getByTestId('star').click();
-  assert.equal(await items.first().getByTestId('star').getAttribute('aria-pressed'), 'true');
+  await items.first().locator('.star').click();
+  assert.equal(await items.first().locator('.star').getAttribute('aria-pressed'), 'true');
   await items.nth(1).locator('h2 a').click();
   await page.locator('.item-page').waitFor();
   await page.goto(`${plain.base}${DIGEST}`);
   await page.locator('.item').first().waitFor();
   assert.equal(await page.locator('.item.read').count(), 1);
   assert.equal(await page.locator('.item').nth(1).getAttribute('class'), 'item read');
-  assert.equal(await page.locator('.item').first().getByTestId('star').getAttribute('aria-pressed'), 'true');
-  await page.getByTestId('mark-all-read').click();
+  assert.equal(await page.locator('.item').first().locator('.star').getAttribute('aria-pressed'), 'true');
+  await page.locator('.mark-all').click();
   assert.equal(await page.locator('.item.read').count(), 13);
   const first = (await page.locator('.item h2').first().textContent()).trim();
   await page.getByTestId('starred-link').click();
@@ -131,7 +131,7 @@ test('read and starred items survive a reload, and the starred view lists them',
   const other = { read: [], starred: [{ slug: 'ai20240526', id: 'zzzzzzzz', title: 'Imported', date: '2024-05-26', digest_title: 'D' }] };
   await page.getByTestId('import').setInputFiles({ name: 'reading.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) });
   await page.locator('.starred .digest-card h2', { hasText: 'Imported' }).waitFor();
-  await page.locator('.starred .digest-card').first().getByTestId('star').click();
+  await page.locator('.starred .digest-card').first().locator('.star').click();
   await page.locator('.starred .digest-card h2', { hasText: first }).waitFor({ state: 'detached' });
   await done();
 });
@@ -167,7 +167,7 @@ test('the keys move, star, mark, open, search, go home and show themselves', asy
   await page.keyboard.press('k');
   assert.equal(await focusedTitle(), titles[1]);
   await page.keyboard.press('s');
-  assert.equal(await page.locator('.item').nth(1).getByTestId('star').getAttribute('aria-pressed'), 'true');
+  assert.equal(await page.locator('.item').nth(1).locator('.star').getAttribute('aria-pressed'), 'true');
   await page.keyboard.press('m');
   assert.equal(await page.locator('.item').nth(1).getAttribute('class'), 'item read');
   await page.keyboard.press('o');
@@ -231,7 +231,7 @@ test('the items view lists items across digests, each story once, reachable from
     assert.equal(await page.getByTestId('days').textContent(), T.on_days_many.replace('{n}', '2'));
     await page.goto(`${local.base}/d/2024-05-25/`);
     await page.locator('.item h2 a').nth(1).click();
-    await page.getByTestId('more-from').click();
+    await page.locator('.more-from').click();
     await page.waitForURL(/\/items\/\?domain=example\.com$/);
     await page.locator('.item-row').first().waitFor();
     assert.equal(await page.locator('.item-row').count(), 3);

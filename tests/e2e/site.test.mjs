@@ -79,7 +79,7 @@ test("the 5th item's link opens directly in a fresh session, with its 163.com so
   const response = await page.goto(`${plain.base}${item(fifth.id)}`);
   assert.equal(response.status(), 200);
   await page.locator('h1', { hasText: fifth.title }).waitFor();
-  const source = page.getByTestId('source-link');
+  const source = page.locator('.source a[target]');
   assert.equal(await source.getAttribute('href'), fifth.source);
   assert.equal(await source.textContent(), '163.com');
   assert.equal(await page.title(), `${fifth.title} · tidings`);

@@ -188,7 +188,7 @@ pub fn source_line(item: &Item, site: &SiteInfo, text: &Text) -> String {
     if let Some(s) = &item.source {
         let _ = write!(
             o,
-            "<a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\" data-testid=\"source-link\">{}</a> · <a href=\"{}\" class=\"more-from\" data-testid=\"more-from\">{}</a>",
+            "<a href=\"{}\" rel=\"noopener noreferrer\" target=\"_blank\">{}</a> · <a href=\"{}\" class=\"more-from\">{}</a>",
             escape(&s.url),
             escape(&s.domain),
             escape(&site.href(&items_of(Facet::Domain, &s.domain))),
@@ -213,7 +213,7 @@ pub fn actions(item: &Item, page: &Page<'_>) -> String {
     let text = page.text;
     let marks = (page.marks)(item);
     let mut o = format!(
-        "<p class=\"share\" data-item=\"{}\"><button type=\"button\" class=\"copy-link\" data-testid=\"copy-link\">{}</button>",
+        "<p class=\"share\" data-item=\"{}\"><button type=\"button\" class=\"copy-link\">{}</button>",
         escape(&item.id),
         escape(text.copy_link)
     );
@@ -226,7 +226,7 @@ pub fn actions(item: &Item, page: &Page<'_>) -> String {
     }
     let _ = write!(
         o,
-        "<button type=\"button\" class=\"star\" data-testid=\"star\" aria-pressed=\"{}\">{}</button><button type=\"button\" class=\"read-toggle\" data-testid=\"read-toggle\">{}</button></p>",
+        "<button type=\"button\" class=\"star\" aria-pressed=\"{}\">{}</button><button type=\"button\" class=\"read-toggle\">{}</button></p>",
         marks.starred,
         escape(&star_label(marks.starred, text)),
         escape(read_label(marks.read, text))
@@ -240,7 +240,7 @@ pub fn also_in(item: &Item, page: &Page<'_>) -> String {
         return String::new();
     }
     let mut o = format!(
-        "<aside class=\"also-in\" data-testid=\"also-in\"><h2>{}</h2><ul>",
+        "<aside class=\"also-in\"><h2>{}</h2><ul>",
         escape(page.text.also_in)
     );
     for r in &item.also_in {
@@ -256,6 +256,19 @@ pub fn also_in(item: &Item, page: &Page<'_>) -> String {
     o
 }
 
+/// What goes inside `<section class="not-found">`: `message` (what was
+/// not found), a hint, and the way to the list.
+pub fn not_found_content(message: &str, site: &SiteInfo, text: &Text) -> String {
+    format!(
+        "<h1>{}</h1><p>{}{}</p><p><a href=\"{}\">{}</a></p>",
+        escape(text.not_found_title),
+        escape(message),
+        escape(text.not_found_hint),
+        escape(&site.href(url::HOME)),
+        escape(text.all_digests)
+    )
+}
+
 /// What goes inside a digest's `<article class="digest">`: its header,
 /// introduction, items (each with its section's label where the section
 /// changes) and closing.
@@ -265,7 +278,7 @@ pub fn digest_content(d: &Digest, page: &Page<'_>) -> String {
     let mut o = String::with_capacity(4096);
     let _ = write!(
         o,
-        "<p class=\"crumbs\"><a href=\"{}\">{}</a></p><header>{}<h1>{}</h1>{}<button type=\"button\" class=\"mark-all\" data-testid=\"mark-all-read\">{}</button></header><div class=\"intro\">{}</div><ol class=\"items\">",
+        "<p class=\"crumbs\"><a href=\"{}\">{}</a></p><header>{}<h1>{}</h1>{}<button type=\"button\" class=\"mark-all\">{}</button></header><div class=\"intro\">{}</div><ol class=\"items\">",
         href(url::HOME),
         escape(text.all_digests),
         date_line(&d.date, text),
@@ -462,7 +475,7 @@ mod tests {
         assert!(html.contains("<li class=\"item\" id=\"a\">"), "{html}");
         assert!(html.contains("<li class=\"item read\" id=\"b\">"), "{html}");
         assert!(
-            html.contains("<p class=\"share\" data-item=\"a\"><button type=\"button\" class=\"copy-link\" data-testid=\"copy-link\">Copy link</button><button type=\"button\" class=\"share-button\">Share</button><button type=\"button\" class=\"star\" data-testid=\"star\" aria-pressed=\"true\">★ Unstar</button><button type=\"button\" class=\"read-toggle\" data-testid=\"read-toggle\">Mark read</button></p>"),
+            html.contains("<p class=\"share\" data-item=\"a\"><button type=\"button\" class=\"copy-link\">Copy link</button><button type=\"button\" class=\"share-button\">Share</button><button type=\"button\" class=\"star\" aria-pressed=\"true\">★ Unstar</button><button type=\"button\" class=\"read-toggle\">Mark read</button></p>"),
             "{html}"
         );
         assert!(

@@ -623,13 +623,10 @@ impl Render<'_> {
     }
 
     fn not_found(&self) -> String {
+        let message = self.text.was_not_found(self.text.this_page);
         format!(
-            "<section class=\"not-found\"><h1>{}</h1><p>{}{}</p><p><a href=\"{}\">{}</a></p></section>",
-            escape(self.text.not_found_title),
-            escape(&self.text.was_not_found(self.text.this_page)),
-            escape(self.text.not_found_hint),
-            self.href(url::HOME),
-            escape(self.text.all_digests)
+            "<section class=\"not-found\">{}</section>",
+            html::not_found_content(&message, self.site, self.text)
         )
     }
 }

@@ -96,7 +96,7 @@ fn build_writes_bundle_and_one_page_per_route() {
     );
     assert!(html.contains("<p class=\"source\">"), "{html}");
     assert!(
-        html.contains("data-testid=\"star\" aria-pressed=\"false\""),
+        html.contains("class=\"star\" aria-pressed=\"false\""),
         "{html}"
     );
     // Without a base URL there is nothing absolute to link to.
