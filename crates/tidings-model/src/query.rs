@@ -270,56 +270,85 @@ pub fn apply(index: &Index, filter: &Filter, text_match: Option<&[bool]>) -> Res
     let wanted = PerFacet::from_fn(|f| ids(columns[f].names, &filter.terms[f]));
     let all_of =
         PerFacet::from_fn(|f| f.spec().combine == Combine::AllOrAny && filter.mode == Mode::And);
+    // Only the facets with chosen terms can fail a row.
+    let chosen: Vec<Facet> = Facet::ALL
+        .into_iter()
+        .filter(|&f| !wanted[f].is_empty())
+        .collect();
     let (from, to) = (filter.from.map(Date::number), filter.to.map(Date::number));
+    let dated = from.is_some() || to.is_some();
     let has_text = !filter.text.trim().is_empty();
     let mut out = Results::default();
-    let mut counts = PerFacet::from_fn(|f| vec![0u32; columns[f].names.len()]);
-    let mut months: BTreeMap<u32, u32> = BTreeMap::new();
     // Per row, the conditions it fails as bits (facet `i` is bit `i`, the
-    // dates the next): a row failing none is a result and counts for
-    // everything; failing one, it counts only for what leaving that one
-    // out would let in; failing two or more (most rows under a filter),
-    // for nothing.
+    // dates the next, a text mismatch all of them): a row failing none is
+    // a result and counts for everything; failing one, it counts only for
+    // what leaving that one out would let in; failing two or more (most
+    // rows under a filter), for nothing.
     const DATES: u32 = 1 << Facet::ALL.len();
+    const TEXT: u32 = u32::MAX;
     let bit = |f: Facet| 1u32 << (f as u32);
-    for (r, &day) in index.dates.iter().enumerate() {
-        if has_text && !text_match.is_some_and(|m| m.get(r).copied().unwrap_or(false)) {
-            continue;
-        }
-        let row = |f: Facet| columns[f].rows.get(r).map_or(&[][..], Vec::as_slice);
-        let mut failed = 0u32;
-        for f in Facet::ALL {
-            if !matches(row(f), &wanted[f], all_of[f]) {
-                failed |= bit(f);
+    let failed: Vec<u32> = index
+        .dates
+        .iter()
+        .enumerate()
+        .map(|(r, &day)| {
+            if has_text && !text_match.is_some_and(|m| m.get(r).copied().unwrap_or(false)) {
+                return TEXT;
             }
-        }
-        if !(from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t)) {
-            failed |= DATES;
-        }
-        if failed.count_ones() > 1 {
-            continue;
-        }
-        for f in Facet::ALL {
-            // With AND, a term's count is what adding it to the chosen ones
-            // would leave; otherwise what choosing it in its facet would.
-            let skippable = if all_of[f] { 0 } else { bit(f) };
-            if failed & !skippable == 0 {
-                for &id in row(f) {
-                    if let Some(c) = counts[f].get_mut(id as usize) {
-                        *c += 1;
+            let mut failed = 0u32;
+            for &f in &chosen {
+                let row = columns[f].rows.get(r).map_or(&[][..], Vec::as_slice);
+                if !matches(row, &wanted[f], all_of[f]) {
+                    failed |= bit(f);
+                }
+            }
+            if dated && !(from.is_none_or(|f| day >= f) && to.is_none_or(|t| day <= t)) {
+                failed |= DATES;
+            }
+            failed
+        })
+        .collect();
+    // Rows come newest first, so a month's rows mostly follow each other:
+    // each run of one month touches the map once.
+    let mut months: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut run: Option<(u32, u32)> = None;
+    for (r, (&day, &failed)) in index.dates.iter().zip(&failed).enumerate() {
+        if failed & !DATES == 0 {
+            let month = day / 100;
+            match &mut run {
+                Some((m, n)) if *m == month => *n += 1,
+                _ => {
+                    if let Some((m, n)) = run.replace((month, 1)) {
+                        *months.entry(m).or_default() += n;
                     }
                 }
             }
-        }
-        if failed & !DATES == 0 {
-            *months.entry(day / 100).or_default() += 1;
         }
         if failed == 0 {
             out.rows.push(r as u32);
             out.items += u64::from(index.items.get(r).copied().unwrap_or(0));
         }
     }
-    out.counts = PerFacet::from_fn(|f| ranked(&counts[f], columns[f].names));
+    if let Some((m, n)) = run {
+        *months.entry(m).or_default() += n;
+    }
+    // Counted a facet at a time (its counts stay in cache): with AND, a
+    // term's count is what adding it to the chosen ones would leave;
+    // otherwise what choosing it in its facet would.
+    out.counts = PerFacet::from_fn(|f| {
+        let skippable = if all_of[f] { 0 } else { bit(f) };
+        let mut counts = vec![0u32; columns[f].names.len()];
+        for (row, &failed) in columns[f].rows.iter().zip(&failed) {
+            if failed & !skippable == 0 {
+                for &id in row {
+                    if let Some(c) = counts.get_mut(id as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+        }
+        ranked(&counts, columns[f].names)
+    });
     out.months = months.into_iter().rev().collect();
     out
 }
