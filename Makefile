@@ -24,10 +24,16 @@ setup-browser:
 tidings:
 	cargo build --profile native -p tidings
 
-# Bundle $(CONTENT) and serve the app at http://127.0.0.1:8080, rebuilding
-# and reloading when a digest or the code changes.
-serve: setup
-	TIDINGS_CONTENT="$(CONTENT)" trunk serve
+# Bundle $(CONTENT) and serve the app at http://127.0.0.1:8080. Trunk
+# rebuilds the app when its code changes; once it serves, `tidings build
+# --watch` rebuilds the bundle and pages when a digest changes, and the
+# open page (built with --reload) reloads itself.
+serve: setup tidings
+	( until (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; do sleep 0.3; done; \
+	  exec target/native/tidings build --watch --reload --content "$(CONTENT)" --out dist \
+	    --shell dist/index.html --cache target/tidings-cache ) & \
+	watcher=$$!; trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
+	TIDINGS_CONTENT="$(CONTENT)" TIDINGS_BUILD_FLAGS="--reload $${TIDINGS_BUILD_FLAGS:-}" trunk serve
 
 # Release site for any static host, in dist/. A failed build leaves the
 # previous dist/ as it was: Trunk's staging folder is removed, not deployed.

@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
     })));
     reading::provide();
     site::register_service_worker();
+    site::reload_on_rebuild();
     let offline = site::offline();
     let lang = RwSignal::new(site::initial_lang());
     let help = RwSignal::new(false);

@@ -152,6 +152,44 @@ pub fn remove_prerender() {
     }
 }
 
+/// On a site served while it is written (`tidings build --reload`, as
+/// `make serve` builds it): looks at the manifest every [`RELOAD_EVERY`]
+/// and reloads the page once a rebuild has changed it, so a saved digest
+/// shows without Trunk rebuilding the app.
+pub fn reload_on_rebuild() {
+    if !info().reload {
+        return;
+    }
+    leptos::task::spawn_local(async {
+        let mut loaded: Option<String> = None;
+        loop {
+            if let Ok(m) = crate::api::manifest().await {
+                match &loaded {
+                    None => loaded = Some(m.stamp.clone()),
+                    Some(stamp) if *stamp != m.stamp => {
+                        let _ = window().location().reload();
+                        return;
+                    }
+                    Some(_) => {}
+                }
+            }
+            sleep(RELOAD_EVERY).await;
+        }
+    });
+}
+
+/// How often a page served while it is written looks for a rebuild.
+pub const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Resolves after `time`.
+async fn sleep(time: std::time::Duration) {
+    let ms = i32::try_from(time.as_millis()).unwrap_or(i32::MAX);
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Registers the service worker that keeps visited pages for offline
 /// reading, where the browser has service workers (secure contexts).
 pub fn register_service_worker() {

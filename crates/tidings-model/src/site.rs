@@ -63,6 +63,10 @@ pub struct SiteInfo {
     /// (`/cover.png`) or an absolute URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// A site being served while it is written (`make serve`): the app
+    /// reloads the page when a rebuild changes the manifest.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reload: bool,
 }
 
 impl Default for SiteInfo {
@@ -75,6 +79,7 @@ impl Default for SiteInfo {
             base_path: "/".into(),
             author: None,
             image: None,
+            reload: false,
         }
     }
 }

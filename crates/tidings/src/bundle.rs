@@ -54,6 +54,8 @@ pub struct BundleOptions {
     /// Leave the full-text index out (the app then searches titles,
     /// summaries and tags only).
     pub no_search: bool,
+    /// Pages reload themselves when the site is rebuilt (`make serve`).
+    pub reload: bool,
 }
 
 impl BundleOptions {

@@ -92,6 +92,7 @@ impl SiteSettings {
             base_path,
             author: text(&self.author),
             image: text(&self.image),
+            reload: false,
         })
     }
 }

@@ -86,6 +86,15 @@ enum Command {
         /// The site's language, `zh` or `en` (over `[site] language`).
         #[arg(long)]
         language: Option<String>,
+        /// Pages reload themselves when a rebuild changes the site (for a
+        /// site served while it is written, as `make serve` does).
+        #[arg(long)]
+        reload: bool,
+        /// After building, build again whenever a file under --content
+        /// changes, until stopped. A failed rebuild is reported and the
+        /// previous output kept.
+        #[arg(long)]
+        watch: bool,
     },
     /// Read and validate every digest without writing anything.
     Check {
@@ -172,7 +181,9 @@ fn main() -> ExitCode {
             base_url,
             title,
             language,
-        } => build(&BuildArgs {
+            reload,
+            watch,
+        } => build_or_watch(&BuildArgs {
             content: input.content,
             out,
             reuse,
@@ -194,6 +205,8 @@ fn main() -> ExitCode {
             timings,
             item_pages,
             no_search,
+            reload,
+            watch,
         }),
         Command::Check {
             input,
@@ -249,6 +262,60 @@ struct BuildArgs {
     timings: bool,
     item_pages: ItemPages,
     no_search: bool,
+    reload: bool,
+    watch: bool,
+}
+
+/// Builds once, or with `--watch` builds again after every change.
+fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
+    if !args.watch {
+        return build(args);
+    }
+    let mut seen = snapshot(args);
+    if let Err(e) = build(args) {
+        report(&e, true);
+    }
+    loop {
+        std::thread::sleep(WATCH_EVERY);
+        let now = snapshot(args);
+        if now == seen {
+            continue;
+        }
+        // An editor may write a file in several steps: build once the
+        // files have stood still a moment.
+        std::thread::sleep(WATCH_SETTLE);
+        seen = snapshot(args);
+        if let Err(e) = build(args) {
+            report(&e, true);
+        }
+    }
+}
+
+/// How often `--watch` looks at the files, and how long they must stand
+/// still after a change before it builds.
+const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+const WATCH_SETTLE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Every file under the content folder with its size and modification
+/// time, sorted: two equal snapshots mean nothing changed. (Not the shell:
+/// the build writes it, and a new app is Trunk's to rebuild.)
+fn snapshot(args: &BuildArgs) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![args.content.clone()];
+    while let Some(path) = stack.pop() {
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(&path) {
+                stack.extend(entries.flatten().map(|e| e.path()));
+            }
+        } else {
+            out.push((path, meta.len(), meta.modified().ok()));
+        }
+    }
+    out.sort();
+    out
 }
 
 fn build(args: &BuildArgs) -> Result<(), Error> {
@@ -265,6 +332,7 @@ fn build(args: &BuildArgs) -> Result<(), Error> {
         item_pages: args.item_pages,
         app_files,
         no_search: args.no_search,
+        reload: args.reload,
         ..BundleOptions::default()
     };
     let written = tidings::write(

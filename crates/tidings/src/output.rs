@@ -54,7 +54,10 @@ pub fn write(
     options: &BundleOptions,
     reuse: Option<&Path>,
 ) -> Result<Written> {
-    let info = site.info()?;
+    let info = tidings_model::site::SiteInfo {
+        reload: options.reload,
+        ..site.info()?
+    };
     let options = options.for_site(&info, shell.is_some());
     fs::create_dir_all(out).map_err(|source| Error::Write {
         path: out.to_path_buf(),
