@@ -281,8 +281,8 @@ fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
         if now == seen {
             continue;
         }
-        // An editor may write a file in several steps: build once the
-        // files have stood still a moment.
+        // An editor may write a file in several steps: give the last one
+        // a moment to land (a later one is seen at the next look).
         std::thread::sleep(WATCH_SETTLE);
         seen = snapshot(args);
         if let Err(e) = build(args) {
@@ -297,12 +297,16 @@ const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 const WATCH_SETTLE: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Every file under the content folder with its size and modification
-/// time, sorted: two equal snapshots mean nothing changed. (Not the shell:
-/// the build writes it, and a new app is Trunk's to rebuild.)
+/// time, sorted: two equal snapshots mean nothing changed. (Not the shell,
+/// nor --out if it lies inside the content: the build writes those, and a
+/// new app is Trunk's to rebuild.)
 fn snapshot(args: &BuildArgs) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
     let mut out = Vec::new();
     let mut stack = vec![args.content.clone()];
     while let Some(path) = stack.pop() {
+        if path.starts_with(&args.out) {
+            continue;
+        }
         let Ok(meta) = std::fs::metadata(&path) else {
             continue;
         };
