@@ -208,10 +208,9 @@ pub fn subtitle(item: &Item) -> String {
 }
 
 /// An item's row of actions: copy its link, share it, star it, mark it
-/// read. `data-item` names the item.
-pub fn actions(item: &Item, page: &Page<'_>) -> String {
+/// read, as `marks` has them. `data-item` names the item.
+fn actions(item: &Item, marks: Marks, page: &Page<'_>) -> String {
     let text = page.text;
-    let marks = (page.marks)(item);
     let mut o = format!(
         "<p class=\"share\" data-item=\"{}\"><button type=\"button\" class=\"copy-link\">{}</button>",
         escape(&item.id),
@@ -289,7 +288,8 @@ pub fn digest_content(d: &Digest, page: &Page<'_>) -> String {
     );
     let mut prev: Option<&String> = None;
     for item in &d.items {
-        let read = if (page.marks)(item).read { " read" } else { "" };
+        let marks = (page.marks)(item);
+        let read = if marks.read { " read" } else { "" };
         let _ = write!(o, "<li class=\"item{read}\" id=\"{}\">", escape(&item.id));
         if let Some(s) = item.section.as_ref().filter(|s| prev != Some(*s)) {
             let _ = write!(
@@ -309,7 +309,7 @@ pub fn digest_content(d: &Digest, page: &Page<'_>) -> String {
             image(item.image.as_ref(), text),
             item.body_html,
             source_line(item, site, text),
-            actions(item, page)
+            actions(item, marks, page)
         );
     }
     o.push_str("</ol>");
@@ -360,7 +360,7 @@ pub fn item_content(d: &Digest, n: usize, page: &Page<'_>) -> String {
         image(item.image.as_ref(), text),
         item.body_html,
         source_line(item, site, text),
-        actions(item, page),
+        actions(item, (page.marks)(item), page),
         also_in(item, page),
         escape(text.other_items)
     )
