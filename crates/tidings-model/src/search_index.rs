@@ -511,8 +511,10 @@ pub struct DocTerms {
     /// `terms[starts[p]..starts[p + 1]]`.
     terms: Vec<(Key, u16)>,
     starts: [u32; PARTS + 1],
-    /// The words among them, spelled out.
+    /// The words among them, spelled out, grouped by part as `terms`
+    /// (part `p` is `words[word_starts[p]..word_starts[p + 1]]`).
     words: Vec<(Key, String)>,
+    word_starts: [u32; PARTS + 1],
     len: u32,
 }
 
@@ -539,57 +541,77 @@ fn word_key(word: &str) -> Key {
 /// The terms of a document with `fields` (text and weight): the same
 /// terms [`index_terms`](crate::search::index_terms) gives, counted.
 pub fn doc_terms(fields: &[(String, u16)]) -> DocTerms {
-    // About one distinct term for every two bytes of text, so the table
-    // rarely grows.
-    let bytes: usize = fields.iter().map(|(t, _)| t.len()).sum();
-    let mut counter = Counter {
-        tf: FnvMap::with_capacity_and_hasher(bytes / 2, Default::default()),
-        ..Counter::default()
-    };
-    for (text, weight) in fields {
-        counter.weight = *weight;
-        for c in text.chars() {
-            // ASCII and CJK (no case) fold to themselves or their ASCII
-            // lower case: the common path, without case tables.
-            if c.is_ascii() {
-                counter.char(c.to_ascii_lowercase());
-            } else if is_cjk(c) {
-                counter.char(c);
-            } else {
-                for c in fold(c) {
+    TermCounter::default().count(fields)
+}
+
+/// Counts documents' terms one after another, reusing its table (a new
+/// table per document was a fresh, zeroed allocation each time).
+#[derive(Default)]
+pub struct TermCounter(Counter);
+
+impl TermCounter {
+    /// [`doc_terms`] of `fields`.
+    pub fn count(&mut self, fields: &[(String, u16)]) -> DocTerms {
+        let counter = &mut self.0;
+        counter.tf.clear();
+        counter.len = 0;
+        counter.word.clear();
+        counter.prev = None;
+        for (text, weight) in fields {
+            counter.weight = *weight;
+            for c in text.chars() {
+                // ASCII and CJK (no case) fold to themselves or their
+                // ASCII lower case: the common path, without case tables.
+                if c.is_ascii() {
+                    counter.char(c.to_ascii_lowercase());
+                } else if is_cjk(c) {
                     counter.char(c);
+                } else {
+                    for c in fold(c) {
+                        counter.char(c);
+                    }
                 }
             }
+            counter.char(' ');
         }
-        counter.char(' ');
-    }
-    // Group the terms by part (a counting sort).
-    let mut starts = [0u32; PARTS + 1];
-    for key in counter.tf.keys() {
-        starts[part_of(*key) + 1] += 1;
-    }
-    for p in 0..PARTS {
-        starts[p + 1] += starts[p];
-    }
-    let mut at = starts;
-    let mut terms = vec![(0, 0); counter.tf.len()];
-    for (key, f) in counter.tf {
-        let slot = &mut at[part_of(key)];
-        terms[*slot as usize] = (key, f);
-        *slot += 1;
-    }
-    DocTerms {
-        terms,
-        starts,
-        words: counter.words,
-        len: counter.len,
+        // Group the terms by part (a counting sort), and the words (few).
+        let mut starts = [0u32; PARTS + 1];
+        for key in counter.tf.keys() {
+            starts[part_of(*key) + 1] += 1;
+        }
+        for p in 0..PARTS {
+            starts[p + 1] += starts[p];
+        }
+        let mut at = starts;
+        let mut terms = vec![(0, 0); counter.tf.len()];
+        for (key, f) in counter.tf.drain() {
+            let slot = &mut at[part_of(key)];
+            terms[*slot as usize] = (key, f);
+            *slot += 1;
+        }
+        let mut words = std::mem::take(&mut counter.words);
+        words.sort_unstable_by_key(|(key, _)| part_of(*key));
+        let mut word_starts = [0u32; PARTS + 1];
+        for (key, _) in &words {
+            word_starts[part_of(*key) + 1] += 1;
+        }
+        for p in 0..PARTS {
+            word_starts[p + 1] += word_starts[p];
+        }
+        DocTerms {
+            terms,
+            starts,
+            words,
+            word_starts,
+            len: counter.len,
+        }
     }
 }
 
 /// [`doc_terms`]'s state while it reads a document's folded characters.
 #[derive(Default)]
 struct Counter {
-    tf: FnvMap<Key, u16>,
+    tf: KeyMap<u16>,
     words: Vec<(Key, String)>,
     len: u32,
     /// The weight of the field being read.
@@ -635,30 +657,33 @@ impl Counter {
     }
 }
 
-/// FNV-1a as a `Hasher`: the builder's maps hash short terms millions
-/// of times, where it is several times faster than the default.
-#[derive(Debug, Clone, Copy)]
-pub struct Fnv(u64);
+/// The builder's hasher for [`Key`]s: its maps hash millions of numeric
+/// keys, each with one multiplication, its high half folded into the low
+/// bits the table indexes by (so pairs that share a second character,
+/// whose keys differ only in high bits, spread out).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeyHasher(u64);
 
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
+const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
 
-impl std::hash::Hasher for Fnv {
+impl std::hash::Hasher for KeyHasher {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            self.write_u64(u64::from(b));
         }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let m = (self.0 ^ n).wrapping_mul(MIX);
+        self.0 = m ^ (m >> 32);
     }
 }
 
-type FnvMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+type KeyMap<V> = HashMap<Key, V, std::hash::BuildHasherDefault<KeyHasher>>;
 
 /// One term's postings while the index is collected: `(gap, weighted
 /// term frequency)` pairs as LEB128, a few bytes each.
@@ -672,9 +697,9 @@ struct Collected {
 /// Collects every item's terms, then writes the files.
 #[derive(Debug, Default)]
 pub struct Builder {
-    ids: FnvMap<Key, u32>,
+    ids: KeyMap<u32>,
     /// The words among the keys, spelled out.
-    words: FnvMap<Key, String>,
+    words: KeyMap<String>,
     postings: Vec<Collected>,
     /// Per doc: weighted length.
     lens: Vec<u32>,
@@ -697,7 +722,7 @@ impl Builder {
     /// Adds the next document from its [`doc_terms`] (which may be worked
     /// out on other threads).
     pub fn push(&mut self, doc_terms: DocTerms) {
-        self.push_terms(&doc_terms, &doc_terms.terms, |_| true);
+        self.push_terms(&doc_terms, &doc_terms.terms, &doc_terms.words);
     }
 
     /// Adds the next document's terms of part `part` (of [`PARTS`]):
@@ -705,25 +730,19 @@ impl Builder {
     /// [`Builder::encode`] theirs for [`Files::assemble`].
     pub fn push_part(&mut self, doc_terms: &DocTerms, part: usize) {
         let part = part.min(PARTS - 1);
-        let (from, to) = (doc_terms.starts[part], doc_terms.starts[part + 1]);
-        let terms = &doc_terms.terms[from as usize..to as usize];
-        self.push_terms(doc_terms, terms, |key| part_of(key) == part);
+        let slice = |starts: &[u32; PARTS + 1]| starts[part] as usize..starts[part + 1] as usize;
+        let terms = &doc_terms.terms[slice(&doc_terms.starts)];
+        let words = &doc_terms.words[slice(&doc_terms.word_starts)];
+        self.push_terms(doc_terms, terms, words);
     }
 
-    /// Adds the next document with `terms` of it, and the words among
-    /// them that are `mine`.
-    fn push_terms(
-        &mut self,
-        doc_terms: &DocTerms,
-        terms: &[(Key, u16)],
-        mine: impl Fn(Key) -> bool,
-    ) {
+    /// Adds the next document with `terms` of it and the `words` among
+    /// them.
+    fn push_terms(&mut self, doc_terms: &DocTerms, terms: &[(Key, u16)], words: &[(Key, String)]) {
         let doc = self.lens.len() as u32;
         self.lens.push(doc_terms.len);
-        for (key, word) in &doc_terms.words {
-            if mine(*key) {
-                self.words.entry(*key).or_insert_with(|| word.clone());
-            }
+        for (key, word) in words {
+            self.words.entry(*key).or_insert_with(|| word.clone());
         }
         for &(term, f) in terms {
             let id = match self.ids.get(&term) {
@@ -1584,11 +1603,14 @@ mod tests {
 
     #[test]
     fn builders_of_parts_assemble_into_the_same_index() {
+        // The whole index counts each document afresh; the parts reuse
+        // one counter, as the build step does.
         let texts = corpus(2000, 8);
         let (whole, _) = build(&texts, 1000);
         let mut parts: Vec<Builder> = (0..PARTS).map(|_| Builder::default()).collect();
+        let mut counter = TermCounter::default();
         for t in &texts {
-            let terms = doc_terms(&[(t.clone(), BODY_WEIGHT)]);
+            let terms = counter.count(&[(t.clone(), BODY_WEIGHT)]);
             for (p, b) in parts.iter_mut().enumerate() {
                 b.push_part(&terms, p);
             }

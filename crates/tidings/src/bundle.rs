@@ -162,10 +162,12 @@ pub fn search_index(site: &Site, max_files: usize) -> search_index::Files {
     for chunk in site.digests.chunks(256) {
         let docs: Vec<search_index::DocTerms> = chunk
             .par_iter()
-            .flat_map_iter(|parsed| {
+            .map_init(search_index::TermCounter::default, |counter, parsed| {
                 (parsed.digest.items.iter())
-                    .map(|item| search_index::doc_terms(&search_index::fields(item)))
+                    .map(|item| counter.count(&search_index::fields(item)))
+                    .collect::<Vec<_>>()
             })
+            .flatten_iter()
             .collect();
         builders.par_iter_mut().enumerate().for_each(|(p, b)| {
             for d in &docs {
