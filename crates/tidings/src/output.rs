@@ -1,18 +1,26 @@
-//! Putting a build on disk without losing the previous one: every file is
-//! written into a staging folder inside the output (from both cores), then
-//! the owned top-level entries (`tidings_model::layout::OWNED`) are swapped
-//! into place; the app's own files beside them are left alone. A failed
-//! build leaves the previous output as it was.
+//! Putting a build on disk without losing the previous one. Every file
+//! the build makes (from both cores) is compared with the one at its path
+//! in the output: the same bytes are left where they are; anything else
+//! is written into a staging folder inside the output. Only when every
+//! file is made are the staged ones moved into place, each by a rename
+//! (a new folder, such as the new stamp folder of the data, in one
+//! rename), the manifest last; then what the build no longer makes is
+//! removed from the owned top-level entries (`tidings_model::layout::OWNED`).
+//! The app's own files beside them are left alone. A failed build leaves
+//! the previous output as it was, and a rebuild after a few digests
+//! changed writes, moves and removes only what changed: it no longer
+//! makes and deletes a folder per page, which on ext4 cost more than
+//! making the pages.
 //!
-//! A file the previous build already has, byte for byte, is hard-linked
-//! from it into the staging folder instead of written again: a rebuild
-//! after a few digests changed writes only what changed (the data files
-//! of the old stamp folder stand in for the new one's).
+//! A staged file the previous build has elsewhere byte for byte (a data
+//! file in the old stamp folder, or a file of `reuse`) is hard-linked from
+//! there instead of written again.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use tidings_model::layout;
 
@@ -37,16 +45,18 @@ pub struct Written {
     pub index_time: std::time::Duration,
 }
 
-/// Staging folders inside the output, named so no route can clash.
+/// The staging folder inside the output, named so no route can clash,
+/// and the folder earlier versions moved the old output aside into (a
+/// leftover of one is removed; neither is ever part of the site).
 const STAGING: &str = ".tidings-staging";
 const OLD: &str = ".tidings-old";
 
 /// Writes the bundle, media and (given the app's `index.html` as `shell`)
-/// one HTML page per route into `out`. Everything is written to a staging
-/// folder inside `out` first and moved into place only when complete, so a
-/// failed build leaves the previous output as it was. Files the same as
-/// the previous build's in `out`, or in `reuse` (a site about to be
-/// replaced, as Trunk replaces its output), are hard-linked from there.
+/// one HTML page per route into `out`. Files that differ from `out`'s are
+/// written to a staging folder inside `out` first and moved into place
+/// only when all are made, so a failed build leaves the previous output as
+/// it was. Files the same as in `reuse` (a site about to be replaced, as
+/// Trunk replaces its output) are hard-linked from there.
 pub fn write(
     site: &Site,
     out: &Path,
@@ -67,8 +77,21 @@ pub fn write(
     for leftover in [&staging, &old] {
         remove(leftover)?;
     }
+    // Owned entries that are real folders or files are updated in place;
+    // anything else there (a link, a folder where a file belongs) is
+    // replaced whole.
+    let present = (layout::OWNED.iter())
+        .filter(|name| {
+            fs::symlink_metadata(out.join(name)).is_ok_and(|m| m.is_dir() || m.is_file())
+        })
+        .map(|name| name.to_string())
+        .collect();
     let stage = Stage {
         dir: staging.clone(),
+        out: out.to_path_buf(),
+        present,
+        produced: Mutex::default(),
+        staged: Mutex::default(),
         previous: [Some(out), reuse]
             .into_iter()
             .flatten()
@@ -81,7 +104,8 @@ pub fn write(
     };
     match stage_all(site, shell, &info, &options, &stage) {
         Ok(index_time) => {
-            swap(out, &staging, &old, shell.is_some())?;
+            stage.commit(shell.is_some())?;
+            remove(&staging)?;
             Ok(Written {
                 digests: site.digests.len(),
                 items: site.digests.iter().map(|d| d.digest.items.len()).sum(),
@@ -163,6 +187,13 @@ fn stage_all(
 /// unchanged files from, and what was written.
 struct Stage {
     dir: PathBuf,
+    out: PathBuf,
+    /// The owned entries of `out` updated in place.
+    present: HashSet<String>,
+    /// Every file of this build (paths under the site root).
+    produced: Mutex<Vec<String>>,
+    /// The files written or linked into the staging folder.
+    staged: Mutex<Vec<String>>,
     /// Previous sites, each with the stamp of its data folder.
     previous: Vec<(PathBuf, Option<String>)>,
     /// `data/<stamp>/` of this build, once known.
@@ -173,9 +204,18 @@ struct Stage {
 }
 
 impl Stage {
-    /// Puts `bytes` at `rel` (a path under the site root): linked from a
-    /// previous build that has the same bytes there, else written.
+    /// Puts `bytes` at `rel` (a path under the site root): left alone
+    /// when `out` has them there already, else staged: linked from a
+    /// previous build that has the same bytes, or written.
     fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        lock(&self.produced).push(rel.to_string());
+        let top = rel.split('/').next().unwrap_or(rel);
+        if self.present.contains(top) && same_file(&self.out.join(rel), bytes) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|source| Error::Write {
@@ -183,13 +223,89 @@ impl Stage {
                 source,
             })?;
         }
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        lock(&self.staged).push(rel.to_string());
         if self.link(rel, bytes, &path) {
             self.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
         fs::write(&path, bytes).map_err(|source| Error::Write { path, source })
+    }
+
+    /// Moves the staged files into place, the manifest last (so it names
+    /// a stamp folder that is there), then removes what this build did not
+    /// make from the owned entries (without `pages`, the app's
+    /// `index.html` is not the build's).
+    fn commit(&self, pages: bool) -> Result<()> {
+        let mut staged = std::mem::take(&mut *lock(&self.staged));
+        staged.sort_unstable();
+        if let Some(at) = staged.iter().position(|rel| rel == layout::MANIFEST) {
+            let manifest = staged.remove(at);
+            staged.push(manifest);
+        }
+        // A file inside a folder already moved whole went with it. Paths
+        // under a folder are sorted together after it, but for the
+        // manifest, moved to the end.
+        let mut moved: HashSet<String> = HashSet::new();
+        let mut last: Option<String> = None;
+        for rel in &staged {
+            let under = |dir: &str| rel.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
+            let inside = last.as_deref().is_some_and(under)
+                || (rel == layout::MANIFEST && moved.iter().any(|dir| under(dir)));
+            if !inside {
+                last = self.place(rel)?;
+                moved.extend(last.clone());
+            }
+        }
+        let produced = std::mem::take(&mut *lock(&self.produced));
+        let mut folders: HashSet<&str> = HashSet::new();
+        for rel in &produced {
+            let mut at = rel.as_str();
+            while let Some((dir, _)) = at.rsplit_once('/') {
+                if !folders.insert(dir) {
+                    break;
+                }
+                at = dir;
+            }
+        }
+        let produced: HashSet<&str> = produced.iter().map(String::as_str).collect();
+        let keep = Keep { produced, folders };
+        for name in layout::OWNED {
+            if name == layout::FOLDER_PAGE && !pages {
+                continue;
+            }
+            keep.prune(&self.out, name)?;
+        }
+        Ok(())
+    }
+
+    /// Moves the staged `rel` into place: the whole of its first folder
+    /// that `out` lacks (returned), or the file itself over the old one.
+    fn place(&self, rel: &str) -> Result<Option<String>> {
+        let write = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Write { path, source }
+        };
+        let mut end = 0;
+        loop {
+            let next = rel[end..].find('/').map(|i| end + i);
+            let here = &rel[..next.unwrap_or(rel.len())];
+            let target = self.out.join(here);
+            let meta = fs::symlink_metadata(&target);
+            let folder = next.is_some();
+            if folder && meta.as_ref().is_ok_and(|m| m.is_dir()) {
+                end = next.unwrap_or(rel.len()) + 1;
+                continue;
+            }
+            match meta {
+                Ok(m) if m.is_dir() => remove(&target)?,
+                // A file (or link) where a folder goes; a file is
+                // replaced by the rename itself.
+                Ok(_) if folder => fs::remove_file(&target).map_err(write(&target))?,
+                _ => {}
+            }
+            fs::rename(self.dir.join(here), &target).map_err(write(&target))?;
+            return Ok(folder.then(|| here.to_string()));
+        }
     }
 
     /// Links a previous build's copy of `rel` to `to` when it holds
@@ -204,12 +320,11 @@ impl Stage {
             let from = match (inner, stamp) {
                 (Some(inner), Some(stamp)) => root.join(layout::under_stamp(stamp, inner)),
                 (Some(_), None) => return false,
+                // `out`'s own copy was compared in place.
+                (None, _) if *root == self.out => return false,
                 (None, _) => root.join(rel),
             };
-            let same = fs::symlink_metadata(&from)
-                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-                && fs::read(&from).is_ok_and(|old| old == bytes);
-            same && fs::hard_link(&from, to).is_ok()
+            same_file(&from, bytes) && fs::hard_link(&from, to).is_ok()
         })
     }
 }
@@ -224,34 +339,55 @@ fn data_stamp(root: &Path) -> Option<String> {
     hex.then(|| stamp.to_string())
 }
 
-/// Moves the owned entries of `out` aside into `old`, the fresh ones from
-/// `staging` into place, then removes both folders. Without pages the
-/// app's `index.html` stays.
-fn swap(out: &Path, staging: &Path, old: &Path, pages: bool) -> Result<()> {
-    fs::create_dir_all(old).map_err(|source| Error::Write {
-        path: old.to_path_buf(),
-        source,
-    })?;
-    for name in layout::OWNED {
-        if name == layout::FOLDER_PAGE && !pages {
-            continue;
+/// Whether `path` is a regular file holding exactly `bytes`.
+fn same_file(path: &Path, bytes: &[u8]) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// What a build made: its files and the folders holding them (paths
+/// under the site root).
+struct Keep<'a> {
+    produced: HashSet<&'a str>,
+    folders: HashSet<&'a str>,
+}
+
+impl Keep<'_> {
+    /// Removes whatever at `rel` under `out` the build did not make.
+    fn prune(&self, out: &Path, rel: &str) -> Result<()> {
+        use rayon::prelude::*;
+        let path = out.join(rel);
+        let err = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        let meta = match fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(err(e)),
+        };
+        if !meta.is_dir() {
+            if !self.produced.contains(rel) {
+                fs::remove_file(&path).map_err(err)?;
+            }
+            return Ok(());
         }
-        let (current, fresh) = (out.join(name), staging.join(name));
-        if current.exists() {
-            fs::rename(&current, old.join(name)).map_err(|source| Error::Write {
-                path: current.clone(),
-                source,
-            })?;
+        if !self.folders.contains(rel) {
+            return remove(&path);
         }
-        if fresh.exists() {
-            fs::rename(&fresh, &current).map_err(|source| Error::Write {
-                path: current.clone(),
-                source,
-            })?;
-        }
+        let names: Vec<String> = fs::read_dir(&path)
+            .map_err(err)?
+            .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect::<std::io::Result<_>>()
+            .map_err(err)?;
+        names
+            .par_iter()
+            .try_for_each(|name| self.prune(out, &format!("{rel}/{name}")))
     }
-    remove(old)?;
-    remove(staging)
 }
 
 /// The app's files in `dir` (the shell's folder): every file under it but

@@ -717,3 +717,57 @@ fn a_rebuild_after_edits_is_a_clean_build_byte_for_byte() {
         files.len()
     );
 }
+
+/// Every file under `a` and `b`, which must be the same files with the
+/// same bytes.
+fn assert_same_trees(a: &Path, b: &Path) {
+    let files = files_under(a);
+    assert_eq!(files, files_under(b));
+    for f in &files {
+        let read = |root: &Path| std::fs::read(root.join(f)).expect("read");
+        assert_eq!(read(a), read(b), "{f}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_updates_the_output_in_place_and_replaces_what_is_not_its_own() {
+    let content = shipped_content();
+    let shell = temp_dir("place-shell").join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let clean = temp_dir("place-clean");
+    build_ok(&build_args(&content, &clean, Some(&shell), &[]));
+    assert!(!clean.join(".tidings-staging").exists());
+
+    // The same build again moves nothing: every file keeps its inode.
+    let out = temp_dir("place-out");
+    build_ok(&build_args(&content, &out, Some(&shell), &[]));
+    let before = inodes(&out);
+    build_ok(&build_args(&content, &out, Some(&shell), &[]));
+    assert_eq!(inodes(&out), before);
+
+    // Owned entries that are not the build's own: a file where a folder
+    // goes, a link to a folder elsewhere (left untouched), a folder
+    // where a file goes, a stray page and an old stamp folder.
+    let elsewhere = temp_dir("place-elsewhere");
+    std::fs::write(elsewhere.join("keep.txt"), "not the site's").expect("write");
+    std::fs::remove_dir_all(out.join("tags")).expect("remove tags");
+    std::fs::write(out.join("tags"), "a file").expect("write");
+    std::fs::remove_dir_all(out.join("starred")).expect("remove starred");
+    std::os::unix::fs::symlink(&elsewhere, out.join("starred")).expect("link");
+    std::fs::remove_file(out.join("404.html")).expect("remove 404");
+    std::fs::create_dir_all(out.join("404.html/inside")).expect("mkdir");
+    std::fs::create_dir_all(out.join("d/gone")).expect("mkdir");
+    std::fs::write(out.join("d/gone/index.html"), "a removed digest").expect("write");
+    std::fs::create_dir_all(out.join("data/0123abcd/d")).expect("mkdir");
+    std::fs::write(out.join("data/0123abcd/d/0.json"), "{}").expect("write");
+    build_ok(&build_args(&content, &out, Some(&shell), &[]));
+    assert_same_trees(&out, &clean);
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.join("keep.txt")).expect("read"),
+        "not the site's"
+    );
+    assert!(!std::fs::symlink_metadata(out.join("starred"))
+        .expect("starred")
+        .is_symlink());
+}
