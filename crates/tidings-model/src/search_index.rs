@@ -160,23 +160,31 @@ fn decode_entities(mut s: &str, out: &mut String) {
 /// publisher, its body. The digest's title and tags are not the item's
 /// text (a digest's title names many items; tags are filters).
 pub fn fields(item: &Item) -> Vec<(String, u16)> {
-    let mut out = vec![(item.title.clone(), TITLE_WEIGHT)];
-    if let Some(t) = &item.title_translation {
-        out.push((t.clone(), TITLE_WEIGHT));
+    let [title, translation, section, domain, publisher, body] = field_inputs(item);
+    let mut out = vec![(title.unwrap_or_default().to_string(), TITLE_WEIGHT)];
+    if let Some(t) = translation {
+        out.push((t.to_string(), TITLE_WEIGHT));
     }
-    let meta: Vec<&str> = [
-        item.section.as_deref(),
-        item.source.as_ref().map(|s| s.domain.as_str()),
-        item.publisher.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let meta: Vec<&str> = [section, domain, publisher].into_iter().flatten().collect();
     if !meta.is_empty() {
         out.push((meta.join(" "), META_WEIGHT));
     }
-    out.push((plain_text(&item.body_html), BODY_WEIGHT));
+    out.push((plain_text(body.unwrap_or_default()), BODY_WEIGHT));
     out
+}
+
+/// Everything of an item that [`fields`] reads, and nothing else: its
+/// title, title translation, section, source domain, publisher and body
+/// (the build step keys its kept index segments on them).
+pub fn field_inputs(item: &Item) -> [Option<&str>; 6] {
+    [
+        Some(item.title.as_str()),
+        item.title_translation.as_deref(),
+        item.section.as_deref(),
+        item.source.as_ref().map(|s| s.domain.as_str()),
+        item.publisher.as_deref(),
+        Some(item.body_html.as_str()),
+    ]
 }
 
 /// The text [`verbatim`] confirms a query on: every field, one per line.
@@ -767,6 +775,43 @@ impl Builder {
         self.lens.len() as u32
     }
 
+    /// Adds the documents of `segment`, after those added so far, with
+    /// its terms of part `part`: the same as pushing each of them with
+    /// [`Builder::push_part`].
+    pub fn append(&mut self, segment: &Segment, part: usize) -> Result<(), String> {
+        let offset = self.docs();
+        self.lens.extend_from_slice(&segment.lens);
+        let Some(seg) = segment.parts.get(part) else {
+            return Ok(());
+        };
+        for &(key, word) in &seg.words {
+            self.words.entry(key).or_insert_with(|| word.to_string());
+        }
+        for &(key, count, last, bytes) in &seg.terms {
+            let id = match self.ids.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let id = self.postings.len() as u32;
+                    self.ids.insert(key, id);
+                    self.postings.push(Collected::default());
+                    id
+                }
+            };
+            let c = &mut self.postings[id as usize];
+            // The first gap counts from the segment's first document; the
+            // rest are gaps within it.
+            let mut r = Reader { bytes, at: 0 };
+            let first = offset + r.varint()?;
+            let gap =
+                (first.checked_sub(c.last)).ok_or("a segment overlaps the documents before it")?;
+            put_varint(&mut c.bytes, gap);
+            c.bytes.extend_from_slice(&bytes[r.at..]);
+            c.last = offset + last;
+            c.count += count;
+        }
+        Ok(())
+    }
+
     /// Encodes the index into shards of about [`SHARD_BYTES`] and blocks
     /// of [`BLOCK_BYTES`], using at most `max_files` files in all (see
     /// [`Files::assemble`]).
@@ -841,6 +886,107 @@ impl Builder {
             })
             .collect();
         Encoded(lists)
+    }
+}
+
+/// The first bytes of a [`segment`]'s encoding (then [`FORMAT`]).
+const SEGMENT_MAGIC: &[u8] = b"tidings index segment";
+
+/// The terms of a run of consecutive documents (numbered from 0 within
+/// it) as the builders of the [`PARTS`], fed those documents alone, hold
+/// them: kept by the build step so that a later build, where the run's
+/// documents are the same, appends it ([`Builder::append`]) instead of
+/// counting their terms again. The builders' doc lengths are written once.
+pub fn segment(parts: &[Builder]) -> Vec<u8> {
+    let mut out = SEGMENT_MAGIC.to_vec();
+    out.push(FORMAT);
+    let lens = parts.first().map_or(&[][..], |b| &b.lens[..]);
+    put_varint(&mut out, parts.len() as u32);
+    put_varint(&mut out, lens.len() as u32);
+    for &len in lens {
+        put_varint(&mut out, len);
+    }
+    for b in parts {
+        put_varint(&mut out, b.ids.len() as u32);
+        for (&key, &id) in &b.ids {
+            let c = &b.postings[id as usize];
+            out.extend_from_slice(&key.to_le_bytes());
+            put_varint(&mut out, c.count);
+            put_varint(&mut out, c.last);
+            put_varint(&mut out, c.bytes.len() as u32);
+            out.extend_from_slice(&c.bytes);
+        }
+        put_varint(&mut out, b.words.len() as u32);
+        for (&key, word) in &b.words {
+            out.extend_from_slice(&key.to_le_bytes());
+            put_varint(&mut out, word.len() as u32);
+            out.extend_from_slice(word.as_bytes());
+        }
+    }
+    out
+}
+
+/// A [`segment`] read back, borrowing its bytes.
+pub struct Segment<'a> {
+    lens: Vec<u32>,
+    parts: Vec<SegmentPart<'a>>,
+}
+
+struct SegmentPart<'a> {
+    /// (term, postings, last doc, encoded postings as collected)
+    terms: Vec<(Key, u32, u32, &'a [u8])>,
+    words: Vec<(Key, &'a str)>,
+}
+
+impl<'a> Segment<'a> {
+    /// Reads a [`segment`]; an error for anything else, or one damaged.
+    pub fn read(bytes: &'a [u8]) -> Result<Segment<'a>, String> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(SEGMENT_MAGIC.len() + 1)? != [SEGMENT_MAGIC, &[FORMAT]].concat() {
+            return Err(format!("not an index segment of format {FORMAT}"));
+        }
+        if r.varint()? as usize != PARTS {
+            return Err("a segment of another number of parts".into());
+        }
+        let docs = r.varint()?;
+        let lens = (0..docs)
+            .map(|_| r.varint())
+            .collect::<Result<Vec<_>, _>>()?;
+        let key = |r: &mut Reader| -> Result<Key, String> {
+            let b = r.take(8)?;
+            Ok(Key::from_le_bytes(b.try_into().map_err(|_| "short key")?))
+        };
+        let mut parts = Vec::with_capacity(PARTS);
+        for _ in 0..PARTS {
+            let n = r.varint()? as usize;
+            let mut terms = Vec::with_capacity(n.min(bytes.len()));
+            for _ in 0..n {
+                let k = key(&mut r)?;
+                let (count, last, len) = (r.varint()?, r.varint()?, r.varint()?);
+                if count == 0 || last >= docs {
+                    return Err("a term's postings do not fit the segment".into());
+                }
+                terms.push((k, count, last, r.take(len as usize)?));
+            }
+            let n = r.varint()? as usize;
+            let mut words = Vec::with_capacity(n.min(bytes.len()));
+            for _ in 0..n {
+                let k = key(&mut r)?;
+                let len = r.varint()? as usize;
+                let word = std::str::from_utf8(r.take(len)?).map_err(|e| e.to_string())?;
+                words.push((k, word));
+            }
+            parts.push(SegmentPart { terms, words });
+        }
+        if r.at != bytes.len() {
+            return Err("bytes after the segment".into());
+        }
+        Ok(Segment { lens, parts })
+    }
+
+    /// Number of documents in the segment.
+    pub fn docs(&self) -> u32 {
+        self.lens.len() as u32
     }
 }
 
@@ -1622,6 +1768,56 @@ mod tests {
         assert_eq!(merged.info, whole.info);
         assert_eq!(merged.shards, whole.shards);
         assert_eq!(merged.blocks, whole.blocks);
+    }
+
+    /// The builders of the parts fed `texts`.
+    fn parts_of(texts: &[String]) -> Vec<Builder> {
+        let mut parts: Vec<Builder> = (0..PARTS).map(|_| Builder::default()).collect();
+        for t in texts {
+            let terms = doc_terms(&[(t.clone(), BODY_WEIGHT)]);
+            for (p, b) in parts.iter_mut().enumerate() {
+                b.push_part(&terms, p);
+            }
+        }
+        parts
+    }
+
+    #[test]
+    fn segments_of_runs_append_into_the_same_index() {
+        let texts = corpus(900, 11);
+        let (whole, _) = build(&texts, 1000);
+        // Runs of uneven length, one of a single document.
+        let segments: Vec<Vec<u8>> = [0..300, 300..301, 301..650, 650..900]
+            .into_iter()
+            .map(|run| segment(&parts_of(&texts[run])))
+            .collect();
+        let mut parts: Vec<Builder> = (0..PARTS).map(|_| Builder::default()).collect();
+        for bytes in &segments {
+            let segment = Segment::read(bytes).expect("a segment");
+            for (p, b) in parts.iter_mut().enumerate() {
+                b.append(&segment, p).expect("appended");
+            }
+        }
+        let weights = parts[0].weights();
+        let docs = parts[0].docs();
+        assert_eq!(docs, 900);
+        let encoded = parts.into_iter().map(|b| b.encode(&weights)).collect();
+        let merged = Files::assemble(encoded, docs, 1000);
+        assert_eq!(merged.info, whole.info);
+        assert_eq!(merged.shards, whole.shards);
+        assert_eq!(merged.blocks, whole.blocks);
+    }
+
+    #[test]
+    fn damaged_segments_are_refused() {
+        let bytes = segment(&parts_of(&corpus(50, 3)));
+        assert_eq!(Segment::read(&bytes).map(|s| s.docs()), Ok(50));
+        assert!(Segment::read(&bytes[..bytes.len() - 1]).is_err());
+        assert!(Segment::read(&[bytes.as_slice(), &[0]].concat()).is_err());
+        assert!(Segment::read(b"tidings index segment").is_err());
+        let mut other = bytes.clone();
+        other[SEGMENT_MAGIC.len()] = FORMAT + 1;
+        assert!(Segment::read(&other).is_err());
     }
 
     #[test]

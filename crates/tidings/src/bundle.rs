@@ -13,6 +13,7 @@ use tidings_model::search_index;
 use tidings_model::url::Route;
 use tidings_model::{DigestSummary, ListPage, Manifest, Shard, TermCount, SCHEMA_VERSION};
 
+use crate::cache::IndexCache;
 use crate::digest::Parsed;
 use crate::error::{Error, Result};
 use crate::load::Site;
@@ -149,41 +150,115 @@ pub struct Bundle {
 }
 
 /// The full-text index of every item, numbered in list order, in at most
-/// `max_files` files.
-pub fn search_index(site: &Site, max_files: usize) -> search_index::Files {
+/// `max_files` files. With a cache folder, the terms of each run of
+/// digests ([`segments`]) are kept there and taken again while the run's
+/// items are the same, so a rebuild counts the terms of the changed runs
+/// only.
+pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files> {
     use rayon::prelude::*;
-    // Terms are worked out on every core, a chunk of digests at a time so
-    // they never all sit in memory; then the terms of each part are
-    // collected, and later encoded, on their own thread. Numbering stays
-    // in list order.
-    let mut builders: Vec<search_index::Builder> = (0..search_index::PARTS)
-        .map(|_| Default::default())
-        .collect();
-    for chunk in site.digests.chunks(256) {
-        let docs: Vec<search_index::DocTerms> = chunk
-            .par_iter()
-            .map_init(search_index::TermCounter::default, |counter, parsed| {
-                (parsed.digest.items.iter())
-                    .map(|item| counter.count(&search_index::fields(item)))
-                    .collect::<Vec<_>>()
-            })
-            .flatten_iter()
-            .collect();
-        builders.par_iter_mut().enumerate().for_each(|(p, b)| {
-            for d in &docs {
-                b.push_part(d, p);
+    let parts = || -> Vec<search_index::Builder> {
+        (0..search_index::PARTS)
+            .map(|_| Default::default())
+            .collect()
+    };
+    let internal = |message: String| Error::Serialize {
+        path: "the search index".into(),
+        message,
+    };
+    // The terms of each part are collected, and later encoded, on their
+    // own thread. Numbering stays in list order.
+    let mut builders = parts();
+    match site.cache.as_deref().map(IndexCache::open).transpose()? {
+        None => {
+            // A chunk of digests at a time, so their terms never all sit
+            // in memory.
+            for chunk in site.digests.chunks(256) {
+                let docs = doc_terms(chunk);
+                builders.par_iter_mut().enumerate().for_each(|(p, b)| {
+                    for d in &docs {
+                        b.push_part(d, p);
+                    }
+                });
             }
-        });
+        }
+        Some(cache) => {
+            for run in segments(&site.digests) {
+                let digests = &site.digests[run];
+                let items = || digests.iter().flat_map(|d| d.digest.items.iter());
+                let key = cache.key(items().flat_map(search_index::field_inputs));
+                let kept = cache.get(&key);
+                let fresh;
+                let segment = match kept.as_deref().map(search_index::Segment::read) {
+                    Some(Ok(segment)) => segment,
+                    _ => {
+                        let docs = doc_terms(digests);
+                        let mut of_run = parts();
+                        of_run.par_iter_mut().enumerate().for_each(|(p, b)| {
+                            for d in &docs {
+                                b.push_part(d, p);
+                            }
+                        });
+                        fresh = search_index::segment(&of_run);
+                        cache.put(&key, &fresh)?;
+                        search_index::Segment::read(&fresh).map_err(internal)?
+                    }
+                };
+                (builders.par_iter_mut().enumerate())
+                    .try_for_each(|(p, b)| b.append(&segment, p))
+                    .map_err(internal)?;
+            }
+            cache.prune()?;
+        }
     }
     let Some(weights) = builders.first().map(search_index::Builder::weights) else {
-        return search_index::Files::default();
+        return Ok(search_index::Files::default());
     };
     let docs = builders[0].docs();
     let encoded: Vec<search_index::Encoded> = builders
         .into_par_iter()
         .map(|b| b.encode(&weights))
         .collect();
-    search_index::Files::assemble(encoded, docs, max_files)
+    Ok(search_index::Files::assemble(encoded, docs, max_files))
+}
+
+/// The terms of every item of `digests`, in order, worked out on every
+/// core.
+fn doc_terms(digests: &[Parsed]) -> Vec<search_index::DocTerms> {
+    use rayon::prelude::*;
+    digests
+        .par_iter()
+        .map_init(search_index::TermCounter::default, |counter, parsed| {
+            (parsed.digest.items.iter())
+                .map(|item| counter.count(&search_index::fields(item)))
+                .collect::<Vec<_>>()
+        })
+        .flatten_iter()
+        .collect()
+}
+
+/// Digests per search index segment, on average: a segment ends after a
+/// digest whose slug hashes to a multiple of this, so adding or removing
+/// a digest changes its own segment only (or at four times as many, so
+/// none grows without bound).
+const SEGMENT_DIGESTS: usize = 128;
+
+/// The runs of `digests` whose terms are kept together.
+fn segments(digests: &[Parsed]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (at, parsed) in digests.iter().enumerate() {
+        let end = at + 1;
+        let cut = tidings_model::fnv1a(parsed.digest.slug.as_bytes())
+            .is_multiple_of(SEGMENT_DIGESTS as u64);
+        if cut || end - start >= 4 * SEGMENT_DIGESTS {
+            out.push(start..end);
+            start = end;
+        }
+    }
+    if start < digests.len() {
+        out.push(start..digests.len());
+    }
+    out
 }
 
 /// A digest's row of the filter index: its date, item count and the terms
@@ -253,19 +328,19 @@ pub fn bundle_planned(
 ) -> Result<Bundle> {
     // The search index and the other data files are worked out side by
     // side: the index's serial steps leave a core free.
-    let ((index, index_time), body) = rayon::join(
-        || {
+    let (index, body) = rayon::join(
+        || -> Result<_> {
             let started = std::time::Instant::now();
             let index = if options.no_search {
                 search_index::Files::default()
             } else {
-                search_index(site, plan.search_room)
+                search_index(site, plan.search_room)?
             };
-            (index, started.elapsed())
+            Ok((index, started.elapsed()))
         },
         || data_files(site, &plan),
     );
-    let body = body?;
+    let ((index, index_time), body) = (index?, body?);
     plan.files += index.shards.len() + index.blocks.len();
     let search: Vec<(String, Vec<u8>)> = (index.shards.into_iter().enumerate())
         .map(|(n, bytes)| (stamped::search_shard(n as u32), bytes))

@@ -12,7 +12,7 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
@@ -54,18 +54,13 @@ impl ParseCache {
     /// The cache in `dir` for files of the content folder `root`, read
     /// with `options`, beside the other files `assets`.
     pub fn open(dir: &Path, root: &Path, options: &ReadOptions, assets: &Assets) -> Result<Self> {
-        let exe = std::env::current_exe().map_err(|source| Error::Read {
-            path: PathBuf::from("tidings"),
-            source,
-        })?;
-        let exe = fs::read(&exe).map_err(|source| Error::Read { path: exe, source })?;
         let mut shared = Sha256::new();
         let mut field = |bytes: &[u8]| {
             shared.update((bytes.len() as u64).to_le_bytes());
             shared.update(bytes);
         };
         field(FORMAT.as_bytes());
-        field(&Sha256::digest(&exe));
+        field(&exe_hash()?);
         field(root.as_os_str().as_encoded_bytes());
         field(format!("{options:?}").as_bytes());
         // Images are looked up among the content folder's files and, for
@@ -204,6 +199,135 @@ impl ParseCache {
                     fs::remove_file(&entry).map_err(err(&entry))?;
                     removed += 1;
                 }
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// The SHA-256 of the running `tidings` executable: part of every key, so
+/// a changed parser or tokenizer never reads an old entry.
+fn exe_hash() -> Result<[u8; 32]> {
+    static HASH: OnceLock<[u8; 32]> = OnceLock::new();
+    if let Some(hash) = HASH.get() {
+        return Ok(*hash);
+    }
+    let exe = std::env::current_exe().map_err(|source| Error::Read {
+        path: PathBuf::from("tidings"),
+        source,
+    })?;
+    let bytes = fs::read(&exe).map_err(|source| Error::Read { path: exe, source })?;
+    Ok(*HASH.get_or_init(|| Sha256::digest(&bytes).into()))
+}
+
+/// The search index's segments (`tidings_model::search_index::segment`):
+/// the terms of a run of digests, kept under a key made of everything
+/// counting them reads (each item's indexed fields) and the executable,
+/// so a rebuild counts the terms of the runs that changed only. Each file
+/// ends with the SHA-256 of its bytes: a damaged one is a miss.
+pub struct IndexCache {
+    dir: PathBuf,
+    shared: Sha256,
+    used: Mutex<HashSet<String>>,
+}
+
+/// Bumped when the segment files' form or key changes.
+const INDEX_FORMAT: &str = "tidings index segments 1";
+
+/// The folder of the segments inside the cache folder.
+const SEGMENTS: &str = "index";
+
+impl IndexCache {
+    /// The segments kept in the cache folder `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let dir = dir.join(SEGMENTS);
+        fs::create_dir_all(&dir).map_err(|source| Error::Write {
+            path: dir.clone(),
+            source,
+        })?;
+        let mut shared = Sha256::new();
+        shared.update(INDEX_FORMAT.as_bytes());
+        shared.update(exe_hash()?);
+        Ok(IndexCache {
+            dir,
+            shared,
+            used: Mutex::default(),
+        })
+    }
+
+    /// The key of a run of items whose indexed fields
+    /// (`search_index::field_inputs`) `fields` gives, in order.
+    pub fn key<'a>(&self, fields: impl Iterator<Item = Option<&'a str>>) -> String {
+        let mut h = self.shared.clone();
+        for field in fields {
+            match field {
+                Some(field) => {
+                    h.update((field.len() as u64).to_le_bytes());
+                    h.update(field.as_bytes());
+                }
+                None => h.update(u64::MAX.to_le_bytes()),
+            }
+        }
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.seg"))
+    }
+
+    /// The segment kept under `key`, if there is one and it is whole.
+    pub fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let mut bytes = fs::read(self.path(key)).ok()?;
+        let body = bytes.len().checked_sub(32)?;
+        if Sha256::digest(&bytes[..body])[..] != bytes[body..] {
+            return None;
+        }
+        bytes.truncate(body);
+        self.mark(key);
+        Some(bytes)
+    }
+
+    /// Keeps `segment` under `key` (written aside, then renamed).
+    pub fn put(&self, key: &str, segment: &[u8]) -> Result<()> {
+        let path = self.path(key);
+        let err = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        let temp = path.with_extension(format!("tmp{}", std::process::id()));
+        let mut bytes = Vec::with_capacity(segment.len() + 32);
+        bytes.extend_from_slice(segment);
+        bytes.extend_from_slice(&Sha256::digest(segment));
+        fs::write(&temp, bytes).map_err(err)?;
+        fs::rename(&temp, &path).map_err(err)?;
+        self.mark(key);
+        Ok(())
+    }
+
+    fn mark(&self, key: &str) {
+        if let Ok(mut used) = self.used.lock() {
+            used.insert(key.to_string());
+        }
+    }
+
+    /// Removes the segments this build did not use.
+    pub fn prune(&self) -> Result<usize> {
+        let used = self.used.lock().map(|u| u.clone()).unwrap_or_default();
+        let err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Write { path, source }
+        };
+        let mut removed = 0;
+        for entry in fs::read_dir(&self.dir).map_err(err(&self.dir))? {
+            let entry = entry.map_err(err(&self.dir))?.path();
+            let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let Some(key) = name.strip_suffix(".seg") else {
+                continue;
+            };
+            let ours = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
+            if ours && !used.contains(key) {
+                fs::remove_file(&entry).map_err(err(&entry))?;
+                removed += 1;
             }
         }
         Ok(removed)

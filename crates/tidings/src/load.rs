@@ -45,6 +45,9 @@ pub struct Site {
     pub content: PathBuf,
     /// Digests taken from the parse cache rather than parsed.
     pub cached: usize,
+    /// The cache folder (`--cache`), where the search index keeps its
+    /// segments too.
+    pub cache: Option<PathBuf>,
 }
 
 /// The `*.md` files under `root` that are digests (not `_index.md`, not in
@@ -216,6 +219,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         settings: source.config.site,
         content: source.content,
         cached,
+        cache: options.cache.clone(),
     })
 }
 

@@ -138,7 +138,7 @@ pub fn run(site: &Site, built: &Path, count: usize, seed: u64) -> Result<Report>
     // The build's index phase again, on its own, for its time and memory.
     let peak_kb_before = peak_kb();
     let started = Instant::now();
-    let rebuilt = crate::bundle::search_index(site, (info.shards + info.blocks) as usize);
+    let rebuilt = crate::bundle::search_index(site, (info.shards + info.blocks) as usize)?;
     let index_seconds = started.elapsed().as_secs_f64();
     let peak_kb_after = peak_kb();
     drop(rebuilt);

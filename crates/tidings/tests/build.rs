@@ -771,3 +771,47 @@ fn a_rebuild_updates_the_output_in_place_and_replaces_what_is_not_its_own() {
         .expect("starred")
         .is_symlink());
 }
+
+/// The search index's kept segments in a cache folder.
+fn segments(cache: &Path) -> std::collections::BTreeSet<String> {
+    files_under(&cache.join("index")).into_iter().collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_counts_the_terms_of_the_changed_run_of_digests_only() {
+    let content = temp_dir("seg-content");
+    let o = tidings(&[
+        "generate",
+        "--count",
+        "300",
+        "--out",
+        &content.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let (out, cache) = (temp_dir("seg-out"), temp_dir("seg-cache"));
+    let with_cache = ["--cache".to_string(), cache.display().to_string()];
+    let with_cache: Vec<&str> = with_cache.iter().map(String::as_str).collect();
+    build_ok(&build_args(&content, &out, None, &with_cache));
+    let first = segments(&cache);
+    assert!(first.len() >= 2, "{first:?}");
+    let before = inodes(&cache.join("index"));
+
+    let edited = content.join("posts").join("ai20240526-0.md");
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\nOne more sentence, added after the first build.\n");
+    std::fs::write(&edited, text).expect("edit");
+    build_ok(&build_args(&content, &out, None, &with_cache));
+    let second = segments(&cache);
+    assert_eq!(second.len(), first.len());
+    assert_eq!(first.difference(&second).count(), 1, "{first:?} {second:?}");
+    // The others were taken as they were, not written again.
+    let after = inodes(&cache.join("index"));
+    for kept in first.intersection(&second) {
+        assert_eq!(before.get(kept), after.get(kept), "{kept}");
+    }
+
+    let clean = temp_dir("seg-clean");
+    build_ok(&build_args(&content, &clean, None, &[]));
+    assert_same_trees(&out, &clean);
+}
