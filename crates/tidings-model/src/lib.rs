@@ -142,11 +142,12 @@ pub fn shard_of(slug: &str, count: u32) -> u32 {
     (fnv1a(slug.as_bytes()) % u64::from(count.max(1))) as u32
 }
 
-/// `data/<stamp>/d/<n>.json`: the digests of one shard.
+/// `data/<stamp>/d/<n>.json`: the digests of one shard. (The build step
+/// writes a `Shard<&Digest>`, the same JSON without copying the digests.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
+pub struct Shard<D = Digest> {
     pub schema: u32,
-    pub digests: Vec<Digest>,
+    pub digests: Vec<D>,
 }
 
 /// `data/<stamp>/list/<n>.json`: one page of list entries.

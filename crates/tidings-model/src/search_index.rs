@@ -829,8 +829,9 @@ impl Builder {
             / docs.max(1) as f32)
             .max(1.0);
         Weights {
-            lens: self.lens.clone(),
-            avg,
+            saturation: (self.lens.iter())
+                .map(|&len| K1 * (1.0 - B + B * len as f32 / avg))
+                .collect(),
         }
     }
 
@@ -840,12 +841,10 @@ impl Builder {
     pub fn encode(self, weights: &Weights) -> Encoded {
         let weight = |doc: u32, tf: u16| -> u8 {
             let tf = f32::from(tf);
-            let len = weights.lens.get(doc as usize).copied().unwrap_or(0);
-            let norm = 1.0 - B + B * len as f32 / weights.avg;
-            let w = tf / (tf + K1 * norm);
-            (w * f32::from(WEIGHT_LEVELS))
-                .floor()
-                .min(f32::from(WEIGHT_LEVELS - 1)) as u8
+            let k = (weights.saturation.get(doc as usize).copied()).unwrap_or(K1 * (1.0 - B));
+            let w = tf / (tf + k);
+            // `w` is in [0, 1): truncating is flooring.
+            ((w * f32::from(WEIGHT_LEVELS)) as u8).min(WEIGHT_LEVELS - 1)
         };
         let words = self.words;
         let spell = |key: Key| -> String {
@@ -990,12 +989,12 @@ impl<'a> Segment<'a> {
     }
 }
 
-/// Every document's weighted length and their average, for weighing
-/// postings (BM25's length normalisation).
+/// What weighing a posting needs of each document: BM25's `k1 * (1 - b +
+/// b * len / avg)` for its weighted length, worked out once per document
+/// rather than per posting.
 #[derive(Debug, Clone)]
 pub struct Weights {
-    lens: Vec<u32>,
-    avg: f32,
+    saturation: Vec<f32>,
 }
 
 /// A builder's terms in order, each with its document count and encoded

@@ -182,11 +182,21 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
             }
         }
         Some(cache) => {
-            for run in segments(&site.digests) {
+            // Each run's key and kept segment, worked out and read on
+            // every core (~79 MB at 10,000 digests), then the runs in order.
+            let runs = segments(&site.digests);
+            let kept: Vec<(String, Option<Vec<u8>>)> = runs
+                .par_iter()
+                .map(|run| {
+                    let digests = &site.digests[run.clone()];
+                    let items = digests.iter().flat_map(|d| d.digest.items.iter());
+                    let key = cache.key(items.flat_map(search_index::field_inputs));
+                    let segment = cache.get(&key);
+                    (key, segment)
+                })
+                .collect();
+            for (run, (key, kept)) in runs.into_iter().zip(kept) {
                 let digests = &site.digests[run];
-                let items = || digests.iter().flat_map(|d| d.digest.items.iter());
-                let key = cache.key(items().flat_map(search_index::field_inputs));
-                let kept = cache.get(&key);
                 let fresh;
                 let segment = match kept.as_deref().map(search_index::Segment::read) {
                     Some(Ok(segment)) => segment,
@@ -400,8 +410,8 @@ fn data_files(site: &Site, plan: &Plan) -> Result<Vec<(String, String)>> {
 }
 
 /// The digests grouped by the hash of their slug.
-fn shards(site: &Site, count: u32) -> Vec<Shard> {
-    let mut shards: Vec<Shard> = (0..count)
+fn shards(site: &Site, count: u32) -> Vec<Shard<&tidings_model::Digest>> {
+    let mut shards: Vec<Shard<_>> = (0..count)
         .map(|_| Shard {
             schema: SCHEMA_VERSION,
             digests: Vec::new(),
@@ -410,7 +420,7 @@ fn shards(site: &Site, count: u32) -> Vec<Shard> {
     for parsed in &site.digests {
         let n = tidings_model::shard_of(&parsed.digest.slug, count) as usize;
         if let Some(shard) = shards.get_mut(n) {
-            shard.digests.push(parsed.digest.clone());
+            shard.digests.push(&parsed.digest);
         }
     }
     shards
@@ -453,7 +463,7 @@ fn stamp(body: &[(String, String)], binary: &[(String, Vec<u8>)]) -> String {
     let hashes: Vec<u64> = files
         .par_iter()
         .map(|(path, bytes)| {
-            tidings_model::fnv1a(path.as_bytes()).rotate_left(7) ^ tidings_model::fnv1a(bytes)
+            tidings_model::fnv1a(path.as_bytes()).rotate_left(7) ^ words_hash(bytes)
         })
         .collect();
     let mut hash = tidings_model::fnv1a(&[]);
@@ -462,6 +472,27 @@ fn stamp(body: &[(String, String)], binary: &[(String, Vec<u8>)]) -> String {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     format!("{:010x}", hash >> 24)
+}
+
+/// A 64-bit hash of `bytes` read eight at a time (FNV-1a reads one at a
+/// time: the stamp hashed every data file's bytes that way, ~200 MB at
+/// 10,000 digests).
+fn words_hash(bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mix = |h: u64, word: u64| {
+        let m = (h ^ word).wrapping_mul(K);
+        m ^ (m >> 29)
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let mut h = mix(0, bytes.len() as u64);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        h = mix(h, u64::from_le_bytes(word));
+    }
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    mix(h, u64::from_le_bytes(tail))
 }
 
 fn term_counts<'a>(terms: impl Iterator<Item = &'a String>) -> Vec<TermCount> {
