@@ -335,7 +335,7 @@ impl IndexCache {
 }
 
 /// Adds every file under `dir` (if it is a folder) to `out`.
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+pub(crate) fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }

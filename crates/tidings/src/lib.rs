@@ -34,5 +34,5 @@ pub mod synth;
 
 pub use bundle::{BundleOptions, ItemPages};
 pub use error::{ContentError, ContentErrorKind, Error, Result, Warning};
-pub use load::{load, LoadOptions, Site};
+pub use load::{load, load_with, LoadOptions, Memo, Site};
 pub use output::write;

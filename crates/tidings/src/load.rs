@@ -103,7 +103,7 @@ pub fn read_file(
     options: &ReadOptions,
     assets: &Assets,
 ) -> Result<std::result::Result<Parsed, Vec<ContentError>>> {
-    read_cached(root, path, options, assets, None).map(|(r, _)| r)
+    read_cached(root, path, options, assets, None, None).map(|(r, _)| r)
 }
 
 /// [`read_file`], taking the digest from `cache` when it has the file as
@@ -114,11 +114,17 @@ fn read_cached(
     options: &ReadOptions,
     assets: &Assets,
     cache: Option<&ParseCache>,
+    memo: Option<&Memo>,
 ) -> Result<(std::result::Result<Parsed, Vec<ContentError>>, bool)> {
     let meta = fs::metadata(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
+    if let Some(memo) = memo {
+        if let Some(parsed) = memo.take(path, &meta) {
+            return Ok((Ok(parsed), true));
+        }
+    }
     if meta.len() > MAX_FILE_BYTES {
         let kind = ContentErrorKind::TooLarge {
             size: meta.len(),
@@ -148,6 +154,12 @@ fn read_cached(
 /// Reads every digest `root` holds (a folder of digests or a Hugo site's
 /// root, see [`config::open`]), reporting all invalid files at once.
 pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
+    load_with(root, options, None)
+}
+
+/// [`load`], taking the digests of files unchanged since the last load
+/// from `memo` (give them back with [`Memo::keep`]).
+pub fn load_with(root: &Path, options: &LoadOptions, memo: Option<&Memo>) -> Result<Site> {
     let source = config::open(root, options.section.as_deref(), &options.site)?;
     let root = source.content.as_path();
     let (files, assets) = content_files(root)?;
@@ -157,6 +169,9 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         static_dir: source.static_dir.clone(),
         base_path: source.config.site.base()?.1,
     };
+    if let Some(memo) = memo {
+        memo.start(root, &read, &assets)?;
+    }
     let cache = (options.cache.as_deref())
         .map(|dir| ParseCache::open(dir, root, &read, &assets))
         .transpose()?;
@@ -169,7 +184,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Site> {
         &files,
         &read,
         &assets,
-        cache.as_ref(),
+        (cache.as_ref(), memo),
         options.progress,
     );
     for result in results {
@@ -263,7 +278,7 @@ fn parse_all(
     files: &[PathBuf],
     read: &ReadOptions,
     assets: &Assets,
-    cache: Option<&ParseCache>,
+    (cache, memo): (Option<&ParseCache>, Option<&Memo>),
     progress: bool,
 ) -> Vec<FileResult> {
     use rayon::prelude::*;
@@ -276,7 +291,7 @@ fn parse_all(
         let results = files
             .par_iter()
             .map(|path| {
-                let r = read_cached(root, path, read, assets, cache);
+                let r = read_cached(root, path, read, assets, cache, memo);
                 done.fetch_add(1, Ordering::Relaxed);
                 r
             })
@@ -324,5 +339,88 @@ fn progress_line(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
     }
     if shown {
         eprint!("\r\x1b[2K");
+    }
+}
+
+/// What identifies a file's version without reading it: its size and
+/// modification time, and on Unix its inode and change time (which no
+/// tool sets back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: (u64, i64, i64),
+}
+
+impl FileStamp {
+    fn of(meta: &fs::Metadata) -> FileStamp {
+        #[cfg(unix)]
+        use std::os::unix::fs::MetadataExt;
+        FileStamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            #[cfg(unix)]
+            inode: (meta.ino(), meta.ctime(), meta.ctime_nsec()),
+        }
+    }
+}
+
+/// Parsed digests kept in memory between the loads of one process
+/// (`tidings build --watch`): a file whose [`FileStamp`] is as when it
+/// was read is not read again. Everything is dropped when what every
+/// parse shares changes (the content folder, the reading options, the
+/// other files images are looked up among).
+#[derive(Default)]
+pub struct Memo {
+    shared: std::sync::Mutex<String>,
+    /// Digests given back by [`Memo::keep`], by file.
+    kept: std::sync::Mutex<HashMap<PathBuf, (FileStamp, Parsed)>>,
+    /// The stamps of the files the current load read.
+    read: std::sync::Mutex<HashMap<PathBuf, FileStamp>>,
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Memo {
+    /// Begins a load of `root` with `read` beside `assets`.
+    fn start(&self, root: &Path, read: &ReadOptions, assets: &Assets) -> Result<()> {
+        let mut files: Vec<PathBuf> = assets.iter().cloned().collect();
+        if let Some(dir) = &read.static_dir {
+            crate::cache::files_under(dir, &mut files)?;
+        }
+        files.sort();
+        let shared = format!("{root:?}\n{read:?}\n{files:?}");
+        let mut current = lock(&self.shared);
+        if *current != shared {
+            lock(&self.kept).clear();
+            *current = shared;
+        }
+        lock(&self.read).clear();
+        Ok(())
+    }
+
+    /// The digest kept for `path` if the file is as it was then; notes
+    /// the file's stamp either way.
+    fn take(&self, path: &Path, meta: &fs::Metadata) -> Option<Parsed> {
+        let stamp = FileStamp::of(meta);
+        let kept = lock(&self.kept).remove(path);
+        lock(&self.read).insert(path.to_path_buf(), stamp.clone());
+        kept.and_then(|(was, parsed)| (was == stamp).then_some(parsed))
+    }
+
+    /// Keeps the digests of a loaded site for the next load (digests of
+    /// files the load did not read are not kept).
+    pub fn keep(&self, digests: Vec<Parsed>) {
+        let read = std::mem::take(&mut *lock(&self.read));
+        let mut kept = lock(&self.kept);
+        kept.clear();
+        for parsed in digests {
+            if let Some(stamp) = read.get(&parsed.path) {
+                kept.insert(parsed.path.clone(), (stamp.clone(), parsed));
+            }
+        }
     }
 }

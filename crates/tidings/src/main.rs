@@ -269,10 +269,12 @@ struct BuildArgs {
 /// Builds once, or with `--watch` builds again after every change.
 fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
     if !args.watch {
-        return build(args);
+        return build(args, None);
     }
+    // Digests of files unchanged since the last build are not read again.
+    let memo = tidings::Memo::default();
     let mut seen = snapshot(args);
-    if let Err(e) = build(args) {
+    if let Err(e) = build(args, Some(&memo)) {
         report(&e, true);
     }
     loop {
@@ -285,7 +287,7 @@ fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
         // a moment to land (a later one is seen at the next look).
         std::thread::sleep(WATCH_SETTLE);
         seen = snapshot(args);
-        if let Err(e) = build(args) {
+        if let Err(e) = build(args, Some(&memo)) {
             report(&e, true);
         }
     }
@@ -322,11 +324,11 @@ fn snapshot(args: &BuildArgs) -> Vec<(PathBuf, u64, Option<std::time::SystemTime
     out
 }
 
-fn build(args: &BuildArgs) -> Result<(), Error> {
+fn build(args: &BuildArgs, memo: Option<&tidings::Memo>) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let shell = args.shell.as_deref().map(Shell::read).transpose()?;
     let app_files = shell.as_ref().map_or(0, |s| s.app_files);
-    let site = tidings::load(&args.content, &args.load)?;
+    let site = tidings::load_with(&args.content, &args.load, memo)?;
     let loaded = started.elapsed();
     print_skipped(&site.skipped);
     if !args.quiet {
@@ -365,6 +367,9 @@ fn build(args: &BuildArgs) -> Result<(), Error> {
             written.reused,
             started.elapsed()
         );
+    }
+    if let Some(memo) = memo {
+        memo.keep(site.digests);
     }
     Ok(())
 }

@@ -64,9 +64,14 @@ pub fn story_key(url: &str) -> Option<String> {
     Some(key)
 }
 
-/// Fills `also_in` of every item whose story appears in another digest.
+/// Sets `also_in` of every item: the other digests its story appears in.
 /// `digests` are newest first, so each list is too.
 pub fn link(digests: &mut [Parsed]) {
+    // Digests linked before (kept between the builds of `--watch`) start
+    // afresh.
+    for item in digests.iter_mut().flat_map(|d| d.digest.items.iter_mut()) {
+        item.also_in.clear();
+    }
     let mut by_story: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
     for (d, parsed) in digests.iter().enumerate() {
         for (i, item) in parsed.digest.items.iter().enumerate() {

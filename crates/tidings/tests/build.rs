@@ -815,3 +815,64 @@ fn a_rebuild_counts_the_terms_of_the_changed_run_of_digests_only() {
     build_ok(&build_args(&content, &clean, None, &[]));
     assert_same_trees(&out, &clean);
 }
+
+#[test]
+fn a_memo_gives_back_unchanged_digests_and_reads_changed_ones_again() {
+    let content = temp_dir("memo-content");
+    let o = tidings(&[
+        "generate",
+        "--count",
+        "12",
+        "--out",
+        &content.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let options = tidings::LoadOptions::default();
+    let memo = tidings::Memo::default();
+    let first = tidings::load_with(&content, &options, Some(&memo)).expect("load");
+    assert_eq!(first.cached, 0);
+    let clean = first.clone();
+    memo.keep(first.digests);
+
+    let second = tidings::load_with(&content, &options, Some(&memo)).expect("load");
+    assert_eq!(second.cached, 12);
+    // Linked again from kept digests: the same as a fresh load.
+    assert_eq!(
+        serde_json::to_string(&second.digests.iter().map(|d| &d.digest).collect::<Vec<_>>())
+            .expect("json"),
+        serde_json::to_string(&clean.digests.iter().map(|d| &d.digest).collect::<Vec<_>>())
+            .expect("json"),
+    );
+    memo.keep(second.digests);
+
+    let edited = content.join("posts").join("ai20240526-0.md");
+    let text = std::fs::read_to_string(&edited).expect("read");
+    let retitled = text.replacen("title = \"", "title = \"Edited: ", 1);
+    assert_ne!(text, retitled);
+    std::fs::write(&edited, retitled).expect("edit");
+    std::fs::remove_file(content.join("posts").join("ai20240525-1.md")).expect("remove");
+    let third = tidings::load_with(&content, &options, Some(&memo)).expect("load");
+    assert_eq!(third.cached, 10);
+    assert_eq!(third.digests.len(), 11);
+    let digest = (third.digests.iter())
+        .find(|d| d.path == edited)
+        .expect("edited digest");
+    assert!(
+        digest.digest.title.starts_with("Edited: "),
+        "{}",
+        digest.digest.title
+    );
+
+    // Another reading option (a base path, which image links take):
+    // nothing kept is taken.
+    memo.keep(third.digests);
+    let other = tidings::LoadOptions {
+        site: tidings::config::SiteSettings {
+            base_url: Some("https://example.org/sub/".into()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let fourth = tidings::load_with(&content, &other, Some(&memo)).expect("load");
+    assert_eq!(fourth.cached, 0);
+}
