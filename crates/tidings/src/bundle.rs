@@ -173,12 +173,7 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
             // A chunk of digests at a time, so their terms never all sit
             // in memory.
             for chunk in site.digests.chunks(256) {
-                let docs = doc_terms(chunk);
-                builders.par_iter_mut().enumerate().for_each(|(p, b)| {
-                    for d in &docs {
-                        b.push_part(d, p);
-                    }
-                });
+                push_all(&mut builders, &doc_terms(chunk));
             }
         }
         Some(cache) => {
@@ -201,13 +196,8 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
                 let segment = match kept.as_deref().map(search_index::Segment::read) {
                     Some(Ok(segment)) => segment,
                     _ => {
-                        let docs = doc_terms(digests);
                         let mut of_run = parts();
-                        of_run.par_iter_mut().enumerate().for_each(|(p, b)| {
-                            for d in &docs {
-                                b.push_part(d, p);
-                            }
-                        });
+                        push_all(&mut of_run, &doc_terms(digests));
                         fresh = search_index::segment(&of_run);
                         cache.put(&key, &fresh)?;
                         search_index::Segment::read(&fresh).map_err(internal)?
@@ -229,6 +219,16 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
         .map(|b| b.encode(&weights))
         .collect();
     Ok(search_index::Files::assemble(encoded, docs, max_files))
+}
+
+/// Adds `docs` to the builders of the parts, each part on its own thread.
+fn push_all(builders: &mut [search_index::Builder], docs: &[search_index::DocTerms]) {
+    use rayon::prelude::*;
+    builders.par_iter_mut().enumerate().for_each(|(p, b)| {
+        for d in docs {
+            b.push_part(d, p);
+        }
+    });
 }
 
 /// The terms of every item of `digests`, in order, worked out on every

@@ -36,3 +36,9 @@ pub use bundle::{BundleOptions, ItemPages};
 pub use error::{ContentError, ContentErrorKind, Error, Result, Warning};
 pub use load::{load, load_with, LoadOptions, Memo, Site};
 pub use output::write;
+
+/// `m` locked, whether or not a thread panicked while holding it (what it
+/// guards stays usable: lists of paths and kept digests).
+pub(crate) fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

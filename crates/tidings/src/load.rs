@@ -14,6 +14,7 @@ use crate::cache::ParseCache;
 use crate::config::{self, SiteSettings};
 use crate::digest::{self, Assets, Parsed, ReadOptions, MAX_FILE_BYTES};
 use crate::error::{ContentError, ContentErrorKind, Error, Result, Warning};
+use crate::lock;
 
 /// How to read a content folder.
 #[derive(Debug, Clone, Default)]
@@ -378,10 +379,6 @@ pub struct Memo {
     kept: std::sync::Mutex<HashMap<PathBuf, (FileStamp, Parsed)>>,
     /// The stamps of the files the current load read.
     read: std::sync::Mutex<HashMap<PathBuf, FileStamp>>,
-}
-
-fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Memo {

@@ -7,7 +7,9 @@
 //! rename), the manifest last; then what the build no longer makes is
 //! removed from the owned top-level entries (`tidings_model::layout::OWNED`).
 //! The app's own files beside them are left alone. A failed build leaves
-//! the previous output as it was, and a rebuild after a few digests
+//! the previous output as it was (a rename refused while moving files
+//! into place, once all are made, can leave part of them moved: the next
+//! build completes it), and a rebuild after a few digests
 //! changed writes, moves and removes only what changed: it no longer
 //! makes and deletes a folder per page, which on ext4 cost more than
 //! making the pages.
@@ -30,6 +32,7 @@ use crate::bundle::{bundle_planned, feed_tags, manifest_outline, plan, BundleOpt
 use crate::error::{Error, Result};
 use crate::feeds;
 use crate::load::Site;
+use crate::lock;
 use crate::pages::Shell;
 
 /// What a build wrote.
@@ -343,10 +346,6 @@ fn data_stamp(root: &Path) -> Option<String> {
 fn same_file(path: &Path, bytes: &[u8]) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
         && fs::read(path).is_ok_and(|old| old == bytes)
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// What a build made: its files and the folders holding them (paths
