@@ -753,21 +753,22 @@ impl Builder {
             self.words.entry(*key).or_insert_with(|| word.clone());
         }
         for &(term, f) in terms {
-            let id = match self.ids.get(&term) {
-                Some(&id) => id,
-                None => {
-                    let id = self.postings.len() as u32;
-                    self.ids.insert(term, id);
-                    self.postings.push(Collected::default());
-                    id
-                }
-            };
-            let c = &mut self.postings[id as usize];
+            let c = self.collected(term);
             put_varint(&mut c.bytes, doc - c.last);
             put_varint(&mut c.bytes, u32::from(f));
             c.last = doc;
             c.count += 1;
         }
+    }
+
+    /// The postings collected so far for `term` (none yet if new).
+    fn collected(&mut self, term: Key) -> &mut Collected {
+        let next = self.postings.len() as u32;
+        let id = *self.ids.entry(term).or_insert(next);
+        if id == next {
+            self.postings.push(Collected::default());
+        }
+        &mut self.postings[id as usize]
     }
 
     /// Number of documents added.
@@ -788,16 +789,7 @@ impl Builder {
             self.words.entry(key).or_insert_with(|| word.to_string());
         }
         for &(key, count, last, bytes) in &seg.terms {
-            let id = match self.ids.get(&key) {
-                Some(&id) => id,
-                None => {
-                    let id = self.postings.len() as u32;
-                    self.ids.insert(key, id);
-                    self.postings.push(Collected::default());
-                    id
-                }
-            };
-            let c = &mut self.postings[id as usize];
+            let c = self.collected(key);
             // The first gap counts from the segment's first document; the
             // rest are gaps within it.
             let mut r = Reader { bytes, at: 0 };

@@ -34,7 +34,7 @@ pub struct ParseCache {
     /// The hash of what every file's parse shares.
     shared: Sha256,
     /// Keys read or written by this build (the others are pruned).
-    used: Mutex<HashSet<String>>,
+    used: Used,
 }
 
 /// A cached [`Parsed`] (its path is the file's, given on reading).
@@ -83,7 +83,7 @@ impl ParseCache {
         Ok(ParseCache {
             dir,
             shared,
-            used: Mutex::default(),
+            used: Used::default(),
         })
     }
 
@@ -101,19 +101,13 @@ impl ParseCache {
         self.dir.join(&key[..2]).join(format!("{}.json", &key[2..]))
     }
 
-    fn mark(&self, key: &str) {
-        if let Ok(mut used) = self.used.lock() {
-            used.insert(key.to_string());
-        }
-    }
-
     /// The digest cached under `key` for the file at `path`, if any (a
     /// missing or unreadable entry is a miss).
     pub fn get(&self, key: &str, path: &Path) -> Option<Parsed> {
         let bytes = fs::read(self.entry_path(key)).ok()?;
         let entry: Entry = serde_json::from_slice(&bytes).ok()?;
         let date = Date::parse_day(&entry.date)?;
-        self.mark(key);
+        self.used.mark(key);
         Some(Parsed {
             path: path.to_path_buf(),
             digest: entry.digest,
@@ -148,21 +142,12 @@ impl ParseCache {
                 .collect(),
         };
         let path = self.entry_path(key);
-        let err = |source| Error::Write {
-            path: path.clone(),
-            source,
-        };
         let json = serde_json::to_vec(&entry).map_err(|e| Error::Serialize {
             path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(err)?;
-        }
-        let temp = path.with_extension(format!("tmp{}", std::process::id()));
-        fs::write(&temp, json).map_err(err)?;
-        fs::rename(&temp, &path).map_err(err)?;
-        self.mark(key);
+        write_entry(&path, &json)?;
+        self.used.mark(key);
         Ok(())
     }
 
@@ -171,37 +156,78 @@ impl ParseCache {
     /// cache folder stay correct: an entry pruned by one is a miss for
     /// the other, parsed again.
     pub fn prune(&self) -> Result<usize> {
-        let used = self.used.lock().map(|u| u.clone()).unwrap_or_default();
-        let err = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Write { path, source }
-        };
         let mut removed = 0;
-        for sub in fs::read_dir(&self.dir).map_err(err(&self.dir))? {
-            let sub = sub.map_err(err(&self.dir))?.path();
-            let Some(prefix) = sub.file_name().and_then(|n| n.to_str()) else {
-                continue;
-            };
+        for (sub, prefix) in listing(&self.dir)? {
             if prefix.len() != 2 || !sub.is_dir() {
                 continue;
             }
-            for entry in fs::read_dir(&sub).map_err(err(&sub))? {
-                let entry = entry.map_err(err(&sub))?.path();
-                let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            for (entry, name) in listing(&sub)? {
                 // Entries only: a temporary file may be another build's
                 // entry being written.
                 let Some(rest) = name.strip_suffix(".json") else {
                     continue;
                 };
-                let key = format!("{prefix}{rest}");
-                let ours = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
-                if ours && !used.contains(&key) {
-                    fs::remove_file(&entry).map_err(err(&entry))?;
-                    removed += 1;
-                }
+                removed += usize::from(self.used.prune(&format!("{prefix}{rest}"), &entry)?);
             }
         }
         Ok(removed)
+    }
+}
+
+/// Every entry of the folder `dir`, with its name.
+fn listing(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let err = |source| Error::Write {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).map_err(err)? {
+        let entry = entry.map_err(err)?;
+        out.push((
+            entry.path(),
+            entry.file_name().to_string_lossy().into_owned(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Writes an entry: to a temporary file beside it, then renamed, so a
+/// half-written entry is never read.
+fn write_entry(path: &Path, bytes: &[u8]) -> Result<()> {
+    let err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(err)?;
+    }
+    let temp = path.with_extension(format!("tmp{}", std::process::id()));
+    fs::write(&temp, bytes).map_err(err)?;
+    fs::rename(&temp, path).map_err(err)
+}
+
+/// The keys of the entries a build read or wrote: the others are pruned.
+#[derive(Default)]
+struct Used(Mutex<HashSet<String>>);
+
+impl Used {
+    fn mark(&self, key: &str) {
+        crate::lock(&self.0).insert(key.to_string());
+    }
+
+    /// Removes the entry at `path`, kept under `key`, unless this build
+    /// used it or `key` is not a key (64 hex digits: anything else, such
+    /// as another build's temporary file, is left); whether it did.
+    fn prune(&self, key: &str, path: &Path) -> Result<bool> {
+        let ours = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
+        if !ours || crate::lock(&self.0).contains(key) {
+            return Ok(false);
+        }
+        fs::remove_file(path).map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(true)
     }
 }
 
@@ -228,7 +254,7 @@ fn exe_hash() -> Result<[u8; 32]> {
 pub struct IndexCache {
     dir: PathBuf,
     shared: Sha256,
-    used: Mutex<HashSet<String>>,
+    used: Used,
 }
 
 /// Bumped when the segment files' form or key changes.
@@ -251,7 +277,7 @@ impl IndexCache {
         Ok(IndexCache {
             dir,
             shared,
-            used: Mutex::default(),
+            used: Used::default(),
         })
     }
 
@@ -283,51 +309,26 @@ impl IndexCache {
             return None;
         }
         bytes.truncate(body);
-        self.mark(key);
+        self.used.mark(key);
         Some(bytes)
     }
 
     /// Keeps `segment` under `key` (written aside, then renamed).
     pub fn put(&self, key: &str, segment: &[u8]) -> Result<()> {
-        let path = self.path(key);
-        let err = |source| Error::Write {
-            path: path.clone(),
-            source,
-        };
-        let temp = path.with_extension(format!("tmp{}", std::process::id()));
         let mut bytes = Vec::with_capacity(segment.len() + 32);
         bytes.extend_from_slice(segment);
         bytes.extend_from_slice(&Sha256::digest(segment));
-        fs::write(&temp, bytes).map_err(err)?;
-        fs::rename(&temp, &path).map_err(err)?;
-        self.mark(key);
+        write_entry(&self.path(key), &bytes)?;
+        self.used.mark(key);
         Ok(())
-    }
-
-    fn mark(&self, key: &str) {
-        if let Ok(mut used) = self.used.lock() {
-            used.insert(key.to_string());
-        }
     }
 
     /// Removes the segments this build did not use.
     pub fn prune(&self) -> Result<usize> {
-        let used = self.used.lock().map(|u| u.clone()).unwrap_or_default();
-        let err = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| Error::Write { path, source }
-        };
         let mut removed = 0;
-        for entry in fs::read_dir(&self.dir).map_err(err(&self.dir))? {
-            let entry = entry.map_err(err(&self.dir))?.path();
-            let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let Some(key) = name.strip_suffix(".seg") else {
-                continue;
-            };
-            let ours = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
-            if ours && !used.contains(key) {
-                fs::remove_file(&entry).map_err(err(&entry))?;
-                removed += 1;
+        for (entry, name) in listing(&self.dir)? {
+            if let Some(key) = name.strip_suffix(".seg") {
+                removed += usize::from(self.used.prune(key, &entry)?);
             }
         }
         Ok(removed)

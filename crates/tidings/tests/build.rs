@@ -624,6 +624,20 @@ fn the_same_story_on_two_days_names_the_other_day() {
     assert!(newer.digest.items[1].also_in.is_empty());
 }
 
+/// A folder of `count` synthetic digests (`tidings generate`).
+fn generated(name: &str, count: usize) -> std::path::PathBuf {
+    let content = temp_dir(name);
+    let o = tidings(&[
+        "generate",
+        "--count",
+        &count.to_string(),
+        "--out",
+        &content.display().to_string(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    content
+}
+
 /// Inode of every file under `dir`, by path.
 #[cfg(unix)]
 fn inodes(dir: &Path) -> std::collections::HashMap<String, u64> {
@@ -639,15 +653,7 @@ fn inodes(dir: &Path) -> std::collections::HashMap<String, u64> {
 #[cfg(unix)]
 #[test]
 fn a_rebuild_after_edits_is_a_clean_build_byte_for_byte() {
-    let content = temp_dir("inc-content");
-    let o = tidings(&[
-        "generate",
-        "--count",
-        "12",
-        "--out",
-        &content.display().to_string(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let content = generated("inc-content", 12);
     let posts = content.join("posts");
     let shell = temp_dir("inc-shell").join("index.html");
     std::fs::write(&shell, SHELL).expect("write shell");
@@ -780,15 +786,7 @@ fn segments(cache: &Path) -> std::collections::BTreeSet<String> {
 #[cfg(unix)]
 #[test]
 fn a_rebuild_counts_the_terms_of_the_changed_run_of_digests_only() {
-    let content = temp_dir("seg-content");
-    let o = tidings(&[
-        "generate",
-        "--count",
-        "300",
-        "--out",
-        &content.display().to_string(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let content = generated("seg-content", 300);
     let (out, cache) = (temp_dir("seg-out"), temp_dir("seg-cache"));
     let with_cache = ["--cache".to_string(), cache.display().to_string()];
     let with_cache: Vec<&str> = with_cache.iter().map(String::as_str).collect();
@@ -818,15 +816,7 @@ fn a_rebuild_counts_the_terms_of_the_changed_run_of_digests_only() {
 
 #[test]
 fn a_memo_gives_back_unchanged_digests_and_reads_changed_ones_again() {
-    let content = temp_dir("memo-content");
-    let o = tidings(&[
-        "generate",
-        "--count",
-        "12",
-        "--out",
-        &content.display().to_string(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let content = generated("memo-content", 12);
     let options = tidings::LoadOptions::default();
     let memo = tidings::Memo::default();
     let first = tidings::load_with(&content, &options, Some(&memo)).expect("load");
