@@ -76,7 +76,7 @@ def timed(cmd):
 
 def clean(folder: Path):
     """Removes a previous output, so a build is timed from scratch (a build
-    links the files its previous output already has)."""
+    leaves the files its previous output already has in place)."""
     shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -49,8 +49,8 @@ enum Command {
         #[arg(long, default_value = "dist")]
         out: PathBuf,
         /// A site about to be replaced (Trunk's output): files the same in
-        /// it are hard-linked into --out, not written again. --out's own
-        /// previous build is always used so.
+        /// it are hard-linked into --out, not written again. Files --out
+        /// already has, byte for byte, are always left in place.
         #[arg(long, value_name = "DIR")]
         reuse: Option<PathBuf>,
         /// Keep parsed digests in DIR, keyed by each file's content, so a
