@@ -129,6 +129,14 @@ pub enum Error {
     BaseUrl(String),
     #[error("cannot serialise {path}: {message}")]
     Serialize { path: String, message: String },
+    /// Every file of a build was made, but moving them into place failed
+    /// part way: the output is partly this build's. Building again
+    /// completes it.
+    #[error("cannot move {} into place: {source}; the output is partly this build's, partly the previous one's: build again to complete it", path.display())]
+    Commit {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 fn render_content_errors(errors: &[ContentError]) -> String {

@@ -239,12 +239,15 @@ fn main() -> ExitCode {
 }
 
 /// Prints an error once, a line per problem; a failed build adds that it
-/// wrote nothing (it never does: see `tidings::output`).
+/// wrote nothing (see `tidings::output`), unless it failed while moving
+/// its finished files into place, which its message says.
 fn report(error: &Error, building: bool) {
     let text = error.to_string();
     let mut lines = text.lines().peekable();
+    // A failure while moving a finished build into place says what it left.
+    let nothing_written = building && !matches!(error, Error::Commit { .. });
     while let Some(line) = lines.next() {
-        if lines.peek().is_none() && building {
+        if lines.peek().is_none() && nothing_written {
             eprintln!("error: {line}; nothing was written");
         } else {
             eprintln!("error: {line}");

@@ -8,8 +8,9 @@
 //! removed from the owned top-level entries (`tidings_model::layout::OWNED`).
 //! The app's own files beside them are left alone. A failed build leaves
 //! the previous output as it was (a rename refused while moving files
-//! into place, once all are made, can leave part of them moved: the next
-//! build completes it), and a rebuild after a few digests
+//! into place, once all are made, can leave part of them moved: that is
+//! [`Error::Commit`], and the next build completes it), and a rebuild
+//! after a few digests
 //! changed writes, moves and removes only what changed: it no longer
 //! makes and deletes a folder per page, which on ext4 cost more than
 //! making the pages.
@@ -107,8 +108,15 @@ pub fn write(
     };
     match stage_all(site, shell, &info, &options, &stage) {
         Ok(index_time) => {
-            stage.commit(shell.is_some())?;
-            remove(&staging)?;
+            stage.commit(shell.is_some()).map_err(|e| match e {
+                Error::Write { path, source } | Error::Read { path, source } => {
+                    Error::Commit { path, source }
+                }
+                other => other,
+            })?;
+            // Best effort: the build is in place; a leftover staging
+            // folder is removed by the next build.
+            let _ = remove(&staging);
             Ok(Written {
                 digests: site.digests.len(),
                 items: site.digests.iter().map(|d| d.digest.items.len()).sum(),
