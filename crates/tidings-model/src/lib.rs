@@ -137,6 +137,17 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
+/// One step of a 64-bit hash over words: `word` folded into the state
+/// `h` with one multiplication, its high bits folded back into the low
+/// ones (which hash tables index by). The index builder's [`KeyHasher`]
+/// and the build's stamp of the data files hash with it.
+///
+/// [`KeyHasher`]: search_index::KeyHasher
+pub fn mix64(h: u64, word: u64) -> u64 {
+    let m = (h ^ word).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    m ^ (m >> 29)
+}
+
 /// The shard (`0..count`) holding the digest `slug`.
 pub fn shard_of(slug: &str, count: u32) -> u32 {
     (fnv1a(slug.as_bytes()) % u64::from(count.max(1))) as u32

@@ -666,13 +666,11 @@ impl Counter {
 }
 
 /// The builder's hasher for [`Key`]s: its maps hash millions of numeric
-/// keys, each with one multiplication, its high half folded into the low
-/// bits the table indexes by (so pairs that share a second character,
-/// whose keys differ only in high bits, spread out).
+/// keys, each with one [`mix64`](crate::mix64) step (so pairs that share
+/// a second character, whose keys differ only in high bits, spread out
+/// over the low bits the table indexes by).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct KeyHasher(u64);
-
-const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
 
 impl std::hash::Hasher for KeyHasher {
     fn finish(&self) -> u64 {
@@ -686,8 +684,7 @@ impl std::hash::Hasher for KeyHasher {
     }
 
     fn write_u64(&mut self, n: u64) {
-        let m = (self.0 ^ n).wrapping_mul(MIX);
-        self.0 = m ^ (m >> 32);
+        self.0 = crate::mix64(self.0, n);
     }
 }
 

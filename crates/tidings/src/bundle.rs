@@ -478,11 +478,7 @@ fn stamp(body: &[(String, String)], binary: &[(String, Vec<u8>)]) -> String {
 /// time: the stamp hashed every data file's bytes that way, ~200 MB at
 /// 10,000 digests).
 fn words_hash(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mix = |h: u64, word: u64| {
-        let m = (h ^ word).wrapping_mul(K);
-        m ^ (m >> 29)
-    };
+    use tidings_model::mix64 as mix;
     let mut chunks = bytes.chunks_exact(8);
     let mut h = mix(0, bytes.len() as u64);
     for chunk in &mut chunks {

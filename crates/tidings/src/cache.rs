@@ -94,7 +94,7 @@ impl ParseCache {
         h.update((path.len() as u64).to_le_bytes());
         h.update(path);
         h.update(bytes);
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hex(&h.finalize())
     }
 
     fn entry_path(&self, key: &str) -> PathBuf {
@@ -172,6 +172,11 @@ impl ParseCache {
         }
         Ok(removed)
     }
+}
+
+/// A hash as the lower-case hex digits entries are named by.
+fn hex(hash: &[u8]) -> String {
+    hash.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every entry of the folder `dir`, with its name.
@@ -294,7 +299,7 @@ impl IndexCache {
                 None => h.update(u64::MAX.to_le_bytes()),
             }
         }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hex(&h.finalize())
     }
 
     fn path(&self, key: &str) -> PathBuf {
