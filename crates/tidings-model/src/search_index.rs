@@ -334,6 +334,11 @@ impl<'a> Reader<'a> {
     }
 
     fn varint64(&mut self) -> Result<u64, String> {
+        // Most numbers (gaps of common terms, frequencies) take one byte.
+        if let Some(&b) = self.bytes.get(self.at).filter(|&&b| b < 0x80) {
+            self.at += 1;
+            return Ok(u64::from(b));
+        }
         let mut v: u64 = 0;
         for shift in (0..70).step_by(7) {
             let b = *self
@@ -1021,30 +1026,7 @@ impl Files {
                 put_varint(&mut body, 0);
                 body.extend_from_slice(&bytes);
             } else {
-                let mut r = Reader {
-                    bytes: &bytes,
-                    at: 0,
-                };
-                let list = decode_postings(&mut r, count as usize, docs).unwrap_or_default();
-                let mut refs = Vec::new();
-                let mut start = 0;
-                while start < list.len() {
-                    let mut file = BLOCK_MAGIC.to_vec();
-                    file.push(FORMAT);
-                    let mut end = start;
-                    let mut prev = 0;
-                    while end < list.len() && file.len() < block_bytes {
-                        put_posting(&mut file, list[end].doc - prev, list[end].weight);
-                        prev = list[end].doc;
-                        end += 1;
-                    }
-                    refs.push(BlockRef {
-                        first_doc: list[start].doc,
-                        count: (end - start) as u32,
-                    });
-                    blocks.push(file);
-                    start = end;
-                }
+                let refs = cut_blocks(&bytes, block_bytes, &mut blocks);
                 put_varint(&mut body, refs.len() as u32);
                 put_varint(&mut body, (blocks.len() - refs.len()) as u32);
                 let mut prev = 0;
@@ -1091,6 +1073,49 @@ impl Files {
             blocks,
         }
     }
+}
+
+/// Cuts a term's encoded postings into block files of about
+/// `block_bytes`, appended to `blocks`, and returns their directory. The
+/// postings are not decoded into a list: a block's first posting is
+/// written again counting from document 0, the others are copied as they
+/// are, since a gap stays the same inside a block.
+fn cut_blocks(postings: &[u8], block_bytes: usize, blocks: &mut Vec<Vec<u8>>) -> Vec<BlockRef> {
+    // The value and length of the LEB128 number at `at` (the postings
+    // are this module's own encoding).
+    let number = |at: usize| -> (u64, usize) {
+        let mut v = 0u64;
+        for (i, &b) in postings[at..].iter().enumerate().take(10) {
+            v |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                return (v, i + 1);
+            }
+        }
+        (v, postings.len() - at)
+    };
+    let mut refs = Vec::new();
+    let (mut at, mut doc) = (0, 0u32);
+    while at < postings.len() {
+        let mut file = Vec::with_capacity(block_bytes + 16);
+        file.extend_from_slice(&BLOCK_MAGIC);
+        file.push(FORMAT);
+        let (v, len) = number(at);
+        doc = doc.wrapping_add((v >> WEIGHT_BITS) as u32);
+        let first_doc = doc;
+        put_posting(&mut file, doc, (v & u64::from(WEIGHT_LEVELS - 1)) as u8);
+        at += len;
+        let (copied, mut count) = (at, 1);
+        while at < postings.len() && file.len() + (at - copied) < block_bytes {
+            let (v, len) = number(at);
+            doc = doc.wrapping_add((v >> WEIGHT_BITS) as u32);
+            at += len;
+            count += 1;
+        }
+        file.extend_from_slice(&postings[copied..at]);
+        refs.push(BlockRef { first_doc, count });
+        blocks.push(file);
+    }
+    refs
 }
 
 /// Sorted lists merged into one sorted list.
