@@ -61,7 +61,8 @@ test('clicking tags, switching AND/OR, back and forward, and clearing', async ()
   await waitCount(page, expected({ tags: [a, b] }));
   await page.getByTestId('mode-or').click();
   await waitCount(page, expected({ tags: [a, b], any: true }));
-  assert.match(page.url(), /op=or/);
+  // The list shows first; the address bar follows after the next paint.
+  await page.waitForURL(/op=or/);
   await page.goBack();
   await waitCount(page, expected({ tags: [a, b] }));
   await page.goBack();
@@ -99,14 +100,14 @@ test('a date range and an archive month narrow the list', async () => {
   await page.getByTestId('to').fill(to);
   await page.getByTestId('to').dispatchEvent('change');
   await waitCount(page, expected({ to }));
-  assert.match(page.url(), new RegExp(`to=${to}`));
+  await page.waitForURL(new RegExp(`to=${to}`));
   const month = dates[dates.length - 1].slice(0, 7);
   await page.locator(`a.chip[data-name="${month.slice(0, 4)}"]`).click();
   await waitCount(page, bundle.entries.filter((e) => e.date.startsWith(month.slice(0, 4))));
   await page.locator(`a.chip[data-name="${month}"]`).click();
   // A month replaces the range: the archive counts ignore the date filter.
   await waitCount(page, bundle.entries.filter((e) => e.date.startsWith(month)));
-  assert.match(page.url(), new RegExp(`from=${month}-01&to=${month}-\\d\\d`));
+  await page.waitForURL(new RegExp(`from=${month}-01&to=${month}-\\d\\d`));
   await done();
 });
 

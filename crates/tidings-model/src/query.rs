@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::date::Date;
 use crate::facet::{Combine, Facet, PerFacet};
-use crate::url::{encode_segment, Route};
+use crate::url::{decode_segment, encode_segment, Route};
 use crate::{DigestSummary, Index, Item};
 
 /// Query key: `op=or` makes tags match any instead of all.
@@ -46,6 +46,21 @@ pub struct Filter {
     pub to: Option<Date>,
     /// Text to find in titles, summaries and tags (case-insensitive).
     pub text: String,
+}
+
+/// The percent-decoded pairs of a URL query (`tag=a&q=x%20y`, with or
+/// without its `?`), read as browsers read a query (`+` is a space): what
+/// a link made by [`ListBase::href`] asks for, known before the router
+/// has followed it.
+pub fn query_pairs(query: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| decode_segment(&s.replace('+', " "));
+    (query.trim_start_matches('?').split('&'))
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(key), decode(value))
+        })
+        .collect()
 }
 
 impl Filter {

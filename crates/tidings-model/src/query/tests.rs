@@ -500,3 +500,32 @@ fn the_items_view_pages_fewer_digests() {
     assert_eq!((s, page, pages), (&rows[2..4], 2, 3));
     assert_eq!(ListBase::Home.per_screen(), PER_SCREEN);
 }
+
+#[test]
+fn a_link_s_query_reads_back_as_its_filter() {
+    let mut rng = Rng(11);
+    for _ in 0..500 {
+        let mut f = random_filter(&mut rng);
+        f.text = ["", "a b", "c++ & 英伟达", "100% #1 / x=y"][rng.below(4)].to_string();
+        for page in [1, 3] {
+            let href = ListBase::Home.href(&f, page);
+            let query = href.split_once('?').map_or("", |(_, q)| q);
+            let pairs = query_pairs(query);
+            let back = ListBase::Home.filter(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            // The same filter as far as a link tells (a mode with one
+            // term is not written).
+            assert_eq!(ListBase::Home.href(&back, page), href);
+            assert_eq!((&back.terms, &back.text), (&f.terms, &f.text), "{href}");
+            let asked = pairs
+                .iter()
+                .find(|(k, _)| k == PAGE_KEY)
+                .map(|(_, v)| v.as_str());
+            assert_eq!(asked, (page > 1).then_some("3"), "{href}");
+        }
+    }
+    assert_eq!(
+        query_pairs("?tag=a+b&tag=%E8%8B%B1&op=or&q="),
+        [("tag", "a b"), ("tag", "英"), ("op", "or"), ("q", "")]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+    );
+}
