@@ -568,9 +568,9 @@ fn screen_view(current: Current) -> impl IntoView {
     }
 }
 
-/// Where a click on a chip or on "clear" goes (path and query, without
-/// the site's base path), when it is a plain click that stays on this
-/// path; other links are the router's.
+/// Where a click on a chip or on "clear" goes (its `href`: path and
+/// query), when it is a plain click that stays on this path; other links
+/// are the router's.
 fn own_link(ev: &leptos::ev::MouseEvent) -> Option<String> {
     use wasm_bindgen::JsCast;
     let plain = ev.button() == 0
@@ -583,11 +583,7 @@ fn own_link(ev: &leptos::ev::MouseEvent) -> Option<String> {
     let link = clicked.closest("a.chip, a.clear").ok()??;
     let href = link.get_attribute("href")?;
     let path = href.split_once('?').map_or(href.as_str(), |(p, _)| p);
-    if path != window().location().pathname().ok()? {
-        return None;
-    }
-    let base = site::info().base_path.trim_end_matches('/');
-    Some(href.strip_prefix(base).unwrap_or(&href).to_string())
+    (path == window().location().pathname().ok()?).then_some(href)
 }
 
 /// The list of digests under the filter in the URL, on `base` (`/` or a
@@ -662,11 +658,14 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
     // The link shown and not yet followed: followed after the next paint,
     // or at once when another change comes first, so each change keeps
     // its own history entry.
+    // Targets are the links' own (with the site's base path), given to the
+    // router as whole URLs, which it takes as they are.
     let waiting: StoredValue<Option<(String, bool)>> = StoredValue::new(None);
     let follow = move || {
         if let Some((target, replace)) = waiting.try_update_value(Option::take).flatten() {
+            let origin = window().location().origin().unwrap_or_default();
             navigate(
-                &target,
+                &format!("{origin}{target}"),
                 NavigateOptions {
                     scroll: false,
                     replace,
@@ -702,7 +701,8 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
     };
     // Typing replaces the history entry; other changes add one. Either
     // way the link keeps the view's base.
-    let go = move |f: Filter, replace: bool| show(base.read_untracked().href(&f, 1), replace);
+    let go =
+        move |f: Filter, replace: bool| show(href(&base.read_untracked().href(&f, 1)), replace);
     let (go_text, go_from, go_to) = (go.clone(), go.clone(), go);
     let on_text = move |ev: leptos::ev::Event| {
         go_text(

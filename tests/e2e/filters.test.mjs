@@ -143,6 +143,8 @@ test('every month of a leap and a common year ends on its last day', async () =>
         await page.getByTestId('match-count').filter({ hasText: T.count(1, 1) }).waitFor();
         assert.equal(await page.getByTestId('to').inputValue(), last);
         assert.equal(await page.locator('.digest-card time').getAttribute('datetime'), last);
+        // The history entry comes after the next paint.
+        await page.waitForURL((url) => url.search.includes(`from=${ym}-01`));
         await page.goBack();
         await page.getByTestId('match-count').filter({ hasText: T.count(12, 12) }).waitFor();
       }
