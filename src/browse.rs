@@ -674,6 +674,7 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
             );
         }
     };
+    let follow_first = follow.clone();
     let show = move |target: String, replace: bool| {
         follow();
         let pairs = query::query_pairs(target.split_once('?').map_or("", |(_, q)| q));
@@ -697,8 +698,18 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
         if let Some(target) = own_link(&ev) {
             ev.prevent_default();
             show_link(target, false);
+        } else {
+            // Another link here (the pager) goes on from the change shown.
+            follow_first();
         }
     };
+    // Back or forward before a change's entry was made: the change is
+    // dropped, and the screen follows the URL gone to.
+    let on_history = window_event_listener(leptos::ev::popstate, move |_| {
+        waiting.set_value(None);
+        asked.set(None);
+    });
+    on_cleanup(move || on_history.remove());
     // Typing replaces the history entry; other changes add one. Either
     // way the link keeps the view's base.
     let go =
