@@ -215,7 +215,7 @@ pub struct Index {
 }
 
 /// `data/<stamp>/d/<slug>.json`: one digest and all its items.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Digest {
     pub schema: u32,
     pub slug: String,
@@ -238,7 +238,7 @@ pub struct Digest {
 }
 
 /// One news item.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Item {
     /// Short, URL-safe, derived from the item's content (its source link, or
     /// its title when it has none), never from its position.
@@ -274,7 +274,7 @@ pub struct Item {
 }
 
 /// Where else a story appears: an item of another digest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct StoryRef {
     pub slug: String,
     pub id: String,
@@ -286,7 +286,7 @@ pub struct StoryRef {
 
 /// An image reference. `src` is `None` when the bundler could not find the
 /// local file: the app then shows a placeholder instead of a broken image.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Image {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub src: Option<String>,
@@ -294,7 +294,7 @@ pub struct Image {
 }
 
 /// The item's primary source link and its host name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Source {
     pub url: String,
     /// Host without a leading `www.`, e.g. `163.com` for `https://www.163.com/...`.

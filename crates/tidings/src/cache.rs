@@ -9,7 +9,7 @@
 //! damaged or half-written entry is never read as good: it is parsed
 //! again and replaced.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
@@ -359,4 +359,94 @@ pub(crate) fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Bumped when the page keys' form changes.
+const PAGES: &str = "pages-1";
+
+/// What made each digest's route pages in one output folder: a key of
+/// their inputs, with the file's size and modification time as written.
+/// A rebuild leaves a page whose key is the same and whose file is as it
+/// was written without making it again.
+pub struct PageKeys {
+    path: PathBuf,
+    out: PathBuf,
+    /// The first line of the file: the format, the executable and the
+    /// output folder (a page made by another build is never matched).
+    header: String,
+    old: HashMap<String, (u64, u64, u128)>,
+    made: Mutex<Vec<(String, u64)>>,
+}
+
+impl PageKeys {
+    /// The keys kept for the output folder `out` under the cache folder
+    /// `dir` (none if there are none, or they are another build's).
+    pub fn open(dir: &Path, out: &Path) -> Result<PageKeys> {
+        let out_path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+        let mut h = Sha256::new();
+        h.update(out_path.as_os_str().as_encoded_bytes());
+        let name = hex(&h.finalize());
+        let header = format!("{PAGES} {} {name}", hex(&exe_hash()?));
+        let path = dir.join("pages").join(format!("{}.keys", &name[..16]));
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        let mut lines = text.lines();
+        let mut old = HashMap::new();
+        if lines.next() == Some(header.as_str()) {
+            for line in lines {
+                let mut fields = line.splitn(4, ' ');
+                let mut number = || fields.next().map(str::parse::<u128>);
+                let (Some(Ok(key)), Some(Ok(size)), Some(Ok(time))) =
+                    (number(), number(), number())
+                else {
+                    continue;
+                };
+                if let (Some(rel), Ok(key), Ok(size)) =
+                    (fields.next(), u64::try_from(key), u64::try_from(size))
+                {
+                    old.insert(rel.to_string(), (key, size, time));
+                }
+            }
+        }
+        Ok(PageKeys {
+            path,
+            out: out.to_path_buf(),
+            header,
+            old,
+            made: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The size of the page `rel` (under the output folder) if it is
+    /// there as it was made from inputs of `key`. Either way, `rel` is
+    /// recorded as this build's page of `key`.
+    pub fn unchanged(&self, rel: &str, key: u64) -> Option<u64> {
+        crate::lock(&self.made).push((rel.to_string(), key));
+        let &(old_key, size, time) = self.old.get(rel)?;
+        let meta = fs::symlink_metadata(self.out.join(rel)).ok()?;
+        let same = meta.is_file() && meta.len() == size && modified(&meta) == Some(time);
+        (old_key == key && same).then_some(size)
+    }
+
+    /// Writes the keys of this build's pages, as they now are in the
+    /// output folder (once the build is in place).
+    pub fn save(&self) -> Result<()> {
+        let mut made = std::mem::take(&mut *crate::lock(&self.made));
+        made.sort_unstable();
+        let mut text = format!("{}\n", self.header);
+        for (rel, key) in made {
+            let Ok(meta) = fs::symlink_metadata(self.out.join(&rel)) else {
+                continue;
+            };
+            if let Some(time) = modified(&meta) {
+                text.push_str(&format!("{key} {} {time} {rel}\n", meta.len()));
+            }
+        }
+        write_entry(&self.path, text.as_bytes())
+    }
+}
+
+/// A file's modification time in nanoseconds since the epoch.
+fn modified(meta: &fs::Metadata) -> Option<u128> {
+    let time = meta.modified().ok()?;
+    Some(time.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos())
 }

@@ -106,7 +106,13 @@ pub fn write(
         bytes: AtomicU64::new(0),
         reused: AtomicUsize::new(0),
     };
-    match stage_all(site, shell, &info, &options, &stage) {
+    // With a cache folder, what each digest's pages were made from, so
+    // pages of unchanged digests are left as they are.
+    let keys = match (&site.cache, shell) {
+        (Some(cache), Some(_)) => Some(crate::cache::PageKeys::open(cache, out)?),
+        _ => None,
+    };
+    match stage_all(site, shell, &info, &options, &stage, keys.as_ref()) {
         Ok(index_time) => {
             stage.commit(shell.is_some()).map_err(|e| match e {
                 Error::Write { path, source } | Error::Read { path, source } => {
@@ -114,6 +120,9 @@ pub fn write(
                 }
                 other => other,
             })?;
+            if let Some(keys) = &keys {
+                keys.save()?;
+            }
             // Best effort: the build is in place; a leftover staging
             // folder is removed by the next build.
             let _ = remove(&staging);
@@ -143,6 +152,7 @@ fn stage_all(
     info: &SiteInfo,
     options: &BundleOptions,
     stage: &Stage,
+    keys: Option<&crate::cache::PageKeys>,
 ) -> Result<std::time::Duration> {
     let plan = plan(site, options);
     let outline = manifest_outline(site, &plan);
@@ -154,8 +164,16 @@ fn stage_all(
                 return Ok(());
             };
             let put = |rel: String, html: String| stage.put(&rel, html.as_bytes());
+            let unchanged = |rel: &str, key: u64| {
+                (keys.and_then(|k| k.unchanged(rel, key))).is_some_and(|size| stage.keep(rel, size))
+            };
             let policy = policy.as_deref();
-            crate::pages::pages(site, &outline, shell, info, plan.tag_feeds, policy, &put)?;
+            let feeds = plan.tag_feeds;
+            let sink = crate::pages::Sink {
+                put: &put,
+                unchanged: &unchanged,
+            };
+            crate::pages::pages(site, &outline, shell, info, feeds, policy, &sink)?;
             let tags = if plan.tag_feeds {
                 feed_tags(&outline.tags)
             } else {
@@ -240,6 +258,21 @@ impl Stage {
             return Ok(());
         }
         fs::write(&path, bytes).map_err(|source| Error::Write { path, source })
+    }
+
+    /// Counts the file at `rel`, already in the output as this build
+    /// would make it, as this build's (when its entry is updated in
+    /// place); whether it does.
+    fn keep(&self, rel: &str, size: u64) -> bool {
+        let top = rel.split('/').next().unwrap_or(rel);
+        if !self.present.contains(top) {
+            return false;
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(size, Ordering::Relaxed);
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        lock(&self.produced).push(rel.to_string());
+        true
     }
 
     /// Moves the staged files into place, the manifest last (so it names

@@ -293,10 +293,21 @@ struct Article<'a> {
     tags: &'a [String],
 }
 
+/// Where [`pages`] gives its pages.
+pub struct Sink<'a> {
+    /// Takes a page as (path under the site root, HTML).
+    pub put: &'a (dyn Fn(String, String) -> Result<()> + Sync),
+    /// Whether the output has the page at a path as it was made from
+    /// inputs with this key (then it is not made again).
+    pub unchanged: &'a (dyn Fn(&str, u64) -> bool + Sync),
+}
+
 /// Every route page, `index.html` and `404.html`, each with `policy` (the
-/// shell's [`Shell::policy`]) if any, given to `put` as (path under the
-/// site root, HTML) as soon as it is made: the digests' pages on every
-/// core, so they never all sit in memory.
+/// shell's [`Shell::policy`]) if any, given to the sink as soon as it is
+/// made: the digests' pages on every core, so they never all sit in
+/// memory. A digest's pages are not made when the sink has them as made
+/// from the same inputs (a key of the digest, its summaries and the page
+/// template).
 pub fn pages(
     site: &Site,
     manifest: &Manifest,
@@ -304,10 +315,18 @@ pub fn pages(
     info: &SiteInfo,
     tag_feeds: bool,
     policy: Option<&str>,
-    put: &(dyn Fn(String, String) -> Result<()> + Sync),
+    sink: &Sink<'_>,
 ) -> Result<()> {
     use rayon::prelude::*;
+    let Sink { put, unchanged } = *sink;
+    use std::hash::{Hash, Hasher};
     let template = shell.for_site(info);
+    // What every digest's pages are made with besides the digest.
+    let context = {
+        let mut h = std::hash::DefaultHasher::new();
+        (&template, policy, manifest.item_pages).hash(&mut h);
+        h.finish()
+    };
     let text = Text::of(info.lang());
     let render = Render {
         site: info,
@@ -363,8 +382,13 @@ pub fn pages(
         .par_iter()
         .try_for_each(|parsed| -> Result<()> {
             let d = &parsed.digest;
+            let key = {
+                let mut h = std::hash::DefaultHasher::new();
+                (context, d, &parsed.summary, &parsed.item_summaries).hash(&mut h);
+                h.finish()
+            };
             let route = Route::Digest(d.slug.clone());
-            if let Some(file) = route.page_file() {
+            if let Some(file) = route.page_file().filter(|f| !unchanged(f, key)) {
                 let head = Head {
                     title: format!("{} · {}", d.title, info.title),
                     description: &parsed.summary,
@@ -383,7 +407,7 @@ pub fn pages(
             }
             for (n, (item, summary)) in d.items.iter().zip(&parsed.item_summaries).enumerate() {
                 let route = Route::item(&d.slug, &item.id);
-                let Some(file) = route.page_file() else {
+                let Some(file) = route.page_file().filter(|f| !unchanged(f, key)) else {
                     continue;
                 };
                 let head = Head {

@@ -866,3 +866,65 @@ fn a_memo_gives_back_unchanged_digests_and_reads_changed_ones_again() {
     let fourth = tidings::load_with(&content, &other, Some(&memo)).expect("load");
     assert_eq!(fourth.cached, 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_with_a_cache_makes_only_the_pages_of_changed_digests() {
+    let content = generated("pagekeys-content", 40);
+    let shell = temp_dir("pagekeys-shell").join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let (out, cache) = (temp_dir("pagekeys-out"), temp_dir("pagekeys-cache"));
+    let cache_arg = cache.display().to_string();
+    let args = build_args(&content, &out, Some(&shell), &["--cache", &cache_arg]);
+    build_ok(&args);
+    let before = inodes(&out.join("d"));
+
+    // A digest edited, and another's page changed behind the build's
+    // back (same inputs, different file): both are made again.
+    let edited = content.join("posts").join("ai20240526-0.md");
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\nOne more sentence, added after the first build.\n");
+    std::fs::write(&edited, text).expect("edit");
+    let tampered = "ai20240525-1/index.html";
+    std::fs::write(out.join("d").join(tampered), "changed by hand").expect("tamper");
+    build_ok(&args);
+
+    // Every other digest's pages were left as they were.
+    let after = inodes(&out.join("d"));
+    let remade: Vec<&String> = (before.keys())
+        .filter(|rel| after.get(*rel) != before.get(*rel))
+        .collect();
+    assert!(
+        remade.iter().any(|r| *r == "ai20240526-0/index.html"),
+        "{remade:?}"
+    );
+    for rel in &remade {
+        assert!(
+            rel.starts_with("ai20240526-0/") || *rel == tampered,
+            "{rel}"
+        );
+    }
+    let clean = temp_dir("pagekeys-clean");
+    build_ok(&build_args(&content, &clean, Some(&shell), &[]));
+    assert_same_trees(&out, &clean);
+
+    // The pages of unchanged digests are not even made: a page changed
+    // behind the build's back that kept its size and time is left (the
+    // build trusts them, as make does).
+    let page = out.join("d").join("ai20240524-2/index.html");
+    let (old, meta) = (
+        std::fs::read(&page).expect("page"),
+        std::fs::metadata(&page).expect("meta"),
+    );
+    let same_size = vec![b'x'; old.len()];
+    std::fs::write(&page, &same_size).expect("write");
+    let file = std::fs::File::options()
+        .write(true)
+        .open(&page)
+        .expect("open");
+    file.set_modified(meta.modified().expect("time"))
+        .expect("set time");
+    drop(file);
+    build_ok(&args);
+    assert_eq!(std::fs::read(&page).expect("page"), same_size);
+}
