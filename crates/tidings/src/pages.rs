@@ -321,10 +321,16 @@ pub fn pages(
     let Sink { put, unchanged } = *sink;
     use std::hash::{Hash, Hasher};
     let template = shell.for_site(info);
-    // What every digest's pages are made with besides the digest.
+    // What every digest's pages are made with besides the digest: the
+    // template, the policy, the site's settings and whether items have
+    // pages of their own.
     let context = {
+        let settings = serde_json::to_string(info).map_err(|e| Error::Serialize {
+            path: "the site's settings".into(),
+            message: e.to_string(),
+        })?;
         let mut h = std::hash::DefaultHasher::new();
-        (&template, policy, manifest.item_pages).hash(&mut h);
+        (&template, policy, settings, manifest.item_pages).hash(&mut h);
         h.finish()
     };
     let text = Text::of(info.lang());

@@ -927,4 +927,16 @@ fn a_rebuild_with_a_cache_makes_only_the_pages_of_changed_digests() {
     drop(file);
     build_ok(&args);
     assert_eq!(std::fs::read(&page).expect("page"), same_size);
+
+    // Other site settings make every page again.
+    let reload = build_args(
+        &content,
+        &out,
+        Some(&shell),
+        &["--cache", &cache_arg, "--reload"],
+    );
+    build_ok(&reload);
+    let clean = temp_dir("pagekeys-clean-reload");
+    build_ok(&build_args(&content, &clean, Some(&shell), &["--reload"]));
+    assert_same_trees(&out, &clean);
 }
