@@ -306,8 +306,8 @@ pub struct Sink<'a> {
 /// shell's [`Shell::policy`]) if any, given to the sink as soon as it is
 /// made: the digests' pages on every core, so they never all sit in
 /// memory. A digest's pages are not made when the sink has them as made
-/// from the same inputs (a key of the digest, its summaries and the page
-/// template).
+/// from the same inputs (a key of the digest, its summaries, the page
+/// template and the site's settings).
 pub fn pages(
     site: &Site,
     manifest: &Manifest,
@@ -318,8 +318,8 @@ pub fn pages(
     sink: &Sink<'_>,
 ) -> Result<()> {
     use rayon::prelude::*;
-    let Sink { put, unchanged } = *sink;
     use std::hash::{Hash, Hasher};
+    let Sink { put, unchanged } = *sink;
     let template = shell.for_site(info);
     // What every digest's pages are made with besides the digest: the
     // template, the policy, the site's settings and whether items have
