@@ -656,10 +656,10 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
 
     let navigate = use_navigate();
     // The link shown and not yet followed: followed after the next paint,
-    // or at once when another change comes first, so each change keeps
-    // its own history entry.
-    // Targets are the links' own (with the site's base path), given to the
-    // router as whole URLs, which it takes as they are.
+    // or at once when another change or click comes first, so each change
+    // keeps its own history entry. Targets are the links' own (with the
+    // site's base path), given to the router as whole URLs, which it
+    // takes as they are.
     let waiting: StoredValue<Option<(String, bool)>> = StoredValue::new(None);
     let follow = move || {
         if let Some((target, replace)) = waiting.try_update_value(Option::take).flatten() {
@@ -699,7 +699,8 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
             ev.prevent_default();
             show_link(target, false);
         } else {
-            // Another link here (the pager) goes on from the change shown.
+            // Any other click here makes the waiting entry first, so a
+            // link (the pager) goes on from the change shown.
             follow_first();
         }
     };
