@@ -1081,37 +1081,35 @@ impl Files {
 /// written again counting from document 0, the others are copied as they
 /// are, since a gap stays the same inside a block.
 fn cut_blocks(postings: &[u8], block_bytes: usize, blocks: &mut Vec<Vec<u8>>) -> Vec<BlockRef> {
-    // The value and length of the LEB128 number at `at` (the postings
-    // are this module's own encoding).
-    let number = |at: usize| -> (u64, usize) {
-        let mut v = 0u64;
-        for (i, &b) in postings[at..].iter().enumerate().take(10) {
-            v |= u64::from(b & 0x7f) << (7 * i);
-            if b & 0x80 == 0 {
-                return (v, i + 1);
-            }
+    // The postings are this module's own encoding: a number that does not
+    // read ends the walk.
+    let mut r = Reader {
+        bytes: postings,
+        at: 0,
+    };
+    let next_gap = |r: &mut Reader| -> Option<u64> {
+        let v = r.varint64().ok();
+        if v.is_none() {
+            r.at = postings.len();
         }
-        (v, postings.len() - at)
+        v
     };
     let mut refs = Vec::new();
-    let (mut at, mut doc) = (0, 0u32);
-    while at < postings.len() {
+    let mut doc = 0u32;
+    while let Some(v) = next_gap(&mut r) {
         let mut file = Vec::with_capacity(block_bytes + 16);
         file.extend_from_slice(&BLOCK_MAGIC);
         file.push(FORMAT);
-        let (v, len) = number(at);
         doc = doc.wrapping_add((v >> WEIGHT_BITS) as u32);
         let first_doc = doc;
         put_posting(&mut file, doc, (v & u64::from(WEIGHT_LEVELS - 1)) as u8);
-        at += len;
-        let (copied, mut count) = (at, 1);
-        while at < postings.len() && file.len() + (at - copied) < block_bytes {
-            let (v, len) = number(at);
+        let (copied, mut count) = (r.at, 1);
+        while r.at < postings.len() && file.len() + (r.at - copied) < block_bytes {
+            let Some(v) = next_gap(&mut r) else { break };
             doc = doc.wrapping_add((v >> WEIGHT_BITS) as u32);
-            at += len;
             count += 1;
         }
-        file.extend_from_slice(&postings[copied..at]);
+        file.extend_from_slice(&postings[copied..r.at]);
         refs.push(BlockRef { first_doc, count });
         blocks.push(file);
     }

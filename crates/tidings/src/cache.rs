@@ -421,10 +421,10 @@ impl PageKeys {
     /// recorded as this build's page of `key`.
     pub fn unchanged(&self, rel: &str, key: u64) -> Option<u64> {
         crate::lock(&self.made).push((rel.to_string(), key));
-        let &(old_key, size, time) = self.old.get(rel)?;
+        let &(_, size, time) = self.old.get(rel).filter(|old| old.0 == key)?;
         let meta = fs::symlink_metadata(self.out.join(rel)).ok()?;
         let same = meta.is_file() && meta.len() == size && modified(&meta) == Some(time);
-        (old_key == key && same).then_some(size)
+        same.then_some(size)
     }
 
     /// Writes the keys of this build's pages, as they now are in the
