@@ -125,6 +125,12 @@ impl ParseCache {
         })
     }
 
+    /// Counts the entry under `key` as this build's (a digest taken from
+    /// elsewhere, as the watcher's memory, whose entry must stay).
+    pub fn used(&self, key: &str) {
+        self.used.mark(key);
+    }
+
     /// Keeps `parsed` under `key`.
     pub fn put(&self, key: &str, parsed: &Parsed) -> Result<()> {
         let entry = Entry {

@@ -122,8 +122,17 @@ fn read_cached(
         source,
     })?;
     if let Some(memo) = memo {
-        if let Some(parsed) = memo.take(path, &meta) {
-            return Ok((Ok(parsed), true));
+        if let Some((parsed, key)) = memo.take(path, &meta) {
+            match (cache, key) {
+                // Its cache entry is this build's too (else pruned).
+                (Some(cache), Some(key)) => {
+                    cache.used(&key);
+                    return Ok((Ok(parsed), true));
+                }
+                (None, _) => return Ok((Ok(parsed), true)),
+                // Kept without its key: read, so the entry is found.
+                (Some(_), None) => {}
+            }
         }
     }
     if meta.len() > MAX_FILE_BYTES {
@@ -138,6 +147,9 @@ fn read_cached(
         source,
     })?;
     let key = cache.map(|c| c.key(path, &bytes));
+    if let (Some(memo), Some(key)) = (memo, &key) {
+        memo.note_key(path, key);
+    }
     if let (Some(cache), Some(key)) = (cache, &key) {
         if let Some(parsed) = cache.get(key, path) {
             return Ok((Ok(parsed), true));
@@ -375,11 +387,16 @@ impl FileStamp {
 #[derive(Default)]
 pub struct Memo {
     shared: std::sync::Mutex<String>,
-    /// Digests given back by [`Memo::keep`], by file.
-    kept: std::sync::Mutex<HashMap<PathBuf, (FileStamp, Parsed)>>,
-    /// The stamps of the files the current load read.
-    read: std::sync::Mutex<HashMap<PathBuf, FileStamp>>,
+    /// Digests given back by [`Memo::keep`], by file, with their parse
+    /// cache keys.
+    kept: std::sync::Mutex<HashMap<PathBuf, Kept>>,
+    /// The stamps (and cache keys) of the files the current load read.
+    read: std::sync::Mutex<HashMap<PathBuf, (FileStamp, Option<String>)>>,
 }
+
+/// A digest kept between loads: the file's stamp when it was read, the
+/// digest, and its parse cache key (with a cache).
+type Kept = (FileStamp, Parsed, Option<String>);
 
 impl Memo {
     /// Begins a load of `root` with `read` beside `assets`.
@@ -399,13 +416,22 @@ impl Memo {
         Ok(())
     }
 
-    /// The digest kept for `path` if the file is as it was then; notes
-    /// the file's stamp either way.
-    fn take(&self, path: &Path, meta: &fs::Metadata) -> Option<Parsed> {
+    /// The digest kept for `path`, with its cache key, if the file is as
+    /// it was then; notes the file's stamp either way.
+    fn take(&self, path: &Path, meta: &fs::Metadata) -> Option<(Parsed, Option<String>)> {
         let stamp = FileStamp::of(meta);
         let kept = lock(&self.kept).remove(path);
-        lock(&self.read).insert(path.to_path_buf(), stamp.clone());
-        kept.and_then(|(was, parsed)| (was == stamp).then_some(parsed))
+        let same = kept.filter(|(was, _, _)| *was == stamp);
+        let key = same.as_ref().and_then(|(_, _, key)| key.clone());
+        lock(&self.read).insert(path.to_path_buf(), (stamp, key));
+        same.map(|(_, parsed, key)| (parsed, key))
+    }
+
+    /// Notes the cache key of the file at `path` as read by this load.
+    fn note_key(&self, path: &Path, key: &str) {
+        if let Some((_, k)) = lock(&self.read).get_mut(path) {
+            *k = Some(key.to_string());
+        }
     }
 
     /// Keeps the digests of a loaded site for the next load (digests of
@@ -415,8 +441,8 @@ impl Memo {
         let mut kept = lock(&self.kept);
         kept.clear();
         for parsed in digests {
-            if let Some(stamp) = read.get(&parsed.path) {
-                kept.insert(parsed.path.clone(), (stamp.clone(), parsed));
+            if let Some((stamp, key)) = read.get(&parsed.path) {
+                kept.insert(parsed.path.clone(), (stamp.clone(), parsed, key.clone()));
             }
         }
     }

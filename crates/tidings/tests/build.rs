@@ -867,6 +867,37 @@ fn a_memo_gives_back_unchanged_digests_and_reads_changed_ones_again() {
     assert_eq!(fourth.cached, 0);
 }
 
+/// `make serve` runs the watcher with a cache folder: digests it takes
+/// from memory keep their cache entries, so the next `make serve` (a new
+/// process) finds every unchanged digest parsed.
+#[test]
+fn a_memo_keeps_the_cache_entries_of_the_digests_it_gives_back() {
+    let content = generated("memo-cache-content", 12);
+    let cache = temp_dir("memo-cache");
+    let options = tidings::LoadOptions {
+        cache: Some(cache.clone()),
+        ..Default::default()
+    };
+    let memo = tidings::Memo::default();
+    let first = tidings::load_with(&content, &options, Some(&memo)).expect("load");
+    assert_eq!(first.cached, 0);
+    memo.keep(first.digests);
+
+    let edited = content.join("posts").join("ai20240526-0.md");
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\nOne more sentence, added while watched.\n");
+    std::fs::write(&edited, text).expect("edit");
+    let second = tidings::load_with(&content, &options, Some(&memo)).expect("load");
+    assert_eq!(second.cached, 11);
+    memo.keep(second.digests);
+    let third = tidings::load_with(&content, &options, Some(&memo)).expect("load");
+    assert_eq!(third.cached, 12);
+
+    // A new process: only the cache folder is left, with every digest.
+    let fresh = tidings::load(&content, &options).expect("load");
+    assert_eq!(fresh.cached, 12);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_rebuild_with_a_cache_makes_only_the_pages_of_changed_digests() {
