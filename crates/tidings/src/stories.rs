@@ -4,8 +4,6 @@
 //! story, and each names the others (`Item::also_in`) so its page can say
 //! "also in" with links to the other days.
 
-use std::collections::HashMap;
-
 use tidings_model::StoryRef;
 
 use crate::digest::Parsed;
@@ -67,22 +65,32 @@ pub fn story_key(url: &str) -> Option<String> {
 /// Sets `also_in` of every item: the other digests its story appears in.
 /// `digests` are newest first, so each list is too.
 pub fn link(digests: &mut [Parsed]) {
+    use rayon::prelude::*;
     // Digests linked before (kept between the builds of `--watch`) start
     // afresh.
     for item in digests.iter_mut().flat_map(|d| d.digest.items.iter_mut()) {
         item.also_in.clear();
     }
-    let mut by_story: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-    for (d, parsed) in digests.iter().enumerate() {
-        for (i, item) in parsed.digest.items.iter().enumerate() {
-            if let Some(key) = item.source.as_ref().and_then(|s| story_key(&s.url)) {
-                by_story.entry(key).or_default().push((d, i));
-            }
-        }
-    }
+    // Every linked item by a hash of its story key, worked out on every
+    // core and sorted (~115,000 items at 10,000 digests, nearly all their
+    // own story): only items that share a hash have their keys compared.
+    let hashed: Vec<(u64, u32, u32)> = digests
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(d, parsed)| {
+            (parsed.digest.items.iter().enumerate()).filter_map(move |(i, item)| {
+                let key = story_key(&item.source.as_ref()?.url)?;
+                Some((key_hash(&key), d as u32, i as u32))
+            })
+        })
+        .collect();
+    let key_of = |d: usize, i: usize| {
+        let item = digests.get(d)?.digest.items.get(i)?;
+        story_key(&item.source.as_ref()?.url)
+    };
     let mut also: Vec<((usize, usize), Vec<StoryRef>)> = Vec::new();
-    for places in by_story.values() {
-        for &(d, i) in places {
+    for places in shared_stories(hashed, key_of) {
+        for &(d, i) in &places {
             let others: Vec<StoryRef> = places
                 .iter()
                 .filter(|&&(od, _)| od != d)
@@ -107,6 +115,43 @@ pub fn link(digests: &mut [Parsed]) {
     }
 }
 
+/// The stories of more than one item, each as its items' places
+/// (digest, item) in order, from every linked item's place with the hash
+/// of its story key (`key_of` gives the key again): items that share a
+/// hash are grouped by their keys.
+fn shared_stories(
+    mut hashed: Vec<(u64, u32, u32)>,
+    key_of: impl Fn(usize, usize) -> Option<String>,
+) -> Vec<Vec<(usize, usize)>> {
+    use rayon::prelude::*;
+    hashed.par_sort_unstable();
+    let mut out = Vec::new();
+    for run in hashed.chunk_by(|a, b| a.0 == b.0) {
+        if run.len() < 2 {
+            continue;
+        }
+        let mut stories: Vec<(String, Vec<(usize, usize)>)> = Vec::new();
+        for &(_, d, i) in run {
+            let (d, i) = (d as usize, i as usize);
+            let Some(key) = key_of(d, i) else { continue };
+            match stories.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, places)) => places.push((d, i)),
+                None => stories.push((key, vec![(d, i)])),
+            }
+        }
+        out.extend((stories.into_iter()).filter_map(|(_, p)| (p.len() > 1).then_some(p)));
+    }
+    out
+}
+
+/// A 64-bit hash of a story key (equal keys, equal hashes).
+fn key_hash(key: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +173,43 @@ mod tests {
             Some("a.com/x?id=2")
         );
         assert_eq!(story_key("mailto:a@b.c"), None);
+    }
+
+    #[test]
+    fn items_that_share_a_hash_are_grouped_by_their_keys() {
+        // Places (digest, item) with their keys; every hash the same, so
+        // the keys alone tell the stories apart.
+        let keys = [
+            (0, 0, "a"),
+            (0, 1, "b"),
+            (1, 0, "a"),
+            (2, 0, "c"),
+            (2, 1, "b"),
+            (3, 0, "a"),
+        ];
+        let key_of = |d: usize, i: usize| {
+            (keys.iter())
+                .find(|k| (k.0, k.1) == (d, i))
+                .map(|k| k.2.to_string())
+        };
+        let all_one_hash = keys
+            .iter()
+            .rev()
+            .map(|k| (7, k.0 as u32, k.1 as u32))
+            .collect();
+        let mut got = shared_stories(all_one_hash, key_of);
+        got.sort();
+        assert_eq!(
+            got,
+            vec![vec![(0, 0), (1, 0), (3, 0)], vec![(0, 1), (2, 1)]]
+        );
+        // With real hashes: the same stories.
+        let hashed = keys
+            .iter()
+            .map(|k| (key_hash(k.2), k.0 as u32, k.1 as u32))
+            .collect();
+        let mut real = shared_stories(hashed, key_of);
+        real.sort();
+        assert_eq!(real, got);
     }
 }
