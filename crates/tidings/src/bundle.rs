@@ -13,7 +13,7 @@ use tidings_model::search_index;
 use tidings_model::url::Route;
 use tidings_model::{DigestSummary, ListPage, Manifest, Shard, TermCount, SCHEMA_VERSION};
 
-use crate::cache::IndexCache;
+use crate::cache::{FileKeys, IndexCache};
 use crate::digest::Parsed;
 use crate::error::{Error, Result};
 use crate::load::Site;
@@ -143,6 +143,9 @@ pub struct Bundle {
     pub plan: Plan,
     /// (path under the site root, JSON text)
     pub files: Vec<(String, String)>,
+    /// Shards the previous build made from the same digests, left
+    /// unserialized: (path under the site root, the shard).
+    pub kept: Vec<(String, KeptShard)>,
     /// The search index's files: (path under the site root, bytes).
     pub search: Vec<(String, Vec<u8>)>,
     /// Time spent building the search index.
@@ -322,19 +325,37 @@ pub fn manifest_outline(site: &Site, plan: &Plan) -> Manifest {
     }
 }
 
+/// A shard of the previous build whose digests are the same: its number,
+/// where it is in the output and its size.
+pub struct KeptShard {
+    pub number: u32,
+    pub from: std::path::PathBuf,
+    pub size: u64,
+}
+
+/// A data file inside the stamp folder: made, or a shard kept.
+/// Each with the hash of its bytes (for the stamp) once worked out.
+enum Content {
+    Made(String, Option<u64>),
+    Kept(KeptShard, u64),
+}
+
 /// Serializes `site` into the bundle layout.
 pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
     let plan = plan(site, options);
-    bundle_planned(site, options, plan, manifest_outline(site, &plan))
+    bundle_planned(site, options, plan, manifest_outline(site, &plan), None)
 }
 
 /// Serializes `site` into the bundle layout of `plan`, completing the
-/// manifest's `outline`.
+/// manifest's `outline`. With `keys` (the previous build's), a shard
+/// whose digests are those the previous build wrote is not serialized
+/// again but kept ([`Bundle::kept`]); the stamp is the same either way.
 pub fn bundle_planned(
     site: &Site,
     options: &BundleOptions,
     mut plan: Plan,
     outline: Manifest,
+    keys: Option<&FileKeys>,
 ) -> Result<Bundle> {
     // The search index and the other data files are worked out side by
     // side: the index's serial steps leave a core free.
@@ -348,7 +369,7 @@ pub fn bundle_planned(
             };
             Ok((index, started.elapsed()))
         },
-        || data_files(site, &plan),
+        || data_files(site, &plan, keys),
     );
     let ((index, index_time), body) = (index?, body?);
     plan.files += index.shards.len() + index.blocks.len();
@@ -365,10 +386,15 @@ pub fn bundle_planned(
         search: index.info,
         ..outline
     };
-    let mut files: Vec<(String, String)> = body
-        .into_iter()
-        .map(|(rel, json)| (layout::under_stamp(&stamp, &rel), json))
-        .collect();
+    let mut files: Vec<(String, String)> = Vec::with_capacity(body.len() + 1);
+    let mut kept = Vec::new();
+    for (rel, content) in body {
+        let path = layout::under_stamp(&stamp, &rel);
+        match content {
+            Content::Made(json, _) => files.push((path, json)),
+            Content::Kept(shard, _) => kept.push((path, shard)),
+        }
+    }
     files.push((
         layout::MANIFEST.to_string(),
         to_json(layout::MANIFEST, &manifest)?,
@@ -381,32 +407,66 @@ pub fn bundle_planned(
         manifest,
         plan,
         files,
+        kept,
         search,
         index_time,
     })
 }
 
 /// The JSON data files inside the stamp folder: shards (serialized on
-/// every core), list pages and the filter index, with their paths.
-fn data_files(site: &Site, plan: &Plan) -> Result<Vec<(String, String)>> {
+/// every core), list pages and the filter index, with their paths. With
+/// `keys`, a shard the previous build made from the same digests is kept
+/// rather than serialized, and every shard's key is recorded.
+fn data_files(site: &Site, plan: &Plan, keys: Option<&FileKeys>) -> Result<Vec<(String, Content)>> {
     use rayon::prelude::*;
     let shards = shards(site, plan.shard_count);
-    let mut body: Vec<(String, String)> = (shards.par_iter().enumerate())
+    let mut body: Vec<(String, Content)> = (shards.par_iter().enumerate())
         .map(|(n, shard)| {
             let path = stamped::shard(n as u32);
-            to_json(&path, shard).map(|json| (path, json))
+            let Some(keys) = keys else {
+                return to_json(&path, shard).map(|json| (path, Content::Made(json, None)));
+            };
+            let key = {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::hash::DefaultHasher::new();
+                shard.schema.hash(&mut h);
+                shard.digests.hash(&mut h);
+                h.finish()
+            };
+            if let Some((from, hash, size)) = keys.unchanged(&path, key) {
+                keys.made(&path, key, hash);
+                let number = n as u32;
+                let shard = KeptShard { number, from, size };
+                return Ok((path, Content::Kept(shard, hash)));
+            }
+            let json = to_json(&path, shard)?;
+            let hash = words_hash(json.as_bytes());
+            keys.made(&path, key, hash);
+            Ok((path, Content::Made(json, Some(hash))))
         })
         .collect::<Result<_>>()?;
     for (n, page) in list_pages(site).into_iter().enumerate() {
         let path = stamped::list_page(n as u32);
-        body.push((path.clone(), to_json(&path, &page)?));
+        let json = to_json(&path, &page)?;
+        body.push((path, Content::Made(json, None)));
     }
     let rows: Vec<Row> = site.digests.iter().map(row).collect();
-    body.push((
-        stamped::INDEX.to_string(),
-        to_json(stamped::INDEX, &build_index(&rows))?,
-    ));
+    let index = to_json(stamped::INDEX, &build_index(&rows))?;
+    body.push((stamped::INDEX.to_string(), Content::Made(index, None)));
     Ok(body)
+}
+
+/// The JSON of shard `number` of `count` (a kept shard made after all).
+pub fn shard_json(site: &Site, count: u32, number: u32) -> Result<String> {
+    let path = stamped::shard(number);
+    let shards = shards(site, count);
+    let shard = shards
+        .get(number as usize)
+        .ok_or_else(|| Error::Serialize {
+            path: path.clone(),
+            message: format!("no shard {number} of {count}"),
+        })?;
+    to_json(&path, shard)
 }
 
 /// The digests grouped by the hash of their slug.
@@ -453,17 +513,23 @@ fn list_pages(site: &Site) -> Vec<ListPage> {
 }
 
 /// A hash of every data file (path and content), so any change gives new
-/// paths and a deploy never mixes files of two builds.
-fn stamp(body: &[(String, String)], binary: &[(String, Vec<u8>)]) -> String {
+/// paths and a deploy never mixes files of two builds. A kept shard
+/// counts with the hash its bytes had when made.
+fn stamp(body: &[(String, Content)], binary: &[(String, Vec<u8>)]) -> String {
     use rayon::prelude::*;
-    let files: Vec<(&String, &[u8])> = (body.iter().map(|(p, json)| (p, json.as_bytes())))
-        .chain(binary.iter().map(|(p, b)| (p, b.as_slice())))
+    let files: Vec<(&String, &[u8], Option<u64>)> = (body.iter())
+        .map(|(p, content)| match content {
+            Content::Made(json, hash) => (p, json.as_bytes(), *hash),
+            Content::Kept(_, hash) => (p, &[][..], Some(*hash)),
+        })
+        .chain(binary.iter().map(|(p, b)| (p, b.as_slice(), None)))
         .collect();
     // Each file hashed on any core, the hashes combined in order.
     let hashes: Vec<u64> = files
         .par_iter()
-        .map(|(path, bytes)| {
-            tidings_model::fnv1a(path.as_bytes()).rotate_left(7) ^ words_hash(bytes)
+        .map(|(path, bytes, hash)| {
+            let content = hash.unwrap_or_else(|| words_hash(bytes));
+            tidings_model::fnv1a(path.as_bytes()).rotate_left(7) ^ content
         })
         .collect();
     let mut hash = tidings_model::fnv1a(&[]);

@@ -367,84 +367,118 @@ pub(crate) fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     Ok(())
 }
 
-/// Bumped when the page keys' form changes.
-const PAGES: &str = "pages-1";
-
-/// What made each digest's route pages in one output folder: a key of
-/// their inputs, with the file's size and modification time as written.
-/// A rebuild leaves a page whose key is the same and whose file is as it
-/// was written without making it again.
-pub struct PageKeys {
-    path: PathBuf,
-    out: PathBuf,
-    /// The first line of the file: the format, the executable and the
-    /// output folder (a page made by another build is never matched).
-    header: String,
-    old: HashMap<String, (u64, u64, u128)>,
-    made: Mutex<Vec<(String, u64)>>,
+/// Which files a [`FileKeys`] keeps, named with the form of its file
+/// (bumped when that changes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// Each digest's route pages, at the output folder's root.
+    Pages,
+    /// The data files of shards, in the stamp folder of the data.
+    Data,
 }
 
-impl PageKeys {
-    /// The keys kept for the output folder `out` under the cache folder
-    /// `dir` (none if there are none, or they are another build's).
-    pub fn open(dir: &Path, out: &Path) -> Result<PageKeys> {
+impl Kept {
+    fn name(self) -> &'static str {
+        match self {
+            Kept::Pages => "pages-2",
+            Kept::Data => "data-1",
+        }
+    }
+}
+
+/// What made some files of one output folder: per file a key of its
+/// inputs and a hash of its bytes, with its size and modification time
+/// as written. A rebuild leaves (or links) a file whose key is the same
+/// and which is as it was written, without making it again.
+pub struct FileKeys {
+    path: PathBuf,
+    out: PathBuf,
+    /// The first line of the file: the form, the executable and the
+    /// output folder (a file made by another build is never matched).
+    header: String,
+    /// The folder under `out` the files were in (the data's stamp
+    /// folder; empty for pages).
+    folder: String,
+    /// By path under `folder`: key, bytes' hash, size, modification time.
+    old: HashMap<String, (u64, u64, u64, u128)>,
+    made: Mutex<Vec<(String, u64, u64)>>,
+}
+
+impl FileKeys {
+    /// The keys of `kind` kept for the output folder `out` under the
+    /// cache folder `dir` (none if there are none, or another build's).
+    pub fn open(dir: &Path, out: &Path, kind: Kept) -> Result<FileKeys> {
         let out_path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
         let mut h = Sha256::new();
         h.update(out_path.as_os_str().as_encoded_bytes());
         let name = hex(&h.finalize());
-        let header = format!("{PAGES} {} {name}", hex(&exe_hash()?));
-        let path = dir.join("pages").join(format!("{}.keys", &name[..16]));
+        let header = format!("{} {} {name}", kind.name(), hex(&exe_hash()?));
+        let path = dir
+            .join("keys")
+            .join(format!("{}-{}.keys", kind.name(), &name[..16]));
         let text = fs::read_to_string(&path).unwrap_or_default();
         let mut lines = text.lines();
         let mut old = HashMap::new();
+        let mut folder = String::new();
         if lines.next() == Some(header.as_str()) {
+            folder = lines.next().unwrap_or_default().to_string();
             for line in lines {
-                let mut fields = line.splitn(4, ' ');
-                let mut number = || fields.next().map(str::parse::<u128>);
-                let (Some(Ok(key)), Some(Ok(size)), Some(Ok(time))) =
-                    (number(), number(), number())
+                let mut fields = line.splitn(5, ' ');
+                let mut number = || fields.next().and_then(|f| f.parse::<u128>().ok());
+                let (Some(key), Some(hash), Some(size), Some(time)) =
+                    (number(), number(), number(), number())
                 else {
                     continue;
                 };
-                if let (Some(rel), Ok(key), Ok(size)) =
-                    (fields.next(), u64::try_from(key), u64::try_from(size))
-                {
-                    old.insert(rel.to_string(), (key, size, time));
+                if let (Some(rel), Ok(key), Ok(hash), Ok(size)) = (
+                    fields.next(),
+                    u64::try_from(key),
+                    u64::try_from(hash),
+                    u64::try_from(size),
+                ) {
+                    old.insert(rel.to_string(), (key, hash, size, time));
                 }
             }
         }
-        Ok(PageKeys {
+        Ok(FileKeys {
             path,
             out: out.to_path_buf(),
             header,
+            folder,
             old,
             made: Mutex::new(Vec::new()),
         })
     }
 
-    /// The size of the page `rel` (under the output folder) if it is
-    /// there as it was made from inputs of `key`. Either way, `rel` is
-    /// recorded as this build's page of `key`.
-    pub fn unchanged(&self, rel: &str, key: u64) -> Option<u64> {
-        crate::lock(&self.made).push((rel.to_string(), key));
-        let &(_, size, time) = self.old.get(rel).filter(|old| old.0 == key)?;
-        let meta = fs::symlink_metadata(self.out.join(rel)).ok()?;
+    /// Where the file `rel` was, under the output folder, if it was made
+    /// from inputs of `key` and is there as it was written; with its
+    /// bytes' hash and size.
+    pub fn unchanged(&self, rel: &str, key: u64) -> Option<(PathBuf, u64, u64)> {
+        let &(_, hash, size, time) = self.old.get(rel).filter(|old| old.0 == key)?;
+        let path = self.out.join(&self.folder).join(rel);
+        let meta = fs::symlink_metadata(&path).ok()?;
         let same = meta.is_file() && meta.len() == size && modified(&meta) == Some(time);
-        same.then_some(size)
+        same.then_some((path, hash, size))
     }
 
-    /// Writes the keys of this build's pages, as they now are in the
-    /// output folder (once the build is in place).
-    pub fn save(&self) -> Result<()> {
+    /// Records `rel` as this build's file of `key`, whose bytes hash to
+    /// `hash`.
+    pub fn made(&self, rel: &str, key: u64, hash: u64) {
+        crate::lock(&self.made).push((rel.to_string(), key, hash));
+    }
+
+    /// Writes the keys of this build's files, as they now are in the
+    /// output folder under `folder` (once the build is in place).
+    pub fn save(&self, folder: &str) -> Result<()> {
         let mut made = std::mem::take(&mut *crate::lock(&self.made));
         made.sort_unstable();
-        let mut text = format!("{}\n", self.header);
-        for (rel, key) in made {
-            let Ok(meta) = fs::symlink_metadata(self.out.join(&rel)) else {
+        let mut text = format!("{}\n{folder}\n", self.header);
+        for (rel, key, hash) in made {
+            let Ok(meta) = fs::symlink_metadata(self.out.join(folder).join(&rel)) else {
                 continue;
             };
             if let Some(time) = modified(&meta) {
-                text.push_str(&format!("{key} {} {time} {rel}\n", meta.len()));
+                text.push_str(&format!("{key} {hash} {} {time} {rel}\n", meta.len()));
             }
         }
         write_entry(&self.path, text.as_bytes())

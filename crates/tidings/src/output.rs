@@ -30,6 +30,7 @@ use tidings_model::layout;
 use tidings_model::site::SiteInfo;
 
 use crate::bundle::{bundle_planned, feed_tags, manifest_outline, plan, BundleOptions};
+use crate::cache::{FileKeys, Kept};
 use crate::error::{Error, Result};
 use crate::feeds;
 use crate::load::Site;
@@ -106,22 +107,34 @@ pub fn write(
         bytes: AtomicU64::new(0),
         reused: AtomicUsize::new(0),
     };
-    // With a cache folder, what each digest's pages were made from, so
-    // pages of unchanged digests are left as they are.
-    let keys = match (&site.cache, shell) {
-        (Some(cache), Some(_)) => Some(crate::cache::PageKeys::open(cache, out)?),
-        _ => None,
+    // With a cache folder, what each digest's pages and each shard were
+    // made from, so those of unchanged digests are left as they are.
+    let open = |kind| {
+        (site.cache.as_deref())
+            .map(|cache| FileKeys::open(cache, out, kind))
+            .transpose()
     };
-    match stage_all(site, shell, &info, &options, &stage, keys.as_ref()) {
-        Ok(index_time) => {
+    let keys = Keys {
+        pages: if shell.is_some() {
+            open(Kept::Pages)?
+        } else {
+            None
+        },
+        data: open(Kept::Data)?,
+    };
+    match stage_all(site, shell, &info, &options, &stage, &keys) {
+        Ok((index_time, stamp)) => {
             stage.commit(shell.is_some()).map_err(|e| match e {
                 Error::Write { path, source } | Error::Read { path, source } => {
                     Error::Commit { path, source }
                 }
                 other => other,
             })?;
-            if let Some(keys) = &keys {
-                keys.save()?;
+            if let Some(pages) = &keys.pages {
+                pages.save("")?;
+            }
+            if let Some(data) = &keys.data {
+                data.save(&layout::under_stamp(&stamp, ""))?;
             }
             // Best effort: the build is in place; a leftover staging
             // folder is removed by the next build.
@@ -143,29 +156,40 @@ pub fn write(
     }
 }
 
+/// The previous build's keys of the files a build may leave as they are.
+struct Keys {
+    pages: Option<FileKeys>,
+    data: Option<FileKeys>,
+}
+
 /// Writes every file of the build into the stage; returns the time the
-/// search index took. Route pages and feeds need only the manifest's
-/// outline, so they are made and written while the data is made.
+/// search index took and the data's stamp. Route pages and feeds need only
+/// the manifest's outline, so they are made and written while the data is
+/// made.
 fn stage_all(
     site: &Site,
     shell: Option<&Shell>,
     info: &SiteInfo,
     options: &BundleOptions,
     stage: &Stage,
-    keys: Option<&crate::cache::PageKeys>,
-) -> Result<std::time::Duration> {
+    keys: &Keys,
+) -> Result<(std::time::Duration, String)> {
     let plan = plan(site, options);
     let outline = manifest_outline(site, &plan);
     let policy = shell.and_then(|s| s.policy(info));
     let (bundle, pages) = rayon::join(
-        || bundle_planned(site, options, plan, outline.clone()),
+        || bundle_planned(site, options, plan, outline.clone(), keys.data.as_ref()),
         || -> Result<()> {
             let Some(shell) = shell else {
                 return Ok(());
             };
             let put = |rel: String, html: String| stage.put(&rel, html.as_bytes());
             let unchanged = |rel: &str, key: u64| {
-                (keys.and_then(|k| k.unchanged(rel, key))).is_some_and(|size| stage.keep(rel, size))
+                let Some(keys) = &keys.pages else {
+                    return false;
+                };
+                keys.made(rel, key, 0);
+                (keys.unchanged(rel, key)).is_some_and(|(_, _, size)| stage.keep(rel, size))
             };
             let policy = policy.as_deref();
             let feeds = plan.tag_feeds;
@@ -196,7 +220,18 @@ fn stage_all(
     use rayon::prelude::*;
     let data = (bundle.files.par_iter()).map(|(rel, json)| stage.put(rel, json.as_bytes()));
     let search = (bundle.search.par_iter()).map(|(rel, bytes)| stage.put(rel, bytes));
-    data.chain(search).collect::<Result<()>>()?;
+    // A kept shard is in place when the stamp is the same, else linked
+    // from the previous stamp folder (or made after all).
+    let same_stamp = stage.previous.first().and_then(|(_, s)| s.as_deref())
+        == Some(bundle.manifest.stamp.as_str());
+    let kept = (bundle.kept.par_iter()).map(|(rel, shard)| {
+        if (same_stamp && stage.keep(rel, shard.size)) || stage.link_from(rel, &shard.from) {
+            return Ok(());
+        }
+        let json = crate::bundle::shard_json(site, bundle.plan.shard_count, shard.number)?;
+        stage.put(rel, json.as_bytes())
+    });
+    data.chain(search).chain(kept).collect::<Result<()>>()?;
     media.par_iter().try_for_each(|(from, rel)| {
         let bytes = fs::read(from).map_err(|source| Error::Read {
             path: from.to_path_buf(),
@@ -209,7 +244,7 @@ fn stage_all(
             stage.put(&rel, text.as_bytes())?;
         }
     }
-    Ok(bundle.index_time)
+    Ok((bundle.index_time, bundle.manifest.stamp))
 }
 
 /// The staging folder of a build, with the previous builds it may link
@@ -272,6 +307,26 @@ impl Stage {
         self.bytes.fetch_add(size, Ordering::Relaxed);
         self.reused.fetch_add(1, Ordering::Relaxed);
         lock(&self.produced).push(rel.to_string());
+        true
+    }
+
+    /// Stages `rel` as a hard link to `from` (a file of the output, as
+    /// this build would make it); whether it did.
+    fn link_from(&self, rel: &str, from: &Path) -> bool {
+        let path = self.dir.join(rel);
+        let Ok(size) = fs::symlink_metadata(from).map(|m| m.len()) else {
+            return false;
+        };
+        let linked = (path.parent()).is_some_and(|parent| fs::create_dir_all(parent).is_ok())
+            && fs::hard_link(from, &path).is_ok();
+        if !linked {
+            return false;
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(size, Ordering::Relaxed);
+        self.reused.fetch_add(1, Ordering::Relaxed);
+        lock(&self.produced).push(rel.to_string());
+        lock(&self.staged).push(rel.to_string());
         true
     }
 

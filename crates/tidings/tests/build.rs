@@ -1,7 +1,7 @@
 //! The `tidings` command: what it writes, and that a failed build keeps the
 //! previous output.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::{fixtures, shipped_content, temp_dir};
@@ -896,6 +896,89 @@ fn a_memo_keeps_the_cache_entries_of_the_digests_it_gives_back() {
     // A new process: only the cache folder is left, with every digest.
     let fresh = tidings::load(&content, &options).expect("load");
     assert_eq!(fresh.cached, 12);
+}
+
+/// The stamp folder of the data that `out`'s manifest names.
+fn data_folder(out: &Path) -> PathBuf {
+    let bytes = std::fs::read(out.join("data/manifest.json")).expect("manifest");
+    let manifest: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
+    out.join("data")
+        .join(manifest["stamp"].as_str().expect("stamp"))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_with_a_cache_serializes_only_the_shards_of_changed_digests() {
+    let content = generated("datakeys-content", 40);
+    let (out, cache) = (temp_dir("datakeys-out"), temp_dir("datakeys-cache"));
+    let cache_arg = cache.display().to_string();
+    let args = build_args(&content, &out, None, &["--cache", &cache_arg]);
+    build_ok(&args);
+    let before = inodes(&data_folder(&out).join("d"));
+    let count = before.len() as u32;
+    let shard = |slug: &str| format!("{}.json", tidings_model::shard_of(slug, count));
+
+    // A digest edited, and a shard changed behind the build's back: both
+    // are made again.
+    let edited = content.join("posts").join("ai20240526-0.md");
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\nOne more sentence, added after the first build.\n");
+    std::fs::write(&edited, text).expect("edit");
+    let tampered = shard("ai20240525-1");
+    assert_ne!(tampered, shard("ai20240526-0"));
+    let folder = data_folder(&out);
+    std::fs::write(folder.join("d").join(&tampered), "changed by hand").expect("tamper");
+    build_ok(&args);
+
+    // A new stamp folder, in which every other shard is the previous
+    // build's file.
+    assert_ne!(data_folder(&out), folder);
+    let after = inodes(&data_folder(&out).join("d"));
+    assert_eq!(after.len(), before.len());
+    let remade: Vec<&String> = (before.keys())
+        .filter(|rel| after.get(*rel) != before.get(*rel))
+        .collect();
+    let mut expected = vec![shard("ai20240526-0"), tampered];
+    expected.sort();
+    let mut remade: Vec<String> = remade.into_iter().cloned().collect();
+    remade.sort();
+    assert_eq!(remade, expected);
+    let clean = temp_dir("datakeys-clean");
+    build_ok(&build_args(&content, &clean, None, &[]));
+    assert_same_trees(&out, &clean);
+
+    // Nothing changed: the same stamp, every shard left where it is.
+    let folder = data_folder(&out);
+    build_ok(&args);
+    assert_eq!(data_folder(&out), folder);
+    assert_eq!(inodes(&folder.join("d")), after);
+    assert_same_trees(&out, &clean);
+
+    // Shards of unchanged digests are not even serialized: one changed
+    // behind the build's back that kept its size and time goes into the
+    // next stamp folder as it is (the build trusts them, as make does;
+    // without its key it would be compared and written again).
+    let kept = folder.join("d").join(shard("ai20240524-2"));
+    let (old, meta) = (
+        std::fs::read(&kept).expect("shard"),
+        std::fs::metadata(&kept).expect("meta"),
+    );
+    let same_size = vec![b'x'; old.len()];
+    std::fs::write(&kept, &same_size).expect("write");
+    let file = std::fs::File::options()
+        .write(true)
+        .open(&kept)
+        .expect("open");
+    file.set_modified(meta.modified().expect("time"))
+        .expect("set time");
+    drop(file);
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\nAnd another, so that the stamp changes.\n");
+    std::fs::write(&edited, text).expect("edit");
+    build_ok(&args);
+    assert_ne!(data_folder(&out), folder);
+    let now = data_folder(&out).join("d").join(shard("ai20240524-2"));
+    assert_eq!(std::fs::read(now).expect("shard"), same_size);
 }
 
 #[cfg(unix)]
