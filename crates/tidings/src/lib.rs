@@ -9,7 +9,8 @@
 //! across days; [`bundle`] lays the site out as
 //! data files; [`pages`] makes the route pages and [`feeds`] the feeds,
 //! sitemap and host files; [`output`] stages and swaps
-//! them into the output folder; [`list`] prints items; [`explain`] and
+//! them into the output folder; [`wake`] tells `build --watch` when to
+//! look again; [`list`] prints items; [`explain`] and
 //! [`outline`] say how a file's items were found. Paths, URLs, facets
 //! and dates belong to `tidings_model`, never to this crate.
 
@@ -31,11 +32,13 @@ pub mod pages;
 pub mod searchbench;
 pub mod stories;
 pub mod synth;
+pub mod wake;
 
 pub use bundle::{BundleOptions, ItemPages};
 pub use error::{ContentError, ContentErrorKind, Error, Result, Warning};
 pub use load::{load, load_with, LoadOptions, Memo, Site};
 pub use output::write;
+pub use wake::Wake;
 
 /// `m` locked, whether or not a thread panicked while holding it (what it
 /// guards stays usable: lists of paths and kept digests).

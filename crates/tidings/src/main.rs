@@ -277,12 +277,31 @@ fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
     // Digests of files unchanged since the last build are not read again.
     let memo = tidings::Memo::default();
     let mut seen = snapshot(args);
+    // File events wake the watcher at once; without them (or should they
+    // stop) it looks every WATCH_EVERY, and with them still every
+    // WATCH_UNWOKEN, for changes no event told of.
+    let mut wake = tidings::Wake::new(&args.content, &args.out);
     if let Err(e) = build(args, Some(&memo)) {
         report(&e, true);
     }
     let mut pause = WATCH_EVERY;
     loop {
-        std::thread::sleep(pause);
+        let woken = match wake.as_ref().map(|w| w.wait(pause.max(WATCH_UNWOKEN))) {
+            Some(Some(woken)) => woken,
+            Some(None) => {
+                wake = None;
+                false
+            }
+            None => {
+                std::thread::sleep(pause);
+                false
+            }
+        };
+        // An editor may write a file in several steps: give the last one
+        // a moment to land (a later one is seen at the next look).
+        if woken {
+            std::thread::sleep(WATCH_SETTLE);
+        }
         let looking = std::time::Instant::now();
         let now = snapshot(args);
         // A look costs a stat per file (~30 ms at 10,000 digests, which
@@ -292,10 +311,10 @@ fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
         if now == seen {
             continue;
         }
-        // An editor may write a file in several steps: give the last one
-        // a moment to land (a later one is seen at the next look).
-        std::thread::sleep(WATCH_SETTLE);
-        seen = snapshot(args);
+        if !woken {
+            std::thread::sleep(WATCH_SETTLE);
+        }
+        seen = if woken { now } else { snapshot(args) };
         if let Err(e) = build(args, Some(&memo)) {
             report(&e, true);
         }
@@ -305,6 +324,7 @@ fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
 /// How often `--watch` looks at the files (at most: see the loop), and
 /// how long they must stand still after a change before it builds.
 const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+const WATCH_UNWOKEN: std::time::Duration = std::time::Duration::from_secs(2);
 const WATCH_SETTLE: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// Every file under the content folder with its size and modification

@@ -867,6 +867,33 @@ fn a_memo_gives_back_unchanged_digests_and_reads_changed_ones_again() {
     assert_eq!(fourth.cached, 0);
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn file_events_wake_the_watcher_but_not_those_of_its_output() {
+    use std::time::Duration;
+    let content = temp_dir("wake-content");
+    let out = content.join("dist");
+    std::fs::create_dir_all(&out).expect("out");
+    let wake = tidings::Wake::new(&content, &out).expect("file events");
+    let quiet = Duration::from_millis(300);
+    let soon = Duration::from_secs(5);
+    assert_eq!(wake.wait(quiet), Some(false));
+
+    std::fs::write(content.join("a.md"), "saved").expect("write");
+    assert_eq!(wake.wait(soon), Some(true));
+    // What the build writes wakes nothing.
+    std::fs::write(out.join("index.html"), "built").expect("write");
+    assert_eq!(wake.wait(quiet), Some(false));
+    // A folder made after the watcher started is watched too.
+    let posts = content.join("posts");
+    std::fs::create_dir_all(&posts).expect("folder");
+    assert_eq!(wake.wait(soon), Some(true));
+    std::thread::sleep(Duration::from_millis(100));
+    while wake.wait(Duration::from_millis(100)) == Some(true) {}
+    std::fs::write(posts.join("b.md"), "saved").expect("write");
+    assert_eq!(wake.wait(soon), Some(true));
+}
+
 /// `make serve` runs the watcher with a cache folder: digests it takes
 /// from memory keep their cache entries, so the next `make serve` (a new
 /// process) finds every unchanged digest parsed.
