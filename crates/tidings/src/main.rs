@@ -276,11 +276,16 @@ fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
     }
     // Digests of files unchanged since the last build are not read again.
     let memo = tidings::Memo::default();
-    let mut seen = snapshot(args);
+    // Both as absolute paths, so that `--content . --out dist` leaves the
+    // output out of what is watched (`./dist` does not start with `dist`).
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (content, out) = (absolute(&args.content), absolute(&args.out));
+    let snapshot = || snapshot(&content, &out);
+    let mut seen = snapshot();
     // File events wake the watcher at once; without them (or should they
     // stop) it looks every WATCH_EVERY, and with them still every
     // WATCH_UNWOKEN, for changes no event told of.
-    let mut wake = tidings::Wake::new(&args.content, &args.out);
+    let mut wake = tidings::Wake::new(&content, &out);
     if let Err(e) = build(args, Some(&memo)) {
         report(&e, true);
     }
@@ -303,7 +308,7 @@ fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
             std::thread::sleep(WATCH_SETTLE);
         }
         let looking = std::time::Instant::now();
-        let now = snapshot(args);
+        let now = snapshot();
         // A look costs a stat per file (~30 ms at 10,000 digests, which
         // kept a third of a core busy while idle): looks are spaced so
         // that they take at most a tenth of one.
@@ -314,7 +319,7 @@ fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
         if !woken {
             std::thread::sleep(WATCH_SETTLE);
         }
-        seen = if woken { now } else { snapshot(args) };
+        seen = if woken { now } else { snapshot() };
         if let Err(e) = build(args, Some(&memo)) {
             report(&e, true);
         }
@@ -327,15 +332,15 @@ const WATCH_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 const WATCH_UNWOKEN: std::time::Duration = std::time::Duration::from_secs(2);
 const WATCH_SETTLE: std::time::Duration = std::time::Duration::from_millis(50);
 
-/// Every file under the content folder with its size and modification
-/// time, sorted: two equal snapshots mean nothing changed. (Not the shell,
-/// nor --out if it lies inside the content: the build writes those, and a
-/// new app is Trunk's to rebuild.)
-fn snapshot(args: &BuildArgs) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+/// Every file under `content` with its size and modification time,
+/// sorted: two equal snapshots mean nothing changed. (Not those under
+/// `skip`, the output folder, should it lie inside the content: the build
+/// writes those; nor the shell, a new app being Trunk's to rebuild.)
+fn snapshot(content: &Path, skip: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
     let mut out = Vec::new();
-    let mut stack = vec![args.content.clone()];
+    let mut stack = vec![content.to_path_buf()];
     while let Some(path) = stack.pop() {
-        if path.starts_with(&args.out) {
+        if path.starts_with(skip) {
             continue;
         }
         let Ok(meta) = std::fs::metadata(&path) else {

@@ -897,6 +897,42 @@ fn file_events_wake_the_watcher_but_not_those_of_its_output() {
     assert_eq!(wake.wait(soon), Some(true));
 }
 
+/// `tidings build --watch --content . --out dist`: the output inside the
+/// content folder, given relative to it, is not taken for a change (the
+/// watcher once built a second time after its first build).
+#[test]
+fn a_watcher_does_not_take_its_own_output_for_a_change() {
+    use std::io::Read;
+    let site = temp_dir("watch-own-output");
+    std::fs::create_dir_all(site.join("posts")).expect("posts");
+    std::fs::copy(
+        shipped_content().join("posts/ai20240526.md"),
+        site.join("posts/ai20240526.md"),
+    )
+    .expect("copy");
+    let mut watcher = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(["build", "--watch", "--quiet", "--timings"])
+        .args(["--content", ".", "--out", "dist"])
+        .current_dir(&site)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("watcher");
+    let manifest = site.join("dist/data/manifest.json");
+    let start = std::time::Instant::now();
+    while !manifest.exists() && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Long enough for several looks at the files.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    watcher.kill().expect("kill");
+    let mut log = String::new();
+    (watcher.stderr.take().expect("stderr"))
+        .read_to_string(&mut log)
+        .expect("log");
+    watcher.wait().expect("wait");
+    assert_eq!(log.matches("read+parse").count(), 1, "{log}");
+}
+
 /// `make serve` runs the watcher with a cache folder: digests it takes
 /// from memory keep their cache entries, so the next `make serve` (a new
 /// process) finds every unchanged digest parsed.
