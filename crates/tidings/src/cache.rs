@@ -421,22 +421,30 @@ impl FileKeys {
         let mut old = HashMap::new();
         let mut folder = String::new();
         if lines.next() == Some(header.as_str()) {
-            folder = lines.next().unwrap_or_default().to_string();
-            for line in lines {
-                let mut fields = line.splitn(5, ' ');
-                let mut number = || fields.next().and_then(|f| f.parse::<u128>().ok());
-                let (Some(key), Some(hash), Some(size), Some(time)) =
-                    (number(), number(), number(), number())
-                else {
-                    continue;
-                };
-                if let (Some(rel), Ok(key), Ok(hash), Ok(size)) = (
-                    fields.next(),
-                    u64::try_from(key),
-                    u64::try_from(hash),
-                    u64::try_from(size),
-                ) {
-                    old.insert(rel.to_string(), (key, hash, size, time));
+            let named = lines.next().unwrap_or_default();
+            // Only a folder inside the output (never a damaged line that
+            // names one elsewhere, whose files would be linked into the
+            // site); the data's is never the output itself.
+            let inside = (Path::new(named).components())
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if inside && (kind == Kept::Pages || !named.is_empty()) {
+                folder = named.to_string();
+                for line in lines {
+                    let mut fields = line.splitn(5, ' ');
+                    let mut number = || fields.next().and_then(|f| f.parse::<u128>().ok());
+                    let (Some(key), Some(hash), Some(size), Some(time)) =
+                        (number(), number(), number(), number())
+                    else {
+                        continue;
+                    };
+                    if let (Some(rel), Ok(key), Ok(hash), Ok(size)) = (
+                        fields.next(),
+                        u64::try_from(key),
+                        u64::try_from(hash),
+                        u64::try_from(size),
+                    ) {
+                        old.insert(rel.to_string(), (key, hash, size, time));
+                    }
                 }
             }
         }

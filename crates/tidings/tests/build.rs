@@ -1045,6 +1045,47 @@ fn a_rebuild_with_a_cache_serializes_only_the_shards_of_changed_digests() {
     assert_ne!(data_folder(&out), folder);
     let now = data_folder(&out).join("d").join(shard("ai20240524-2"));
     assert_eq!(std::fs::read(now).expect("shard"), same_size);
+
+    // Keys that name a folder outside the output are not taken: its
+    // files are never linked into the site.
+    let keys = (std::fs::read_dir(cache.join("keys")).expect("keys"))
+        .map(|e| e.expect("entry").path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("data-"))
+        })
+        .expect("data keys");
+    let text = std::fs::read_to_string(&keys).expect("read keys");
+    let folder = text.lines().nth(1).expect("folder").to_string();
+    let elsewhere = temp_dir("datakeys-elsewhere");
+    for (rel, _) in inodes(&out.join(&folder)) {
+        let (from, to) = (out.join(&folder).join(&rel), elsewhere.join(&rel));
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("folder");
+        let len = std::fs::metadata(&from).expect("meta").len() as usize;
+        std::fs::write(&to, vec![b'y'; len]).expect("write");
+        let time = std::fs::metadata(&from)
+            .expect("meta")
+            .modified()
+            .expect("time");
+        let file = std::fs::File::options()
+            .write(true)
+            .open(&to)
+            .expect("open");
+        file.set_modified(time).expect("set time");
+    }
+    let outside = format!("{}", elsewhere.display());
+    let relative = std::iter::repeat_n("..", out.components().count())
+        .collect::<Vec<_>>()
+        .join("/");
+    let damaged = text.replacen(&folder, &format!("{relative}{outside}"), 1);
+    std::fs::write(&keys, damaged).expect("damage keys");
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\nA third one.\n");
+    std::fs::write(&edited, text).expect("edit");
+    build_ok(&args);
+    let clean = temp_dir("datakeys-clean-2");
+    build_ok(&build_args(&content, &clean, None, &[]));
+    assert_same_trees(&out, &clean);
 }
 
 #[cfg(unix)]
