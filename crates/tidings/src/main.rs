@@ -317,6 +317,10 @@ fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
             continue;
         }
         if !woken {
+            // A change no event told of: some folder is not watched.
+            if let Some(wake) = &wake {
+                wake.rewatch();
+            }
             std::thread::sleep(WATCH_SETTLE);
         }
         seen = if woken { now } else { snapshot() };

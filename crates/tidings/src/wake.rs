@@ -12,6 +12,32 @@ use std::time::Duration;
 /// File events of a content folder, gathered on a thread of their own.
 pub struct Wake {
     events: mpsc::Receiver<()>,
+    #[cfg(target_os = "linux")]
+    folders: Folders,
+}
+
+/// The folders watched: every one under `content` but `out`.
+#[cfg(target_os = "linux")]
+#[derive(Clone)]
+struct Folders {
+    watches: inotify::Watches,
+    content: std::path::PathBuf,
+    out: std::path::PathBuf,
+    mask: inotify::WatchMask,
+}
+
+#[cfg(target_os = "linux")]
+impl Folders {
+    /// Watches every folder (watching one twice is harmless); whether the
+    /// content folder itself is watched.
+    fn watch(&self) -> bool {
+        watch_folders(
+            &mut self.watches.clone(),
+            &self.content,
+            &self.out,
+            self.mask,
+        )
+    }
 }
 
 impl Wake {
@@ -20,20 +46,25 @@ impl Wake {
     #[cfg(target_os = "linux")]
     pub fn new(content: &Path, out: &Path) -> Option<Wake> {
         use inotify::{EventMask, Inotify, WatchMask};
-        let mask = WatchMask::MODIFY
-            | WatchMask::CLOSE_WRITE
-            | WatchMask::ATTRIB
-            | WatchMask::CREATE
-            | WatchMask::DELETE
-            | WatchMask::MOVE
-            | WatchMask::DELETE_SELF
-            | WatchMask::MOVE_SELF;
         let mut inotify = Inotify::init().ok()?;
-        if !watch_folders(&mut inotify.watches(), content, out, mask) {
+        let folders = Folders {
+            watches: inotify.watches(),
+            content: content.to_path_buf(),
+            out: out.to_path_buf(),
+            mask: WatchMask::MODIFY
+                | WatchMask::CLOSE_WRITE
+                | WatchMask::ATTRIB
+                | WatchMask::CREATE
+                | WatchMask::DELETE
+                | WatchMask::MOVE
+                | WatchMask::DELETE_SELF
+                | WatchMask::MOVE_SELF,
+        };
+        if !folders.watch() {
             return None;
         }
         let (send, events) = mpsc::channel();
-        let (content, out) = (content.to_path_buf(), out.to_path_buf());
+        let watched = folders.clone();
         std::thread::spawn(move || {
             let mut buffer = [0u8; 16 * 1024];
             loop {
@@ -44,23 +75,29 @@ impl Wake {
                     e.mask.contains(EventMask::ISDIR)
                         && e.mask.intersects(EventMask::CREATE | EventMask::MOVED_TO)
                 });
-                // A new folder is watched too (watching one twice is
-                // harmless).
                 if new_folder {
-                    watch_folders(&mut inotify.watches(), &content, &out, mask);
+                    watched.watch();
                 }
                 if send.send(()).is_err() {
                     return;
                 }
             }
         });
-        Some(Wake { events })
+        Some(Wake { events, folders })
     }
 
     /// No file events here: the watcher looks every so often.
     #[cfg(not(target_os = "linux"))]
     pub fn new(_content: &Path, _out: &Path) -> Option<Wake> {
         None
+    }
+
+    /// Watches the folders under the content folder again: for a change
+    /// seen without an event (the content folder itself made anew, say,
+    /// whose new folder no watch covered).
+    pub fn rewatch(&self) {
+        #[cfg(target_os = "linux")]
+        self.folders.watch();
     }
 
     /// Waits at most `timeout` for file events; whether any came (all

@@ -895,6 +895,18 @@ fn file_events_wake_the_watcher_but_not_those_of_its_output() {
     settle();
     std::fs::write(posts.join("b.md"), "saved").expect("write");
     assert_eq!(wake.wait(soon), Some(true));
+    settle();
+
+    // The content folder made anew: no watch covers it until the watcher,
+    // seeing a change no event told of, watches again.
+    std::fs::remove_dir_all(&content).expect("remove");
+    std::fs::create_dir_all(&posts).expect("folder");
+    settle();
+    std::fs::write(posts.join("c.md"), "saved").expect("write");
+    assert_eq!(wake.wait(quiet), Some(false));
+    wake.rewatch();
+    std::fs::write(posts.join("d.md"), "saved").expect("write");
+    assert_eq!(wake.wait(soon), Some(true));
 }
 
 /// `tidings build --watch --content . --out dist`: the output inside the
