@@ -976,6 +976,22 @@ fn a_memo_keeps_the_cache_entries_of_the_digests_it_gives_back() {
     assert_eq!(fresh.cached, 12);
 }
 
+/// Writes `path` full of `byte`, as long as `like` and with its
+/// modification time: a change that a build trusting sizes and times
+/// (as make does) does not see. Returns the bytes written.
+fn overwrite_unseen(path: &Path, like: &Path, byte: u8) -> Vec<u8> {
+    let meta = std::fs::metadata(like).expect("meta");
+    let bytes = vec![byte; meta.len() as usize];
+    std::fs::write(path, &bytes).expect("write");
+    let file = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .expect("open");
+    file.set_modified(meta.modified().expect("time"))
+        .expect("set time");
+    bytes
+}
+
 /// The stamp folder of the data that `out`'s manifest names.
 fn data_folder(out: &Path) -> PathBuf {
     let bytes = std::fs::read(out.join("data/manifest.json")).expect("manifest");
@@ -1037,19 +1053,7 @@ fn a_rebuild_with_a_cache_serializes_only_the_shards_of_changed_digests() {
     // next stamp folder as it is (the build trusts them, as make does;
     // without its key it would be compared and written again).
     let kept = folder.join("d").join(shard("ai20240524-2"));
-    let (old, meta) = (
-        std::fs::read(&kept).expect("shard"),
-        std::fs::metadata(&kept).expect("meta"),
-    );
-    let same_size = vec![b'x'; old.len()];
-    std::fs::write(&kept, &same_size).expect("write");
-    let file = std::fs::File::options()
-        .write(true)
-        .open(&kept)
-        .expect("open");
-    file.set_modified(meta.modified().expect("time"))
-        .expect("set time");
-    drop(file);
+    let same_size = overwrite_unseen(&kept, &kept, b'x');
     let mut text = std::fs::read_to_string(&edited).expect("read");
     text.push_str("\nAnd another, so that the stamp changes.\n");
     std::fs::write(&edited, text).expect("edit");
@@ -1073,17 +1077,7 @@ fn a_rebuild_with_a_cache_serializes_only_the_shards_of_changed_digests() {
     for (rel, _) in inodes(&out.join(&folder)) {
         let (from, to) = (out.join(&folder).join(&rel), elsewhere.join(&rel));
         std::fs::create_dir_all(to.parent().expect("parent")).expect("folder");
-        let len = std::fs::metadata(&from).expect("meta").len() as usize;
-        std::fs::write(&to, vec![b'y'; len]).expect("write");
-        let time = std::fs::metadata(&from)
-            .expect("meta")
-            .modified()
-            .expect("time");
-        let file = std::fs::File::options()
-            .write(true)
-            .open(&to)
-            .expect("open");
-        file.set_modified(time).expect("set time");
+        overwrite_unseen(&to, &from, b'y');
     }
     let outside = format!("{}", elsewhere.display());
     let relative = std::iter::repeat_n("..", out.components().count())
@@ -1145,19 +1139,7 @@ fn a_rebuild_with_a_cache_makes_only_the_pages_of_changed_digests() {
     // behind the build's back that kept its size and time is left (the
     // build trusts them, as make does).
     let page = out.join("d").join("ai20240524-2/index.html");
-    let (old, meta) = (
-        std::fs::read(&page).expect("page"),
-        std::fs::metadata(&page).expect("meta"),
-    );
-    let same_size = vec![b'x'; old.len()];
-    std::fs::write(&page, &same_size).expect("write");
-    let file = std::fs::File::options()
-        .write(true)
-        .open(&page)
-        .expect("open");
-    file.set_modified(meta.modified().expect("time"))
-        .expect("set time");
-    drop(file);
+    let same_size = overwrite_unseen(&page, &page, b'x');
     build_ok(&args);
     assert_eq!(std::fs::read(&page).expect("page"), same_size);
 
