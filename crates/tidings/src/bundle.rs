@@ -35,8 +35,24 @@ pub const FILE_BUDGET: usize = 19_000;
 /// Entries per list page.
 pub const PAGE_SIZE: usize = 100;
 
-/// Digests per shard, on average.
+/// Digests per shard, on average, at most (see [`shard_count`]).
 pub const DIGESTS_PER_SHARD: usize = 3;
+
+/// Shards of `n` digests: one per [`DIGESTS_PER_SHARD`], rounded up past
+/// 64 shards to one of 16 steps per doubling. A digest's shard is its
+/// slug's hash modulo the count, so a new count moves nearly every digest
+/// to another shard: every shard made again (~1 s more at 10,000 digests)
+/// and fetched again. Rounded, a new digest changes the count once every
+/// 3 x step digests (384 at 10,000), for at most 1/16 more shard files.
+pub fn shard_count(n: usize) -> u32 {
+    let needed = n.div_ceil(DIGESTS_PER_SHARD).max(1);
+    let step = if needed <= 64 {
+        1
+    } else {
+        1 << (needed.ilog2() - 4)
+    };
+    u32::try_from(needed.div_ceil(step) * step).unwrap_or(u32::MAX)
+}
 
 /// How to lay out the bundle.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -108,7 +124,7 @@ pub fn feed_tags(tags: &[TermCount]) -> Vec<String> {
 /// `auto`) per-item pages while every file of the site fits the budget.
 pub fn plan(site: &Site, options: &BundleOptions) -> Plan {
     let n = site.digests.len();
-    let shard_count = u32::try_from(n.div_ceil(DIGESTS_PER_SHARD).max(1)).unwrap_or(u32::MAX);
+    let shard_count = shard_count(n);
     let page_count = u32::try_from(n.div_ceil(PAGE_SIZE).max(1)).unwrap_or(u32::MAX);
     // Shards, list pages, the index and the manifest.
     let data = shard_count as usize + page_count as usize + 2;
@@ -584,4 +600,31 @@ fn to_json<T: serde::Serialize>(path: &str, value: &T) -> Result<String> {
 /// Whether the tag `name` has a page of its own.
 pub fn tag_has_page(name: &str) -> bool {
     Route::Tag(name.to_string()).page_file().is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shard_count_changes_seldom_as_digests_are_added() {
+        // Up to 64 shards: one per three digests.
+        for n in 0..=192 {
+            assert_eq!(shard_count(n) as usize, n.div_ceil(3).max(1), "{n}");
+        }
+        let mut last = shard_count(192);
+        let mut changes = 0;
+        for n in 193..=20_000 {
+            let (count, needed) = (shard_count(n) as usize, n.div_ceil(3));
+            // Enough shards, and at most a sixteenth more.
+            assert!(count >= needed && count * 16 <= needed * 17, "{n}: {count}");
+            if n > 10_000 {
+                changes += usize::from(count as u32 != last);
+            }
+            last = count as u32;
+        }
+        // From 10,000 to 20,000 digests the count changes 16 times (3,333
+        // times unrounded).
+        assert_eq!(changes, 16);
+    }
 }
