@@ -303,11 +303,17 @@ impl Stage {
         if !self.present.contains(top) {
             return false;
         }
+        self.reused_file(rel, size);
+        true
+    }
+
+    /// Counts `rel`, of `size` bytes, as a file of this build it did not
+    /// write.
+    fn reused_file(&self, rel: &str, size: u64) {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(size, Ordering::Relaxed);
         self.reused.fetch_add(1, Ordering::Relaxed);
         lock(&self.produced).push(rel.to_string());
-        true
     }
 
     /// Stages `rel` as a hard link to `from` (a file of the output, as
@@ -322,10 +328,7 @@ impl Stage {
         if !linked {
             return false;
         }
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(size, Ordering::Relaxed);
-        self.reused.fetch_add(1, Ordering::Relaxed);
-        lock(&self.produced).push(rel.to_string());
+        self.reused_file(rel, size);
         lock(&self.staged).push(rel.to_string());
         true
     }
