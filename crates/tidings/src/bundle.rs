@@ -444,7 +444,7 @@ fn data_files(site: &Site, plan: &Plan, keys: Option<&FileKeys>) -> Result<Vec<(
             };
             let key = {
                 use std::hash::{Hash, Hasher};
-                let mut h = std::hash::DefaultHasher::new();
+                let mut h = crate::cache::Fingerprint::default();
                 shard.schema.hash(&mut h);
                 shard.digests.hash(&mut h);
                 h.finish()

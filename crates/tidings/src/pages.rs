@@ -329,7 +329,7 @@ pub fn pages(
             path: "the site's settings".into(),
             message: e.to_string(),
         })?;
-        let mut h = std::hash::DefaultHasher::new();
+        let mut h = crate::cache::Fingerprint::default();
         (&template, policy, settings, manifest.item_pages).hash(&mut h);
         h.finish()
     };
@@ -389,7 +389,7 @@ pub fn pages(
         .try_for_each(|parsed| -> Result<()> {
             let d = &parsed.digest;
             let key = {
-                let mut h = std::hash::DefaultHasher::new();
+                let mut h = crate::cache::Fingerprint::default();
                 (context, d, &parsed.summary, &parsed.item_summaries).hash(&mut h);
                 h.finish()
             };
