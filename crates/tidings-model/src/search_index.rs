@@ -543,7 +543,7 @@ fn part_of(key: Key) -> usize {
 
 /// A term as a number, so collecting the index allocates no strings: a
 /// CJK character (its code point), a CJK pair, or a word (its hash).
-type Key = u64;
+pub type Key = u64;
 const PAIR: Key = 1 << 62;
 const WORD: Key = 1 << 63;
 
@@ -782,15 +782,40 @@ impl Builder {
     /// its terms of part `part`: the same as pushing each of them with
     /// [`Builder::push_part`].
     pub fn append(&mut self, segment: &Segment, part: usize) -> Result<(), String> {
+        self.append_where(segment, part, |_| true)
+    }
+
+    /// [`Builder::append`] with only the terms whose key is in `keys`
+    /// (every document still counts): what [`Encoded::replace`] needs.
+    pub fn append_only(
+        &mut self,
+        segment: &Segment,
+        part: usize,
+        keys: &KeySet,
+    ) -> Result<(), String> {
+        self.append_where(segment, part, |key| keys.contains(&key))
+    }
+
+    fn append_where(
+        &mut self,
+        segment: &Segment,
+        part: usize,
+        keep: impl Fn(Key) -> bool,
+    ) -> Result<(), String> {
         let offset = self.docs();
         self.lens.extend_from_slice(&segment.lens);
         let Some(seg) = segment.parts.get(part) else {
             return Ok(());
         };
         for &(key, word) in &seg.words {
-            self.words.entry(key).or_insert_with(|| word.to_string());
+            if keep(key) {
+                self.words.entry(key).or_insert_with(|| word.to_string());
+            }
         }
         for &(key, count, last, bytes) in &seg.terms {
+            if !keep(key) {
+                continue;
+            }
             let c = self.collected(key);
             // The first gap counts from the segment's first document; the
             // rest are gaps within it.
@@ -812,7 +837,7 @@ impl Builder {
     pub fn finish(self, max_files: usize) -> Files {
         let weights = self.weights();
         let docs = self.docs();
-        Files::assemble(vec![self.encode(&weights)], docs, max_files)
+        Files::assemble(&[self.encode(&weights)], docs, max_files)
     }
 
     /// What weighing a posting needs of every document: taken from any
@@ -822,7 +847,13 @@ impl Builder {
         let avg = (self.lens.iter().map(|&l| u64::from(l)).sum::<u64>() as f32
             / docs.max(1) as f32)
             .max(1.0);
+        // Rounded to a sixteenth of an octave (4.4%, nothing to ranking):
+        // an edit seldom moves it, so every other document's weights stay
+        // as they were and [`Encoded::replace`] can keep their postings.
+        let avg = (avg.log2() * 16.0).round() / 16.0;
+        let avg = avg.exp2();
         Weights {
+            avg,
             saturation: (self.lens.iter())
                 .map(|&len| K1 * (1.0 - B + B * len as f32 / avg))
                 .collect(),
@@ -851,13 +882,15 @@ impl Builder {
                 c(key).to_string()
             }
         };
-        let mut terms: Vec<(String, u32)> =
-            self.ids.into_iter().map(|(k, id)| (spell(k), id)).collect();
+        let mut terms: Vec<(String, u32, Key)> = (self.ids.into_iter())
+            .map(|(k, id)| (spell(k), id, k))
+            .collect();
         terms.sort_unstable();
+        let keys = terms.iter().map(|t| t.2).collect();
         let mut postings = self.postings;
         let lists = terms
             .into_iter()
-            .map(|(term, id)| {
+            .map(|(term, id, _)| {
                 let c = std::mem::take(&mut postings[id as usize]);
                 let mut r = Reader {
                     bytes: &c.bytes,
@@ -878,7 +911,7 @@ impl Builder {
                 (term, c.count, bytes)
             })
             .collect();
-        Encoded(lists)
+        Encoded { lists, keys }
     }
 }
 
@@ -981,6 +1014,11 @@ impl<'a> Segment<'a> {
     pub fn docs(&self) -> u32 {
         self.lens.len() as u32
     }
+
+    /// The key of every term of its documents.
+    pub fn keys(&self) -> impl Iterator<Item = Key> + '_ {
+        (self.parts.iter()).flat_map(|p| p.terms.iter().map(|t| t.0))
+    }
 }
 
 /// What weighing a posting needs of each document: BM25's `k1 * (1 - b +
@@ -988,13 +1026,62 @@ impl<'a> Segment<'a> {
 /// rather than per posting.
 #[derive(Debug, Clone)]
 pub struct Weights {
+    /// The average weighted length, rounded (see [`Builder::weights`]).
+    avg: f32,
     saturation: Vec<f32>,
 }
 
+impl Weights {
+    /// Whether a document of the same length weighs its terms the same
+    /// under both.
+    pub fn same_average(&self, other: &Weights) -> bool {
+        self.avg.to_bits() == other.avg.to_bits()
+    }
+}
+
 /// A builder's terms in order, each with its document count and encoded
-/// postings.
+/// postings, and (at the same place) its key.
 #[derive(Debug, Default)]
-pub struct Encoded(Vec<(String, u32, Vec<u8>)>);
+pub struct Encoded {
+    lists: Vec<(String, u32, Vec<u8>)>,
+    keys: Vec<Key>,
+}
+
+/// A set of term keys (see [`Segment::keys`]).
+pub type KeySet = std::collections::HashSet<Key, std::hash::BuildHasherDefault<KeyHasher>>;
+
+impl Encoded {
+    /// These terms with those whose key is in `changed` taken from
+    /// `fresh` instead (a term in `changed` but not in `fresh` is gone):
+    /// the same as encoding every term again, when `fresh` was encoded
+    /// from builders given every document and only the terms of
+    /// `changed` ([`Builder::append_only`]), with weights of the same
+    /// average ([`Weights::same_average`]), and the documents outside
+    /// `changed`'s terms kept their numbers and lengths.
+    pub fn replace(self, fresh: Encoded, changed: &KeySet) -> Encoded {
+        let mut out = Encoded {
+            lists: Vec::with_capacity(self.lists.len() + fresh.lists.len()),
+            keys: Vec::with_capacity(self.keys.len() + fresh.keys.len()),
+        };
+        let kept = (self.lists.into_iter().zip(self.keys)).filter(|(_, k)| !changed.contains(k));
+        let mut kept = kept.peekable();
+        let mut fresh = fresh.lists.into_iter().zip(fresh.keys).peekable();
+        loop {
+            let take_kept = match (kept.peek(), fresh.peek()) {
+                (Some(a), Some(b)) => a.0 .0 <= b.0 .0,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let next = if take_kept { kept.next() } else { fresh.next() };
+            if let Some((list, key)) = next {
+                out.lists.push(list);
+                out.keys.push(key);
+            }
+        }
+        out
+    }
+}
 
 impl Files {
     /// The files of an index of `docs` documents from the [`Encoded`]
@@ -1002,8 +1089,8 @@ impl Files {
     /// [`SHARD_BYTES`] and blocks of [`BLOCK_BYTES`], using at most
     /// `max_files` files in all: blocks grow (by doubling) to take at most
     /// two thirds of them, shards take what is left.
-    pub fn assemble(parts: Vec<Encoded>, docs: u32, max_files: usize) -> Files {
-        let lists = merge_sorted(parts.into_iter().map(|p| p.0).collect());
+    pub fn assemble(parts: &[Encoded], docs: u32, max_files: usize) -> Files {
+        let lists = merge_sorted(parts.iter().map(|p| &p.lists[..]).collect());
         let (mut blocked_bytes, mut blocked_terms) = (0usize, 0usize);
         for (_, _, bytes) in &lists {
             if bytes.len() > INLINE_LIMIT {
@@ -1017,16 +1104,16 @@ impl Files {
             block_bytes *= 2;
         }
         let mut blocks: Vec<Vec<u8>> = Vec::new();
-        let mut bodies: Vec<(String, Vec<u8>)> = Vec::with_capacity(lists.len());
+        let mut bodies: Vec<(&str, Vec<u8>)> = Vec::with_capacity(lists.len());
         let mut inline_total = 0;
-        for (term, count, bytes) in lists {
+        for &(ref term, count, ref bytes) in lists {
             let mut body = Vec::new();
             put_varint(&mut body, count);
             if bytes.len() <= INLINE_LIMIT {
                 put_varint(&mut body, 0);
-                body.extend_from_slice(&bytes);
+                body.extend_from_slice(bytes);
             } else {
-                let refs = cut_blocks(&bytes, block_bytes, &mut blocks);
+                let refs = cut_blocks(bytes, block_bytes, &mut blocks);
                 put_varint(&mut body, refs.len() as u32);
                 put_varint(&mut body, (blocks.len() - refs.len()) as u32);
                 let mut prev = 0;
@@ -1037,7 +1124,7 @@ impl Files {
                 }
             }
             inline_total += term.len() + body.len() + 2;
-            bodies.push((term, body));
+            bodies.push((term.as_str(), body));
         }
         let room = max_files.saturating_sub(blocks.len()).max(1);
         let mut shards = (inline_total / SHARD_BYTES).max(1).next_power_of_two();
@@ -1045,9 +1132,9 @@ impl Files {
             shards /= 2;
         }
         let shards = shards as u32;
-        let mut grouped: Vec<Vec<&(String, Vec<u8>)>> = vec![Vec::new(); shards as usize];
+        let mut grouped: Vec<Vec<&(&str, Vec<u8>)>> = vec![Vec::new(); shards as usize];
         for entry in &bodies {
-            grouped[shard_of_term(&entry.0, shards) as usize].push(entry);
+            grouped[shard_of_term(entry.0, shards) as usize].push(entry);
         }
         let shard_files = grouped
             .into_iter()
@@ -1117,11 +1204,11 @@ fn cut_blocks(postings: &[u8], block_bytes: usize, blocks: &mut Vec<Vec<u8>>) ->
 }
 
 /// Sorted lists merged into one sorted list.
-fn merge_sorted(lists: Vec<Vec<(String, u32, Vec<u8>)>>) -> Vec<(String, u32, Vec<u8>)> {
+fn merge_sorted(lists: Vec<&[(String, u32, Vec<u8>)]>) -> Vec<&(String, u32, Vec<u8>)> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
-    let total = lists.iter().map(Vec::len).sum();
-    let mut iters: Vec<_> = lists.into_iter().map(Vec::into_iter).collect();
+    let total = lists.iter().map(|l| l.len()).sum();
+    let mut iters: Vec<_> = lists.into_iter().map(|l| l.iter()).collect();
     let mut heads = BinaryHeap::new();
     for (n, it) in iters.iter_mut().enumerate() {
         if let Some(entry) = it.next() {
@@ -1774,8 +1861,8 @@ mod tests {
         }
         let weights = parts[0].weights();
         let docs = parts[0].docs();
-        let encoded = parts.into_iter().map(|b| b.encode(&weights)).collect();
-        let merged = Files::assemble(encoded, docs, 1000);
+        let encoded: Vec<Encoded> = parts.into_iter().map(|b| b.encode(&weights)).collect();
+        let merged = Files::assemble(&encoded, docs, 1000);
         assert_eq!(merged.info, whole.info);
         assert_eq!(merged.shards, whole.shards);
         assert_eq!(merged.blocks, whole.blocks);
@@ -1812,11 +1899,77 @@ mod tests {
         let weights = parts[0].weights();
         let docs = parts[0].docs();
         assert_eq!(docs, 900);
-        let encoded = parts.into_iter().map(|b| b.encode(&weights)).collect();
-        let merged = Files::assemble(encoded, docs, 1000);
+        let encoded: Vec<Encoded> = parts.into_iter().map(|b| b.encode(&weights)).collect();
+        let merged = Files::assemble(&encoded, docs, 1000);
         assert_eq!(merged.info, whole.info);
         assert_eq!(merged.shards, whole.shards);
         assert_eq!(merged.blocks, whole.blocks);
+    }
+
+    /// Every document of `segments` appended to fresh builders of the
+    /// parts (only the terms of `only`, given one), and their weights.
+    fn appended(segments: &[Vec<u8>], only: Option<&KeySet>) -> (Vec<Builder>, Weights) {
+        let mut parts: Vec<Builder> = (0..PARTS).map(|_| Builder::default()).collect();
+        for bytes in segments {
+            let segment = Segment::read(bytes).expect("a segment");
+            for (p, b) in parts.iter_mut().enumerate() {
+                match only {
+                    Some(keys) => b.append_only(&segment, p, keys),
+                    None => b.append(&segment, p),
+                }
+                .expect("appended");
+            }
+        }
+        let weights = parts[0].weights();
+        (parts, weights)
+    }
+
+    #[test]
+    fn a_changed_run_replaces_its_terms_and_leaves_the_others_as_encoded() {
+        let runs = [0..2500, 2500..2501, 2501..4800, 4800..6000];
+        let segments_of = |texts: &[String]| -> Vec<Vec<u8>> {
+            (runs.iter().cloned())
+                .map(|run| segment(&parts_of(&texts[run])))
+                .collect()
+        };
+        let mut texts = corpus(6000, 11);
+        texts[3000].push_str(" vanishing 消失");
+        let before = segments_of(&texts);
+        let (parts, weights) = appended(&before, None);
+        let old: Vec<Encoded> = parts.into_iter().map(|b| b.encode(&weights)).collect();
+
+        // One document of the third run edited: a term gone, one new,
+        // one more of a common one (whose postings fill blocks); the
+        // numbering stays.
+        texts[3000] = texts[3000].replace("vanishing 消失", "appearing 出现 的");
+        let after = segments_of(&texts);
+        let (full, _) = build(&texts, 1000);
+
+        let mut changed = KeySet::default();
+        for bytes in [&before[2], &after[2]] {
+            changed.extend(Segment::read(bytes).expect("a segment").keys());
+        }
+        let (parts, new_weights) = appended(&after, Some(&changed));
+        assert!(new_weights.same_average(&weights));
+        let docs = parts[0].docs();
+        let replaced: Vec<Encoded> = (old.into_iter().zip(parts))
+            .map(|(old, b)| old.replace(b.encode(&new_weights), &changed))
+            .collect();
+        let files = Files::assemble(&replaced, docs, 1000);
+        assert_eq!(files.info, full.info);
+        assert_eq!(files.shards, full.shards);
+        assert_eq!(files.blocks, full.blocks);
+        assert!(full.blocks.len() > 1, "common terms have blocks");
+        // The test's change reached the index.
+        let (_, shards) = build(&texts, 1000);
+        assert_eq!(
+            run(&files, &shards, "appearing", usize::MAX).0.hits.len(),
+            1
+        );
+        assert!(run(&files, &shards, "vanishing", usize::MAX)
+            .0
+            .hits
+            .is_empty());
     }
 
     #[test]

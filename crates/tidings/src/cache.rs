@@ -424,13 +424,21 @@ impl IndexCache {
 
     /// The segment kept under `key`, if there is one and it is whole.
     pub fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let bytes = self.peek(key)?;
+        self.used.mark(key);
+        Some(bytes)
+    }
+
+    /// [`IndexCache::get`], leaving the segment to be pruned unless this
+    /// build uses it after all (the segment of a run as it was before an
+    /// edit: what it had tells which terms the edit may have changed).
+    pub fn peek(&self, key: &str) -> Option<Vec<u8>> {
         let mut bytes = fs::read(self.path(key)).ok()?;
         let body = bytes.len().checked_sub(CHECK)?;
         if Fingerprint::of(&bytes[..body])[..] != bytes[body..] {
             return None;
         }
         bytes.truncate(body);
-        self.used.mark(key);
         Some(bytes)
     }
 

@@ -49,6 +49,9 @@ pub struct Site {
     /// The cache folder (`--cache`), where the search index keeps its
     /// segments too.
     pub cache: Option<PathBuf>,
+    /// Under `build --watch`, the last search index built (see
+    /// [`IndexMemo`](crate::bundle::IndexMemo)).
+    pub index_memo: Option<std::sync::Arc<crate::bundle::IndexMemo>>,
 }
 
 /// The `*.md` files under `root` that are digests (not `_index.md`, not in
@@ -248,6 +251,7 @@ pub fn load_with(root: &Path, options: &LoadOptions, memo: Option<&Memo>) -> Res
         content: source.content,
         cached,
         cache: options.cache.clone(),
+        index_memo: memo.map(|m| m.index.clone()),
     })
 }
 
@@ -387,6 +391,8 @@ impl FileStamp {
 #[derive(Default)]
 pub struct Memo {
     shared: std::sync::Mutex<String>,
+    /// The last search index built from the digests loaded.
+    index: std::sync::Arc<crate::bundle::IndexMemo>,
     /// Digests given back by [`Memo::keep`], by file, with their parse
     /// cache keys.
     kept: std::sync::Mutex<HashMap<PathBuf, Kept>>,

@@ -814,6 +814,71 @@ fn a_rebuild_counts_the_terms_of_the_changed_run_of_digests_only() {
     assert_same_trees(&out, &clean);
 }
 
+/// Under `build --watch`, the search index after an edit encodes only
+/// the terms of the run of digests that changed, and is the index a
+/// build from scratch makes; an edit that renumbers the items (one more
+/// item) encodes every term, with the same result.
+#[test]
+fn a_watched_edit_encodes_the_changed_terms_only_and_gives_the_clean_index() {
+    let content = generated("memo-index-content", 300);
+    let options = tidings::LoadOptions {
+        cache: Some(temp_dir("memo-index-cache")),
+        ..Default::default()
+    };
+    let index = |site: &tidings::Site| tidings::bundle::search_index(site, 20_000).expect("index");
+    let clean_index = || {
+        let site = tidings::load(&content, &tidings::LoadOptions::default()).expect("load");
+        index(&site)
+    };
+    let memo = tidings::Memo::default();
+    let first = tidings::load_with(&content, &options, Some(&memo)).expect("load");
+    let before = index(&first);
+    let kept = first
+        .index_memo
+        .clone()
+        .expect("a memo's site has an index memo");
+    assert!(kept.holds());
+    assert_eq!(kept.fresh_terms(), None);
+    memo.keep(first.digests);
+
+    let edited = content.join("posts").join("ai20240526-0.md");
+    let text = std::fs::read_to_string(&edited).expect("read");
+    std::fs::write(&edited, format!("{text}\nA zyzzogeton word, 一个新词.\n")).expect("edit");
+    let second = tidings::load_with(&content, &options, Some(&memo)).expect("load");
+    let watched = index(&second);
+    let fresh = kept.fresh_terms().expect("made from the last index");
+    let total: usize = (watched.shards.iter())
+        .map(|s| {
+            tidings_model::search_index::read_shard(s, &watched.info)
+                .expect("shard")
+                .len()
+        })
+        .sum();
+    assert!(fresh > 0 && fresh < total, "{fresh} of {total} terms");
+    assert_ne!(watched.shards, before.shards);
+    let clean = clean_index();
+    assert_eq!(watched.info, clean.info);
+    assert!(
+        watched.shards == clean.shards,
+        "shards differ from a clean build's"
+    );
+    assert!(
+        watched.blocks == clean.blocks,
+        "blocks differ from a clean build's"
+    );
+    memo.keep(second.digests);
+
+    // One more item: every later item has another number.
+    std::fs::write(&edited, format!("{text}\n## One more item\n\nIts text.\n")).expect("edit");
+    let third = tidings::load_with(&content, &options, Some(&memo)).expect("load");
+    let renumbered = index(&third);
+    assert_eq!(kept.fresh_terms(), None);
+    let clean = clean_index();
+    assert_eq!(renumbered.info, clean.info);
+    assert_eq!(renumbered.info.docs, watched.info.docs + 1);
+    assert!(renumbered.shards == clean.shards && renumbered.blocks == clean.blocks);
+}
+
 #[test]
 fn a_memo_gives_back_unchanged_digests_and_reads_changed_ones_again() {
     let content = generated("memo-content", 12);
