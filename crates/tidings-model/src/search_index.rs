@@ -704,6 +704,19 @@ struct Collected {
     count: u32,
 }
 
+/// A term's key spelled out: a character, a pair, or a word (which only
+/// `word` knows).
+fn spell<'a>(key: Key, word: impl Fn(Key) -> Option<&'a str>) -> String {
+    let c = |k: Key| char::from_u32((k & 0x1f_ffff) as u32).unwrap_or('\u{fffd}');
+    if key & WORD != 0 {
+        word(key).unwrap_or_default().to_string()
+    } else if key & PAIR != 0 {
+        [c(key >> 21), c(key)].into_iter().collect()
+    } else {
+        c(key).to_string()
+    }
+}
+
 /// Collects every item's terms, then writes the files.
 #[derive(Debug, Default)]
 pub struct Builder {
@@ -785,17 +798,6 @@ impl Builder {
         self.append_where(segment, part, |_| true)
     }
 
-    /// [`Builder::append`] with only the terms whose key is in `keys`
-    /// (every document still counts): what [`Encoded::replace`] needs.
-    pub fn append_only(
-        &mut self,
-        segment: &Segment,
-        part: usize,
-        keys: &KeySet,
-    ) -> Result<(), String> {
-        self.append_where(segment, part, |key| keys.contains(&key))
-    }
-
     fn append_where(
         &mut self,
         segment: &Segment,
@@ -843,47 +845,21 @@ impl Builder {
     /// What weighing a posting needs of every document: taken from any
     /// one builder of the parts, since each has seen every document.
     pub fn weights(&self) -> Weights {
-        let docs = self.docs();
-        let avg = (self.lens.iter().map(|&l| u64::from(l)).sum::<u64>() as f32
-            / docs.max(1) as f32)
-            .max(1.0);
-        // Rounded to a sixteenth of an octave (4.4%, nothing to ranking):
-        // an edit seldom moves it, so every other document's weights stay
-        // as they were and [`Encoded::replace`] can keep their postings.
-        let avg = (avg.log2() * 16.0).round() / 16.0;
-        let avg = avg.exp2();
-        Weights {
-            avg,
-            saturation: (self.lens.iter())
-                .map(|&len| K1 * (1.0 - B + B * len as f32 / avg))
-                .collect(),
-        }
+        Weights::of(&self.lens)
+    }
+
+    /// Each document's weighted length, in order.
+    pub fn lens(&self) -> &[u32] {
+        &self.lens
     }
 
     /// This builder's terms spelled out, sorted, each with its postings
     /// weighted and encoded as the files hold them. The builders of the
     /// parts can encode on their own threads.
     pub fn encode(self, weights: &Weights) -> Encoded {
-        let weight = |doc: u32, tf: u16| -> u8 {
-            let tf = f32::from(tf);
-            let k = (weights.saturation.get(doc as usize).copied()).unwrap_or(K1 * (1.0 - B));
-            let w = tf / (tf + k);
-            // `w` is in [0, 1): truncating is flooring.
-            ((w * f32::from(WEIGHT_LEVELS)) as u8).min(WEIGHT_LEVELS - 1)
-        };
         let words = self.words;
-        let spell = |key: Key| -> String {
-            let c = |k: Key| char::from_u32((k & 0x1f_ffff) as u32).unwrap_or('\u{fffd}');
-            if key & WORD != 0 {
-                words.get(&key).cloned().unwrap_or_default()
-            } else if key & PAIR != 0 {
-                [c(key >> 21), c(key)].into_iter().collect()
-            } else {
-                c(key).to_string()
-            }
-        };
         let mut terms: Vec<(String, u32, Key)> = (self.ids.into_iter())
-            .map(|(k, id)| (spell(k), id, k))
+            .map(|(k, id)| (spell(k, |k| words.get(&k).map(String::as_str)), id, k))
             .collect();
         terms.sort_unstable();
         let keys = terms.iter().map(|t| t.2).collect();
@@ -902,11 +878,7 @@ impl Builder {
                     let gap = r.varint().unwrap_or(0);
                     let tf = r.varint().unwrap_or(1);
                     doc += gap;
-                    put_posting(
-                        &mut bytes,
-                        gap,
-                        weight(doc, tf.min(u32::from(u16::MAX)) as u16),
-                    );
+                    put_posting(&mut bytes, gap, weights.level(doc, tf));
                 }
                 (term, c.count, bytes)
             })
@@ -1015,9 +987,9 @@ impl<'a> Segment<'a> {
         self.lens.len() as u32
     }
 
-    /// The key of every term of its documents.
-    pub fn keys(&self) -> impl Iterator<Item = Key> + '_ {
-        (self.parts.iter()).flat_map(|p| p.terms.iter().map(|t| t.0))
+    /// Each document's weighted length, in order.
+    pub fn lens(&self) -> &[u32] {
+        &self.lens
     }
 }
 
@@ -1032,6 +1004,32 @@ pub struct Weights {
 }
 
 impl Weights {
+    /// The weights of documents of weighted lengths `lens`.
+    pub fn of(lens: &[u32]) -> Weights {
+        let avg = (lens.iter().map(|&l| u64::from(l)).sum::<u64>() as f32
+            / lens.len().max(1) as f32)
+            .max(1.0);
+        // Rounded to a sixteenth of an octave (4.4%, nothing to ranking):
+        // an edit seldom moves it, so every other document's weights stay
+        // as they were and [`Encoded::splice`] can keep their postings.
+        let avg = ((avg.log2() * 16.0).round() / 16.0).exp2();
+        Weights {
+            avg,
+            saturation: (lens.iter())
+                .map(|&len| K1 * (1.0 - B + B * len as f32 / avg))
+                .collect(),
+        }
+    }
+
+    /// The level of a term `tf` times (weighted) in document `doc`.
+    fn level(&self, doc: u32, tf: u32) -> u8 {
+        let tf = f32::from(tf.min(u32::from(u16::MAX)) as u16);
+        let k = (self.saturation.get(doc as usize).copied()).unwrap_or(K1 * (1.0 - B));
+        let w = tf / (tf + k);
+        // `w` is in [0, 1): truncating is flooring.
+        ((w * f32::from(WEIGHT_LEVELS)) as u8).min(WEIGHT_LEVELS - 1)
+    }
+
     /// Whether a document of the same length weighs its terms the same
     /// under both.
     pub fn same_average(&self, other: &Weights) -> bool {
@@ -1039,48 +1037,207 @@ impl Weights {
     }
 }
 
+/// A term, its document count and its encoded postings.
+type TermList = (String, u32, Vec<u8>);
+
 /// A builder's terms in order, each with its document count and encoded
 /// postings, and (at the same place) its key.
 #[derive(Debug, Default)]
 pub struct Encoded {
-    lists: Vec<(String, u32, Vec<u8>)>,
+    lists: Vec<TermList>,
     keys: Vec<Key>,
 }
 
-/// A set of term keys (see [`Segment::keys`]).
-pub type KeySet = std::collections::HashSet<Key, std::hash::BuildHasherDefault<KeyHasher>>;
+/// A run of documents whose terms changed: the number of its first
+/// document, and its segment before and after the change (of as many
+/// documents).
+pub struct Change<'s, 'a> {
+    pub first: u32,
+    pub before: &'s Segment<'a>,
+    pub after: &'s Segment<'a>,
+}
 
 impl Encoded {
-    /// These terms with those whose key is in `changed` taken from
-    /// `fresh` instead (a term in `changed` but not in `fresh` is gone):
-    /// the same as encoding every term again, when `fresh` was encoded
-    /// from builders given every document and only the terms of
-    /// `changed` ([`Builder::append_only`]), with weights of the same
-    /// average ([`Weights::same_average`]), and the documents outside
-    /// `changed`'s terms kept their numbers and lengths.
-    pub fn replace(self, fresh: Encoded, changed: &KeySet) -> Encoded {
+    /// These terms (of part `part`) with the documents of each of
+    /// `changes` as its segment after the change holds them, and how
+    /// many terms that touched: the same as collecting and encoding every
+    /// term again, given that these were encoded from the same documents
+    /// but for the changes' runs, with weights of the same average
+    /// ([`Weights::same_average`]), and that `weights` are those of every
+    /// document now. Only the terms of the changes' segments (before and
+    /// after) are looked at; a term's postings before and after a
+    /// changed run are copied as they are.
+    pub fn splice(
+        mut self,
+        part: usize,
+        changes: &[Change],
+        weights: &Weights,
+    ) -> Result<(Encoded, usize), String> {
+        let mut words: KeyMap<&str> = KeyMap::default();
+        let mut touched: KeyMap<()> = KeyMap::default();
+        // Per change: its run's documents and each term's postings in it.
+        let mut runs: Vec<(u32, u32, KeyMap<&[u8]>)> = Vec::with_capacity(changes.len());
+        for change in changes {
+            let (Some(before), Some(after)) =
+                (change.before.parts.get(part), change.after.parts.get(part))
+            else {
+                return Err("a segment of another number of parts".into());
+            };
+            if change.before.docs() != change.after.docs() {
+                return Err("a changed run of another number of documents".into());
+            }
+            for seg in [before, after] {
+                words.extend(seg.words.iter().map(|&(k, w)| (k, w)));
+                touched.extend(seg.terms.iter().map(|t| (t.0, ())));
+            }
+            let postings = after.terms.iter().map(|&(k, _, _, b)| (k, b)).collect();
+            let end = change
+                .first
+                .checked_add(change.after.docs())
+                .ok_or("too many documents")?;
+            runs.push((change.first, end, postings));
+        }
+        runs.sort_by_key(|r| r.0);
+        let mut inserted: Vec<(TermList, Key)> = Vec::new();
+        let mut emptied = false;
+        for &key in touched.keys() {
+            let term = spell(key, |k| words.get(&k).copied());
+            let at = (self.lists)
+                .binary_search_by(|e| e.0.as_str().cmp(&term))
+                .ok();
+            let (old, old_count) =
+                at.map_or((&[][..], 0), |i| (&self.lists[i].2[..], self.lists[i].1));
+            let (bytes, count) = splice_postings(old, old_count, &runs, key, weights)?;
+            match at {
+                Some(i) => {
+                    emptied |= count == 0;
+                    self.lists[i].1 = count;
+                    self.lists[i].2 = bytes;
+                }
+                None if count > 0 => inserted.push(((term, count, bytes), key)),
+                None => {}
+            }
+        }
+        let touched = touched.len();
+        if inserted.is_empty() && !emptied {
+            return Ok((self, touched));
+        }
+        inserted.sort_unstable_by(|a, b| a.0 .0.cmp(&b.0 .0));
         let mut out = Encoded {
-            lists: Vec::with_capacity(self.lists.len() + fresh.lists.len()),
-            keys: Vec::with_capacity(self.keys.len() + fresh.keys.len()),
+            lists: Vec::with_capacity(self.lists.len() + inserted.len()),
+            keys: Vec::with_capacity(self.keys.len() + inserted.len()),
         };
-        let kept = (self.lists.into_iter().zip(self.keys)).filter(|(_, k)| !changed.contains(k));
-        let mut kept = kept.peekable();
-        let mut fresh = fresh.lists.into_iter().zip(fresh.keys).peekable();
+        let mut kept = (self.lists.into_iter().zip(self.keys))
+            .filter(|(l, _)| l.1 > 0)
+            .peekable();
+        let mut new = inserted.into_iter().peekable();
         loop {
-            let take_kept = match (kept.peek(), fresh.peek()) {
+            let take_kept = match (kept.peek(), new.peek()) {
                 (Some(a), Some(b)) => a.0 .0 <= b.0 .0,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => break,
             };
-            let next = if take_kept { kept.next() } else { fresh.next() };
-            if let Some((list, key)) = next {
+            if let Some((list, key)) = if take_kept { kept.next() } else { new.next() } {
                 out.lists.push(list);
                 out.keys.push(key);
             }
         }
-        out
+        Ok((out, touched))
     }
+}
+
+/// A term's encoded postings (`old`, `old_count` of them) with the
+/// documents of each run `(first, end, postings as collected)` taken from
+/// the run: what is before, between and after the runs is copied as it
+/// is, but for the gap of the first posting after each run.
+fn splice_postings(
+    old: &[u8],
+    old_count: u32,
+    runs: &[(u32, u32, KeyMap<&[u8]>)],
+    key: Key,
+    weights: &Weights,
+) -> Result<(Vec<u8>, u32), String> {
+    let mut out = Vec::with_capacity(old.len() + 16);
+    // The next old posting's offset, the document of the one before it,
+    // and the last document written.
+    let (mut at, mut doc, mut last) = (0usize, 0u32, 0u32);
+    let mut count = old_count;
+    for (first, end, postings) in runs {
+        let (upto, before) = seek(old, at, doc, *first)?;
+        if upto > at {
+            copy_postings(&old[at..upto], doc, last, &mut out)?;
+            last = before;
+        }
+        (at, doc) = (upto, before);
+        let (past, before) = seek(old, at, doc, *end)?;
+        let dropped = old[at..past].iter().filter(|&&b| b < 0x80).count() as u32;
+        count = count.checked_sub(dropped).ok_or("postings out of count")?;
+        (at, doc) = (past, before);
+        let Some(bytes) = postings.get(&key) else {
+            continue;
+        };
+        // As collected: the first document from the run's start, then
+        // gaps; each with its weighted term frequency.
+        let mut c = Reader { bytes, at: 0 };
+        let mut d = *first;
+        while c.at < bytes.len() {
+            d = d
+                .checked_add(c.varint()?)
+                .ok_or("a document out of range")?;
+            let tf = c.varint()?;
+            if d >= *end || (d <= last && !out.is_empty()) {
+                return Err("a posting outside its run".into());
+            }
+            put_posting(&mut out, d - last, weights.level(d, tf));
+            last = d;
+            count += 1;
+        }
+    }
+    copy_postings(&old[at..], doc, last, &mut out)?;
+    Ok((out, count))
+}
+
+/// From the posting at byte `at` (the document before it `doc`), the
+/// first whose document is `end` or more: its offset (the end of `bytes`
+/// if none) and the document of the posting before it. One pass over
+/// the bytes: a posting ends at a byte below 0x80.
+fn seek(bytes: &[u8], mut at: usize, mut doc: u32, end: u32) -> Result<(usize, u32), String> {
+    let (mut start, mut v, mut shift) = (at, 0u64, 0u32);
+    while let Some(&b) = bytes.get(at) {
+        at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            let gap = u32::try_from(v >> WEIGHT_BITS).map_err(|_| "a document out of range")?;
+            let d = doc.checked_add(gap).ok_or("a document out of range")?;
+            if d >= end {
+                return Ok((start, doc));
+            }
+            (doc, start, v, shift) = (d, at, 0, 0);
+        } else {
+            shift += 7;
+            if shift > 56 {
+                return Err("a number is too long".into());
+            }
+        }
+    }
+    Ok((start, doc))
+}
+
+/// Writes the postings `bytes` (the document before the first `doc`),
+/// the first with its gap from `last` written, the others as they are.
+fn copy_postings(bytes: &[u8], doc: u32, last: u32, out: &mut Vec<u8>) -> Result<(), String> {
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    let mut r = Reader { bytes, at: 0 };
+    let v = r.varint64()?;
+    let gap = u32::try_from(v >> WEIGHT_BITS).map_err(|_| "a document out of range")?;
+    let d = doc.checked_add(gap).ok_or("a document out of range")?;
+    let gap = d.checked_sub(last).ok_or("postings out of order")?;
+    put_posting(out, gap, (v & u64::from(WEIGHT_LEVELS - 1)) as u8);
+    out.extend_from_slice(&bytes[r.at..]);
+    Ok(())
 }
 
 impl Files {
@@ -1204,7 +1361,7 @@ fn cut_blocks(postings: &[u8], block_bytes: usize, blocks: &mut Vec<Vec<u8>>) ->
 }
 
 /// Sorted lists merged into one sorted list.
-fn merge_sorted(lists: Vec<&[(String, u32, Vec<u8>)]>) -> Vec<&(String, u32, Vec<u8>)> {
+fn merge_sorted(lists: Vec<&[TermList]>) -> Vec<&TermList> {
     use std::cmp::Reverse;
     use std::collections::BinaryHeap;
     let total = lists.iter().map(|l| l.len()).sum();
@@ -1906,62 +2063,64 @@ mod tests {
         assert_eq!(merged.blocks, whole.blocks);
     }
 
-    /// Every document of `segments` appended to fresh builders of the
-    /// parts (only the terms of `only`, given one), and their weights.
-    fn appended(segments: &[Vec<u8>], only: Option<&KeySet>) -> (Vec<Builder>, Weights) {
-        let mut parts: Vec<Builder> = (0..PARTS).map(|_| Builder::default()).collect();
-        for bytes in segments {
-            let segment = Segment::read(bytes).expect("a segment");
-            for (p, b) in parts.iter_mut().enumerate() {
-                match only {
-                    Some(keys) => b.append_only(&segment, p, keys),
-                    None => b.append(&segment, p),
-                }
-                .expect("appended");
-            }
-        }
-        let weights = parts[0].weights();
-        (parts, weights)
-    }
-
     #[test]
-    fn a_changed_run_replaces_its_terms_and_leaves_the_others_as_encoded() {
-        let runs = [0..2500, 2500..2501, 2501..4800, 4800..6000];
+    fn changed_runs_splice_into_the_index_a_full_build_makes() {
+        let runs = [0..5, 5..2500, 2500..2501, 2501..5990, 5990..6000];
         let segments_of = |texts: &[String]| -> Vec<Vec<u8>> {
             (runs.iter().cloned())
                 .map(|run| segment(&parts_of(&texts[run])))
                 .collect()
         };
         let mut texts = corpus(6000, 11);
-        texts[3000].push_str(" vanishing 消失");
+        texts[2500].push_str(" vanishing 消失");
+        let old: Vec<Encoded> = {
+            let (parts, weights) = appended(&segments_of(&texts));
+            parts.into_iter().map(|b| b.encode(&weights)).collect()
+        };
         let before = segments_of(&texts);
-        let (parts, weights) = appended(&before, None);
-        let old: Vec<Encoded> = parts.into_iter().map(|b| b.encode(&weights)).collect();
 
-        // One document of the third run edited: a term gone, one new,
-        // one more of a common one (whose postings fill blocks); the
-        // numbering stays.
-        texts[3000] = texts[3000].replace("vanishing 消失", "appearing 出现 的");
+        // Documents of three runs edited (the first, one of a single
+        // document and the last): terms gone (some with postings after
+        // the run), one new, more of a common one (whose postings fill
+        // blocks), a document emptied of all but one term; the numbering
+        // stays.
+        texts[2500] = " appearing 出现 的".into();
+        texts[0].push_str(" 的 AI first");
+        texts[5999] = " AI".into();
         let after = segments_of(&texts);
-        let (full, _) = build(&texts, 1000);
+        let (full, shards) = build(&texts, 1000);
 
-        let mut changed = KeySet::default();
-        for bytes in [&before[2], &after[2]] {
-            changed.extend(Segment::read(bytes).expect("a segment").keys());
+        fn read(b: &[Vec<u8>]) -> Vec<Segment<'_>> {
+            b.iter()
+                .map(|b| Segment::read(b).expect("a segment"))
+                .collect()
         }
-        let (parts, new_weights) = appended(&after, Some(&changed));
-        assert!(new_weights.same_average(&weights));
-        let docs = parts[0].docs();
-        let replaced: Vec<Encoded> = (old.into_iter().zip(parts))
-            .map(|(old, b)| old.replace(b.encode(&new_weights), &changed))
+        let (before, after) = (read(&before), read(&after));
+        let changes: Vec<Change> = [4, 0, 2]
+            .into_iter()
+            .map(|n| Change {
+                first: runs[n].start as u32,
+                before: &before[n],
+                after: &after[n],
+            })
             .collect();
-        let files = Files::assemble(&replaced, docs, 1000);
+        let lens: Vec<u32> = after.iter().flat_map(|s| s.lens().to_vec()).collect();
+        let weights = Weights::of(&lens);
+        let mut touched = 0;
+        let spliced: Vec<Encoded> = (old.into_iter().enumerate())
+            .map(|(p, e)| {
+                let (e, n) = e.splice(p, &changes, &weights).expect("spliced");
+                touched += n;
+                e
+            })
+            .collect();
+        let files = Files::assemble(&spliced, lens.len() as u32, 1000);
         assert_eq!(files.info, full.info);
         assert_eq!(files.shards, full.shards);
         assert_eq!(files.blocks, full.blocks);
         assert!(full.blocks.len() > 1, "common terms have blocks");
-        // The test's change reached the index.
-        let (_, shards) = build(&texts, 1000);
+        assert!(touched > 0 && touched < spliced.iter().map(|e| e.keys.len()).sum::<usize>());
+        // The test's edits reached the index.
         assert_eq!(
             run(&files, &shards, "appearing", usize::MAX).0.hits.len(),
             1
@@ -1970,6 +2129,20 @@ mod tests {
             .0
             .hits
             .is_empty());
+    }
+
+    /// Every document of `segments` appended to fresh builders of the
+    /// parts, and their weights.
+    fn appended(segments: &[Vec<u8>]) -> (Vec<Builder>, Weights) {
+        let mut parts: Vec<Builder> = (0..PARTS).map(|_| Builder::default()).collect();
+        for bytes in segments {
+            let segment = Segment::read(bytes).expect("a segment");
+            for (p, b) in parts.iter_mut().enumerate() {
+                b.append(&segment, p).expect("appended");
+            }
+        }
+        let weights = parts[0].weights();
+        (parts, weights)
     }
 
     #[test]

@@ -204,17 +204,17 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
             .collect();
         return Ok(search_index::Files::assemble(&encoded, docs, max_files));
     };
-    // Each run's key and kept segment, worked out and read on every core
-    // (~79 MB at 10,000 digests); a run without one counts its terms.
+    // Each run's key, worked out on every core; under `--watch`, from
+    // the last index and the runs that changed (their segments alone
+    // read), else from every run's segment.
     let runs = segments(&site.digests);
-    let kept: Vec<(String, Option<Vec<u8>>)> = runs
+    let runs_now: Vec<(String, u32)> = runs
         .par_iter()
         .map(|run| {
             let digests = &site.digests[run.clone()];
             let items = digests.iter().flat_map(|d| d.digest.items.iter());
-            let key = cache.key(items.flat_map(search_index::field_inputs));
-            let segment = cache.get(&key);
-            (key, segment)
+            let key = cache.key(items.clone().flat_map(search_index::field_inputs));
+            (key, items.count() as u32)
         })
         .collect();
     let fresh = |run: &std::ops::Range<usize>, key: &str| -> Result<Vec<u8>> {
@@ -224,96 +224,61 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
         cache.put(key, &bytes)?;
         Ok(bytes)
     };
-    let mut runs_now: Vec<(String, u32)> = Vec::with_capacity(runs.len());
-    let mut bytes: Vec<Vec<u8>> = Vec::with_capacity(runs.len());
-    for (run, (key, kept)) in runs.iter().zip(kept) {
-        let items = site.digests[run.clone()]
-            .iter()
-            .map(|d| d.digest.items.len());
-        runs_now.push((key.clone(), items.sum::<usize>() as u32));
-        bytes.push(match kept {
-            Some(kept) => kept,
-            None => fresh(run, &key)?,
-        });
-    }
-    // A kept segment that does not read (its check passed all the same)
-    // is counted again.
-    let unread: Vec<usize> = (bytes.par_iter().enumerate())
-        .filter(|(_, b)| search_index::Segment::read(b).is_err())
-        .map(|(n, _)| n)
-        .collect();
-    for n in unread {
-        bytes[n] = fresh(&runs[n], &runs_now[n].0)?;
-    }
-    let segments: Vec<search_index::Segment> = bytes
-        .iter()
-        .map(|b| search_index::Segment::read(b).map_err(internal))
-        .collect::<Result<_>>()?;
-    // Under `--watch`: the terms the runs changed since the last index
-    // may have changed, the others are as that index encoded them.
     let last = site.index_memo.as_deref().and_then(IndexMemo::take);
-    let changed = last
-        .as_ref()
-        .and_then(|last| last.changed_terms(&runs_now, &segments, &cache));
-    let append = |builders: &mut [search_index::Builder],
-                  only: Option<&search_index::KeySet>|
-     -> Result<()> {
-        for segment in &segments {
-            (builders.par_iter_mut().enumerate())
-                .try_for_each(|(p, b)| match only {
-                    Some(keys) => b.append_only(segment, p, keys),
-                    None => b.append(segment, p),
-                })
-                .map_err(internal)?;
+    let spliced = match last {
+        Some(last) => last.spliced(&runs, runs_now.clone(), &cache, &fresh)?,
+        None => None,
+    };
+    let last = match spliced {
+        Some(last) => last,
+        None => {
+            // Every run's segment: kept (read on every core, ~79 MB at
+            // 10,000 digests) or counted now; a kept one that does not
+            // read (its check passed all the same) is counted again.
+            let kept: Vec<Option<Vec<u8>>> =
+                runs_now.par_iter().map(|(key, _)| cache.get(key)).collect();
+            let mut bytes = Vec::with_capacity(runs.len());
+            for ((run, (key, _)), kept) in runs.iter().zip(&runs_now).zip(kept) {
+                bytes.push(match kept {
+                    Some(kept) if search_index::Segment::read(&kept).is_ok() => kept,
+                    _ => fresh(run, key)?,
+                });
+            }
+            for segment in &bytes {
+                let segment = search_index::Segment::read(segment).map_err(internal)?;
+                (builders.par_iter_mut().enumerate())
+                    .try_for_each(|(p, b)| b.append(&segment, p))
+                    .map_err(internal)?;
+            }
+            let weights = search_index::Weights::of(builders[0].lens());
+            let lens = builders[0].lens().to_vec();
+            let parts = builders
+                .into_par_iter()
+                .map(|b| b.encode(&weights))
+                .collect();
+            LastIndex {
+                runs: runs_now,
+                lens,
+                weights,
+                parts,
+                fresh_terms: None,
+            }
         }
-        Ok(())
     };
-    append(&mut builders, changed.as_ref())?;
-    let mut fresh_terms = None;
-    let Some(weights) = builders.first().map(search_index::Builder::weights) else {
-        return Ok(search_index::Files::default());
-    };
-    let docs = builders[0].docs();
-    let reuse = match (last, changed) {
-        (Some(last), Some(changed)) if weights.same_average(&last.weights) => {
-            fresh_terms = Some(changed.len());
-            Some((last.parts, changed))
-        }
-        (_, Some(_)) => {
-            // The average moved, and with it every weight: all terms.
-            builders = parts();
-            append(&mut builders, None)?;
-            None
-        }
-        _ => None,
-    };
-    let encoded: Vec<search_index::Encoded> = match reuse {
-        Some((last, changed)) => (last.into_par_iter().zip(builders))
-            .map(|(last, b)| last.replace(b.encode(&weights), &changed))
-            .collect(),
-        None => builders
-            .into_par_iter()
-            .map(|b| b.encode(&weights))
-            .collect(),
-    };
-    let files = search_index::Files::assemble(&encoded, docs, max_files);
+    let files = search_index::Files::assemble(&last.parts, last.lens.len() as u32, max_files);
     if let Some(memo) = &site.index_memo {
-        memo.put(LastIndex {
-            runs: runs_now,
-            weights,
-            parts: encoded,
-            fresh_terms,
-        });
+        memo.put(last);
     }
     cache.prune()?;
     Ok(files)
 }
 
 /// What `build --watch` keeps of the last search index it built, so that
-/// the next build encodes only the terms of the runs of digests that
-/// changed (`search_index::Encoded::replace`): at 10,000 digests, about
-/// 0.5 s of each rebuild after a save went to encoding ~20 million
-/// postings again.
+/// after an edit the next build reads the segments of the runs of digests
+/// that changed only, and encodes again only their terms
+/// (`search_index::Encoded::splice`): at 10,000 digests, about 0.6 s of
+/// each rebuild after a save went to reading every run's segment and
+/// encoding ~20 million postings again.
 #[derive(Default)]
 pub struct IndexMemo(std::sync::Mutex<Option<LastIndex>>);
 
@@ -339,56 +304,123 @@ impl IndexMemo {
         crate::lock(&self.0).is_some()
     }
 
-    /// How many terms the last index encoded again from its runs, when it
-    /// was made from the one before (none when it encoded every term).
+    /// How many terms the last index encoded again, when it was made
+    /// from the one before (none when it encoded every term).
     pub fn fresh_terms(&self) -> Option<usize> {
         crate::lock(&self.0).as_ref().and_then(|l| l.fresh_terms)
     }
 }
 
-/// The runs of the last index (key and number of items), their weights
-/// and each part's encoded terms.
+/// The runs of the last index (key and number of items), each document's
+/// weighted length, their weights and each part's encoded terms.
 pub struct LastIndex {
     runs: Vec<(String, u32)>,
+    lens: Vec<u32>,
     weights: search_index::Weights,
     parts: Vec<search_index::Encoded>,
     fresh_terms: Option<usize>,
 }
 
-/// Runs changed at once beyond which every term is encoded again (each
-/// costs a lookup of every term of every run).
+/// Counts the terms of a run of digests (by their place) into a new
+/// segment, kept under the run's key.
+type CountRun<'a> = dyn Fn(&std::ops::Range<usize>, &str) -> Result<Vec<u8>> + 'a;
+
+/// Runs changed at once beyond which every run is read and every term
+/// encoded again.
 const MAX_CHANGED_RUNS: usize = 4;
 
 impl LastIndex {
-    /// The keys of every term of the runs that changed, before and after,
-    /// when `runs` are this index's runs with the same number of items
-    /// each (every document keeps its number) and at most
-    /// [`MAX_CHANGED_RUNS`] changed; else none.
-    fn changed_terms(
-        &self,
-        runs: &[(String, u32)],
-        segments: &[search_index::Segment],
+    /// This index with the runs changed since (`runs` now: key and
+    /// number of items) spliced in, when every run has as many items as
+    /// then (every document keeps its number), at most
+    /// [`MAX_CHANGED_RUNS`] changed, their segments as they were are
+    /// still kept, and the average length stays; else none.
+    fn spliced(
+        self,
+        ranges: &[std::ops::Range<usize>],
+        runs: Vec<(String, u32)>,
         cache: &IndexCache,
-    ) -> Option<search_index::KeySet> {
-        if self.runs.len() != runs.len() || self.parts.len() != search_index::PARTS {
-            return None;
-        }
-        if self.runs.iter().zip(runs).any(|(a, b)| a.1 != b.1) {
-            return None;
+        fresh: &CountRun,
+    ) -> Result<Option<LastIndex>> {
+        use rayon::prelude::*;
+        let same_shape = self.runs.len() == runs.len()
+            && self.parts.len() == search_index::PARTS
+            && self.runs.iter().zip(&runs).all(|(a, b)| a.1 == b.1);
+        if !same_shape {
+            return Ok(None);
         }
         let changed: Vec<usize> = (0..runs.len())
             .filter(|&n| self.runs[n].0 != runs[n].0)
             .collect();
         if changed.len() > MAX_CHANGED_RUNS {
-            return None;
+            return Ok(None);
         }
-        let mut keys = search_index::KeySet::default();
-        for n in changed {
-            let before = cache.peek(&self.runs[n].0)?;
-            keys.extend(search_index::Segment::read(&before).ok()?.keys());
-            keys.extend(segments[n].keys());
+        let mut before = Vec::with_capacity(changed.len());
+        let mut after = Vec::with_capacity(changed.len());
+        for &n in &changed {
+            let Some(old) = cache.peek(&self.runs[n].0) else {
+                return Ok(None);
+            };
+            before.push(old);
+            after.push(match cache.get(&runs[n].0) {
+                Some(kept) => kept,
+                None => fresh(&ranges[n], &runs[n].0)?,
+            });
         }
-        Some(keys)
+        fn read(b: &[Vec<u8>]) -> Option<Vec<search_index::Segment<'_>>> {
+            b.iter()
+                .map(|b| search_index::Segment::read(b).ok())
+                .collect()
+        }
+        let (Some(before), Some(after)) = (read(&before), read(&after)) else {
+            return Ok(None);
+        };
+        // Each run's first document.
+        let firsts: Vec<u32> = (runs.iter())
+            .scan(0u32, |at, r| {
+                let first = *at;
+                *at += r.1;
+                Some(first)
+            })
+            .collect();
+        let mut lens = self.lens;
+        for (k, &n) in changed.iter().enumerate() {
+            let first = firsts[n] as usize;
+            let new = after[k].lens();
+            match lens.get_mut(first..first + new.len()) {
+                Some(old) if before[k].docs() as usize == new.len() => old.copy_from_slice(new),
+                _ => return Ok(None),
+            }
+        }
+        let weights = search_index::Weights::of(&lens);
+        if !weights.same_average(&self.weights) {
+            return Ok(None);
+        }
+        for (key, _) in &runs {
+            cache.used(key);
+        }
+        let changes: Vec<search_index::Change> = (changed.iter().enumerate())
+            .map(|(k, &n)| search_index::Change {
+                first: firsts[n],
+                before: &before[k],
+                after: &after[k],
+            })
+            .collect();
+        let spliced: Vec<(search_index::Encoded, usize)> = (self.parts.into_par_iter().enumerate())
+            .map(|(p, e)| e.splice(p, &changes, &weights))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|message| Error::Serialize {
+                path: "the search index".into(),
+                message,
+            })?;
+        let fresh_terms = spliced.iter().map(|s| s.1).sum();
+        Ok(Some(LastIndex {
+            runs,
+            lens,
+            weights,
+            parts: spliced.into_iter().map(|s| s.0).collect(),
+            fresh_terms: Some(fresh_terms),
+        }))
     }
 }
 
@@ -588,19 +620,31 @@ pub fn bundle_planned(
 fn data_files(site: &Site, plan: &Plan, keys: Option<&FileKeys>) -> Result<Vec<(String, Content)>> {
     use rayon::prelude::*;
     let shards = shards(site, plan.shard_count);
+    // Each shard's key: its digests' (`Parsed::key`), in order.
+    let keys_of_shards: Vec<u64> = {
+        use std::hash::Hasher;
+        let mut hashers = vec![crate::cache::Fingerprint::default(); shards.len()];
+        for parsed in &site.digests {
+            let n = tidings_model::shard_of(&parsed.digest.slug, plan.shard_count) as usize;
+            if let Some(h) = hashers.get_mut(n) {
+                h.word(parsed.key());
+            }
+        }
+        (hashers.iter())
+            .map(|h| {
+                let mut h = h.clone();
+                h.word(u64::from(SCHEMA_VERSION));
+                h.finish()
+            })
+            .collect()
+    };
     let mut body: Vec<(String, Content)> = (shards.par_iter().enumerate())
         .map(|(n, shard)| {
             let path = stamped::shard(n as u32);
             let Some(keys) = keys else {
                 return to_json(&path, shard).map(|json| (path, Content::Made(json, None)));
             };
-            let key = {
-                use std::hash::{Hash, Hasher};
-                let mut h = crate::cache::Fingerprint::default();
-                shard.schema.hash(&mut h);
-                shard.digests.hash(&mut h);
-                h.finish()
-            };
+            let key = keys_of_shards[n];
             if let Some((from, hash, size)) = keys.unchanged(&path, key) {
                 keys.made(&path, key, hash);
                 let number = n as u32;

@@ -116,6 +116,7 @@ impl ParseCache {
                     message,
                 })
                 .collect(),
+            unlinked: None,
         })
     }
 
@@ -427,6 +428,12 @@ impl IndexCache {
         let bytes = self.peek(key)?;
         self.used.mark(key);
         Some(bytes)
+    }
+
+    /// Counts the segment under `key` as this build's without reading it
+    /// (the watcher has its terms in memory).
+    pub fn used(&self, key: &str) {
+        self.used.mark(key);
     }
 
     /// [`IndexCache::get`], leaving the segment to be pruned unless this

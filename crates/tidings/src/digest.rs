@@ -47,6 +47,40 @@ pub struct Parsed {
     /// Local images to copy: (file on disk, path under the site root).
     pub media: Vec<(PathBuf, String)>,
     pub warnings: Vec<Warning>,
+    /// A hash of the digest without its story links (`also_in`), its
+    /// summary and item summaries: worked out once (by
+    /// [`crate::stories::link`]) and kept with the digest under
+    /// `--watch`, for [`Parsed::key`].
+    pub unlinked: Option<u64>,
+}
+
+impl Parsed {
+    /// A hash of all the data and pages made from this digest read of it
+    /// (the digest as linked, its summary and item summaries): part of
+    /// the keys of its shard and pages (`cache::FileKeys`).
+    pub fn key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = crate::cache::Fingerprint::default();
+        match self.unlinked {
+            Some(unlinked) => h.word(unlinked),
+            None => (&self.digest, &self.summary, &self.item_summaries).hash(&mut h),
+        }
+        for item in &self.digest.items {
+            item.also_in.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// [`Parsed::unlinked`], worked out unless known; the digest's items
+    /// must have no story links.
+    pub(crate) fn hash_unlinked(&mut self) {
+        use std::hash::{Hash, Hasher};
+        if self.unlinked.is_none() {
+            let mut h = crate::cache::Fingerprint::default();
+            (&self.digest, &self.summary, &self.item_summaries).hash(&mut h);
+            self.unlinked = Some(h.finish());
+        }
+    }
 }
 
 /// Decodes the raw bytes of a content file: refuses empty, binary and
@@ -225,6 +259,7 @@ pub fn parse(
         draft: fm.draft,
         media,
         warnings,
+        unlinked: None,
     })
 }
 

@@ -390,7 +390,7 @@ pub fn pages(
             let d = &parsed.digest;
             let key = {
                 let mut h = crate::cache::Fingerprint::default();
-                (context, d, &parsed.summary, &parsed.item_summaries).hash(&mut h);
+                (context, parsed.key()).hash(&mut h);
                 h.finish()
             };
             let route = Route::Digest(d.slug.clone());

@@ -71,6 +71,10 @@ pub fn link(digests: &mut [Parsed]) {
     for item in digests.iter_mut().flat_map(|d| d.digest.items.iter_mut()) {
         item.also_in.clear();
     }
+    // Each digest's hash without links, once: the keys of its shard and
+    // pages add the links to it (`Parsed::key`), so a build hashes only
+    // the digests it read.
+    digests.par_iter_mut().for_each(Parsed::hash_unlinked);
     // Every linked item by a hash of its story key, worked out on every
     // core and sorted (~115,000 items at 10,000 digests, nearly all their
     // own story): only items that share a hash have their keys compared.

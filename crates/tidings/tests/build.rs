@@ -624,6 +624,49 @@ fn the_same_story_on_two_days_names_the_other_day() {
     assert!(newer.digest.items[1].also_in.is_empty());
 }
 
+/// A digest that starts telling another day's story changes that day's
+/// shard too (its "also in"): a rebuild with a cache, which keeps the
+/// pages and shards of unchanged digests, makes it again.
+#[cfg(unix)]
+#[test]
+fn a_new_link_between_stories_remakes_the_other_days_files() {
+    let content = temp_dir("story-rebuild");
+    let write = |name: &str, link: &str| {
+        let text = format!(
+            "+++\ntitle = \"Digest {name}\"\n+++\n\n## The story\n\nText. [Source]({link})\n\n## Only {name}\n\nText.\n"
+        );
+        std::fs::write(content.join(format!("{name}.md")), text).expect("write");
+    };
+    write("2024-05-25", "https://example.com/story/");
+    write("2024-05-26", "https://example.com/other/");
+    let shell = temp_dir("story-rebuild-shell").join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let (out, cache) = (
+        temp_dir("story-rebuild-out"),
+        temp_dir("story-rebuild-cache"),
+    );
+    let cache_arg = cache.display().to_string();
+    let build =
+        |out: &Path, extra: &[&str]| build_ok(&build_args(&content, out, Some(&shell), extra));
+    build(&out, &["--cache", &cache_arg]);
+    // The older day's shard names the newer day once they tell the same
+    // story.
+    let names_newer = |out: &Path| {
+        (files_under(&data_folder(out).join("d")).iter()).any(|f| {
+            let json = std::fs::read_to_string(data_folder(out).join("d").join(f)).expect("shard");
+            json.contains(r#""also_in":[{"slug":"2024-05-26""#)
+        })
+    };
+    assert!(!names_newer(&out), "no link yet");
+
+    write("2024-05-26", "https://example.com/story/");
+    build(&out, &["--cache", &cache_arg]);
+    assert!(names_newer(&out), "the older day names the newer");
+    let clean = temp_dir("story-rebuild-clean");
+    build(&clean, &[]);
+    assert_same_trees(&out, &clean);
+}
+
 /// A folder of `count` synthetic digests (`tidings generate`).
 fn generated(name: &str, count: usize) -> std::path::PathBuf {
     let content = temp_dir(name);
