@@ -839,7 +839,15 @@ impl Builder {
     pub fn finish(self, max_files: usize) -> Files {
         let weights = self.weights();
         let docs = self.docs();
-        Files::assemble(&[self.encode(&weights)], docs, max_files)
+        // In the parts' order, as the build step's builders of the parts.
+        let mut parts: Vec<Encoded> = (0..PARTS).map(|_| Encoded::default()).collect();
+        let all = self.encode(&weights);
+        for (list, key) in all.lists.into_iter().zip(all.keys) {
+            let part = &mut parts[part_of(key)];
+            part.lists.push(list);
+            part.keys.push(key);
+        }
+        Files::assemble(&parts, docs, max_files)
     }
 
     /// What weighing a posting needs of every document: taken from any
@@ -1240,16 +1248,62 @@ fn copy_postings(bytes: &[u8], doc: u32, last: u32, out: &mut Vec<u8>) -> Result
     Ok(())
 }
 
+/// One part's files before they are numbered among the other parts':
+/// its blocks, and each term's entry, its blocks numbered from the
+/// part's first ([`Files::cut`]).
+pub struct PartFiles<'a> {
+    blocks: Vec<Vec<u8>>,
+    entries: Vec<PartEntry<'a>>,
+}
+
+/// A term of a [`PartFiles`]: its postings inline, or the number of its
+/// first block in the part, its block count and their directory.
+struct PartEntry<'a> {
+    term: &'a str,
+    count: u32,
+    inline: Option<&'a [u8]>,
+    first_block: u32,
+    blocks: u32,
+    directory: Vec<u8>,
+}
+
+impl PartEntry<'_> {
+    /// The entry's body in a shard file, its blocks numbered from
+    /// `offset` on (the part's first block among all).
+    fn body(&self, offset: u32, out: &mut Vec<u8>) {
+        put_varint(out, self.count);
+        match self.inline {
+            Some(postings) => {
+                put_varint(out, 0);
+                out.extend_from_slice(postings);
+            }
+            None => {
+                put_varint(out, self.blocks);
+                put_varint(out, offset + self.first_block);
+                out.extend_from_slice(&self.directory);
+            }
+        }
+    }
+}
+
 impl Files {
     /// The files of an index of `docs` documents from the [`Encoded`]
     /// terms of its parts (each part's terms its own): shards of about
     /// [`SHARD_BYTES`] and blocks of [`BLOCK_BYTES`], using at most
     /// `max_files` files in all: blocks grow (by doubling) to take at most
-    /// two thirds of them, shards take what is left.
+    /// two thirds of them, shards take what is left. The same as
+    /// [`Files::join`] of each part's [`Files::cut`] (which the build
+    /// step runs on every core).
     pub fn assemble(parts: &[Encoded], docs: u32, max_files: usize) -> Files {
-        let lists = merge_sorted(parts.iter().map(|p| &p.lists[..]).collect());
+        let block_bytes = Files::block_bytes(parts, max_files);
+        let cut = parts.iter().map(|p| Files::cut(p, block_bytes)).collect();
+        Files::join(cut, docs, max_files)
+    }
+
+    /// Bytes per block for the terms of `parts` within `max_files` files.
+    pub fn block_bytes(parts: &[Encoded], max_files: usize) -> usize {
         let (mut blocked_bytes, mut blocked_terms) = (0usize, 0usize);
-        for (_, _, bytes) in &lists {
+        for (_, _, bytes) in parts.iter().flat_map(|p| &p.lists) {
             if bytes.len() > INLINE_LIMIT {
                 blocked_bytes += bytes.len();
                 blocked_terms += 1;
@@ -1260,38 +1314,76 @@ impl Files {
         while blocked_terms + blocked_bytes / block_bytes > block_room && block_bytes < 1 << 30 {
             block_bytes *= 2;
         }
-        let mut blocks: Vec<Vec<u8>> = Vec::new();
-        let mut bodies: Vec<(&str, Vec<u8>)> = Vec::with_capacity(lists.len());
-        let mut inline_total = 0;
-        for &(ref term, count, ref bytes) in lists {
-            let mut body = Vec::new();
-            put_varint(&mut body, count);
-            if bytes.len() <= INLINE_LIMIT {
-                put_varint(&mut body, 0);
-                body.extend_from_slice(bytes);
-            } else {
+        block_bytes
+    }
+
+    /// A part's blocks of `block_bytes` ([`Files::block_bytes`]) and
+    /// entries, in the order of its terms.
+    pub fn cut(part: &Encoded, block_bytes: usize) -> PartFiles<'_> {
+        let mut blocks = Vec::new();
+        let entries = (part.lists.iter())
+            .map(|(term, count, bytes)| {
+                if bytes.len() <= INLINE_LIMIT {
+                    return PartEntry {
+                        term,
+                        count: *count,
+                        inline: Some(bytes),
+                        first_block: 0,
+                        blocks: 0,
+                        directory: Vec::new(),
+                    };
+                }
                 let refs = cut_blocks(bytes, block_bytes, &mut blocks);
-                put_varint(&mut body, refs.len() as u32);
-                put_varint(&mut body, (blocks.len() - refs.len()) as u32);
+                let mut directory = Vec::with_capacity(refs.len() * 4);
                 let mut prev = 0;
-                for b in refs {
-                    put_varint(&mut body, b.first_doc - prev);
-                    put_varint(&mut body, b.count);
+                for b in &refs {
+                    put_varint(&mut directory, b.first_doc - prev);
+                    put_varint(&mut directory, b.count);
                     prev = b.first_doc;
                 }
-            }
-            inline_total += term.len() + body.len() + 2;
-            bodies.push((term.as_str(), body));
+                PartEntry {
+                    term,
+                    count: *count,
+                    inline: None,
+                    first_block: (blocks.len() - refs.len()) as u32,
+                    blocks: refs.len() as u32,
+                    directory,
+                }
+            })
+            .collect();
+        PartFiles { blocks, entries }
+    }
+
+    /// The files of the index of `docs` documents from its parts' cuts,
+    /// in order: blocks numbered part after part, each term's entry in
+    /// the shard its term hashes to, in the parts' order.
+    pub fn join(parts: Vec<PartFiles>, docs: u32, max_files: usize) -> Files {
+        let mut offsets = Vec::with_capacity(parts.len());
+        let mut total_blocks = 0u32;
+        for p in &parts {
+            offsets.push(total_blocks);
+            total_blocks += p.blocks.len() as u32;
         }
-        let room = max_files.saturating_sub(blocks.len()).max(1);
+        let mut inline_total = 0;
+        let mut body = Vec::new();
+        for (p, &offset) in parts.iter().zip(&offsets) {
+            for e in &p.entries {
+                body.clear();
+                e.body(offset, &mut body);
+                inline_total += e.term.len() + body.len() + 2;
+            }
+        }
+        let room = max_files.saturating_sub(total_blocks as usize).max(1);
         let mut shards = (inline_total / SHARD_BYTES).max(1).next_power_of_two();
         while shards > room && shards > 1 {
             shards /= 2;
         }
         let shards = shards as u32;
-        let mut grouped: Vec<Vec<&(&str, Vec<u8>)>> = vec![Vec::new(); shards as usize];
-        for entry in &bodies {
-            grouped[shard_of_term(entry.0, shards) as usize].push(entry);
+        let mut grouped: Vec<Vec<(&PartEntry, u32)>> = vec![Vec::new(); shards as usize];
+        for (p, &offset) in parts.iter().zip(&offsets) {
+            for e in &p.entries {
+                grouped[shard_of_term(e.term, shards) as usize].push((e, offset));
+            }
         }
         let shard_files = grouped
             .into_iter()
@@ -1299,19 +1391,23 @@ impl Files {
                 let mut file = SHARD_MAGIC.to_vec();
                 file.push(FORMAT);
                 put_varint(&mut file, entries.len() as u32);
-                for (term, body) in entries {
-                    put_varint(&mut file, term.len() as u32);
-                    file.extend_from_slice(term.as_bytes());
-                    file.extend_from_slice(body);
+                for (e, offset) in entries {
+                    put_varint(&mut file, e.term.len() as u32);
+                    file.extend_from_slice(e.term.as_bytes());
+                    e.body(offset, &mut file);
                 }
                 file
             })
             .collect();
+        let mut blocks = Vec::with_capacity(total_blocks as usize);
+        for p in parts {
+            blocks.extend(p.blocks);
+        }
         Files {
             info: SearchInfo {
                 docs,
                 shards,
-                blocks: blocks.len() as u32,
+                blocks: total_blocks,
             },
             shards: shard_files,
             blocks,
@@ -1325,61 +1421,52 @@ impl Files {
 /// written again counting from document 0, the others are copied as they
 /// are, since a gap stays the same inside a block.
 fn cut_blocks(postings: &[u8], block_bytes: usize, blocks: &mut Vec<Vec<u8>>) -> Vec<BlockRef> {
+    let mut refs = Vec::new();
+    let (mut at, mut doc) = (0usize, 0u32);
     // The postings are this module's own encoding: a number that does not
     // read ends the walk.
-    let mut r = Reader {
-        bytes: postings,
-        at: 0,
-    };
-    let next_gap = |r: &mut Reader| -> Option<u64> {
-        let v = r.varint64().ok();
-        if v.is_none() {
-            r.at = postings.len();
-        }
-        v
-    };
-    let mut refs = Vec::new();
-    let mut doc = 0u32;
-    while let Some(v) = next_gap(&mut r) {
+    while let Some((v, next)) = read_posting(postings, at) {
         let mut file = Vec::with_capacity(block_bytes + 16);
         file.extend_from_slice(&BLOCK_MAGIC);
         file.push(FORMAT);
         doc = doc.wrapping_add((v >> WEIGHT_BITS) as u32);
         let first_doc = doc;
         put_posting(&mut file, doc, (v & u64::from(WEIGHT_LEVELS - 1)) as u8);
-        let (copied, mut count) = (r.at, 1);
-        while r.at < postings.len() && file.len() + (r.at - copied) < block_bytes {
-            let Some(v) = next_gap(&mut r) else { break };
+        let (copied, mut count) = (next, 1);
+        at = next;
+        while at < postings.len() && file.len() + (at - copied) < block_bytes {
+            let Some((v, next)) = read_posting(postings, at) else {
+                at = postings.len();
+                break;
+            };
             doc = doc.wrapping_add((v >> WEIGHT_BITS) as u32);
             count += 1;
+            at = next;
         }
-        file.extend_from_slice(&postings[copied..r.at]);
+        file.extend_from_slice(&postings[copied..at]);
         refs.push(BlockRef { first_doc, count });
         blocks.push(file);
     }
     refs
 }
 
-/// Sorted lists merged into one sorted list.
-fn merge_sorted(lists: Vec<&[TermList]>) -> Vec<&TermList> {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    let total = lists.iter().map(|l| l.len()).sum();
-    let mut iters: Vec<_> = lists.into_iter().map(|l| l.iter()).collect();
-    let mut heads = BinaryHeap::new();
-    for (n, it) in iters.iter_mut().enumerate() {
-        if let Some(entry) = it.next() {
-            heads.push(Reverse((entry, n)));
+/// The number at byte `at` of `bytes` and the offset after it; none at
+/// the end or for a number that does not read.
+#[inline]
+fn read_posting(bytes: &[u8], mut at: usize) -> Option<(u64, usize)> {
+    let (mut v, mut shift) = (0u64, 0u32);
+    loop {
+        let b = *bytes.get(at)?;
+        at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some((v, at));
+        }
+        shift += 7;
+        if shift > 56 {
+            return None;
         }
     }
-    let mut out = Vec::with_capacity(total);
-    while let Some(Reverse((entry, n))) = heads.pop() {
-        if let Some(next) = iters[n].next() {
-            heads.push(Reverse((next, n)));
-        }
-        out.push(entry);
-    }
-    out
 }
 
 /// The term weight a level stands for (the middle of its range, times

@@ -202,7 +202,7 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
             .into_par_iter()
             .map(|b| b.encode(&weights))
             .collect();
-        return Ok(search_index::Files::assemble(&encoded, docs, max_files));
+        return Ok(assemble(&encoded, docs, max_files));
     };
     // Each run's key, worked out on every core; under `--watch`, from
     // the last index and the runs that changed (their segments alone
@@ -265,12 +265,22 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
             }
         }
     };
-    let files = search_index::Files::assemble(&last.parts, last.lens.len() as u32, max_files);
+    let files = assemble(&last.parts, last.lens.len() as u32, max_files);
     if let Some(memo) = &site.index_memo {
         memo.put(last);
     }
     cache.prune()?;
     Ok(files)
+}
+
+/// `search_index::Files::assemble`, each part's blocks cut on every core.
+fn assemble(parts: &[search_index::Encoded], docs: u32, max_files: usize) -> search_index::Files {
+    use rayon::prelude::*;
+    let block_bytes = search_index::Files::block_bytes(parts, max_files);
+    let cut = (parts.par_iter())
+        .map(|p| search_index::Files::cut(p, block_bytes))
+        .collect();
+    search_index::Files::join(cut, docs, max_files)
 }
 
 /// What `build --watch` keeps of the last search index it built, so that
