@@ -1056,56 +1056,62 @@ pub struct Encoded {
     keys: Vec<Key>,
 }
 
-/// A run of documents whose terms changed: the number of its first
-/// document, and its segment before and after the change (of as many
-/// documents).
+/// Documents whose terms changed: the number of the first, and the
+/// segments of their runs before and after the change, in order (as many
+/// documents or not: the documents after them are numbered anew).
 pub struct Change<'s, 'a> {
     pub first: u32,
-    pub before: &'s Segment<'a>,
-    pub after: &'s Segment<'a>,
+    pub before: Vec<&'s Segment<'a>>,
+    pub after: Vec<&'s Segment<'a>>,
+}
+
+impl Change<'_, '_> {
+    fn docs(segments: &[&Segment]) -> u32 {
+        segments.iter().map(|s| s.docs()).sum()
+    }
 }
 
 impl Encoded {
-    /// These terms (of part `part`) with the documents of each of
-    /// `changes` as its segment after the change holds them, and how
-    /// many terms that touched: the same as collecting and encoding every
-    /// term again, given that these were encoded from the same documents
-    /// but for the changes' runs, with weights of the same average
-    /// ([`Weights::same_average`]), and that `weights` are those of every
-    /// document now. Only the terms of the changes' segments (before and
-    /// after) are looked at; a term's postings before and after a
-    /// changed run are copied as they are.
+    /// These terms (of part `part`) with the documents of `change` as its
+    /// segments after hold them, and how many terms that touched: the same
+    /// as collecting and encoding every term again, given that these were
+    /// encoded from the same documents but for the change's, with
+    /// weights of the same average ([`Weights::same_average`]), and that
+    /// `weights` are those of every document now. Only the terms of the
+    /// change's segments (before and after) are looked at; a term's
+    /// postings before and after the change are copied as they are.
     pub fn splice(
         mut self,
         part: usize,
-        changes: &[Change],
+        change: &Change,
         weights: &Weights,
     ) -> Result<(Encoded, usize), String> {
         let mut words: KeyMap<&str> = KeyMap::default();
         let mut touched: KeyMap<()> = KeyMap::default();
-        // Per change: its run's documents and each term's postings in it.
-        let mut runs: Vec<(u32, u32, KeyMap<&[u8]>)> = Vec::with_capacity(changes.len());
-        for change in changes {
-            let (Some(before), Some(after)) =
-                (change.before.parts.get(part), change.after.parts.get(part))
-            else {
-                return Err("a segment of another number of parts".into());
-            };
-            if change.before.docs() != change.after.docs() {
-                return Err("a changed run of another number of documents".into());
+        // Each term's postings in the runs after, with the run's first
+        // document.
+        let mut after: KeyMap<Vec<(u32, &[u8])>> = KeyMap::default();
+        let mut first = change.first;
+        for (n, segment) in change.before.iter().chain(&change.after).enumerate() {
+            let seg = segment
+                .parts
+                .get(part)
+                .ok_or("a segment of another number of parts")?;
+            words.extend(seg.words.iter().map(|&(k, w)| (k, w)));
+            touched.extend(seg.terms.iter().map(|t| (t.0, ())));
+            if n >= change.before.len() {
+                for &(key, _, _, bytes) in &seg.terms {
+                    after.entry(key).or_default().push((first, bytes));
+                }
+                first = first
+                    .checked_add(segment.docs())
+                    .ok_or("too many documents")?;
             }
-            for seg in [before, after] {
-                words.extend(seg.words.iter().map(|&(k, w)| (k, w)));
-                touched.extend(seg.terms.iter().map(|t| (t.0, ())));
-            }
-            let postings = after.terms.iter().map(|&(k, _, _, b)| (k, b)).collect();
-            let end = change
-                .first
-                .checked_add(change.after.docs())
-                .ok_or("too many documents")?;
-            runs.push((change.first, end, postings));
         }
-        runs.sort_by_key(|r| r.0);
+        let old_end = (change.first)
+            .checked_add(Change::docs(&change.before))
+            .ok_or("too many documents")?;
+        let new_end = first;
         let mut inserted: Vec<(TermList, Key)> = Vec::new();
         let mut emptied = false;
         for &key in touched.keys() {
@@ -1115,7 +1121,13 @@ impl Encoded {
                 .ok();
             let (old, old_count) =
                 at.map_or((&[][..], 0), |i| (&self.lists[i].2[..], self.lists[i].1));
-            let (bytes, count) = splice_postings(old, old_count, &runs, key, weights)?;
+            let region = Region {
+                first: change.first,
+                old_end,
+                new_end,
+                runs: after.get(&key).map_or(&[][..], Vec::as_slice),
+            };
+            let (bytes, count) = splice_postings(old, old_count, &region, weights)?;
             match at {
                 Some(i) => {
                     emptied |= count == 0;
@@ -1124,6 +1136,23 @@ impl Encoded {
                 }
                 None if count > 0 => inserted.push(((term, count, bytes), key)),
                 None => {}
+            }
+        }
+        // Every other term's postings after the change, when those are
+        // numbered anew: only the first one's gap changes.
+        if new_end != old_end {
+            for (i, list) in self.lists.iter_mut().enumerate() {
+                if touched.contains_key(&self.keys[i]) {
+                    continue;
+                }
+                let region = Region {
+                    first: change.first,
+                    old_end,
+                    new_end,
+                    runs: &[],
+                };
+                let (bytes, _) = splice_postings(&list.2, list.1, &region, weights)?;
+                list.2 = bytes;
             }
         }
         let touched = touched.len();
@@ -1155,46 +1184,50 @@ impl Encoded {
     }
 }
 
+/// The documents a splice replaces, `first..old_end` before and
+/// `first..new_end` after, and a term's postings in the runs after (each
+/// with its run's first document), as collected.
+struct Region<'r, 'a> {
+    first: u32,
+    old_end: u32,
+    new_end: u32,
+    runs: &'r [(u32, &'a [u8])],
+}
+
 /// A term's encoded postings (`old`, `old_count` of them) with the
-/// documents of each run `(first, end, postings as collected)` taken from
-/// the run: what is before, between and after the runs is copied as it
-/// is, but for the gap of the first posting after each run.
+/// documents of `region` taken from its runs: what is before and after is
+/// copied as it is, but for the gap of the first posting after (numbered
+/// anew when the region's documents changed in number).
 fn splice_postings(
     old: &[u8],
     old_count: u32,
-    runs: &[(u32, u32, KeyMap<&[u8]>)],
-    key: Key,
+    region: &Region,
     weights: &Weights,
 ) -> Result<(Vec<u8>, u32), String> {
     let mut out = Vec::with_capacity(old.len() + 16);
-    // The next old posting's offset, the document of the one before it,
-    // and the last document written.
-    let (mut at, mut doc, mut last) = (0usize, 0u32, 0u32);
-    let mut count = old_count;
-    for (first, end, postings) in runs {
-        let (upto, before) = seek(old, at, doc, *first)?;
-        if upto > at {
-            copy_postings(&old[at..upto], doc, last, &mut out)?;
-            last = before;
-        }
-        (at, doc) = (upto, before);
-        let (past, before) = seek(old, at, doc, *end)?;
-        let dropped = old[at..past].iter().filter(|&&b| b < 0x80).count() as u32;
-        count = count.checked_sub(dropped).ok_or("postings out of count")?;
-        (at, doc) = (past, before);
-        let Some(bytes) = postings.get(&key) else {
-            continue;
-        };
+    let (upto, before) = seek(old, 0, 0, region.first)?;
+    // The last document written.
+    let mut last = 0;
+    if upto > 0 {
+        copy_postings(&old[..upto], 0, 0, 0, &mut out)?;
+        last = before;
+    }
+    let (past, doc) = seek(old, upto, before, region.old_end)?;
+    let dropped = old[upto..past].iter().filter(|&&b| b < 0x80).count() as u32;
+    let mut count = old_count
+        .checked_sub(dropped)
+        .ok_or("postings out of count")?;
+    for &(first, bytes) in region.runs {
         // As collected: the first document from the run's start, then
         // gaps; each with its weighted term frequency.
         let mut c = Reader { bytes, at: 0 };
-        let mut d = *first;
+        let mut d = first;
         while c.at < bytes.len() {
             d = d
                 .checked_add(c.varint()?)
                 .ok_or("a document out of range")?;
             let tf = c.varint()?;
-            if d >= *end || (d <= last && !out.is_empty()) {
+            if d >= region.new_end || (d <= last && !out.is_empty()) {
                 return Err("a posting outside its run".into());
             }
             put_posting(&mut out, d - last, weights.level(d, tf));
@@ -1202,7 +1235,10 @@ fn splice_postings(
             count += 1;
         }
     }
-    copy_postings(&old[at..], doc, last, &mut out)?;
+    // After: numbered anew by how many more (or fewer) documents the
+    // region has.
+    let shift = i64::from(region.new_end) - i64::from(region.old_end);
+    copy_postings(&old[past..], doc, shift, last, &mut out)?;
     Ok((out, count))
 }
 
@@ -1233,8 +1269,15 @@ fn seek(bytes: &[u8], mut at: usize, mut doc: u32, end: u32) -> Result<(usize, u
 }
 
 /// Writes the postings `bytes` (the document before the first `doc`),
-/// the first with its gap from `last` written, the others as they are.
-fn copy_postings(bytes: &[u8], doc: u32, last: u32, out: &mut Vec<u8>) -> Result<(), String> {
+/// every document `shift` more, the first with its gap from `last`
+/// written, the others as they are.
+fn copy_postings(
+    bytes: &[u8],
+    doc: u32,
+    shift: i64,
+    last: u32,
+    out: &mut Vec<u8>,
+) -> Result<(), String> {
     if bytes.is_empty() {
         return Ok(());
     }
@@ -1242,6 +1285,7 @@ fn copy_postings(bytes: &[u8], doc: u32, last: u32, out: &mut Vec<u8>) -> Result
     let v = r.varint64()?;
     let gap = u32::try_from(v >> WEIGHT_BITS).map_err(|_| "a document out of range")?;
     let d = doc.checked_add(gap).ok_or("a document out of range")?;
+    let d = u32::try_from(i64::from(d) + shift).map_err(|_| "a document out of range")?;
     let gap = d.checked_sub(last).ok_or("postings out of order")?;
     put_posting(out, gap, (v & u64::from(WEIGHT_LEVELS - 1)) as u8);
     out.extend_from_slice(&bytes[r.at..]);
@@ -2150,64 +2194,75 @@ mod tests {
         assert_eq!(merged.blocks, whole.blocks);
     }
 
-    #[test]
-    fn changed_runs_splice_into_the_index_a_full_build_makes() {
-        let runs = [0..5, 5..2500, 2500..2501, 2501..5990, 5990..6000];
-        let segments_of = |texts: &[String]| -> Vec<Vec<u8>> {
+    /// Splices the runs `changed_before` of `before` (texts cut into
+    /// `runs_before`) into their index, as the runs `changed_after` of
+    /// `after`, and checks the files against a full build of `after`;
+    /// returns the files, their shards and how many terms were touched.
+    fn splice_and_compare(
+        (before, runs_before): (&[String], &[std::ops::Range<usize>]),
+        (after, runs_after): (&[String], &[std::ops::Range<usize>]),
+        changed_before: std::ops::Range<usize>,
+        changed_after: std::ops::Range<usize>,
+    ) -> (Files, HashMap<u32, ShardEntries>, usize) {
+        let segments_of = |texts: &[String], runs: &[std::ops::Range<usize>]| -> Vec<Vec<u8>> {
             (runs.iter().cloned())
                 .map(|run| segment(&parts_of(&texts[run])))
                 .collect()
         };
-        let mut texts = corpus(6000, 11);
-        texts[2500].push_str(" vanishing 消失");
-        let old: Vec<Encoded> = {
-            let (parts, weights) = appended(&segments_of(&texts));
-            parts.into_iter().map(|b| b.encode(&weights)).collect()
-        };
-        let before = segments_of(&texts);
-
-        // Documents of three runs edited (the first, one of a single
-        // document and the last): terms gone (some with postings after
-        // the run), one new, more of a common one (whose postings fill
-        // blocks), a document emptied of all but one term; the numbering
-        // stays.
-        texts[2500] = " appearing 出现 的".into();
-        texts[0].push_str(" 的 AI first");
-        texts[5999] = " AI".into();
-        let after = segments_of(&texts);
-        let (full, shards) = build(&texts, 1000);
-
+        let (seg_before, seg_after) = (
+            segments_of(before, runs_before),
+            segments_of(after, runs_after),
+        );
+        let (parts, weights) = appended(&seg_before);
+        let old: Vec<Encoded> = parts.into_iter().map(|b| b.encode(&weights)).collect();
+        let total_terms: usize = old.iter().map(|e| e.keys.len()).sum();
         fn read(b: &[Vec<u8>]) -> Vec<Segment<'_>> {
             b.iter()
                 .map(|b| Segment::read(b).expect("a segment"))
                 .collect()
         }
-        let (before, after) = (read(&before), read(&after));
-        let changes: Vec<Change> = [4, 0, 2]
-            .into_iter()
-            .map(|n| Change {
-                first: runs[n].start as u32,
-                before: &before[n],
-                after: &after[n],
-            })
-            .collect();
-        let lens: Vec<u32> = after.iter().flat_map(|s| s.lens().to_vec()).collect();
-        let weights = Weights::of(&lens);
+        let (seg_before, seg_after) = (read(&seg_before), read(&seg_after));
+        let change = Change {
+            first: runs_before[changed_before.start].start as u32,
+            before: seg_before[changed_before].iter().collect(),
+            after: seg_after[changed_after].iter().collect(),
+        };
+        let lens: Vec<u32> = seg_after.iter().flat_map(|s| s.lens().to_vec()).collect();
+        let new_weights = Weights::of(&lens);
+        assert!(new_weights.same_average(&weights));
         let mut touched = 0;
         let spliced: Vec<Encoded> = (old.into_iter().enumerate())
             .map(|(p, e)| {
-                let (e, n) = e.splice(p, &changes, &weights).expect("spliced");
+                let (e, n) = e.splice(p, &change, &new_weights).expect("spliced");
                 touched += n;
                 e
             })
             .collect();
         let files = Files::assemble(&spliced, lens.len() as u32, 1000);
+        let (full, shards) = build(after, 1000);
         assert_eq!(files.info, full.info);
         assert_eq!(files.shards, full.shards);
         assert_eq!(files.blocks, full.blocks);
         assert!(full.blocks.len() > 1, "common terms have blocks");
-        assert!(touched > 0 && touched < spliced.iter().map(|e| e.keys.len()).sum::<usize>());
-        // The test's edits reached the index.
+        assert!(
+            touched > 0 && touched < total_terms,
+            "{touched} of {total_terms}"
+        );
+        (files, shards, touched)
+    }
+
+    #[test]
+    fn changed_runs_splice_into_the_index_a_full_build_makes() {
+        let runs = [0..5, 5..2500, 2500..2501, 2501..2510, 2510..6000];
+        let mut before = corpus(6000, 11);
+        before[2500].push_str(" vanishing 消失");
+        // Two runs edited, the numbering kept: terms gone (some with
+        // postings after the run), one new, more of a common one (whose
+        // postings fill blocks), a document emptied of all but one term.
+        let mut after = before.clone();
+        after[2500] = " appearing 出现 的".into();
+        after[2505].push_str(" 的 AI more");
+        let (files, shards, _) = splice_and_compare((&before, &runs), (&after, &runs), 2..4, 2..4);
         assert_eq!(
             run(&files, &shards, "appearing", usize::MAX).0.hits.len(),
             1
@@ -2216,6 +2271,27 @@ mod tests {
             .0
             .hits
             .is_empty());
+    }
+
+    #[test]
+    fn runs_of_more_or_fewer_documents_splice_in_and_number_the_rest_anew() {
+        let before = corpus(6000, 13);
+        let runs = [0..5, 5..2500, 2500..2501, 2501..6000];
+        // A document added to a run in the middle: every later one is
+        // numbered one more.
+        let mut after = before.clone();
+        after.insert(2501, " inserted 插入 的 AI".into());
+        let grown = [0..5, 5..2500, 2500..2502, 2502..6001];
+        let (files, shards, _) = splice_and_compare((&before, &runs), (&after, &grown), 2..3, 2..3);
+        assert_eq!(run(&files, &shards, "inserted", usize::MAX).0.hits.len(), 1);
+        // The first run gone: every document numbered five less.
+        let shrunk: Vec<_> = runs[1..].iter().map(|r| r.start - 5..r.end - 5).collect();
+        splice_and_compare((&before, &runs), (&before[5..], &shrunk), 0..1, 0..0);
+        // A run in the middle cut in two, one of them a document shorter.
+        let mut after = before.clone();
+        after.remove(1000);
+        let cut = [0..5, 5..1000, 1000..2499, 2499..2500, 2500..5999];
+        splice_and_compare((&before, &runs), (&after, &cut), 1..2, 1..3);
     }
 
     /// Every document of `segments` appended to fresh builders of the

@@ -335,16 +335,18 @@ pub struct LastIndex {
 /// segment, kept under the run's key.
 type CountRun<'a> = dyn Fn(&std::ops::Range<usize>, &str) -> Result<Vec<u8>> + 'a;
 
-/// Runs changed at once beyond which every run is read and every term
-/// encoded again.
+/// Runs changed at once (before or after) beyond which every run is
+/// read and every term encoded again.
 const MAX_CHANGED_RUNS: usize = 4;
 
 impl LastIndex {
-    /// This index with the runs changed since (`runs` now: key and
-    /// number of items) spliced in, when every run has as many items as
-    /// then (every document keeps its number), at most
-    /// [`MAX_CHANGED_RUNS`] changed, their segments as they were are
-    /// still kept, and the average length stays; else none.
+    /// This index with what changed since spliced in (`runs` now: key and
+    /// number of items; `ranges`, their digests): the runs between the
+    /// first and the last whose key changed, their documents numbered from
+    /// the same first one, and the documents after them anew. None when
+    /// more than [`MAX_CHANGED_RUNS`] runs changed (before or after),
+    /// their segments as they were are no longer kept, or the average
+    /// length moved.
     fn spliced(
         self,
         ranges: &[std::ops::Range<usize>],
@@ -353,25 +355,35 @@ impl LastIndex {
         fresh: &CountRun,
     ) -> Result<Option<LastIndex>> {
         use rayon::prelude::*;
-        let same_shape = self.runs.len() == runs.len()
-            && self.parts.len() == search_index::PARTS
-            && self.runs.iter().zip(&runs).all(|(a, b)| a.1 == b.1);
-        if !same_shape {
+        if self.parts.len() != search_index::PARTS {
             return Ok(None);
         }
-        let changed: Vec<usize> = (0..runs.len())
-            .filter(|&n| self.runs[n].0 != runs[n].0)
-            .collect();
-        if changed.len() > MAX_CHANGED_RUNS {
+        // The runs the same at the start and at the end.
+        let same = |a: &(String, u32), b: &(String, u32)| a == b;
+        let prefix = (self.runs.iter().zip(&runs))
+            .take_while(|(a, b)| same(a, b))
+            .count();
+        let room = self.runs.len().min(runs.len()) - prefix;
+        let suffix = (self.runs.iter().rev().zip(runs.iter().rev()))
+            .take(room)
+            .take_while(|(a, b)| same(a, b))
+            .count();
+        let (old, new) = (
+            prefix..self.runs.len() - suffix,
+            prefix..runs.len() - suffix,
+        );
+        if old.len() > MAX_CHANGED_RUNS || new.len() > MAX_CHANGED_RUNS {
             return Ok(None);
         }
-        let mut before = Vec::with_capacity(changed.len());
-        let mut after = Vec::with_capacity(changed.len());
-        for &n in &changed {
-            let Some(old) = cache.peek(&self.runs[n].0) else {
+        let mut before = Vec::with_capacity(old.len());
+        for (key, _) in &self.runs[old.clone()] {
+            let Some(bytes) = cache.peek(key) else {
                 return Ok(None);
             };
-            before.push(old);
+            before.push(bytes);
+        }
+        let mut after = Vec::with_capacity(new.len());
+        for n in new.clone() {
             after.push(match cache.get(&runs[n].0) {
                 Some(kept) => kept,
                 None => fresh(&ranges[n], &runs[n].0)?,
@@ -385,23 +397,23 @@ impl LastIndex {
         let (Some(before), Some(after)) = (read(&before), read(&after)) else {
             return Ok(None);
         };
-        // Each run's first document.
-        let firsts: Vec<u32> = (runs.iter())
-            .scan(0u32, |at, r| {
-                let first = *at;
-                *at += r.1;
-                Some(first)
-            })
-            .collect();
-        let mut lens = self.lens;
-        for (k, &n) in changed.iter().enumerate() {
-            let first = firsts[n] as usize;
-            let new = after[k].lens();
-            match lens.get_mut(first..first + new.len()) {
-                Some(old) if before[k].docs() as usize == new.len() => old.copy_from_slice(new),
-                _ => return Ok(None),
-            }
+        let docs = |runs: &[(String, u32)]| runs.iter().map(|r| r.1 as usize).sum::<usize>();
+        let segment_docs =
+            |s: &[search_index::Segment]| s.iter().map(|s| s.docs() as usize).sum::<usize>();
+        let first = docs(&self.runs[..prefix]);
+        let old_docs = docs(&self.runs[old.clone()]);
+        let consistent = docs(&self.runs) == self.lens.len()
+            && segment_docs(&before) == old_docs
+            && segment_docs(&after) == docs(&runs[new.clone()]);
+        if !consistent {
+            return Ok(None);
         }
+        let mut lens = Vec::with_capacity(docs(&runs));
+        lens.extend_from_slice(&self.lens[..first]);
+        for segment in &after {
+            lens.extend_from_slice(segment.lens());
+        }
+        lens.extend_from_slice(&self.lens[first + old_docs..]);
         let weights = search_index::Weights::of(&lens);
         if !weights.same_average(&self.weights) {
             return Ok(None);
@@ -409,15 +421,13 @@ impl LastIndex {
         for (key, _) in &runs {
             cache.used(key);
         }
-        let changes: Vec<search_index::Change> = (changed.iter().enumerate())
-            .map(|(k, &n)| search_index::Change {
-                first: firsts[n],
-                before: &before[k],
-                after: &after[k],
-            })
-            .collect();
+        let change = search_index::Change {
+            first: first as u32,
+            before: before.iter().collect(),
+            after: after.iter().collect(),
+        };
         let spliced: Vec<(search_index::Encoded, usize)> = (self.parts.into_par_iter().enumerate())
-            .map(|(p, e)| e.splice(p, &changes, &weights))
+            .map(|(p, e)| e.splice(p, &change, &weights))
             .collect::<std::result::Result<_, _>>()
             .map_err(|message| Error::Serialize {
                 path: "the search index".into(),

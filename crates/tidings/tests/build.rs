@@ -859,8 +859,8 @@ fn a_rebuild_counts_the_terms_of_the_changed_run_of_digests_only() {
 
 /// Under `build --watch`, the search index after an edit encodes only
 /// the terms of the run of digests that changed, and is the index a
-/// build from scratch makes; an edit that renumbers the items (one more
-/// item) encodes every term, with the same result.
+/// build from scratch makes; so it is after an item or a digest is added
+/// or removed, which numbers the items after them anew.
 #[test]
 fn a_watched_edit_encodes_the_changed_terms_only_and_gives_the_clean_index() {
     let content = generated("memo-index-content", 300);
@@ -911,15 +911,26 @@ fn a_watched_edit_encodes_the_changed_terms_only_and_gives_the_clean_index() {
     );
     memo.keep(second.digests);
 
-    // One more item: every later item has another number.
+    // One more item, then one digest fewer: every later item has
+    // another number.
     std::fs::write(&edited, format!("{text}\n## One more item\n\nIts text.\n")).expect("edit");
     let third = tidings::load_with(&content, &options, Some(&memo)).expect("load");
     let renumbered = index(&third);
-    assert_eq!(kept.fresh_terms(), None);
+    assert!(kept.fresh_terms().is_some(), "spliced");
     let clean = clean_index();
     assert_eq!(renumbered.info, clean.info);
     assert_eq!(renumbered.info.docs, watched.info.docs + 1);
     assert!(renumbered.shards == clean.shards && renumbered.blocks == clean.blocks);
+    memo.keep(third.digests);
+
+    std::fs::remove_file(content.join("posts").join("ai20240525-1.md")).expect("remove");
+    let fourth = tidings::load_with(&content, &options, Some(&memo)).expect("load");
+    let fewer = index(&fourth);
+    assert!(kept.fresh_terms().is_some(), "spliced");
+    let clean = clean_index();
+    assert_eq!(fewer.info, clean.info);
+    assert!(fewer.info.docs < renumbered.info.docs);
+    assert!(fewer.shards == clean.shards && fewer.blocks == clean.blocks);
 }
 
 #[test]
