@@ -543,7 +543,7 @@ fn part_of(key: Key) -> usize {
 
 /// A term as a number, so collecting the index allocates no strings: a
 /// CJK character (its code point), a CJK pair, or a word (its hash).
-pub type Key = u64;
+type Key = u64;
 const PAIR: Key = 1 << 62;
 const WORD: Key = 1 << 63;
 
@@ -795,29 +795,15 @@ impl Builder {
     /// its terms of part `part`: the same as pushing each of them with
     /// [`Builder::push_part`].
     pub fn append(&mut self, segment: &Segment, part: usize) -> Result<(), String> {
-        self.append_where(segment, part, |_| true)
-    }
-
-    fn append_where(
-        &mut self,
-        segment: &Segment,
-        part: usize,
-        keep: impl Fn(Key) -> bool,
-    ) -> Result<(), String> {
         let offset = self.docs();
         self.lens.extend_from_slice(&segment.lens);
         let Some(seg) = segment.parts.get(part) else {
             return Ok(());
         };
         for &(key, word) in &seg.words {
-            if keep(key) {
-                self.words.entry(key).or_insert_with(|| word.to_string());
-            }
+            self.words.entry(key).or_insert_with(|| word.to_string());
         }
         for &(key, count, last, bytes) in &seg.terms {
-            if !keep(key) {
-                continue;
-            }
             let c = self.collected(key);
             // The first gap counts from the segment's first document; the
             // rest are gaps within it.
@@ -1006,7 +992,7 @@ impl<'a> Segment<'a> {
 /// rather than per posting.
 #[derive(Debug, Clone)]
 pub struct Weights {
-    /// The average weighted length, rounded (see [`Builder::weights`]).
+    /// The average weighted length, rounded (see [`Weights::of`]).
     avg: f32,
     saturation: Vec<f32>,
 }
