@@ -237,15 +237,15 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
             // read (its check passed all the same) is counted again.
             let kept: Vec<Option<Vec<u8>>> =
                 runs_now.par_iter().map(|(key, _)| cache.get(key)).collect();
-            let mut bytes = Vec::with_capacity(runs.len());
             for ((run, (key, _)), kept) in runs.iter().zip(&runs_now).zip(kept) {
-                bytes.push(match kept {
-                    Some(kept) if search_index::Segment::read(&kept).is_ok() => kept,
-                    _ => fresh(run, key)?,
-                });
-            }
-            for segment in &bytes {
-                let segment = search_index::Segment::read(segment).map_err(internal)?;
+                let counted;
+                let segment = match kept.as_deref().map(search_index::Segment::read) {
+                    Some(Ok(segment)) => segment,
+                    _ => {
+                        counted = fresh(run, key)?;
+                        search_index::Segment::read(&counted).map_err(internal)?
+                    }
+                };
                 (builders.par_iter_mut().enumerate())
                     .try_for_each(|(p, b)| b.append(&segment, p))
                     .map_err(internal)?;
@@ -639,32 +639,24 @@ pub fn bundle_planned(
 /// rather than serialized, and every shard's key is recorded.
 fn data_files(site: &Site, plan: &Plan, keys: Option<&FileKeys>) -> Result<Vec<(String, Content)>> {
     use rayon::prelude::*;
-    let shards = shards(site, plan.shard_count);
-    // Each shard's key: its digests' (`Parsed::key`), in order.
-    let keys_of_shards: Vec<u64> = {
-        use std::hash::Hasher;
-        let mut hashers = vec![crate::cache::Fingerprint::default(); shards.len()];
-        for parsed in &site.digests {
-            let n = tidings_model::shard_of(&parsed.digest.slug, plan.shard_count) as usize;
-            if let Some(h) = hashers.get_mut(n) {
-                h.word(parsed.key());
-            }
-        }
-        (hashers.iter())
-            .map(|h| {
-                let mut h = h.clone();
-                h.word(u64::from(SCHEMA_VERSION));
-                h.finish()
-            })
-            .collect()
-    };
+    let members = shard_members(site, plan.shard_count);
+    let shards: Vec<Shard<&tidings_model::Digest>> = members.iter().map(|m| shard(m)).collect();
     let mut body: Vec<(String, Content)> = (shards.par_iter().enumerate())
         .map(|(n, shard)| {
             let path = stamped::shard(n as u32);
             let Some(keys) = keys else {
                 return to_json(&path, shard).map(|json| (path, Content::Made(json, None)));
             };
-            let key = keys_of_shards[n];
+            // The shard's key: its digests' (`Parsed::key`), in order.
+            let key = {
+                use std::hash::Hasher;
+                let mut h = crate::cache::Fingerprint::default();
+                for parsed in &members[n] {
+                    h.word(parsed.key());
+                }
+                h.word(u64::from(SCHEMA_VERSION));
+                h.finish()
+            };
             if let Some((from, hash, size)) = keys.unchanged(&path, key) {
                 keys.made(&path, key, hash);
                 let number = n as u32;
@@ -691,31 +683,34 @@ fn data_files(site: &Site, plan: &Plan, keys: Option<&FileKeys>) -> Result<Vec<(
 /// The JSON of shard `number` of `count` (a kept shard made after all).
 pub fn shard_json(site: &Site, count: u32, number: u32) -> Result<String> {
     let path = stamped::shard(number);
-    let shards = shards(site, count);
-    let shard = shards
+    let members = shard_members(site, count);
+    let members = members
         .get(number as usize)
         .ok_or_else(|| Error::Serialize {
             path: path.clone(),
             message: format!("no shard {number} of {count}"),
         })?;
-    to_json(&path, shard)
+    to_json(&path, &shard(members))
 }
 
 /// The digests grouped by the hash of their slug.
-fn shards(site: &Site, count: u32) -> Vec<Shard<&tidings_model::Digest>> {
-    let mut shards: Vec<Shard<_>> = (0..count)
-        .map(|_| Shard {
-            schema: SCHEMA_VERSION,
-            digests: Vec::new(),
-        })
-        .collect();
+fn shard_members(site: &Site, count: u32) -> Vec<Vec<&Parsed>> {
+    let mut shards: Vec<Vec<&Parsed>> = vec![Vec::new(); count as usize];
     for parsed in &site.digests {
         let n = tidings_model::shard_of(&parsed.digest.slug, count) as usize;
         if let Some(shard) = shards.get_mut(n) {
-            shard.digests.push(&parsed.digest);
+            shard.push(parsed);
         }
     }
     shards
+}
+
+/// The shard of `members`, as its file holds it.
+fn shard<'a>(members: &[&'a Parsed]) -> Shard<&'a tidings_model::Digest> {
+    Shard {
+        schema: SCHEMA_VERSION,
+        digests: members.iter().map(|p| &p.digest).collect(),
+    }
 }
 
 /// The list entries, newest first, [`PAGE_SIZE`] a page (at least one page).

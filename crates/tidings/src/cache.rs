@@ -220,14 +220,15 @@ impl Fingerprint {
         hex(&Fingerprint::of(bytes))
     }
 
-    /// Folds in one number.
+    /// Folds in one number: lane `a` by the model's [`mix64`] step, lane
+    /// `b` by the same step with another multiplier, over the number's
+    /// halves swapped.
+    ///
+    /// [`mix64`]: tidings_model::mix64
     pub fn word(&mut self, w: u64) {
-        let step = |h: u64, w: u64, m: u64| {
-            let x = (h ^ w).wrapping_mul(m);
-            x ^ (x >> 29)
-        };
-        self.a = step(self.a, w, 0x9e37_79b9_7f4a_7c15);
-        self.b = step(self.b, w.rotate_left(32), 0xd6e8_feb8_6659_fd93);
+        self.a = tidings_model::mix64(self.a, w);
+        let x = (self.b ^ w.rotate_left(32)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+        self.b = x ^ (x >> 29);
     }
 
     /// Folds in `bytes`, after their length.
