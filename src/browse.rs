@@ -8,8 +8,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use tidings_model::date::Date;
 use tidings_model::facet::{Combine, Facet};
 use tidings_model::query::{
@@ -591,7 +589,7 @@ fn own_link(ev: &leptos::ev::MouseEvent) -> Option<String> {
 #[component]
 pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
     let ManifestResource(manifest) = expect_context();
-    let query = use_query_map();
+    let nav = crate::nav::use_nav();
     // A change made here shows at once: its query is read from the link
     // (`asked`) and the router follows it (address bar, history entry)
     // after the next paint, since Chromium's `history.pushState` took
@@ -603,9 +601,9 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
                 .read()
                 .filter(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
-        let q = query.read();
+        let q = nav.query.read();
         base.read()
-            .filter((&*q).into_iter().map(|(k, v)| (k.as_ref(), v)))
+            .filter(q.iter().map(|(k, v)| (k.as_str(), v.as_str())))
     });
     let page = Memo::new(move |_| {
         let from_link = asked.with(|a| {
@@ -618,7 +616,7 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
             )
         });
         from_link
-            .unwrap_or_else(|| query.read().get(PAGE_KEY))
+            .unwrap_or_else(|| nav.query_value(PAGE_KEY))
             .and_then(|p| p.parse::<u32>().ok())
             .unwrap_or(1)
     });
@@ -654,33 +652,21 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
             .join(" ")
     });
 
-    let navigate = use_navigate();
     // The link shown and not yet followed: followed after the next paint,
     // or at once when another change or click comes first, so each change
     // keeps its own history entry. Targets are the links' own (with the
-    // site's base path), given to the router as whole URLs, which it
-    // takes as they are.
+    // site's base path).
     let waiting: StoredValue<Option<(String, bool)>> = StoredValue::new(None);
     let follow = move || {
         if let Some((target, replace)) = waiting.try_update_value(Option::take).flatten() {
-            let origin = window().location().origin().unwrap_or_default();
-            navigate(
-                &format!("{origin}{target}"),
-                NavigateOptions {
-                    scroll: false,
-                    replace,
-                    ..Default::default()
-                },
-            );
+            nav.go(&target, replace, false);
         }
     };
-    let follow_first = follow.clone();
     let show = move |target: String, replace: bool| {
         follow();
         let pairs = query::query_pairs(target.split_once('?').map_or("", |(_, q)| q));
         waiting.set_value(Some((target, replace)));
         asked.set(Some(pairs));
-        let follow = follow.clone();
         request_animation_frame(move || {
             set_timeout(
                 // Once the view is gone (the reader went elsewhere in
@@ -693,15 +679,14 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
             )
         });
     };
-    let show_link = show.clone();
     let on_click = move |ev: leptos::ev::MouseEvent| {
         if let Some(target) = own_link(&ev) {
             ev.prevent_default();
-            show_link(target, false);
+            show(target, false);
         } else {
             // Any other click here makes the waiting entry first, so a
             // link (the pager) goes on from the change shown.
-            follow_first();
+            follow();
         }
     };
     // Back or forward before a change's entry was made: the change is
@@ -715,23 +700,22 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
     // way the link keeps the view's base.
     let go =
         move |f: Filter, replace: bool| show(href(&base.read_untracked().href(&f, 1)), replace);
-    let (go_text, go_from, go_to) = (go.clone(), go.clone(), go);
     let on_text = move |ev: leptos::ev::Event| {
-        go_text(
+        go(
             filter.get_untracked().with_text(event_target_value(&ev)),
             true,
         );
     };
     let on_from = move |ev: leptos::ev::Event| {
         let f = filter.get_untracked();
-        go_from(
+        go(
             f.with_range(Date::parse_day(&event_target_value(&ev)), f.to),
             false,
         );
     };
     let on_to = move |ev: leptos::ev::Event| {
         let f = filter.get_untracked();
-        go_to(
+        go(
             f.with_range(f.from, Date::parse_day(&event_target_value(&ev))),
             false,
         );

@@ -1,7 +1,6 @@
 //! Pieces shared by several pages.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use tidings_model::{url, DigestSummary};
 
 use crate::api::{AppError, Missing};
@@ -71,7 +70,7 @@ pub fn error_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
                                 a.retry();
                             }
                         }>{text.retry}</button>
-                        <A href=href(url::HOME)>{text.all_digests}</A>
+                        <a href=href(url::HOME)>{text.all_digests}</a>
                     </p>
                     <p class="detail">{details.join("; ")}</p>
                 </section>

@@ -10,6 +10,7 @@ pub mod article;
 mod browse;
 pub mod components;
 mod keys;
+pub mod nav;
 pub mod reading;
 mod routes;
 mod search;
@@ -18,12 +19,11 @@ pub mod site;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
-use leptos_router::{ParamSegment, StaticSegment};
 
 pub use api::{AppError, Missing};
 use tidings_model::i18n::Text;
 use tidings_model::site::Lang;
+use tidings_model::url::Route;
 use tidings_model::{layout, url, Manifest};
 
 /// The manifest, loaded once and shared by every page.
@@ -43,9 +43,22 @@ pub fn App() -> impl IntoView {
     let offline = site::offline();
     let lang = RwSignal::new(site::initial_lang());
     let help = RwSignal::new(false);
+    let nav = nav::provide();
+    keys::install(help);
+    // One view per kind of page; a page's own values (a tag, a slug)
+    // change in place.
+    let page = Memo::new(move |_| {
+        nav.route.with(|r| match r {
+            Some(Route::Home) => Page::Home,
+            Some(Route::Starred) => Page::Starred,
+            Some(Route::Items) => Page::Items,
+            Some(Route::Tag(_)) => Page::Tag,
+            Some(Route::Digest(_)) => Page::Digest,
+            Some(Route::Item { .. }) => Page::Item,
+            None => Page::NotFound,
+        })
+    });
     view! {
-        <Router base=site::router_base().unwrap_or_default()>
-            {keys::install(help)}
             {move || {
                 // The whole interface follows the language; switching is rare.
                 let text = Text::of(lang.get());
@@ -53,37 +66,47 @@ pub fn App() -> impl IntoView {
                 view! {
                     <div class="app" lang=text.lang.tag()>
                         <header class="site-header">
-                            <A href=site::href(url::HOME) attr:class="brand">{site::info().title.clone()}</A>
+                            <a href=site::href(url::HOME) class="brand" aria-current=nav::current(Route::Home)>{site::info().title.clone()}</a>
                             <Show when=move || busy.get()>
                                 <div class="busy" role="progressbar" aria-label=text.loading data-testid="busy"></div>
                             </Show>
                             <Show when=move || offline.get()>
                                 <span class="offline" role="status" data-testid="offline">{text.offline}</span>
                             </Show>
-                            <A href=site::href(&tidings_model::url::Route::Items.url()) attr:class="items-link" attr:data-testid="items-link">{text.all_items}</A>
+                            <a href=site::href(&Route::Items.url()) class="items-link" data-testid="items-link" aria-current=nav::current(Route::Items)>{text.all_items}</a>
                             <SiteSearch />
                             <StarredLink />
                             <LangSwitch lang />
                             <FeedLink />
                         </header>
                         <main aria-busy=move || busy.get().to_string()>
-                            // The segments are the model's, which also places each
-                            // route's HTML page (`Route::page_file`).
-                            <Routes fallback=routes::not_found::NotFound>
-                                <Route path=StaticSegment("") view=routes::home::Home />
-                                <Route path=StaticSegment(url::STARRED) view=routes::starred::StarredPage />
-                                <Route path=StaticSegment(url::ITEMS) view=routes::items::ItemsPage />
-                                <Route path=(StaticSegment(url::TAGS), ParamSegment("tag")) view=routes::tag::TagPage />
-                                <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug")) view=routes::digest::DigestPage />
-                                <Route path=(StaticSegment(url::DIGESTS), ParamSegment("slug"), ParamSegment("item")) view=routes::item::ItemPage />
-                            </Routes>
+                            {move || match page.get() {
+                                Page::Home => view! { <routes::home::Home /> }.into_any(),
+                                Page::Starred => view! { <routes::starred::StarredPage /> }.into_any(),
+                                Page::Items => view! { <routes::items::ItemsPage /> }.into_any(),
+                                Page::Tag => view! { <routes::tag::TagPage /> }.into_any(),
+                                Page::Digest => view! { <routes::digest::DigestPage /> }.into_any(),
+                                Page::Item => view! { <routes::item::ItemPage /> }.into_any(),
+                                Page::NotFound => view! { <routes::not_found::NotFound /> }.into_any(),
+                            }}
                         </main>
                         <keys::KeysHelp open=help />
                     </div>
                 }
             }}
-        </Router>
     }
+}
+
+/// The kinds of page, one view each (`routes`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Home,
+    Starred,
+    Items,
+    Tag,
+    Digest,
+    Item,
+    NotFound,
 }
 
 /// The search box of pages without a list (a list has its own, which
@@ -91,31 +114,26 @@ pub fn App() -> impl IntoView {
 #[component]
 fn SiteSearch() -> impl IntoView {
     let text = expect_context::<&'static Text>();
-    let navigate = leptos_router::hooks::use_navigate();
-    let location = leptos_router::hooks::use_location();
+    let nav = nav::use_nav();
     // A list view has its own box, which keeps its filters.
     let on_list = move || {
-        let path = location.pathname.get();
-        let base = site::router_base().unwrap_or_default();
-        let path = path.strip_prefix(base.as_str()).unwrap_or(&path);
-        matches!(
-            url::Route::parse(path, None),
-            Some(url::Route::Home | url::Route::Items | url::Route::Tag(_))
-        )
+        nav.route
+            .with(|r| matches!(r, Some(Route::Home | Route::Items | Route::Tag(_))))
     };
     let input: NodeRef<leptos::html::Input> = NodeRef::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let value = input.get().map(|i| i.value()).unwrap_or_default();
         let filter = tidings_model::query::Filter::default().with_text(value);
-        navigate(
-            &tidings_model::query::ListBase::Items.href(&filter, 1),
-            Default::default(),
+        nav.go(
+            &site::href(&tidings_model::query::ListBase::Items.href(&filter, 1)),
+            false,
+            true,
         );
     };
     view! {
         <Show when=move || !on_list()>
-        <form class="site-search" role="search" action=site::href(&url::Route::Items.url()) on:submit=on_submit.clone()>
+        <form class="site-search" role="search" action=site::href(&url::Route::Items.url()) on:submit=on_submit>
             <label>
                 <span class="visually-hidden">{text.search_label}</span>
                 <input node_ref=input type="search" name=tidings_model::query::TEXT_KEY placeholder=text.search_placeholder data-testid="site-search" />
@@ -131,9 +149,9 @@ fn StarredLink() -> impl IntoView {
     let text = site::text();
     let r = reading::use_reading();
     view! {
-        <A href=site::href(&tidings_model::url::Route::Starred.url()) attr:class="starred-link" attr:data-testid="starred-link">
+        <a href=site::href(&Route::Starred.url()) class="starred-link" data-testid="starred-link" aria-current=nav::current(Route::Starred)>
             {move || format!("★ {} {}", text.starred, r.state.read().starred.len())}
-        </A>
+        </a>
     }
 }
 

@@ -3,7 +3,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 use tidings_app::article::Article;
 use tidings_app::components::DigestList;
 use tidings_model::i18n::Text;
@@ -41,7 +40,7 @@ fn digest_list_renders_one_card_per_digest_with_links() {
     let digests = vec![summary("b", &["人工智能"], 13), summary("a", &["R&D"], 2)];
     leptos::mount::mount_to(root.clone(), move || {
         provide_context(Text::of(Lang::En));
-        view! { <Router><DigestList digests=digests.clone() /></Router> }
+        view! { <DigestList digests=digests.clone() /> }
     })
     .forget();
     let cards = root.query_selector_all(".digest-card").expect("query");
@@ -72,7 +71,7 @@ fn without_a_choice_the_list_speaks_the_site_language() {
     let digests = vec![summary("a", &[], 1)];
     leptos::mount::mount_to(
         root.clone(),
-        move || view! { <Router><DigestList digests=digests.clone() /></Router> },
+        move || view! { <DigestList digests=digests.clone() /> },
     )
     .forget();
     // No site settings in the page: the default site is Chinese.
@@ -101,7 +100,7 @@ fn mount_article(item: Option<usize>) -> web_sys::HtmlElement {
     let root = container();
     leptos::mount::mount_to(root.clone(), move || {
         provide_context(Text::of(Lang::En));
-        view! { <Router><Article manifest=manifest() digest=digest() item /></Router> }
+        view! { <Article manifest=manifest() digest=digest() item /> }
     })
     .forget();
     root

@@ -2,8 +2,7 @@
 //! items (the item address of sites built without per-item pages).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
-use tidings_model::url;
+use tidings_model::url::{self, Route};
 
 use crate::article::Article;
 use crate::components::{error_view, page_title, Loading};
@@ -12,10 +11,12 @@ use crate::site;
 
 #[component]
 pub fn DigestPage() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let slug = Signal::derive(move || params.read().get("slug").unwrap_or_default());
-    let item = Signal::derive(move || query.read().get(url::ITEM_QUERY));
+    let nav = crate::nav::use_nav();
+    let slug = crate::nav::param(|r| match r {
+        Route::Digest(slug) => Some(slug.clone()),
+        _ => None,
+    });
+    let item = Memo::new(move |_| nav.query_value(url::ITEM_QUERY));
     move || match item.get() {
         Some(id) => {
             view! { <ItemView slug item_id=Signal::derive(move || id.clone()) /> }.into_any()

@@ -1,8 +1,8 @@
 //! `/d/<slug>/<item>`: one news item, the page people share.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use tidings_model::query;
+use tidings_model::url::Route;
 
 use crate::api::{AppError, Missing};
 use crate::article::Article;
@@ -11,9 +11,14 @@ use crate::site;
 
 #[component]
 pub fn ItemPage() -> impl IntoView {
-    let params = use_params_map();
-    let slug = Signal::derive(move || params.read().get("slug").unwrap_or_default());
-    let item_id = Signal::derive(move || params.read().get("item").unwrap_or_default());
+    let slug = crate::nav::param(|r| match r {
+        Route::Item { slug, .. } => Some(slug.clone()),
+        _ => None,
+    });
+    let item_id = crate::nav::param(|r| match r {
+        Route::Item { id, .. } => Some(id.clone()),
+        _ => None,
+    });
     view! { <ItemView slug item_id /> }
 }
 

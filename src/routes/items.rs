@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use tidings_model::query::{item_rows, Filter, ListBase};
 use tidings_model::{url, DigestSummary, Manifest};
 
@@ -19,7 +18,7 @@ use crate::ManifestResource;
 pub fn ItemsPage() -> impl IntoView {
     let text = site::text();
     view! {
-        <p class="crumbs"><A href=href(url::HOME)>{text.all_digests}</A></p>
+        <p class="crumbs"><a href=href(url::HOME)>{text.all_digests}</a></p>
         <h1>{text.all_items}</h1>
         <Browse base=Signal::derive(|| ListBase::Items) />
     }

@@ -2,7 +2,6 @@
 //! storage, with export and import of that state as a JSON file.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use tidings_model::reading::Reading;
 use wasm_bindgen::JsCast;
 
@@ -77,7 +76,7 @@ pub fn StarredPage() -> impl IntoView {
                     >
                         <li class="digest-card">
                             <time datetime=s.date.clone()>{text.date_text(&s.date)}" · "{s.digest_title.clone()}</time>
-                            <h2><A href=href(&item_url(&s.slug, &s.id))>{title}</A></h2>
+                            <h2><a href=href(&item_url(&s.slug, &s.id))>{title}</a></h2>
                             <p class="share"><crate::reading::ItemActions item=s.clone() /></p>
                         </li>
                     </For>

@@ -2,7 +2,7 @@
 // servers on 127.0.0.1, driven in headless Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { T, launch, listItems, openPage, pagesServer, pythonServer, schemePath, settled } from './harness.mjs';
+import { T, href, launch, listItems, openPage, pagesServer, pythonServer, schemePath, settled } from './harness.mjs';
 
 const SLUG = 'ai20240526';
 const DIGEST = schemePath('digest_url', { slug: SLUG });
@@ -70,6 +70,46 @@ test('click through from the list to the digest and to its 5th item', async () =
   await page.locator('h1', { hasText: items[4].title }).waitFor();
   await page.locator('.crumbs a').click();
   await page.waitForURL(`${plain.base}${DIGEST}`);
+  await done();
+});
+
+test('links to app pages stay in one document, mark the page shown, and go to the top', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${plain.base}/`);
+  await settled(page);
+  await page.evaluate(() => { window.sameDocument = true; });
+  const brand = page.locator('.site-header .brand');
+  const itemsLink = page.getByTestId('items-link');
+  assert.equal(await brand.getAttribute('aria-current'), 'page');
+  assert.equal(await itemsLink.getAttribute('aria-current'), null);
+  await itemsLink.click();
+  await page.waitForURL(`${plain.base}${schemePath('items_url')}`);
+  await page.locator('h1', { hasText: T.all_items }).waitFor();
+  assert.equal(await itemsLink.getAttribute('aria-current'), 'page');
+  assert.equal(await brand.getAttribute('aria-current'), null);
+
+  // From the bottom of a digest to an item: the item shows from its top.
+  await page.goto(`${plain.base}${DIGEST}`);
+  await page.locator('.item').first().waitFor();
+  await page.evaluate(() => { window.sameDocument = true; window.scrollTo(0, document.body.scrollHeight); });
+  assert.ok(await page.evaluate(() => window.scrollY) > 0);
+  await page.locator('.item h2 a').last().click();
+  await page.waitForURL(`${plain.base}${item(items[12].id)}`);
+  await page.locator('h1', { hasText: items[12].title }).waitFor();
+  assert.equal(await page.evaluate(() => window.scrollY), 0);
+  await page.goBack();
+  await page.waitForURL(`${plain.base}${DIGEST}`);
+  await page.locator('.item').first().waitFor();
+  assert.equal(await page.evaluate(() => window.sameDocument), true);
+
+  // A link to a file the app has no page for is the browser's to load.
+  await page.evaluate((to) => {
+    const a = Object.assign(document.createElement('a'), { href: to, id: 'plain-file', textContent: 'a file' });
+    document.querySelector('main').append(a);
+  }, href(schemePath('not_found_page')));
+  await page.locator('#plain-file').click();
+  await page.waitForURL(`${plain.base}/${schemePath('not_found_page')}`);
+  assert.equal(await page.evaluate(() => window.sameDocument), undefined);
   await done();
 });
 
