@@ -1036,7 +1036,7 @@ type TermList = (String, u32, Vec<u8>);
 
 /// A builder's terms in order, each with its document count and encoded
 /// postings, and (at the same place) its key.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub struct Encoded {
     lists: Vec<TermList>,
     keys: Vec<Key>,
@@ -1058,6 +1058,43 @@ impl Change<'_, '_> {
 }
 
 impl Encoded {
+    /// Appends these terms to `out` as [`Encoded::read`] takes them back
+    /// (a build keeps its last index in the cache folder this way): their
+    /// number, then each one's key, text, document count and postings.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        put_varint(out, len(self.lists.len()));
+        for ((term, df, postings), key) in self.lists.iter().zip(&self.keys) {
+            out.extend_from_slice(&key.to_le_bytes());
+            put_varint(out, len(term.len()));
+            out.extend_from_slice(term.as_bytes());
+            put_varint(out, *df);
+            put_varint(out, len(postings.len()));
+            out.extend_from_slice(postings);
+        }
+    }
+
+    /// The terms [`Encoded::write`] put at the start of `bytes`, and the
+    /// bytes after them.
+    pub fn read(bytes: &[u8]) -> Result<(Encoded, &[u8]), String> {
+        let mut r = Reader { bytes, at: 0 };
+        let count = r.varint()? as usize;
+        // Each term takes at least 11 bytes: no count can ask for more.
+        let mut lists = Vec::with_capacity(count.min(bytes.len() / 11));
+        let mut keys = Vec::with_capacity(lists.capacity());
+        for _ in 0..count {
+            let mut key = [0; 8];
+            key.copy_from_slice(r.take(8)?);
+            let len = r.varint()? as usize;
+            let term = std::str::from_utf8(r.take(len)?).map_err(|_| "a term is not UTF-8")?;
+            let df = r.varint()?;
+            let len = r.varint()? as usize;
+            lists.push((term.to_string(), df, r.take(len)?.to_vec()));
+            keys.push(Key::from_le_bytes(key));
+        }
+        Ok((Encoded { lists, keys }, &bytes[r.at..]))
+    }
+
     /// These terms (of part `part`) with the documents of `change` as its
     /// segments after hold them, and how many terms that touched: the same
     /// as collecting and encoding every term again, given that these were
@@ -2184,6 +2221,44 @@ mod tests {
     /// `runs_before`) into their index, as the runs `changed_after` of
     /// `after`, and checks the files against a full build of `after`;
     /// returns the files, their shards and how many terms were touched.
+    #[test]
+    fn encoded_terms_read_back_as_they_were_written() {
+        let texts: Vec<String> = ["人工智能 news", "大模型 and 人工智能", "one more 新闻"]
+            .iter()
+            .map(|t| t.to_string())
+            .collect();
+        let parts = parts_of(&texts);
+        let weights = parts[0].weights();
+        let encoded: Vec<Encoded> = parts.into_iter().map(|b| b.encode(&weights)).collect();
+        let mut bytes = Vec::new();
+        for e in &encoded {
+            e.write(&mut bytes);
+        }
+        assert!(encoded.iter().any(|e| !e.keys.is_empty()));
+        let mut rest = &bytes[..];
+        for e in &encoded {
+            let (read, after) = Encoded::read(rest).expect("read back");
+            assert_eq!(&read, e);
+            rest = after;
+        }
+        assert!(rest.is_empty());
+        // Cut short anywhere, it is an error, not a panic.
+        for cut in [1, bytes.len() / 2, bytes.len() - 1] {
+            let mut rest = &bytes[..cut];
+            let mut failed = false;
+            for _ in &encoded {
+                match Encoded::read(rest) {
+                    Ok((_, after)) => rest = after,
+                    Err(_) => {
+                        failed = true;
+                        break;
+                    }
+                }
+            }
+            assert!(failed, "cut at {cut}");
+        }
+    }
+
     fn splice_and_compare(
         (before, runs_before): (&[String], &[std::ops::Range<usize>]),
         (after, runs_after): (&[String], &[std::ops::Range<usize>]),

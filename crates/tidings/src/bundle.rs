@@ -166,15 +166,25 @@ pub struct Bundle {
     pub search: Vec<(String, Vec<u8>)>,
     /// Time spent building the search index.
     pub index_time: std::time::Duration,
+    /// Terms of the search index encoded again, when the changes since
+    /// the last build were spliced into its index (`None`: every term).
+    pub index_fresh_terms: Option<usize>,
 }
 
 /// The full-text index of every item, numbered in list order, in at most
 /// `max_files` files. With a cache folder, the terms of each run of
 /// digests ([`segments`]) are kept there and taken again while the run's
 /// items are the same, so a rebuild counts the terms of the changed runs
-/// only; and under `build --watch` ([`IndexMemo`]), only the terms of the
+/// only; and the last index is kept too (in the watcher's memory,
+/// [`IndexMemo`], or else in the cache folder), so only the terms of the
 /// changed runs are encoded again.
 pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files> {
+    Ok(indexed(site, max_files)?.0)
+}
+
+/// [`search_index`], and how many terms were encoded again when the
+/// changes were spliced into the last index (`None`: every term was).
+fn indexed(site: &Site, max_files: usize) -> Result<(search_index::Files, Option<usize>)> {
     use rayon::prelude::*;
     let parts = || -> Vec<search_index::Builder> {
         (0..search_index::PARTS)
@@ -195,28 +205,37 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
             push_all(&mut builders, &doc_terms(chunk));
         }
         let Some(weights) = builders.first().map(search_index::Builder::weights) else {
-            return Ok(search_index::Files::default());
+            return Ok((search_index::Files::default(), None));
         };
         let docs = builders[0].docs();
         let encoded: Vec<search_index::Encoded> = builders
             .into_par_iter()
             .map(|b| b.encode(&weights))
             .collect();
-        return Ok(assemble(&encoded, docs, max_files));
+        return Ok((assemble(&encoded, docs, max_files), None));
     };
     // Each run's key, worked out on every core; under `--watch`, from
     // the last index and the runs that changed (their segments alone
     // read), else from every run's segment.
     let runs = segments(&site.digests);
-    let runs_now: Vec<(String, u32)> = runs
-        .par_iter()
-        .map(|run| {
-            let digests = &site.digests[run.clone()];
-            let items = digests.iter().flat_map(|d| d.digest.items.iter());
-            let key = cache.key(items.clone().flat_map(search_index::field_inputs));
-            (key, items.count() as u32)
-        })
-        .collect();
+    let keys = || -> Vec<(String, u32)> {
+        runs.par_iter()
+            .map(|run| {
+                let digests = &site.digests[run.clone()];
+                let items = digests.iter().flat_map(|d| d.digest.items.iter());
+                let key = cache.key(items.clone().flat_map(search_index::field_inputs));
+                (key, items.count() as u32)
+            })
+            .collect()
+    };
+    // The watcher's last index, or the last build's from the cache folder
+    // (read while the keys are worked out).
+    let (runs_now, last) = match site.index_memo.as_deref().and_then(IndexMemo::take) {
+        Some(last) => (keys(), Some(last)),
+        None => rayon::join(keys, || {
+            cache.last().and_then(|b| LastIndex::from_bytes(&b))
+        }),
+    };
     let fresh = |run: &std::ops::Range<usize>, key: &str| -> Result<Vec<u8>> {
         let mut of_run = parts();
         push_all(&mut of_run, &doc_terms(&site.digests[run.clone()]));
@@ -224,7 +243,6 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
         cache.put(key, &bytes)?;
         Ok(bytes)
     };
-    let last = site.index_memo.as_deref().and_then(IndexMemo::take);
     let spliced = match last {
         Some(last) => last.spliced(&runs, runs_now.clone(), &cache, &fresh)?,
         None => None,
@@ -265,12 +283,21 @@ pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files
             }
         }
     };
-    let files = assemble(&last.parts, last.lens.len() as u32, max_files);
+    // Kept for the next build while the files are cut.
+    let (files, kept) = rayon::join(
+        || assemble(&last.parts, last.lens.len() as u32, max_files),
+        || match &site.index_memo {
+            Some(_) => Ok(()),
+            None => cache.keep_last(last.to_bytes()),
+        },
+    );
+    kept?;
+    let fresh_terms = last.fresh_terms;
     if let Some(memo) = &site.index_memo {
         memo.put(last);
     }
     cache.prune()?;
-    Ok(files)
+    Ok((files, fresh_terms))
 }
 
 /// `search_index::Files::assemble`, each part's blocks cut on every core.
@@ -329,6 +356,77 @@ pub struct LastIndex {
     weights: search_index::Weights,
     parts: Vec<search_index::Encoded>,
     fresh_terms: Option<usize>,
+}
+
+/// The form of [`LastIndex::to_bytes`] (the cache file also names the
+/// version of tidings that wrote it).
+const LAST_FORM: &[u8] = b"tidings last index 1\n";
+
+/// Reads [`LastIndex::to_bytes`]'s numbers (little-endian `u32`s) and
+/// runs of bytes; `None` past the end.
+struct Bytes<'a>(&'a [u8]);
+
+impl<'a> Bytes<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.0.split_at_checked(n)?;
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+}
+
+impl LastIndex {
+    /// The index as kept in the cache folder for the next build: its
+    /// runs (key, items), each document's length and each part's terms.
+    fn to_bytes(&self) -> Vec<u8> {
+        let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
+        let mut out = LAST_FORM.to_vec();
+        out.extend_from_slice(&len(self.runs.len()));
+        for (key, items) in &self.runs {
+            out.extend_from_slice(&len(key.len()));
+            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(&items.to_le_bytes());
+        }
+        out.extend_from_slice(&len(self.lens.len()));
+        for l in &self.lens {
+            out.extend_from_slice(&l.to_le_bytes());
+        }
+        out.extend_from_slice(&len(self.parts.len()));
+        for part in &self.parts {
+            part.write(&mut out);
+        }
+        out
+    }
+
+    /// [`LastIndex::to_bytes`] read back; `None` for bytes it did not
+    /// write (the index is then made from every run's segment).
+    fn from_bytes(bytes: &[u8]) -> Option<LastIndex> {
+        let mut b = Bytes(bytes.strip_prefix(LAST_FORM)?);
+        let runs = (0..b.u32()?)
+            .map(|_| {
+                let n = b.u32()? as usize;
+                let key = std::str::from_utf8(b.take(n)?).ok()?.to_string();
+                Some((key, b.u32()?))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let lens = (0..b.u32()?).map(|_| b.u32()).collect::<Option<Vec<_>>>()?;
+        let mut parts = Vec::new();
+        let rest = (0..b.u32()?).try_fold(b.0, |rest, _| {
+            let (part, rest) = search_index::Encoded::read(rest).ok()?;
+            parts.push(part);
+            Some(rest)
+        })?;
+        rest.is_empty().then(|| LastIndex {
+            weights: search_index::Weights::of(&lens),
+            runs,
+            lens,
+            parts,
+            fresh_terms: None,
+        })
+    }
 }
 
 /// Counts the terms of a run of digests (by their place) into a new
@@ -582,16 +680,16 @@ pub fn bundle_planned(
     let (index, body) = rayon::join(
         || -> Result<_> {
             let started = std::time::Instant::now();
-            let index = if options.no_search {
-                search_index::Files::default()
+            let (index, fresh) = if options.no_search {
+                (search_index::Files::default(), None)
             } else {
-                search_index(site, plan.search_room)?
+                indexed(site, plan.search_room)?
             };
-            Ok((index, started.elapsed()))
+            Ok((index, started.elapsed(), fresh))
         },
         || data_files(site, &plan, keys),
     );
-    let ((index, index_time), body) = (index?, body?);
+    let ((index, index_time, index_fresh_terms), body) = (index?, body?);
     plan.files += index.shards.len() + index.blocks.len();
     let search: Vec<(String, Vec<u8>)> = (index.shards.into_iter().enumerate())
         .map(|(n, bytes)| (stamped::search_shard(n as u32), bytes))
@@ -630,6 +728,7 @@ pub fn bundle_planned(
         kept,
         search,
         index_time,
+        index_fresh_terms,
     })
 }
 

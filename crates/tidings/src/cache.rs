@@ -389,6 +389,9 @@ const INDEX_FORMAT: &str = "tidings index segments 2";
 /// The folder of the segments inside the cache folder.
 const SEGMENTS: &str = "index";
 
+/// The last index a build made, beside the segments.
+const LAST: &str = "last-index";
+
 impl IndexCache {
     /// The segments kept in the cache folder `dir`.
     pub fn open(dir: &Path) -> Result<Self> {
@@ -458,6 +461,33 @@ impl IndexCache {
         write_entry(&self.path(key), &bytes)?;
         self.used.mark(key);
         Ok(())
+    }
+
+    /// The last index a build kept ([`IndexCache::keep_last`]), if it is
+    /// whole and was kept by this version of tidings.
+    pub fn last(&self) -> Option<Vec<u8>> {
+        let mut bytes = fs::read(self.dir.join(LAST)).ok()?;
+        let body = bytes.len().checked_sub(CHECK)?;
+        if Fingerprint::of(&bytes[..body])[..] != bytes[body..] {
+            return None;
+        }
+        let version = self.shared.hex();
+        let start = body.checked_sub(version.len())?;
+        if bytes[start..body] != *version.as_bytes() {
+            return None;
+        }
+        bytes.truncate(start);
+        Some(bytes)
+    }
+
+    /// Keeps the last index this build made (`bundle::LastIndex`), for
+    /// the next build to splice its changes into, followed by the version
+    /// of tidings and a check (written aside, then renamed).
+    pub fn keep_last(&self, mut last: Vec<u8>) -> Result<()> {
+        last.extend_from_slice(self.shared.hex().as_bytes());
+        let check = Fingerprint::of(&last);
+        last.extend_from_slice(&check);
+        write_entry(&self.dir.join(LAST), &last)
     }
 
     /// Removes the segments this build did not use.

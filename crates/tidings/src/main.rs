@@ -387,8 +387,12 @@ fn build(args: &BuildArgs, memo: Option<&tidings::Memo>) -> Result<(), Error> {
         args.reuse.as_deref(),
     )?;
     if args.timings {
+        let spliced = written
+            .index_fresh_terms
+            .map(|n| format!(", {n} terms encoded again"))
+            .unwrap_or_default();
         eprintln!(
-            "tidings: read+parse {loaded:.2?} ({} files from the cache), write {:.2?} (search index {:.2?} of it)",
+            "tidings: read+parse {loaded:.2?} ({} files from the cache), write {:.2?} (search index {:.2?} of it{spliced})",
             site.cached,
             started.elapsed() - loaded,
             written.index_time

@@ -48,6 +48,9 @@ pub struct Written {
     pub reused: usize,
     /// Time spent building the search index.
     pub index_time: std::time::Duration,
+    /// Terms of the search index encoded again, when the changes since
+    /// the last build were spliced into its index (`None`: every term).
+    pub index_fresh_terms: Option<usize>,
 }
 
 /// The staging folder inside the output, named so no route can clash,
@@ -123,7 +126,7 @@ pub fn write(
         data: open(Kept::Data)?,
     };
     match stage_all(site, shell, &info, &options, &stage, &keys) {
-        Ok((index_time, stamp)) => {
+        Ok((index_time, index_fresh_terms, stamp)) => {
             stage.commit(shell.is_some()).map_err(|e| match e {
                 Error::Write { path, source } | Error::Read { path, source } => {
                     Error::Commit { path, source }
@@ -146,6 +149,7 @@ pub fn write(
                 bytes: stage.bytes.into_inner(),
                 reused: stage.reused.into_inner(),
                 index_time,
+                index_fresh_terms,
             })
         }
         Err(e) => {
@@ -163,7 +167,8 @@ struct Keys {
 }
 
 /// Writes every file of the build into the stage; returns the time the
-/// search index took and the data's stamp. Route pages and feeds need only
+/// search index took, how many of its terms were encoded again (when
+/// spliced into the last index) and the data's stamp. Route pages and feeds need only
 /// the manifest's outline, so they are made and written while the data is
 /// made.
 fn stage_all(
@@ -173,7 +178,7 @@ fn stage_all(
     options: &BundleOptions,
     stage: &Stage,
     keys: &Keys,
-) -> Result<(std::time::Duration, String)> {
+) -> Result<(std::time::Duration, Option<usize>, String)> {
     let plan = plan(site, options);
     let outline = manifest_outline(site, &plan);
     let policy = shell.and_then(|s| s.policy(info));
@@ -244,7 +249,11 @@ fn stage_all(
             stage.put(&rel, text.as_bytes())?;
         }
     }
-    Ok((bundle.index_time, bundle.manifest.stamp))
+    Ok((
+        bundle.index_time,
+        bundle.index_fresh_terms,
+        bundle.manifest.stamp,
+    ))
 }
 
 /// The staging folder of a build, with the previous builds it may link

@@ -823,7 +823,9 @@ fn a_rebuild_updates_the_output_in_place_and_replaces_what_is_not_its_own() {
 
 /// The search index's kept segments in a cache folder.
 fn segments(cache: &Path) -> std::collections::BTreeSet<String> {
-    files_under(&cache.join("index")).into_iter().collect()
+    (files_under(&cache.join("index")).into_iter())
+        .filter(|f| f.ends_with(".seg"))
+        .collect()
 }
 
 #[cfg(unix)]
@@ -855,6 +857,56 @@ fn a_rebuild_counts_the_terms_of_the_changed_run_of_digests_only() {
     let clean = temp_dir("seg-clean");
     build_ok(&build_args(&content, &clean, None, &[]));
     assert_same_trees(&out, &clean);
+}
+
+/// A rebuild splices its changes into the last index, which the cache
+/// folder keeps, and writes a clean build's files; a damaged last index
+/// is not used (the index is then made from every run's segment), and
+/// the files are the same.
+#[test]
+fn a_rebuild_splices_its_changes_into_the_last_index_kept() {
+    let content = generated("last-content", 300);
+    let (out, cache) = (temp_dir("last-out"), temp_dir("last-cache"));
+    let args = build_args(
+        &content,
+        &out,
+        None,
+        &["--cache", &cache.display().to_string(), "--timings"],
+    );
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let build = || {
+        let o = tidings(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let edited = content.join("posts").join("ai20240526-0.md");
+    let edit = |line: &str| {
+        let text = std::fs::read_to_string(&edited).expect("read");
+        std::fs::write(&edited, format!("{text}\n{line}\n")).expect("edit");
+    };
+    let same_as_clean = |name: &str| {
+        let clean = temp_dir(name);
+        build_ok(&build_args(&content, &clean, None, &[]));
+        assert_same_trees(&out, &clean);
+    };
+    let first = build();
+    assert!(!first.contains("encoded again"), "{first}");
+    let kept = cache.join("index").join("last-index");
+    assert!(kept.is_file());
+
+    edit("A zyzzogeton word, 一个新词.");
+    let second = build();
+    assert!(second.contains(" terms encoded again"), "{second}");
+    same_as_clean("last-clean-1");
+
+    let mut bytes = std::fs::read(&kept).expect("read");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&kept, bytes).expect("damage");
+    edit("Another sentence, after the last index was damaged.");
+    let third = build();
+    assert!(!third.contains("encoded again"), "{third}");
+    same_as_clean("last-clean-2");
 }
 
 /// Under `build --watch`, the search index after an edit encodes only
