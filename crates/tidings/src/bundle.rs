@@ -214,9 +214,9 @@ fn indexed(site: &Site, max_files: usize) -> Result<(search_index::Files, Option
             .collect();
         return Ok((assemble(&encoded, docs, max_files), None));
     };
-    // Each run's key, worked out on every core; under `--watch`, from
-    // the last index and the runs that changed (their segments alone
-    // read), else from every run's segment.
+    // Each run's key, worked out on every core. The index is the last
+    // one with the runs that changed spliced in (their segments alone
+    // read), else made from every run's segment.
     let runs = segments(&site.digests);
     let keys = || -> Vec<(String, u32)> {
         runs.par_iter()
