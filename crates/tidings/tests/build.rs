@@ -862,7 +862,7 @@ fn a_rebuild_counts_the_terms_of_the_changed_run_of_digests_only() {
 /// A rebuild splices its changes into the last index, which the cache
 /// folder keeps, and writes a clean build's files; a damaged last index
 /// is not used (the index is then made from every run's segment), and
-/// the files are the same.
+/// the files are the same. The watcher's first build splices into it too.
 #[test]
 fn a_rebuild_splices_its_changes_into_the_last_index_kept() {
     let content = generated("last-content", 300);
@@ -907,6 +907,25 @@ fn a_rebuild_splices_its_changes_into_the_last_index_kept() {
     let third = build();
     assert!(!third.contains("encoded again"), "{third}");
     same_as_clean("last-clean-2");
+
+    // The watcher's first build starts from the kept index too (one
+    // this process made: the cache is keyed by the executable).
+    let options = tidings::LoadOptions {
+        cache: Some(cache.clone()),
+        ..Default::default()
+    };
+    let site = tidings::load(&content, &options).expect("load");
+    tidings::bundle::search_index(&site, 20_000).expect("index");
+    edit("A sentence for the watcher.");
+    let memo = tidings::Memo::default();
+    let watched = tidings::load_with(&content, &options, Some(&memo)).expect("load");
+    let index = tidings::bundle::search_index(&watched, 20_000).expect("index");
+    let kept = watched.index_memo.clone().expect("an index memo");
+    assert!(kept.fresh_terms().is_some(), "spliced into the kept index");
+    let clean = tidings::load(&content, &tidings::LoadOptions::default()).expect("load");
+    let clean = tidings::bundle::search_index(&clean, 20_000).expect("index");
+    assert_eq!(index.info, clean.info);
+    assert!(index.shards == clean.shards && index.blocks == clean.blocks);
 }
 
 /// Under `build --watch`, the search index after an edit encodes only
