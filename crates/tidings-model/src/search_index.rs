@@ -2217,10 +2217,6 @@ mod tests {
         assert_eq!(merged.blocks, whole.blocks);
     }
 
-    /// Splices the runs `changed_before` of `before` (texts cut into
-    /// `runs_before`) into their index, as the runs `changed_after` of
-    /// `after`, and checks the files against a full build of `after`;
-    /// returns the files, their shards and how many terms were touched.
     #[test]
     fn encoded_terms_read_back_as_they_were_written() {
         let texts: Vec<String> = ["人工智能 news", "大模型 and 人工智能", "one more 新闻"]
@@ -2259,6 +2255,10 @@ mod tests {
         }
     }
 
+    /// Splices the runs `changed_before` of `before` (texts cut into
+    /// `runs_before`) into their index, as the runs `changed_after` of
+    /// `after`, and checks the files against a full build of `after`;
+    /// returns the files, their shards and how many terms were touched.
     fn splice_and_compare(
         (before, runs_before): (&[String], &[std::ops::Range<usize>]),
         (after, runs_after): (&[String], &[std::ops::Range<usize>]),

@@ -444,13 +444,7 @@ impl IndexCache {
     /// build uses it after all (the segment of a run as it was before an
     /// edit: what it had tells which terms the edit may have changed).
     pub fn peek(&self, key: &str) -> Option<Vec<u8>> {
-        let mut bytes = fs::read(self.path(key)).ok()?;
-        let body = bytes.len().checked_sub(CHECK)?;
-        if Fingerprint::of(&bytes[..body])[..] != bytes[body..] {
-            return None;
-        }
-        bytes.truncate(body);
-        Some(bytes)
+        checked(&self.path(key))
     }
 
     /// Keeps `segment` under `key` (written aside, then renamed).
@@ -466,14 +460,10 @@ impl IndexCache {
     /// The last index a build kept ([`IndexCache::keep_last`]), if it is
     /// whole and was kept by this version of tidings.
     pub fn last(&self) -> Option<Vec<u8>> {
-        let mut bytes = fs::read(self.dir.join(LAST)).ok()?;
-        let body = bytes.len().checked_sub(CHECK)?;
-        if Fingerprint::of(&bytes[..body])[..] != bytes[body..] {
-            return None;
-        }
+        let mut bytes = checked(&self.dir.join(LAST))?;
         let version = self.shared.hex();
-        let start = body.checked_sub(version.len())?;
-        if bytes[start..body] != *version.as_bytes() {
+        let start = bytes.len().checked_sub(version.len())?;
+        if bytes[start..] != *version.as_bytes() {
             return None;
         }
         bytes.truncate(start);
@@ -500,6 +490,18 @@ impl IndexCache {
         }
         Ok(removed)
     }
+}
+
+/// The bytes of the file at `path` without the [`Fingerprint`] of them
+/// that ends it; `None` if it cannot be read or the check fails.
+fn checked(path: &Path) -> Option<Vec<u8>> {
+    let mut bytes = fs::read(path).ok()?;
+    let body = bytes.len().checked_sub(CHECK)?;
+    if Fingerprint::of(&bytes[..body])[..] != bytes[body..] {
+        return None;
+    }
+    bytes.truncate(body);
+    Some(bytes)
 }
 
 /// Adds every file under `dir` (if it is a folder) to `out`.
