@@ -1511,8 +1511,9 @@ fn cut_blocks(postings: &[u8], block_bytes: usize, blocks: &mut Vec<Vec<u8>>) ->
             at = next;
         }
         // Allocated at the size it ends with: a block is seldom full,
-        // and room for a whole one each (128 kB at 10,000 digests) took
-        // fresh pages from the system for every block of every build.
+        // and room for a whole one each (128 kB at 10,000 digests with
+        // route pages) took fresh pages from the system for every block
+        // of every build.
         let mut file = Vec::with_capacity(head.len() + (at - copied));
         file.extend_from_slice(&head);
         file.extend_from_slice(&postings[copied..at]);
