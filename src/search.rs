@@ -196,7 +196,7 @@ impl Marked {
             .iter()
             .flat_map(|p| search_index::occurrences(text, p))
             .collect();
-        marks.sort_by_key(|r| r.start);
+        tidings_model::order::sort_by_key(&mut marks, |r| r.start);
         marks.dedup_by(|b, a| b.start < a.end);
         Marked {
             text: text.to_string(),

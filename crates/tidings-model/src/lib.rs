@@ -38,6 +38,7 @@ pub mod html;
 pub mod i18n;
 pub mod keys;
 pub mod layout;
+pub mod order;
 pub mod query;
 pub mod reading;
 pub mod search;

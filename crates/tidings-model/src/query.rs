@@ -376,7 +376,7 @@ fn ranked(counts: &[u32], names: &[String]) -> Vec<Count> {
         .filter(|(_, c)| **c > 0)
         .map(|(i, c)| (i as u32, *c))
         .collect();
-    v.sort_by(|a, b| {
+    crate::order::sort_by(&mut v, |a, b| {
         b.1.cmp(&a.1)
             .then_with(|| names.get(a.0 as usize).cmp(&names.get(b.0 as usize)))
     });

@@ -1612,7 +1612,7 @@ impl Lookup {
                 (t.clone(), entry)
             })
             .collect();
-        terms.sort_by_key(|(_, e)| e.as_ref().map_or(0, Entry::df));
+        crate::order::sort_by_key(&mut terms, |(_, e)| e.as_ref().map_or(0, Entry::df));
         let cut = (info.docs / COMMON_SHARE).max(COMMON_MIN);
         let mut common = Vec::new();
         let mut kept = Vec::new();
@@ -1649,7 +1649,7 @@ impl Lookup {
             .iter()
             .map(|(t, e)| (t.clone(), e.as_ref().map_or(0, Entry::df)));
         let mut out: Vec<(String, u32)> = read.chain(self.common.iter().cloned()).collect();
-        out.sort_by_key(|t| t.1);
+        crate::order::sort_by_key(&mut out, |t| t.1);
         out
     }
 
@@ -1837,7 +1837,7 @@ pub fn snippet(
         .flat_map(|p| occurrences(&s[offset..body_len], p))
         .map(|r| r.start + offset..r.end + offset)
         .collect();
-    ranges.sort_by_key(|r| r.start);
+    crate::order::sort_by_key(&mut ranges, |r| r.start);
     let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
     for r in ranges {
         match merged.last_mut() {
@@ -1900,7 +1900,9 @@ pub fn rank(hits: &[Hit], rows: &DocRows, dates: &[u32]) -> Vec<Hit> {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+    crate::order::sort_by(&mut out, |a, b| {
+        b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc))
+    });
     out
 }
 

@@ -1,0 +1,67 @@
+//! Stable sorting through one sort routine.
+//!
+//! Each `sort_by` call site instantiates the standard library's stable sort
+//! (about 4 kB of wasm) for its own element type and comparator. The app
+//! sorts in six places, so [`sort_by`] sorts positions (`u32`) with the
+//! comparator behind a `dyn` reference, one instantiation for all of them,
+//! and then moves the elements into that order.
+
+use std::cmp::Ordering;
+
+/// Sorts `v` by `cmp`, stable: equal elements keep their order.
+pub fn sort_by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
+    let order = positions(v.len(), &|a, b| cmp(&v[a], &v[b]));
+    let mut slots: Vec<Option<T>> = v.drain(..).map(Some).collect();
+    v.extend(order.into_iter().filter_map(|i| slots[i as usize].take()));
+}
+
+/// Sorts `v` by `key`, stable.
+pub fn sort_by_key<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
+    sort_by(v, |a, b| key(a).cmp(&key(b)));
+}
+
+/// `0..n` in the order `cmp` gives (stable), for any `n` a `Vec` holds:
+/// positions past `u32::MAX` are not made (no list here comes near).
+fn positions(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..u32::try_from(n).unwrap_or(u32::MAX)).collect();
+    order.sort_by(|&a, &b| cmp(a as usize, b as usize));
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_like_the_standard_stable_sort() {
+        // Pairs with many equal keys, so stability shows.
+        let mut seed = 7u32;
+        let v: Vec<(u32, u32)> = (0..500)
+            .map(|i| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                ((seed >> 16) % 13, i)
+            })
+            .collect();
+        let mut ours = v.clone();
+        let mut std_sorted = v.clone();
+        sort_by_key(&mut ours, |p| p.0);
+        std_sorted.sort_by_key(|p| p.0);
+        assert_eq!(ours, std_sorted);
+
+        let mut ours = v.clone();
+        let mut std_sorted = v;
+        sort_by(&mut ours, |a, b| b.0.cmp(&a.0));
+        std_sorted.sort_by(|a, b| b.0.cmp(&a.0));
+        assert_eq!(ours, std_sorted);
+    }
+
+    #[test]
+    fn empty_and_single() {
+        let mut v: Vec<String> = Vec::new();
+        sort_by_key(&mut v, |s| s.len());
+        assert!(v.is_empty());
+        let mut v = vec!["one".to_string()];
+        sort_by_key(&mut v, |s| s.len());
+        assert_eq!(v, ["one"]);
+    }
+}
