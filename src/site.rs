@@ -25,7 +25,7 @@ fn read_meta() -> Option<SiteInfo> {
     let meta = document()
         .query_selector(&format!("meta[name=\"{META_NAME}\"]"))
         .ok()??;
-    serde_json::from_str(&meta.get_attribute("content")?).ok()
+    tidings_model::json::FromJson::from_json_text(&meta.get_attribute("content")?).ok()
 }
 
 /// A root-relative site path (`/d/x/`, `data/…`) under the base path.

@@ -84,7 +84,7 @@ fn without_a_choice_the_list_speaks_the_site_language() {
 
 fn manifest() -> std::sync::Arc<tidings_model::Manifest> {
     let json = r#"{"schema":3,"stamp":"s","digest_count":1,"item_count":2,"page_size":100,"page_count":1,"shard_count":1,"item_pages":true,"tags":[],"categories":[]}"#;
-    std::sync::Arc::new(serde_json::from_str(json).expect("manifest"))
+    std::sync::Arc::new(tidings_model::BundleFile::from_json(json).expect("manifest"))
 }
 
 /// A digest of two items: the first with an image the build did not find,
@@ -93,7 +93,7 @@ fn digest() -> std::sync::Arc<tidings_model::Digest> {
     let json = r#"{"schema":3,"slug":"d1","date":"2024-05-26","title":"Digest one","description":"","tags":["AI"],"categories":[],"intro_html":"<p>Intro</p>","items":[
         {"id":"a","title":"First","title_html":"First <em>story</em>","image":{"alt":"gone"},"body_html":"<p>Body a</p>","source":{"url":"https://example.com/a","domain":"example.com"},"links":[]},
         {"id":"b","title":"Second","title_html":"Second","image":{"src":"/no-such-image.png","alt":"broken"},"body_html":"<p>Body b</p>","links":[]}]}"#;
-    std::sync::Arc::new(serde_json::from_str(json).expect("digest"))
+    std::sync::Arc::new(tidings_model::BundleFile::from_json(json).expect("digest"))
 }
 
 fn mount_article(item: Option<usize>) -> web_sys::HtmlElement {

@@ -36,6 +36,7 @@ pub mod date;
 pub mod facet;
 pub mod html;
 pub mod i18n;
+pub mod json;
 pub mod keys;
 pub mod layout;
 pub mod order;
@@ -47,6 +48,8 @@ pub mod site;
 pub mod url;
 
 use serde::{Deserialize, Serialize};
+
+use crate::json::FromJson;
 
 /// Version of the bundle format. Bumped on any change an older app could
 /// misread; the app refuses a bundle of another version.
@@ -326,14 +329,42 @@ impl std::fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-#[derive(Deserialize)]
+/// The one field every bundle file has, read before the rest.
 struct SchemaProbe {
     schema: Option<u32>,
 }
+json::fields!(SchemaProbe => SchemaProbe { required: [], default: [schema] });
+
+json::fields!(Manifest => Manifest {
+    required: [schema, stamp, digest_count, item_count, page_size, page_count, shard_count, item_pages, tags, categories],
+    default: [search],
+});
+json::fields!(Shard => Shard { required: [schema, digests], default: [] });
+json::fields!(ListPage => ListPage { required: [schema, first_row, entries], default: [] });
+json::fields!(DigestSummary => DigestSummary {
+    required: [slug, date, title, summary, tags, item_count],
+    default: [],
+});
+json::fields!(TermCount => TermCount { required: [name, count], default: [] });
+json::fields!(Index => Index {
+    required: [schema, tags, categories, domains, sections, dates, items, row_tags, row_categories, row_domains, row_sections],
+    default: [],
+});
+json::fields!(Digest => Digest {
+    required: [schema, slug, date, title, description, tags, categories, intro_html, items],
+    default: [lastmod, image, closing_html],
+});
+json::fields!(Item => Item {
+    required: [id, title, title_html, body_html, links],
+    default: [title_translation, image, source, section, publisher, also_in],
+});
+json::fields!(StoryRef => StoryRef { required: [slug, id, date, title], default: [] });
+json::fields!(Image => Image { required: [alt], default: [src] });
+json::fields!(Source => Source { required: [url, domain], default: [] });
 
 fn check_schema(text: &str) -> Result<(), DecodeError> {
-    let probe: SchemaProbe =
-        serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    let probe =
+        SchemaProbe::from_json_text(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
     match probe.schema {
         Some(SCHEMA_VERSION) => Ok(()),
         Some(found) => Err(DecodeError::Schema {
@@ -345,14 +376,14 @@ fn check_schema(text: &str) -> Result<(), DecodeError> {
 }
 
 /// A bundle file that can be read back, refusing other format versions.
-pub trait BundleFile: serde::de::DeserializeOwned {
+pub trait BundleFile: json::FromJson {
     /// Parses the file, refusing one written for another format version
     /// before looking at anything else in it, and one whose contents do not
     /// hold together ([`BundleFile::check`]).
     fn from_json(text: &str) -> Result<Self, DecodeError> {
         check_schema(text)?;
-        let value: Self =
-            serde_json::from_str(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+        let value =
+            Self::from_json_text(text).map_err(|e| DecodeError::Malformed(e.to_string()))?;
         value.check().map_err(DecodeError::Malformed)?;
         Ok(value)
     }

@@ -35,6 +35,9 @@ pub struct Reading {
     pub seen_until: Option<String>,
 }
 
+crate::json::fields!(Starred => Starred { required: [slug, id, title, date, digest_title], default: [] });
+crate::json::fields!(Reading => Reading { required: [], default: [read, starred, seen_until] });
+
 fn key(slug: &str, id: &str) -> String {
     format!("{slug}/{id}")
 }
@@ -42,11 +45,46 @@ fn key(slug: &str, id: &str) -> String {
 impl Reading {
     /// The state kept as `json`; anything unreadable is a fresh state.
     pub fn from_json(json: &str) -> Reading {
-        serde_json::from_str(json).unwrap_or_default()
+        <Reading as crate::json::FromJson>::from_json_text(json).unwrap_or_default()
     }
 
+    /// The state as JSON, as serde writes it (the model's tests compare).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        use crate::json::write_string;
+        let mut out = String::from("{\"read\":[");
+        for (i, key) in self.read.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            write_string(&mut out, key);
+        }
+        out.push_str("],\"starred\":[");
+        for (i, s) in self.starred.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let fields = [
+                ("slug", &s.slug),
+                ("id", &s.id),
+                ("title", &s.title),
+                ("date", &s.date),
+                ("digest_title", &s.digest_title),
+            ];
+            for (j, (name, value)) in fields.into_iter().enumerate() {
+                out.push(if j == 0 { '{' } else { ',' });
+                write_string(&mut out, name);
+                out.push(':');
+                write_string(&mut out, value);
+            }
+            out.push('}');
+        }
+        out.push(']');
+        if let Some(seen) = &self.seen_until {
+            out.push_str(",\"seen_until\":");
+            write_string(&mut out, seen);
+        }
+        out.push('}');
+        out
     }
 
     pub fn is_read(&self, slug: &str, id: &str) -> bool {

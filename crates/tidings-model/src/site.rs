@@ -69,6 +69,11 @@ pub struct SiteInfo {
     pub reload: bool,
 }
 
+crate::json::fields!(SiteInfo => SiteInfo {
+    required: [title, language, base_path],
+    default: [description, base_url, author, image, reload],
+});
+
 impl Default for SiteInfo {
     fn default() -> Self {
         SiteInfo {

@@ -67,9 +67,51 @@ fn sample_digest() -> Digest {
     }
 }
 
+/// What serde writes (compact and pretty) the app's reader reads back.
 fn round_trip<T: BundleFile + serde::Serialize + PartialEq + std::fmt::Debug>(value: &T) {
     let json = serde_json::to_string(value).expect("serialise");
     assert_eq!(&T::from_json(&json).expect("parse"), value);
+    let pretty = serde_json::to_string_pretty(value).expect("serialise");
+    assert_eq!(&T::from_json(&pretty).expect("parse"), value);
+}
+
+#[test]
+fn the_site_settings_and_the_readers_state_round_trip() {
+    use tidings_model::json::FromJson;
+    use tidings_model::reading::{Reading, Starred};
+    use tidings_model::site::SiteInfo;
+    let mut site = SiteInfo {
+        description: "AI \"news\"\n".into(),
+        base_url: Some("https://example.org/repo/".into()),
+        base_path: "/repo/".into(),
+        author: Some("编辑部".into()),
+        image: Some("/cover.png".into()),
+        reload: true,
+        ..SiteInfo::default()
+    };
+    for _ in 0..2 {
+        let json = serde_json::to_string(&site).expect("serialise");
+        assert_eq!(SiteInfo::from_json_text(&json), Ok(site.clone()));
+        site = SiteInfo::default();
+    }
+    let mut reading = Reading::default();
+    assert_eq!(
+        reading.to_json(),
+        serde_json::to_string(&reading).expect("json")
+    );
+    reading.set_read("ai20240526", "a\"b", true);
+    reading.set_read("d2", "x\u{1}", true);
+    reading.starred.push(Starred {
+        slug: "ai20240526".into(),
+        id: "a1b2c3d4".into(),
+        title: "英伟达 \\ <b>".into(),
+        date: "2024-05-26".into(),
+        digest_title: "[AI资讯·0526]\t".into(),
+    });
+    reading.seen_until = Some("2024-05-26".into());
+    let json = reading.to_json();
+    assert_eq!(json, serde_json::to_string(&reading).expect("json"));
+    assert_eq!(Reading::from_json(&json), reading);
 }
 
 #[test]
