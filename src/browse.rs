@@ -748,7 +748,7 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
                                 if current.with_untracked(|c| c.as_ref() != Some(&shown)) {
                                     current.set(Some(shown));
                                 }
-                                Ok(())
+                                Ok(().into_any())
                             }
                             Err(e) => {
                                 current.set(None);

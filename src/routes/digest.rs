@@ -37,7 +37,7 @@ fn DigestView(slug: Signal<String>) -> impl IntoView {
                     let (m, d) = digest.await?;
                     title.set(d.title.clone());
                     site::take_over();
-                    Ok::<_, crate::AppError>(view! { <Article manifest=m digest=d item=None /> })
+                    Ok::<_, crate::AppError>(view! { <Article manifest=m digest=d item=None /> }.into_any())
                 })}
             </ErrorBoundary>
         </Transition>

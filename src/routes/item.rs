@@ -42,7 +42,7 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
                     site::take_over();
                     crate::reading::mark_read_on_open(d.slug.clone(), pos.item.id.clone());
                     let n = pos.index;
-                    Ok::<_, AppError>(view! { <Article manifest=m digest=d item=Some(n) /> })
+                    Ok::<_, AppError>(view! { <Article manifest=m digest=d item=Some(n) /> }.into_any())
                 })}
             </ErrorBoundary>
         </Transition>

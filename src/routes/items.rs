@@ -102,7 +102,7 @@ pub fn ItemList(entries: Vec<DigestSummary>, filter: Filter) -> impl IntoView {
                                 </li>
                             </For>
                         </ol>
-                    })
+                    }.into_any())
                 })}
             </ErrorBoundary>
         </Transition>
