@@ -12,6 +12,7 @@
 //! for integer fields (no sign, fraction or exponent), `null` for an
 //! absent optional field, and the escapes of RFC 8259 in strings.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -142,29 +143,46 @@ impl<'a> Reader<'a> {
     }
 
     pub fn string(&mut self) -> Result<String, Error> {
+        self.str().map(Cow::into_owned)
+    }
+
+    /// A string, borrowed from the text when it has no escapes (object
+    /// keys, most values).
+    fn str(&mut self) -> Result<Cow<'a, str>, Error> {
         self.eat(b'"', "a string")?;
-        let bytes = self.text.as_bytes();
-        let mut out = String::new();
+        let text = self.text;
+        let mut out: Option<String> = None;
         let mut run = self.pos;
         loop {
-            let Some(&b) = bytes.get(self.pos) else {
+            // The plain run up to the next quote, backslash or control byte.
+            let plain = text.as_bytes()[self.pos..]
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20);
+            let Some(plain) = plain else {
+                self.pos = text.len();
                 return Err(self.error("unterminated string"));
             };
-            match b {
+            self.pos += plain;
+            match text.as_bytes()[self.pos] {
                 b'"' => {
-                    out.push_str(&self.text[run..self.pos]);
+                    let last = &text[run..self.pos];
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(match out {
+                        None => Cow::Borrowed(last),
+                        Some(mut out) => {
+                            out.push_str(last);
+                            Cow::Owned(out)
+                        }
+                    });
                 }
                 b'\\' => {
-                    out.push_str(&self.text[run..self.pos]);
+                    let out = out.get_or_insert_with(String::new);
+                    out.push_str(&text[run..self.pos]);
                     self.pos += 1;
-                    let c = self.escape()?;
-                    out.push(c);
+                    out.push(self.escape()?);
                     run = self.pos;
                 }
-                0..=0x1f => return Err(self.error("control character in a string")),
-                _ => self.pos += 1,
+                _ => return Err(self.error("control character in a string")),
             }
         }
     }
@@ -252,7 +270,7 @@ impl<'a> Reader<'a> {
             return Ok(());
         }
         loop {
-            let key = self.string()?;
+            let key = self.str()?;
             self.eat(b':', ":")?;
             each(self, &key)?;
             match self.next() {
@@ -269,7 +287,7 @@ impl<'a> Reader<'a> {
     /// Any value, passed over (a field this version does not know).
     pub fn skip(&mut self) -> Result<(), Error> {
         match self.next() {
-            Some(b'"') => self.string().map(drop),
+            Some(b'"') => self.str().map(drop),
             Some(b'[') => self.array(&mut |r| r.skip()),
             Some(b'{') => self.object(&mut |r, _| r.skip()),
             Some(b't' | b'f') => self.bool().map(drop),
@@ -310,6 +328,32 @@ impl<'a> Reader<'a> {
         } else {
             self.pos = start;
             Err(self.error("expected a number"))
+        }
+    }
+
+    /// The value of the object's field `name` read by `read`, without
+    /// reading the fields after it (`None` when the object lacks it).
+    pub fn field<T>(
+        &mut self,
+        name: &str,
+        read: impl FnOnce(&mut Reader<'a>) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        self.eat(b'{', "an object")?;
+        if self.next() == Some(b'}') {
+            return Ok(None);
+        }
+        loop {
+            let key = self.str()?;
+            self.eat(b':', ":")?;
+            if key == name {
+                return read(self).map(Some);
+            }
+            self.skip()?;
+            match self.next() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => return Ok(None),
+                _ => return Err(self.error("expected , or }")),
+            }
         }
     }
 
@@ -534,6 +578,19 @@ mod tests {
         assert_eq!(
             err("{\"a\": 1"),
             Err("expected , or } at line 1 column 8".into())
+        );
+    }
+
+    #[test]
+    fn a_field_is_read_without_what_follows_it() {
+        let field = |text: &str| Reader::new(text).field("schema", Reader::u32);
+        assert_eq!(field(r#"{"schema": 3, "rest": [1, 2"#), Ok(Some(3)));
+        assert_eq!(field(r#"{"x": {"schema": 2}, "schema": 4}"#), Ok(Some(4)));
+        assert_eq!(field(r#"{"x": 1}"#), Ok(None));
+        assert_eq!(field("{}"), Ok(None));
+        assert_eq!(
+            field(r#"{"schema": "3"}"#).map_err(|e| e.to_string()),
+            Err("expected a non-negative integer at line 1 column 12".into())
         );
     }
 
