@@ -16,7 +16,7 @@ use tidings_model::query::{
 use tidings_model::{DecodeError, DigestSummary, Index, Manifest, TermCount};
 
 use crate::api::{self, AppError};
-use crate::components::{error_view, page_title, DigestList, Loading};
+use crate::components::{error_view, keyed, page_title, DigestList, Keyed, Loading};
 use crate::site::{self, href};
 use crate::ManifestResource;
 
@@ -304,15 +304,18 @@ fn chip(choices: Memo<Vec<Choice>>, name: String, prefix: &'static str) -> impl 
 
 /// Chips keyed by name: a chip stays while its term is listed.
 fn chip_list(choices: Memo<Vec<Choice>>, prefix: &'static str) -> impl IntoView {
-    view! {
-        <For
-            each=move || choices.with(|cs| cs.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
-            key=|name| name.clone()
-            let(name)
-        >
-            {chip(choices, name, prefix)}
-        </For>
-    }
+    keyed(Signal::derive(move || {
+        choices.with(|cs| {
+            cs.iter()
+                .map(|c| {
+                    let name = c.name.clone();
+                    Keyed::new(c.name.clone(), move || {
+                        chip(choices, name.clone(), prefix).into_any()
+                    })
+                })
+                .collect()
+        })
+    }))
 }
 
 /// A facet's chips; with `more`, a switch to every term and a box that
@@ -442,9 +445,13 @@ fn facets_view(current: Current) -> impl IntoView {
             {text.filters}
         </button>
         <nav class="facets" class:open=move || open.get() aria-label=text.filters>
-            <For each=move || facets.get() key=|f| *f let(facet)>
-                {facet_view(current, facet)}
-            </For>
+            {keyed(Signal::derive(move || {
+                facets.with(|fs| {
+                    fs.iter()
+                        .map(|&f| Keyed::new(f.spec().key.to_string(), move || facet_view(current, f).into_any()))
+                        .collect()
+                })
+            }))}
             {chips(text.archive.to_string(), archive, no_more, Signal::derive(String::new), "")}
         </nav>
     }

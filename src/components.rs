@@ -90,6 +90,36 @@ pub fn NotFoundMessage(what: Missing) -> impl IntoView {
     view! { <section class="not-found" data-testid="not-found" inner_html=content></section> }
 }
 
+/// A row of a keyed list: its key, and how to build its view when the
+/// key first appears.
+#[derive(Clone)]
+pub struct Keyed {
+    pub key: String,
+    pub view: std::sync::Arc<dyn Fn() -> AnyView + Send + Sync>,
+}
+
+impl Keyed {
+    pub fn new(key: String, view: impl Fn() -> AnyView + Send + Sync + 'static) -> Keyed {
+        Keyed {
+            key,
+            view: std::sync::Arc::new(view),
+        }
+    }
+}
+
+/// Every keyed list of the app goes through this one `<For>`: the
+/// list's diffing is generic over the row type and the closures, so six
+/// lists each with its own `<For>` carried six copies of it in the wasm.
+/// A row keeps its view while its key stays in the list.
+pub fn keyed(rows: Signal<Vec<Keyed>>) -> AnyView {
+    view! {
+        <For each=move || rows.get() key=|r| r.key.clone() let(r)>
+            {(r.view)()}
+        </For>
+    }
+    .into_any()
+}
+
 /// A list of digests, newest first, keyed by slug. Each card's content is
 /// the same HTML the pre-rendered pages carry (`tidings_model::html`),
 /// set in one DOM call: a filter that swaps every card builds twenty
@@ -98,15 +128,27 @@ pub fn NotFoundMessage(what: Missing) -> impl IntoView {
 pub fn DigestList(#[prop(into)] digests: Signal<Vec<DigestSummary>>) -> impl IntoView {
     let text = site::text();
     let seen = crate::reading::use_reading().seen_before.get_value();
+    let seen = std::sync::Arc::new(seen);
+    // A card is made only when its slug comes into the list.
+    let rows = Signal::derive(move || {
+        digests.with(|ds| {
+            ds.iter()
+                .map(|d| {
+                    let (d, seen) = (d.clone(), std::sync::Arc::clone(&seen));
+                    Keyed::new(d.slug.clone(), move || {
+                        let new = tidings_model::reading::Reading::is_new(seen.as_deref(), &d.date);
+                        let content =
+                            tidings_model::html::digest_card_content(&d, site::info(), text, new);
+                        view! { <li class="digest-card" class:new=new inner_html=content></li> }
+                            .into_any()
+                    })
+                })
+                .collect()
+        })
+    });
     view! {
         <ol class="digest-list" lang=site::info().language.clone()>
-            <For each=move || digests.get() key=|d| d.slug.clone() let(d)>
-                {
-                    let new = tidings_model::reading::Reading::is_new(seen.as_deref(), &d.date);
-                    let content = tidings_model::html::digest_card_content(&d, site::info(), text, new);
-                    view! { <li class="digest-card" class:new=new inner_html=content></li> }
-                }
-            </For>
+            {keyed(rows)}
         </ol>
     }
 }

@@ -15,6 +15,7 @@ use tidings_model::search_index::{self, DocRows, Hit, Lookup};
 use tidings_model::{url, Index, Manifest};
 
 use crate::api::{self, AppError};
+use crate::components::{keyed, Keyed};
 use crate::site::{self, href};
 
 /// Results a page of search shows.
@@ -385,16 +386,19 @@ pub fn results_view(
         <p class="result-count" data-testid="result-count" data-query=p.query.clone()>{if p.exact || p.total == 0 { text.results(p.total, !p.complete) } else { text.results_about(p.total) }}</p>
         {note.map(|n| view! { <p class="result-note" data-testid="result-note">{n}</p> })}
         <ol class="item-list results" lang=site::info().language.clone()>
-            <For each=move || rows.clone() key=|r| r.key.clone() let(r)>
-                <li class="item-row result">
-                    <h2><a href=r.href.clone()>{r.title.clone().view()}</a></h2>
-                    <p class="snippet">{r.snippet.clone().view()}</p>
-                    <p class="meta">
-                        {r.domain.clone().map(|d| view! { <span class="domain">{d}</span> })}
-                        <a href=r.digest_href.clone()>{text.date_text(&r.date)}" · "{r.digest.clone()}</a>
-                    </p>
-                </li>
-            </For>
+            {keyed(Signal::derive(move || rows.iter().map(|r| {
+                let r = r.clone();
+                Keyed::new(r.key.clone(), move || view! {
+                    <li class="item-row result">
+                        <h2><a href=r.href.clone()>{r.title.clone().view()}</a></h2>
+                        <p class="snippet">{r.snippet.clone().view()}</p>
+                        <p class="meta">
+                            {r.domain.clone().map(|d| view! { <span class="domain">{d}</span> })}
+                            <a href=r.digest_href.clone()>{text.date_text(&r.date)}" · "{r.digest.clone()}</a>
+                        </p>
+                    </li>
+                }.into_any())
+            }).collect()))}
         </ol>
         {(p.pages > 1).then(|| view! {
             <nav class="pager" aria-label=text.pages>

@@ -10,7 +10,7 @@ use tidings_model::{url, DigestSummary, Manifest};
 
 use crate::api::{self, AppError};
 use crate::browse::Browse;
-use crate::components::{error_view, Loading};
+use crate::components::{error_view, keyed, Keyed, Loading};
 use crate::site::{self, href};
 use crate::ManifestResource;
 
@@ -91,16 +91,19 @@ pub fn ItemList(entries: Vec<DigestSummary>, filter: Filter) -> impl IntoView {
                     let rows = loaded.await?;
                     Ok::<_, AppError>(view! {
                         <ol class="item-list" lang=site::info().language.clone()>
-                            <For each=move || rows.clone() key=|r| r.key.clone() let(r)>
-                                <li class="item-row">
-                                    <h2><a href=r.href.clone()>{r.title.clone()}</a></h2>
-                                    <p class="meta">
-                                        {r.domain.clone().map(|d| view! { <span class="domain">{d}</span> })}
-                                        <a href=r.digest_href.clone()>{text.date_text(&r.date)}" · "{r.digest.clone()}</a>
-                                        {(r.days > 1).then(|| view! { <span class="days" data-testid="days">{text.on_days(r.days)}</span> })}
-                                    </p>
-                                </li>
-                            </For>
+                            {keyed(Signal::derive(move || rows.iter().map(|r| {
+                                let r = r.clone();
+                                Keyed::new(r.key.clone(), move || view! {
+                                    <li class="item-row">
+                                        <h2><a href=r.href.clone()>{r.title.clone()}</a></h2>
+                                        <p class="meta">
+                                            {r.domain.clone().map(|d| view! { <span class="domain">{d}</span> })}
+                                            <a href=r.digest_href.clone()>{text.date_text(&r.date)}" · "{r.digest.clone()}</a>
+                                            {(r.days > 1).then(|| view! { <span class="days" data-testid="days">{text.on_days(r.days)}</span> })}
+                                        </p>
+                                    </li>
+                                }.into_any())
+                            }).collect()))}
                         </ol>
                     }.into_any())
                 })}

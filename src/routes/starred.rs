@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use tidings_model::reading::Reading;
 use wasm_bindgen::JsCast;
 
-use crate::components::page_title;
+use crate::components::{keyed, page_title, Keyed};
 use crate::reading::use_reading;
 use crate::site::{self, href};
 use crate::ManifestResource;
@@ -49,12 +49,24 @@ pub fn StarredPage() -> impl IntoView {
         });
     };
     let rows = move || {
-        let list: Vec<_> = r
+        let list: Vec<Keyed> = r
             .state
             .read()
             .starred
             .iter()
-            .map(|s| (s.clone(), s.title.clone()))
+            .map(|s| {
+                let s = s.clone();
+                Keyed::new(format!("{}/{}", s.slug, s.id), move || {
+                    view! {
+                        <li class="digest-card">
+                            <time datetime=s.date.clone()>{text.date_text(&s.date)}" · "{s.digest_title.clone()}</time>
+                            <h2><a href=href(&item_url(&s.slug, &s.id))>{s.title.clone()}</a></h2>
+                            <p class="share"><crate::reading::ItemActions item=s.clone() /></p>
+                        </li>
+                    }
+                    .into_any()
+                })
+            })
             .collect();
         list
     };
@@ -69,17 +81,7 @@ pub fn StarredPage() -> impl IntoView {
             <Show when=move || !r.state.read().starred.is_empty()
                 fallback=move || view! { <p data-testid="no-starred">{text.no_starred}</p> }>
                 <ol class="digest-list">
-                    <For
-                        each=rows
-                        key=|(s, _)| (s.slug.clone(), s.id.clone())
-                        let((s, title))
-                    >
-                        <li class="digest-card">
-                            <time datetime=s.date.clone()>{text.date_text(&s.date)}" · "{s.digest_title.clone()}</time>
-                            <h2><a href=href(&item_url(&s.slug, &s.id))>{title}</a></h2>
-                            <p class="share"><crate::reading::ItemActions item=s.clone() /></p>
-                        </li>
-                    </For>
+                    {keyed(Signal::derive(rows))}
                 </ol>
             </Show>
         </section>
