@@ -247,16 +247,44 @@ pub async fn all_pages(manifest: &Manifest) -> Result<Vec<Arc<ListPage>>, AppErr
     futures_join_all(fetches).await
 }
 
-/// Runs the futures concurrently and collects their results in order.
-pub async fn futures_join_all<F, T>(futures: impl Iterator<Item = F>) -> Result<Vec<T>, AppError>
+/// Runs the futures concurrently and collects their results in order,
+/// or the first error met. The futures are boxed so that the polling
+/// below is instantiated once per result type, not per kind of future.
+pub async fn futures_join_all<'a, F, T>(
+    futures: impl Iterator<Item = F>,
+) -> Result<Vec<T>, AppError>
 where
-    F: std::future::Future<Output = Result<T, AppError>>,
+    F: std::future::Future<Output = Result<T, AppError>> + 'a,
 {
-    let mut out = Vec::new();
-    for r in futures::future::join_all(futures).await {
-        out.push(r?);
-    }
-    Ok(out)
+    let boxed: Vec<Pending<'a, T>> = futures.map(|f| Box::pin(f) as Pending<'a, T>).collect();
+    join_boxed(boxed).await
+}
+
+type Pending<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, AppError>> + 'a>>;
+
+async fn join_boxed<T>(futures: Vec<Pending<'_, T>>) -> Result<Vec<T>, AppError> {
+    let mut pending: Vec<Option<Pending<'_, T>>> = futures.into_iter().map(Some).collect();
+    let mut done: Vec<Option<T>> = pending.iter().map(|_| None).collect();
+    std::future::poll_fn(move |cx| {
+        let mut waiting = false;
+        for (slot, out) in pending.iter_mut().zip(done.iter_mut()) {
+            let Some(f) = slot else { continue };
+            match f.as_mut().poll(cx) {
+                std::task::Poll::Ready(Ok(v)) => {
+                    *out = Some(v);
+                    *slot = None;
+                }
+                std::task::Poll::Ready(Err(e)) => return std::task::Poll::Ready(Err(e)),
+                std::task::Poll::Pending => waiting = true,
+            }
+        }
+        if waiting {
+            return std::task::Poll::Pending;
+        }
+        std::task::Poll::Ready(Ok(done.iter_mut().filter_map(Option::take).collect()))
+    })
+    .await
 }
 
 /// The list pages holding `rows`, fetched together.

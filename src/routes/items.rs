@@ -46,10 +46,11 @@ async fn rows(
     let loads = entries
         .iter()
         .map(|e| api::digest(Ok(Arc::clone(&m)), e.slug.clone()));
-    let mut digests = Vec::new();
-    for loaded in futures::future::join_all(loads).await {
-        digests.push(loaded?.1);
-    }
+    let digests: Vec<Arc<tidings_model::Digest>> = api::futures_join_all(loads)
+        .await?
+        .into_iter()
+        .map(|(_, d)| d)
+        .collect();
     let refs: Vec<&tidings_model::Digest> = digests.iter().map(|d| d.as_ref()).collect();
     Ok(item_rows(&refs, &filter)
         .into_iter()
