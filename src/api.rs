@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use gloo_net::http::Request;
 use tidings_model::i18n::Text;
 use tidings_model::layout;
 use tidings_model::search_index::{self, BlockRef, Posting, ShardEntries};
@@ -19,6 +18,7 @@ use tidings_model::site::Lang;
 use tidings_model::{
     BundleFile, DecodeError, Digest, Index, ListPage, Manifest, Shard, MANIFEST_PATH,
 };
+use wasm_bindgen_futures::JsFuture;
 use web_sys::RequestCache;
 
 /// What can go wrong while loading a page.
@@ -111,17 +111,19 @@ impl Missing {
 }
 
 /// The response for `url`, or why there is none.
-async fn fetch(url: &str, cache: RequestCache) -> Result<gloo_net::http::Response, AppError> {
+async fn fetch(url: &str, cache: RequestCache) -> Result<web_sys::Response, AppError> {
+    use wasm_bindgen::JsCast;
     let cache = if RETRIED.with(std::cell::Cell::get) {
         RequestCache::Reload
     } else {
         cache
     };
-    let response = Request::get(url)
-        .cache(cache)
-        .send()
+    let init = web_sys::RequestInit::new();
+    init.set_cache(cache);
+    let answer = JsFuture::from(leptos::prelude::window().fetch_with_str_and_init(url, &init))
         .await
-        .map_err(|e| network(url, e))?;
+        .map_err(|e| network(url, js_detail(&e)))?;
+    let response: web_sys::Response = answer.dyn_into().map_err(|e| network(url, js_detail(&e)))?;
     if !response.ok() {
         return Err(AppError::Network {
             url: url.to_string(),
@@ -130,6 +132,36 @@ async fn fetch(url: &str, cache: RequestCache) -> Result<gloo_net::http::Respons
         });
     }
     Ok(response)
+}
+
+/// What a failed request or body read says (a `TypeError`'s message).
+fn js_detail(e: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    match e.dyn_ref::<js_sys::Error>() {
+        Some(e) => format!("{}: {}", String::from(e.name()), String::from(e.message())),
+        None => e.as_string().unwrap_or_else(|| "no answer".into()),
+    }
+}
+
+/// The body of `response` as text.
+async fn body_text(url: &str, response: &web_sys::Response) -> Result<String, AppError> {
+    let promise = response.text().map_err(|e| network(url, js_detail(&e)))?;
+    let text = JsFuture::from(promise)
+        .await
+        .map_err(|e| network(url, js_detail(&e)))?;
+    text.as_string()
+        .ok_or_else(|| network(url, "the body is not text"))
+}
+
+/// The body of `response` as bytes.
+async fn body_bytes(url: &str, response: &web_sys::Response) -> Result<Vec<u8>, AppError> {
+    let promise = response
+        .array_buffer()
+        .map_err(|e| network(url, js_detail(&e)))?;
+    let buffer = JsFuture::from(promise)
+        .await
+        .map_err(|e| network(url, js_detail(&e)))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// A request or body read that failed without an answer.
@@ -144,7 +176,7 @@ fn network(url: &str, e: impl std::fmt::Display) -> AppError {
 async fn get<T: BundleFile>(path: &str, cache: RequestCache) -> Result<T, AppError> {
     let url = crate::site::href(path);
     let response = fetch(&url, cache).await?;
-    let text = response.text().await.map_err(|e| network(&url, e))?;
+    let text = body_text(&url, &response).await?;
     T::from_json(&text).map_err(|error| AppError::Bundle {
         url: url.clone(),
         error,
@@ -187,7 +219,7 @@ async fn cached_bytes<T: 'static>(
     }
     let url = crate::site::href(&path);
     let response = fetch(&url, RequestCache::Default).await?;
-    let bytes = response.binary().await.map_err(|e| network(&url, e))?;
+    let bytes = body_bytes(&url, &response).await?;
     let value = Arc::new(decode(&bytes).map_err(|e| AppError::Bundle {
         url: url.clone(),
         error: DecodeError::Malformed(e),
