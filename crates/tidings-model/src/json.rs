@@ -10,7 +10,8 @@
 //!
 //! What it accepts is JSON as serde_json does for these types: integers
 //! for integer fields (no sign, fraction or exponent), `null` for an
-//! absent optional field, and the escapes of RFC 8259 in strings.
+//! absent optional field, the escapes of RFC 8259 in strings, and arrays
+//! and objects nested up to [`MAX_DEPTH`] levels.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -42,11 +43,22 @@ impl std::error::Error for Error {}
 pub struct Reader<'a> {
     text: &'a str,
     pos: usize,
+    /// Arrays and objects open around the cursor.
+    depth: u32,
 }
+
+/// How deep arrays and objects may nest (serde_json's limit too): a file
+/// of a million `[` is refused, not read by a million nested calls that
+/// would overflow the stack.
+pub const MAX_DEPTH: u32 = 128;
 
 impl<'a> Reader<'a> {
     pub fn new(text: &'a str) -> Reader<'a> {
-        Reader { text, pos: 0 }
+        Reader {
+            text,
+            pos: 0,
+            depth: 0,
+        }
     }
 
     /// An error at the current position.
@@ -242,6 +254,26 @@ impl<'a> Reader<'a> {
         each: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), Error>,
     ) -> Result<(), Error> {
         self.eat(b'[', "an array")?;
+        self.enter()?;
+        let read = self.elements(each);
+        self.depth -= 1;
+        read
+    }
+
+    /// One level deeper, if the limit allows.
+    fn enter(&mut self) -> Result<(), Error> {
+        if self.depth >= MAX_DEPTH {
+            self.pos -= 1;
+            return Err(self.error(format!("nesting deeper than {MAX_DEPTH}")));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn elements(
+        &mut self,
+        each: &mut dyn FnMut(&mut Reader<'a>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         if self.next() == Some(b']') {
             self.pos += 1;
             return Ok(());
@@ -265,6 +297,16 @@ impl<'a> Reader<'a> {
         each: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<(), Error>,
     ) -> Result<(), Error> {
         self.eat(b'{', "an object")?;
+        self.enter()?;
+        let read = self.members(each);
+        self.depth -= 1;
+        read
+    }
+
+    fn members(
+        &mut self,
+        each: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         if self.next() == Some(b'}') {
             self.pos += 1;
             return Ok(());
@@ -592,6 +634,20 @@ mod tests {
             field(r#"{"schema": "3"}"#).map_err(|e| e.to_string()),
             Err("expected a non-negative integer at line 1 column 12".into())
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let deep = |n: usize| format!("{{\"a\": 1, \"x\": {}{}}}", "[".repeat(n), "]".repeat(n));
+        assert!(Probe::from_json_text(&deep(MAX_DEPTH as usize - 1)).is_ok());
+        assert_eq!(
+            Probe::from_json_text(&deep(MAX_DEPTH as usize)).map_err(|e| e.to_string()),
+            Err("nesting deeper than 128 at line 1 column 142".into())
+        );
+        // A million levels: refused at the limit, in one ordinary call stack.
+        assert!(Probe::from_json_text(&deep(1_000_000)).is_err());
+        let objects = format!("{{\"a\": 1, \"x\": {}}}", "{\"y\":".repeat(200_000));
+        assert!(Probe::from_json_text(&objects).is_err_and(|e| e.what == "nesting deeper than 128"));
     }
 
     #[test]
