@@ -137,7 +137,10 @@ impl<'a> Reader<'a> {
                 .ok_or_else(|| self.error("number too large"))?;
             self.pos += 1;
         }
-        if self.pos == start || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
+        // JSON writes no leading zeros (`07`) and no fraction or exponent
+        // here.
+        let leading_zero = self.pos - start > 1 && self.text.as_bytes()[start] == b'0';
+        if self.pos == start || leading_zero || matches!(self.peek(), Some(b'.' | b'e' | b'E')) {
             self.pos = start;
             return Err(self.error("expected a non-negative integer"));
         }
@@ -589,6 +592,11 @@ mod tests {
             err("{\"a\": -1}"),
             Err("expected a non-negative integer at line 1 column 7".into())
         );
+        assert_eq!(
+            err("{\"a\": 07}"),
+            Err("expected a non-negative integer at line 1 column 7".into())
+        );
+        assert_eq!(Probe::from_json_text("{\"a\": 0}").map(|p| p.a), Ok(0));
         assert_eq!(
             err("{\"a\": 1.5}"),
             Err("expected a non-negative integer at line 1 column 7".into())
