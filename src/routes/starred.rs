@@ -56,7 +56,7 @@ pub fn StarredPage() -> impl IntoView {
             .iter()
             .map(|s| {
                 let s = s.clone();
-                Keyed::new(format!("{}/{}", s.slug, s.id), move || {
+                Keyed::new(tidings_model::reading::key(&s.slug, &s.id), move || {
                     view! {
                         <li class="digest-card">
                             <time datetime=s.date.clone()>{text.date_text(&s.date)}" · "{s.digest_title.clone()}</time>

@@ -485,8 +485,8 @@ impl FromJson for BTreeSet<String> {
 /// there; `default` ones may be missing (their type's default), as
 /// serde's `#[serde(default)]`.
 macro_rules! fields {
-    ($ty:ty => $name:ident { required: [$($req:ident),* $(,)?], default: [$($opt:ident),* $(,)?] $(,)? }) => {
-        impl $crate::json::FromJson for $ty {
+    ($name:ident { required: [$($req:ident),* $(,)?], default: [$($opt:ident),* $(,)?] $(,)? }) => {
+        impl $crate::json::FromJson for $name {
             fn read(r: &mut $crate::json::Reader<'_>) -> Result<Self, $crate::json::Error> {
                 $(let mut $req = None;)*
                 $(let mut $opt = None;)*
@@ -543,7 +543,10 @@ mod tests {
         b: Option<String>,
         c: Vec<u64>,
     }
-    fields!(Probe => Probe { required: [a], default: [b, c] });
+    fields!(Probe {
+        required: [a],
+        default: [b, c]
+    });
 
     #[test]
     fn reads_fields_skipping_unknown_ones() {

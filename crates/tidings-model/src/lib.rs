@@ -327,32 +327,90 @@ impl std::fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-json::fields!(Manifest => Manifest {
-    required: [schema, stamp, digest_count, item_count, page_size, page_count, shard_count, item_pages, tags, categories],
+json::fields!(Manifest {
+    required: [
+        schema,
+        stamp,
+        digest_count,
+        item_count,
+        page_size,
+        page_count,
+        shard_count,
+        item_pages,
+        tags,
+        categories
+    ],
     default: [search],
 });
-json::fields!(Shard => Shard { required: [schema, digests], default: [] });
-json::fields!(ListPage => ListPage { required: [schema, first_row, entries], default: [] });
-json::fields!(DigestSummary => DigestSummary {
+json::fields!(Shard {
+    required: [schema, digests],
+    default: []
+});
+json::fields!(ListPage {
+    required: [schema, first_row, entries],
+    default: []
+});
+json::fields!(DigestSummary {
     required: [slug, date, title, summary, tags, item_count],
     default: [],
 });
-json::fields!(TermCount => TermCount { required: [name, count], default: [] });
-json::fields!(Index => Index {
-    required: [schema, tags, categories, domains, sections, dates, items, row_tags, row_categories, row_domains, row_sections],
+json::fields!(TermCount {
+    required: [name, count],
+    default: []
+});
+json::fields!(Index {
+    required: [
+        schema,
+        tags,
+        categories,
+        domains,
+        sections,
+        dates,
+        items,
+        row_tags,
+        row_categories,
+        row_domains,
+        row_sections
+    ],
     default: [],
 });
-json::fields!(Digest => Digest {
-    required: [schema, slug, date, title, description, tags, categories, intro_html, items],
+json::fields!(Digest {
+    required: [
+        schema,
+        slug,
+        date,
+        title,
+        description,
+        tags,
+        categories,
+        intro_html,
+        items
+    ],
     default: [lastmod, image, closing_html],
 });
-json::fields!(Item => Item {
+json::fields!(Item {
     required: [id, title, title_html, body_html, links],
-    default: [title_translation, image, source, section, publisher, also_in],
+    default: [
+        title_translation,
+        image,
+        source,
+        section,
+        publisher,
+        also_in
+    ],
 });
-json::fields!(StoryRef => StoryRef { required: [slug, id, date, title], default: [] });
-json::fields!(Image => Image { required: [alt], default: [src] });
-json::fields!(Source => Source { required: [url, domain], default: [] });
+json::fields!(StoryRef {
+    required: [slug, id, date, title],
+    default: []
+});
+json::fields!(Image {
+    required: [alt],
+    default: [src]
+});
+json::fields!(Source {
+    required: [url, domain],
+    default: []
+});
 
 /// Refuses a file of another format version before reading the rest:
 /// the `schema` field comes first in what the build writes, so this reads

@@ -35,10 +35,18 @@ pub struct Reading {
     pub seen_until: Option<String>,
 }
 
-crate::json::fields!(Starred => Starred { required: [slug, id, title, date, digest_title], default: [] });
-crate::json::fields!(Reading => Reading { required: [], default: [read, starred, seen_until] });
+crate::json::fields!(Starred {
+    required: [slug, id, title, date, digest_title],
+    default: []
+});
+crate::json::fields!(Reading {
+    required: [],
+    default: [read, starred, seen_until]
+});
 
-fn key(slug: &str, id: &str) -> String {
+/// An item's key in the reader's state (`slug/id`), also what keys the
+/// starred view's rows.
+pub fn key(slug: &str, id: &str) -> String {
     format!("{slug}/{id}")
 }
 

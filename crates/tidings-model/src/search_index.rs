@@ -62,7 +62,10 @@ pub struct SearchInfo {
     /// Number of block files (`search/b/<n>.bin`).
     pub blocks: u32,
 }
-crate::json::fields!(SearchInfo => SearchInfo { required: [docs, shards, blocks], default: [] });
+crate::json::fields!(SearchInfo {
+    required: [docs, shards, blocks],
+    default: []
+});
 
 /// The shard (`0..shards`) holding `term`.
 pub fn shard_of_term(term: &str, shards: u32) -> u32 {

@@ -69,7 +69,7 @@ pub struct SiteInfo {
     pub reload: bool,
 }
 
-crate::json::fields!(SiteInfo => SiteInfo {
+crate::json::fields!(SiteInfo {
     required: [title, language, base_path],
     default: [description, base_url, author, image, reload],
 });
