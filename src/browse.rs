@@ -602,15 +602,17 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
     // after the next paint, since Chromium's `history.pushState` took
     // 0.3-9 ms of each change on the way to the new list.
     let asked: RwSignal<Option<Vec<(String, String)>>> = RwSignal::new(None);
-    let filter = Memo::new(move |_| {
-        if let Some(pairs) = &*asked.read() {
-            return base
-                .read()
-                .filter(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        }
+    // The filter of the address bar, and the one shown.
+    let followed = Memo::new(move |_| {
         let q = nav.query.read();
         base.read()
             .filter(q.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    });
+    let filter = Memo::new(move |_| match &*asked.read() {
+        Some(pairs) => base
+            .read()
+            .filter(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        None => followed.get(),
     });
     let page = Memo::new(move |_| {
         let from_link = asked.with(|a| {
@@ -651,8 +653,12 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
         }
     });
     let current: Current = RwSignal::new(None);
+    // The tab's title names the chosen tags of the address bar, so it
+    // changes with the history entry, after the paint: setting
+    // `document.title` is a call to the browser process that took ~1 ms
+    // of each change when it came before the new list.
     page_title(move || {
-        filter.read().terms[Facet::Tag]
+        followed.read().terms[Facet::Tag]
             .iter()
             .map(|t| format!("#{t}"))
             .collect::<Vec<_>>()

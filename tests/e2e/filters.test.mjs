@@ -59,6 +59,8 @@ test('clicking tags, switching AND/OR, back and forward, and clearing', async ()
   await waitCount(page, expected({ tags: [a] }));
   await page.locator('.facet .chip', { hasText: `#${b}` }).first().click();
   await waitCount(page, expected({ tags: [a, b] }));
+  // The tab's title names the chosen tags once the address bar has them.
+  await page.waitForFunction((want) => document.title === want, `#${a} #${b} · tidings`);
   await page.getByTestId('mode-or').click();
   await waitCount(page, expected({ tags: [a, b], any: true }));
   // The list shows first; the address bar follows after the next paint.
@@ -67,11 +69,13 @@ test('clicking tags, switching AND/OR, back and forward, and clearing', async ()
   await waitCount(page, expected({ tags: [a, b] }));
   await page.goBack();
   await waitCount(page, expected({ tags: [a] }));
+  await page.waitForFunction((want) => document.title === want, `#${a} · tidings`);
   await page.goForward();
   await waitCount(page, expected({ tags: [a, b] }));
   await page.getByTestId('clear').click();
   await page.waitForURL(`${server.base}/`);
   await waitCount(page, bundle.entries);
+  await page.waitForFunction(() => document.title === 'tidings');
   await done();
 });
 
