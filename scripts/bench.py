@@ -272,7 +272,7 @@ def watched(n: int):
         (content / "posts" / f"watched-new-{run}.md").write_text(text, encoding="utf-8")
 
     kinds = [("edit", edit), ("item added", add_item), ("new digest", add_digest)]
-    proc = subprocess.Popen([str(BIN), "build", "--watch", "--reload", "--quiet", "--content", str(content),
+    proc = subprocess.Popen([str(BIN), "build", "--watch", "--reload", "--content", str(content),
                              "--out", str(out), "--shell", str(shell), "--cache", str(cache)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     waits = {kind: [] for kind, _ in kinds}

@@ -272,10 +272,11 @@ struct BuildArgs {
 /// Builds once, or with `--watch` builds again after every change.
 fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
     if !args.watch {
-        return build(args, None);
+        return build(args, None, None);
     }
     // Digests of files unchanged since the last build are not read again.
     let memo = tidings::Memo::default();
+    let mut printed = Printed::default();
     // Both as absolute paths, so that `--content . --out dist` leaves the
     // output out of what is watched (`./dist` does not start with `dist`).
     let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
@@ -286,7 +287,7 @@ fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
     // stop) it looks every WATCH_EVERY, and with them still every
     // WATCH_UNWOKEN, for changes no event told of.
     let mut wake = tidings::Wake::new(&content, &out);
-    if let Err(e) = build(args, Some(&memo)) {
+    if let Err(e) = build(args, Some(&memo), Some(&mut printed)) {
         report(&e, true);
     }
     let mut pause = WATCH_EVERY;
@@ -324,7 +325,7 @@ fn build_or_watch(args: &BuildArgs) -> Result<(), Error> {
             std::thread::sleep(WATCH_SETTLE);
         }
         seen = if woken { now } else { snapshot() };
-        if let Err(e) = build(args, Some(&memo)) {
+        if let Err(e) = build(args, Some(&memo), Some(&mut printed)) {
             report(&e, true);
         }
     }
@@ -362,7 +363,11 @@ fn snapshot(content: &Path, skip: &Path) -> Vec<(PathBuf, u64, Option<std::time:
     out
 }
 
-fn build(args: &BuildArgs, memo: Option<&tidings::Memo>) -> Result<(), Error> {
+fn build(
+    args: &BuildArgs,
+    memo: Option<&tidings::Memo>,
+    printed: Option<&mut Printed>,
+) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let shell = args.shell.as_deref().map(Shell::read).transpose()?;
     let app_files = shell.as_ref().map_or(0, |s| s.app_files);
@@ -370,7 +375,7 @@ fn build(args: &BuildArgs, memo: Option<&tidings::Memo>) -> Result<(), Error> {
     let loaded = started.elapsed();
     print_skipped(&site.skipped);
     if !args.quiet {
-        print_warnings(&site.warnings);
+        print_warnings(&site.warnings, printed);
     }
     let options = BundleOptions {
         item_pages: args.item_pages,
@@ -436,7 +441,7 @@ fn print_skipped(skipped: &[tidings::ContentError]) {
 
 fn check(input: &Input) -> Result<(), Error> {
     let site = load_site(input)?;
-    print_warnings(&site.warnings);
+    print_warnings(&site.warnings, None);
     let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
     eprintln!(
         "tidings: {} digests, {items} items, no errors",
@@ -568,29 +573,60 @@ fn scheme() -> Result<(), Error> {
     Ok(())
 }
 
+/// The warnings `build --watch` has printed, by file: a rebuild prints a
+/// file's warnings only when they differ from those printed for it last.
+#[derive(Default)]
+struct Printed(std::collections::HashMap<PathBuf, Vec<tidings::Warning>>);
+
 /// Prints warnings, at most three per file, so a digest whose images were
-/// not shipped does not bury everything else.
-fn print_warnings(warnings: &[tidings::Warning]) {
+/// not shipped does not bury everything else; with `printed` (under
+/// `--watch`), not those of files whose warnings were printed the same
+/// before, which one line counts. All in one write: a site with tens of
+/// thousands of warnings spent a fifth of each watched rebuild on a
+/// write per line.
+fn print_warnings(warnings: &[tidings::Warning], mut printed: Option<&mut Printed>) {
+    use std::fmt::Write as _;
     const PER_FILE: usize = 3;
-    let mut i = 0;
-    while i < warnings.len() {
-        let path = &warnings[i].location.path;
-        let same = warnings[i..]
-            .iter()
-            .take_while(|w| &w.location.path == path)
-            .count();
-        for w in &warnings[i..i + same.min(PER_FILE)] {
-            eprintln!("warning: {w}");
+    let mut text = String::new();
+    let mut kept = std::collections::HashMap::new();
+    let (mut quiet_files, mut quiet_warnings) = (0usize, 0usize);
+    for group in warnings.chunk_by(|a, b| a.location.path == b.location.path) {
+        let path = &group[0].location.path;
+        if let Some(printed) = printed.as_deref_mut() {
+            let before = printed.0.remove(path);
+            let same = before.as_deref() == Some(group);
+            kept.insert(
+                path.clone(),
+                before.filter(|_| same).unwrap_or_else(|| group.to_vec()),
+            );
+            if same {
+                quiet_files += 1;
+                quiet_warnings += group.len();
+                continue;
+            }
         }
-        if same > PER_FILE {
-            eprintln!(
+        for w in &group[..group.len().min(PER_FILE)] {
+            _ = writeln!(text, "warning: {w}");
+        }
+        if group.len() > PER_FILE {
+            _ = writeln!(
+                text,
                 "warning: {}: {} more warnings like these",
                 path.display(),
-                same - PER_FILE
+                group.len() - PER_FILE
             );
         }
-        i += same;
     }
+    if quiet_files > 0 {
+        _ = writeln!(
+            text,
+            "tidings: {quiet_warnings} warning(s) of {quiet_files} file(s) not repeated: printed before, unchanged since"
+        );
+    }
+    if let Some(printed) = printed {
+        printed.0 = kept;
+    }
+    _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Reads a content folder; any invalid file fails the command.

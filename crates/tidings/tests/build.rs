@@ -1135,6 +1135,93 @@ fn a_watcher_does_not_take_its_own_output_for_a_change() {
     assert_eq!(log.matches("read+parse").count(), 1, "{log}");
 }
 
+/// `make serve`'s watcher prints a file's warnings once: a rebuild repeats
+/// none of those printed before for files whose warnings are the same,
+/// and says how many it left out.
+#[test]
+fn a_watcher_prints_each_files_warnings_once() {
+    use std::io::BufRead;
+    use std::sync::{Arc, Mutex};
+    let content = generated("watch-warnings", 2);
+    let posts = content.join("posts");
+    let mut names: Vec<PathBuf> = (std::fs::read_dir(&posts).expect("posts"))
+        .map(|e| e.expect("entry").path())
+        .collect();
+    names.sort();
+    let (a, b) = (&names[0], &names[1]);
+    let out = temp_dir("watch-warnings-out");
+    let mut watcher = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(["build", "--watch", "--content"])
+        .arg(&content)
+        .arg("--out")
+        .arg(&out)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("watcher");
+    let log = Arc::new(Mutex::new(String::new()));
+    let reader = std::io::BufReader::new(watcher.stderr.take().expect("stderr"));
+    let sink = Arc::clone(&log);
+    std::thread::spawn(move || {
+        for line in reader.lines().map_while(Result::ok) {
+            let mut log = sink.lock().expect("log");
+            log.push_str(&line);
+            log.push('\n');
+        }
+    });
+    // The log of the `n`th build (1-based), once it has ended.
+    let build = |n: usize| -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let text = log.lock().expect("log").clone();
+            let ends: Vec<usize> = text
+                .match_indices("tidings: 2 digests")
+                .map(|(i, _)| i)
+                .collect();
+            if ends.len() >= n {
+                let from = if n == 1 { 0 } else { ends[n - 2] };
+                let to = text[ends[n - 1]..]
+                    .find('\n')
+                    .map_or(text.len(), |e| ends[n - 1] + e);
+                return text[from..to].to_string();
+            }
+            assert!(
+                start.elapsed().as_secs() < 60,
+                "build {n} did not end: {text}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    let name = |p: &Path| p.file_name().expect("name").to_string_lossy().to_string();
+    let warned = |text: &str, p: &Path| {
+        text.lines()
+            .any(|l| l.starts_with("warning: ") && l.contains(&name(p)))
+    };
+    let first = build(1);
+    assert!(warned(&first, a) && warned(&first, b), "{first}");
+    assert!(!first.contains("not repeated"), "{first}");
+
+    // An edit at the end of one file: its warnings are those of before.
+    let append = |p: &Path, text: &str| {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(p)
+            .expect("open");
+        std::io::Write::write_all(&mut f, text.as_bytes()).expect("append");
+    };
+    append(a, "\nOne more sentence.\n");
+    let second = build(2);
+    assert!(!second.contains("warning: "), "{second}");
+    assert!(second.contains("of 2 file(s) not repeated"), "{second}");
+
+    // A new warning in the other file: its warnings again, with the new one.
+    append(b, "\n![a picture](not-shipped.png)\n");
+    let third = build(3);
+    assert!(warned(&third, b) && !warned(&third, a), "{third}");
+    assert!(third.contains("of 1 file(s) not repeated"), "{third}");
+    watcher.kill().expect("kill");
+    watcher.wait().expect("wait");
+}
+
 /// `make serve` runs the watcher with a cache folder: digests it takes
 /// from memory keep their cache entries, so the next `make serve` (a new
 /// process) finds every unchanged digest parsed.
