@@ -570,24 +570,47 @@ fn files_under(path: &Path) -> Result<usize> {
 
 /// Removes a folder tree, its subfolders in parallel.
 fn remove(path: &Path) -> Result<()> {
-    use rayon::prelude::*;
-    let err = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let meta = match fs::symlink_metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(err(e)),
-    };
-    if !meta.is_dir() {
-        return fs::remove_file(path).map_err(err);
+    match fs::symlink_metadata(path) {
+        Ok(meta) => remove_known(path, meta.is_dir()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(source) => Err(Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
-    let entries: Vec<PathBuf> = fs::read_dir(path)
-        .map_err(err)?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<std::io::Result<_>>()
-        .map_err(err)?;
-    entries.par_iter().try_for_each(|p| remove(p))?;
-    fs::remove_dir(path).map_err(err)
+}
+
+/// [`remove`] of an entry known to be a folder or not. Below it, each
+/// entry's kind comes from its folder's listing: removing the previous
+/// stamp folder (~4,600 files at 10,000 digests) asked for every file's
+/// metadata, ~9% of the samples of a watched rebuild after an edit.
+fn remove_known(path: &Path, is_dir: bool) -> Result<()> {
+    use rayon::prelude::*;
+    // What is gone already needs no removing.
+    let err = |source: std::io::Error| match source.kind() {
+        std::io::ErrorKind::NotFound => Ok(()),
+        _ => Err(Error::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
+    };
+    if !is_dir {
+        return fs::remove_file(path).or_else(err);
+    }
+    let listed: std::io::Result<Vec<(PathBuf, bool)>> = fs::read_dir(path).and_then(|entries| {
+        entries
+            .map(|e| {
+                let e = e?;
+                Ok((e.path(), e.file_type()?.is_dir()))
+            })
+            .collect()
+    });
+    let entries = match listed {
+        Ok(entries) => entries,
+        Err(e) => return err(e),
+    };
+    entries
+        .par_iter()
+        .try_for_each(|(p, is_dir)| remove_known(p, *is_dir))?;
+    fs::remove_dir(path).or_else(err)
 }
