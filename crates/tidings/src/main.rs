@@ -603,7 +603,7 @@ fn print_warnings(warnings: &[tidings::Warning], mut printed: Option<&mut Printe
     const PER_FILE: usize = 3;
     let mut text = String::new();
     let mut kept = std::collections::HashMap::new();
-    let (mut quiet_files, mut quiet_warnings) = (0usize, 0usize);
+    let (mut held_files, mut held_warnings) = (0usize, 0usize);
     for group in warnings.chunk_by(|a, b| a.location.path == b.location.path) {
         let path = &group[0].location.path;
         if let Some(printed) = printed.as_deref_mut() {
@@ -614,8 +614,8 @@ fn print_warnings(warnings: &[tidings::Warning], mut printed: Option<&mut Printe
                 before.filter(|_| same).unwrap_or_else(|| group.to_vec()),
             );
             if same {
-                quiet_files += 1;
-                quiet_warnings += group.len();
+                held_files += 1;
+                held_warnings += group.len();
                 continue;
             }
         }
@@ -631,10 +631,10 @@ fn print_warnings(warnings: &[tidings::Warning], mut printed: Option<&mut Printe
             );
         }
     }
-    if quiet_files > 0 {
+    if held_files > 0 {
         _ = writeln!(
             text,
-            "tidings: {quiet_warnings} warning(s) of {quiet_files} file(s) not repeated: printed before, unchanged since"
+            "tidings: {held_warnings} warning(s) of {held_files} file(s) not repeated: printed before, unchanged since"
         );
     }
     if let Some(printed) = printed {
