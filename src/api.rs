@@ -267,10 +267,19 @@ pub async fn index(manifest: &Manifest) -> Result<Arc<Index>, AppError> {
 
 /// List page `n`.
 pub async fn list_page(manifest: &Manifest, n: u32) -> Result<Arc<ListPage>, AppError> {
-    cached(manifest.page_path(n), |p: &ListPage| {
-        p.check_against(manifest, n)
-    })
-    .await
+    page_at(manifest, manifest.page_path(n), n).await
+}
+
+/// The list's first screen: the first rows of list page 0, in a file of
+/// their own so the first view fetches one screen, not a page of five.
+pub async fn first_screen(manifest: &Manifest) -> Result<Arc<ListPage>, AppError> {
+    page_at(manifest, manifest.first_screen_path(), 0).await
+}
+
+/// The file at `path`, checked as list page `n` (one instance of the
+/// fetch for both kinds of file).
+async fn page_at(manifest: &Manifest, path: String, n: u32) -> Result<Arc<ListPage>, AppError> {
+    cached(path, |p: &ListPage| p.check_against(manifest, n)).await
 }
 
 /// Every list page (for text search, which needs titles).

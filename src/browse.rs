@@ -224,14 +224,15 @@ async fn load(
     })
 }
 
-/// The first screen with no filter: the manifest and the first list page
-/// are enough, so the first view costs the same at any corpus size.
+/// The first screen with no filter: the manifest and the list's first
+/// screen (`list/first.json`) are enough, so the first view costs the
+/// same at any corpus size.
 async fn load_unfiltered(
     manifest: Result<Arc<Manifest>, AppError>,
     base: ListBase,
 ) -> Result<Screen, AppError> {
     let manifest = manifest?;
-    let first = api::list_page(&manifest, 0).await?;
+    let first = api::first_screen(&manifest).await?;
     let digests = manifest.digest_count as usize;
     let none = Filter::default();
     let totals = |facet: Facet, terms: &[TermCount]| {

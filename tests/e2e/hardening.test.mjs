@@ -122,6 +122,7 @@ const STAMP = JSON.parse(readFileSync(join(SITE, SCHEME.manifest), 'utf8')).stam
 const FILE = {
   manifest: SCHEME.manifest,
   list: schemePath('list_page', { stamp: STAMP, n: 0 }),
+  first: schemePath('first_screen', { stamp: STAMP }),
   shard: schemePath('shard', { stamp: STAMP, n: 0 }),
   index: schemePath('index', { stamp: STAMP }),
 };
@@ -154,11 +155,18 @@ test('a digest shard answering 404: the message names it, Retry loads the digest
   await done({ allow: LOAD_FAILED });
 });
 
-test('a truncated list page is damaged, not a crash; Retry reads the whole one', async () => {
-  const { page, done } = await broken('/', FILE.list, { body: (b) => b.subarray(0, b.length >> 1) });
-  await retries(page, T.damaged(FILE.list), () => page.locator('.digest-card').first().waitFor());
-  await done({ allow: LOAD_FAILED });
-});
+// The first view reads the list's first screen; a filtered view, the
+// list pages holding its rows.
+for (const [what, path, file] of [
+  ['first screen', '/', 'first'],
+  ['list page', schemePath('tag_url', { tag: '人工智能' }), 'list'],
+]) {
+  test(`a truncated ${what} is damaged, not a crash; Retry reads the whole one`, async () => {
+    const { page, done } = await broken(path, FILE[file], { body: (b) => b.subarray(0, b.length >> 1) });
+    await retries(page, T.damaged(FILE[file]), () => page.locator('.digest-card').first().waitFor());
+    await done({ allow: LOAD_FAILED });
+  });
+}
 
 test('an index whose rows name tags out of range is damaged; Retry reads the good one', async () => {
   const outOfRange = (b) => Buffer.from(JSON.stringify({ ...JSON.parse(b), row_tags: [[0, 1, 999]] }));

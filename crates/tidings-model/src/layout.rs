@@ -80,6 +80,11 @@ pub mod stamped {
         format!("list/{n}.json")
     }
 
+    /// The first screen of the list: the first rows of list page 0, as
+    /// many as a screen shows ([`crate::query::PER_SCREEN`]), so the first
+    /// view of a big site does not fetch a whole page for them.
+    pub const FIRST_SCREEN: &str = "list/first.json";
+
     /// Digest shard `n`.
     pub fn shard(n: u32) -> String {
         format!("d/{n}.json")
@@ -109,6 +114,11 @@ pub fn index(stamp: &str) -> String {
 /// `data/<stamp>/list/<n>.json`: list page `n` (0-based).
 pub fn list_page(stamp: &str, n: u32) -> String {
     under_stamp(stamp, &stamped::list_page(n))
+}
+
+/// `data/<stamp>/list/first.json`: the first screen of the list.
+pub fn first_screen(stamp: &str) -> String {
+    under_stamp(stamp, stamped::FIRST_SCREEN)
 }
 
 /// `data/<stamp>/d/<n>.json`: digest shard `n`.
@@ -173,6 +183,7 @@ pub fn describe() -> Vec<(&'static str, String)> {
         ("manifest", MANIFEST.to_string()),
         ("index", template(index(STAMP))),
         ("list_page", template(list_page(STAMP, N))),
+        ("first_screen", template(first_screen(STAMP))),
         ("shard", template(shard(STAMP, N))),
         ("search_shard", template(search_shard(STAMP, N))),
         ("search_block", template(search_block(STAMP, N))),

@@ -95,6 +95,12 @@ impl Manifest {
         layout::list_page(&self.stamp, n)
     }
 
+    /// `data/<stamp>/list/first.json`: the list's first screen (the first
+    /// rows of page 0).
+    pub fn first_screen_path(&self) -> String {
+        layout::first_screen(&self.stamp)
+    }
+
     /// `data/<stamp>/d/<n>.json`: the shard holding the digest `slug`.
     pub fn shard_path(&self, slug: &str) -> String {
         layout::shard(&self.stamp, self.shard_of(slug))

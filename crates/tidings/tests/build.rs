@@ -59,16 +59,23 @@ fn build_writes_bundle_and_one_page_per_route() {
     assert_eq!(manifest["search"]["blocks"], 0);
     assert_eq!(manifest["search"]["docs"], 13);
     // index.html (the home page) + items + starred + 404 + 1 digest page + 13 item pages +
-    // 3 tag pages + manifest, index, one list page and one shard +
-    // the search shards + robots.txt and _headers (no feeds or sitemap
-    // without a base URL) + the service worker and the web app manifest.
+    // 3 tag pages + manifest, index, one list page, the first screen and
+    // one shard + the search shards + robots.txt and _headers (no feeds
+    // or sitemap without a base URL) + the service worker and the web app
+    // manifest.
     assert_eq!(
         files.len(),
-        1 + 1 + 1 + 1 + 1 + 13 + 3 + 4 + search_shards + 2 + 2,
+        1 + 1 + 1 + 1 + 1 + 13 + 3 + 5 + search_shards + 2 + 2,
         "{files:#?}"
     );
     let stamp = manifest["stamp"].as_str().expect("stamp");
-    for f in ["index.json", "list/0.json", "d/0.json", "search/s/0.bin"] {
+    for f in [
+        "index.json",
+        "list/0.json",
+        "list/first.json",
+        "d/0.json",
+        "search/s/0.bin",
+    ] {
         assert!(
             files.contains(&format!("data/{stamp}/{f}")),
             "{f} in {files:#?}"
@@ -347,6 +354,26 @@ fn item_pages_can_be_left_out() {
     );
     let manifest = std::fs::read_to_string(out.join("data/manifest.json")).expect("manifest");
     assert!(manifest.contains("\"item_pages\":false"));
+}
+
+/// The list's first screen, which the first view reads, is the head of
+/// list page 0: its first rows, a screen's worth, valid as page 0.
+#[test]
+fn the_first_screen_is_the_head_of_the_first_list_page() {
+    use tidings_model::query::PER_SCREEN;
+    use tidings_model::{layout, ListPage, Manifest};
+    let content = generated("first-screen", PER_SCREEN + 7);
+    let out = temp_dir("first-screen-out");
+    build_ok(&build_args(&content, &out, None, &[]));
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).expect(rel);
+    let manifest: Manifest = serde_json::from_str(&read(layout::MANIFEST)).expect("manifest");
+    let page: ListPage = serde_json::from_str(&read(&manifest.page_path(0))).expect("page 0");
+    let first: ListPage =
+        serde_json::from_str(&read(&manifest.first_screen_path())).expect("first screen");
+    assert_eq!(page.entries.len(), PER_SCREEN + 7);
+    assert_eq!(first.first_row, 0);
+    assert_eq!(first.entries[..], page.entries[..PER_SCREEN]);
+    first.check_against(&manifest, 0).expect("valid as page 0");
 }
 
 /// Builds `content` with a shell into a fresh folder; returns the folder.
