@@ -343,10 +343,10 @@ const WATCH_SETTLE: std::time::Duration = std::time::Duration::from_millis(50);
 /// writes those; nor the shell, a new app being Trunk's to rebuild.)
 fn snapshot(content: &Path, skip: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
     let mut out = Vec::new();
-    let mut stack = vec![content.to_path_buf()];
     if content.starts_with(skip) {
         return out;
     }
+    let mut stack = vec![content.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
