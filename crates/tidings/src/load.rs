@@ -302,9 +302,8 @@ fn parse_all(
     let done = AtomicUsize::new(0);
     let finished = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        if progress && std::io::stderr().is_terminal() {
-            scope.spawn(|| progress_line(&done, &finished, files.len()));
-        }
+        let line = (progress && std::io::stderr().is_terminal())
+            .then(|| scope.spawn(|| progress_line(&done, &finished, files.len())));
         let results = files
             .par_iter()
             .map(|path| {
@@ -314,6 +313,10 @@ fn parse_all(
             })
             .collect();
         finished.store(true, Ordering::Relaxed);
+        // Woken, so the scope does not wait out the line's pause.
+        if let Some(line) = line {
+            line.thread().unpark();
+        }
         results
     })
 }
@@ -340,12 +343,18 @@ fn drop_duplicate_slugs(digests: &mut Vec<Parsed>) -> Vec<ContentError> {
 }
 
 /// Prints `reading N/M files` on stderr every 100 ms, starting after a
-/// second, until `finished`; then clears the line.
+/// second, until `finished`; then clears the line. It waits parked, not
+/// asleep, so that the reader's unpark ends it at once: a sleep made
+/// every build on a terminal (`make serve`'s watcher) wait up to 100 ms
+/// more after reading.
 fn progress_line(done: &AtomicUsize, finished: &AtomicBool, total: usize) {
     let start = Instant::now();
     let mut shown = false;
     while !finished.load(Ordering::Relaxed) {
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::park_timeout(Duration::from_millis(100));
+        if finished.load(Ordering::Relaxed) {
+            break;
+        }
         if start.elapsed() >= Duration::from_secs(1) {
             eprint!(
                 "\rtidings: reading {}/{total} files",
