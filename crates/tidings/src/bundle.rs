@@ -223,7 +223,11 @@ fn indexed(site: &Site, max_files: usize) -> Result<(search_index::Files, Option
             .map(|run| {
                 let digests = &site.digests[run.clone()];
                 let items = digests.iter().flat_map(|d| d.digest.items.iter());
-                let key = cache.key(items.clone().flat_map(search_index::field_inputs));
+                let unlinked: Option<Vec<u64>> = digests.iter().map(|d| d.unlinked).collect();
+                let key = match unlinked {
+                    Some(hashes) => cache.key_of_digests(hashes.into_iter()),
+                    None => cache.key(items.clone().flat_map(search_index::field_inputs)),
+                };
                 (key, items.count() as u32)
             })
             .collect()

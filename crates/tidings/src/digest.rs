@@ -52,6 +52,10 @@ pub struct Parsed {
     /// [`crate::stories::link`]) and kept with the digest under
     /// `--watch`, for [`Parsed::key`].
     pub unlinked: Option<u64>,
+    /// Each item's story key hashed (`None` for an item whose source is
+    /// not an http(s) link): worked out once by [`crate::stories::link`] and kept
+    /// with the digest under `--watch`, as `unlinked` is.
+    pub story_hashes: Option<Vec<Option<u64>>>,
 }
 
 impl Parsed {
@@ -260,6 +264,7 @@ pub fn parse(
         media,
         warnings,
         unlinked: None,
+        story_hashes: None,
     })
 }
 

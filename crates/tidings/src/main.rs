@@ -389,7 +389,7 @@ fn build(
     let loaded = started.elapsed();
     print_skipped(&site.skipped);
     if !args.quiet {
-        print_warnings(&site.warnings, printed);
+        print_warnings(&site.warnings(), printed);
     }
     let options = BundleOptions {
         item_pages: args.item_pages,
@@ -455,7 +455,7 @@ fn print_skipped(skipped: &[tidings::ContentError]) {
 
 fn check(input: &Input) -> Result<(), Error> {
     let site = load_site(input)?;
-    print_warnings(&site.warnings, None);
+    print_warnings(&site.warnings(), None);
     let items: usize = site.digests.iter().map(|d| d.digest.items.len()).sum();
     eprintln!(
         "tidings: {} digests, {items} items, no errors",
@@ -598,7 +598,7 @@ struct Printed(std::collections::HashMap<PathBuf, Vec<tidings::Warning>>);
 /// before, which one line counts. All in one write: a site with tens of
 /// thousands of warnings spent a fifth of each watched rebuild on a
 /// write per line.
-fn print_warnings(warnings: &[tidings::Warning], mut printed: Option<&mut Printed>) {
+fn print_warnings(warnings: &[&tidings::Warning], mut printed: Option<&mut Printed>) {
     use std::fmt::Write as _;
     const PER_FILE: usize = 3;
     let mut text = String::new();
@@ -608,10 +608,13 @@ fn print_warnings(warnings: &[tidings::Warning], mut printed: Option<&mut Printe
         let path = &group[0].location.path;
         if let Some(printed) = printed.as_deref_mut() {
             let before = printed.0.remove(path);
-            let same = before.as_deref() == Some(group);
+            let same = before
+                .as_ref()
+                .is_some_and(|b| b.iter().eq(group.iter().copied()));
             kept.insert(
                 path.clone(),
-                before.filter(|_| same).unwrap_or_else(|| group.to_vec()),
+                (before.filter(|_| same))
+                    .unwrap_or_else(|| group.iter().map(|&w| w.clone()).collect()),
             );
             if same {
                 held_files += 1;

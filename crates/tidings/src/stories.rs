@@ -71,21 +71,28 @@ pub fn link(digests: &mut [Parsed]) {
     for item in digests.iter_mut().flat_map(|d| d.digest.items.iter_mut()) {
         item.also_in.clear();
     }
-    // Each digest's hash without links, once: the keys of its shard and
-    // pages add the links to it (`Parsed::key`), so a build hashes only
-    // the digests it read.
-    digests.par_iter_mut().for_each(Parsed::hash_unlinked);
-    // Every linked item by a hash of its story key, worked out on every
-    // core and sorted (~115,000 items at 10,000 digests, nearly all their
-    // own story): only items that share a hash have their keys compared.
+    // Each digest's hash without links and its items' story key hashes,
+    // once: the keys of its shard and pages add the links to it
+    // (`Parsed::key`), so a build hashes only the digests it read.
+    digests.par_iter_mut().for_each(|parsed| {
+        parsed.hash_unlinked();
+        if parsed.story_hashes.is_none() {
+            let items = parsed.digest.items.iter();
+            let hash = |item: &tidings_model::Item| {
+                story_key(&item.source.as_ref()?.url).map(|key| key_hash(&key))
+            };
+            parsed.story_hashes = Some(items.map(hash).collect());
+        }
+    });
+    // Every linked item by its story key's hash, sorted (~115,000 items
+    // at 10,000 digests, nearly all their own story): only items that
+    // share a hash have their keys compared.
     let hashed: Vec<(u64, u32, u32)> = digests
         .par_iter()
         .enumerate()
         .flat_map_iter(|(d, parsed)| {
-            (parsed.digest.items.iter().enumerate()).filter_map(move |(i, item)| {
-                let key = story_key(&item.source.as_ref()?.url)?;
-                Some((key_hash(&key), d as u32, i as u32))
-            })
+            let hashes = parsed.story_hashes.iter().flatten();
+            (hashes.enumerate()).filter_map(move |(i, hash)| Some(((*hash)?, d as u32, i as u32)))
         })
         .collect();
     let key_of = |d: usize, i: usize| {

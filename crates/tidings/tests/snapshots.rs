@@ -34,7 +34,7 @@ fn odd_input_is_extracted_and_sanitised() {
     let d = &site.digests[0].digest;
     insta::assert_snapshot!("odd_input_digest", pretty(d));
     let warnings: Vec<String> = site
-        .warnings
+        .warnings()
         .iter()
         .map(|w| w.to_string().replace(&root.display().to_string(), "<root>"))
         .collect();
@@ -147,7 +147,7 @@ fn real_digest_shapes_come_out_as_readers_count_them() {
                 tidings::extract::html_text(&d.closing_html)
             ));
         }
-        for w in &site.warnings {
+        for w in site.warnings() {
             let w = w.to_string().replace(&dir.display().to_string(), "<root>");
             report.push_str(&format!("warning: {w}\n"));
         }
