@@ -326,6 +326,11 @@ fn put_varint(out: &mut Vec<u8>, mut v: u32) {
     out.push(v as u8);
 }
 
+/// The bytes [`put_varint`] writes for `v`.
+fn varint_len(v: u32) -> usize {
+    (32 - (v | 1).leading_zeros() as usize).div_ceil(7)
+}
+
 /// A reader over a file's bytes that fails instead of panicking.
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -1339,6 +1344,19 @@ struct PartEntry<'a> {
 }
 
 impl PartEntry<'_> {
+    /// The bytes of [`PartEntry::body`], without writing it.
+    fn body_len(&self, offset: u32) -> usize {
+        varint_len(self.count)
+            + match self.inline {
+                Some(postings) => varint_len(0) + postings.len(),
+                None => {
+                    varint_len(self.blocks)
+                        + varint_len(offset + self.first_block)
+                        + self.directory.len()
+                }
+            }
+    }
+
     /// The entry's body in a shard file, its blocks numbered from
     /// `offset` on (the part's first block among all).
     fn body(&self, offset: u32, out: &mut Vec<u8>) {
@@ -1429,6 +1447,20 @@ impl Files {
     /// in order: blocks numbered part after part, each term's entry in
     /// the shard its term hashes to, in the parts' order.
     pub fn join(parts: Vec<PartFiles>, docs: u32, max_files: usize) -> Files {
+        Files::join_with(parts, docs, max_files, |shards| {
+            shards.into_iter().map(ShardGroup::file).collect()
+        })
+    }
+
+    /// [`Files::join`], each shard file written by `write` from its
+    /// entries ([`ShardGroup::file`] each, in order), so a caller can
+    /// write them on every core: this crate does not spawn threads.
+    pub fn join_with(
+        parts: Vec<PartFiles>,
+        docs: u32,
+        max_files: usize,
+        write: impl FnOnce(Vec<ShardGroup>) -> Vec<Vec<u8>>,
+    ) -> Files {
         let mut offsets = Vec::with_capacity(parts.len());
         let mut total_blocks = 0u32;
         for p in &parts {
@@ -1436,12 +1468,9 @@ impl Files {
             total_blocks += p.blocks.len() as u32;
         }
         let mut inline_total = 0;
-        let mut body = Vec::new();
         for (p, &offset) in parts.iter().zip(&offsets) {
             for e in &p.entries {
-                body.clear();
-                e.body(offset, &mut body);
-                inline_total += e.term.len() + body.len() + 2;
+                inline_total += e.term.len() + e.body_len(offset) + 2;
             }
         }
         let room = max_files.saturating_sub(total_blocks as usize).max(1);
@@ -1456,20 +1485,7 @@ impl Files {
                 grouped[shard_of_term(e.term, shards) as usize].push((e, offset));
             }
         }
-        let shard_files = grouped
-            .into_iter()
-            .map(|entries| {
-                let mut file = SHARD_MAGIC.to_vec();
-                file.push(FORMAT);
-                put_varint(&mut file, entries.len() as u32);
-                for (e, offset) in entries {
-                    put_varint(&mut file, e.term.len() as u32);
-                    file.extend_from_slice(e.term.as_bytes());
-                    e.body(offset, &mut file);
-                }
-                file
-            })
-            .collect();
+        let shard_files = write(grouped.into_iter().map(ShardGroup).collect());
         let mut blocks = Vec::with_capacity(total_blocks as usize);
         for p in parts {
             blocks.extend(p.blocks);
@@ -1483,6 +1499,30 @@ impl Files {
             shards: shard_files,
             blocks,
         }
+    }
+}
+
+/// The entries of one shard file as [`Files::join_with`] hands them out,
+/// each with its part's first block number.
+pub struct ShardGroup<'a>(Vec<(&'a PartEntry<'a>, u32)>);
+
+impl ShardGroup<'_> {
+    /// The shard file.
+    pub fn file(self) -> Vec<u8> {
+        let entries = self.0;
+        let size: usize = (entries.iter())
+            .map(|(e, offset)| varint_len(e.term.len() as u32) + e.term.len() + e.body_len(*offset))
+            .sum();
+        let mut file = Vec::with_capacity(SHARD_MAGIC.len() + 1 + 5 + size);
+        file.extend_from_slice(&SHARD_MAGIC);
+        file.push(FORMAT);
+        put_varint(&mut file, entries.len() as u32);
+        for (e, offset) in entries {
+            put_varint(&mut file, e.term.len() as u32);
+            file.extend_from_slice(e.term.as_bytes());
+            e.body(offset, &mut file);
+        }
+        file
     }
 }
 
@@ -2166,6 +2206,52 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn an_entrys_length_is_what_is_written() {
+        for v in [
+            0,
+            1,
+            0x7f,
+            0x80,
+            0x3fff,
+            0x4000,
+            0x1f_ffff,
+            0x20_0000,
+            u32::MAX,
+        ] {
+            let mut out = Vec::new();
+            put_varint(&mut out, v);
+            assert_eq!(varint_len(v), out.len(), "{v}");
+        }
+        // Common terms get blocks and a directory, rare ones inline
+        // postings: both kinds, with block numbers of every length.
+        let texts = corpus(6000, 8);
+        let parts: Vec<Encoded> = {
+            let builders = parts_of(&texts);
+            let weights = builders[0].weights();
+            builders.into_iter().map(|b| b.encode(&weights)).collect()
+        };
+        let (mut inline, mut blocked) = (0, 0);
+        for part in &parts {
+            let cut = Files::cut(part, 64);
+            for e in &cut.entries {
+                for offset in [0, 100, 20_000, 3_000_000] {
+                    let mut body = Vec::new();
+                    e.body(offset, &mut body);
+                    assert_eq!(e.body_len(offset), body.len(), "{}", e.term);
+                }
+                match e.inline {
+                    Some(_) => inline += 1,
+                    None => blocked += 1,
+                }
+            }
+        }
+        assert!(
+            inline > 0 && blocked > 0,
+            "{inline} inline, {blocked} blocked"
+        );
     }
 
     #[test]
