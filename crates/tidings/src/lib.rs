@@ -9,7 +9,8 @@
 //! across days; [`bundle`] lays the site out as
 //! data files; [`pages`] makes the route pages and [`feeds`] the feeds,
 //! sitemap and host files; [`output`] stages and swaps
-//! them into the output folder; [`wake`] tells `build --watch` when to
+//! them into the output folder, writing over [`spares`] of the last
+//! build where it can; [`wake`] tells `build --watch` when to
 //! look again; [`list`] prints items; [`explain`] and
 //! [`outline`] say how a file's items were found. Paths, URLs, facets
 //! and dates belong to `tidings_model`, never to this crate.
@@ -30,6 +31,7 @@ pub mod outline;
 pub mod output;
 pub mod pages;
 pub mod searchbench;
+pub mod spares;
 pub mod stories;
 pub mod synth;
 pub mod wake;

@@ -36,6 +36,7 @@ use crate::feeds;
 use crate::load::Site;
 use crate::lock;
 use crate::pages::Shell;
+use crate::spares::Spares;
 
 /// What a build wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -106,6 +107,7 @@ pub fn write(
             .map(|root| (root.to_path_buf(), data_stamp(root)))
             .collect(),
         data: OnceLock::new(),
+        spares: site.cache.as_deref().and_then(Spares::open),
         files: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
         reused: AtomicUsize::new(0),
@@ -271,6 +273,9 @@ struct Stage {
     previous: Vec<(PathBuf, Option<String>)>,
     /// `data/<stamp>/` of this build, once known.
     data: OnceLock<String>,
+    /// With a cache folder, the files the last build removed, to write
+    /// over rather than make new ones (see [`crate::spares`]).
+    spares: Option<Spares>,
     files: AtomicUsize,
     bytes: AtomicU64,
     reused: AtomicUsize,
@@ -301,7 +306,11 @@ impl Stage {
             self.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        fs::write(&path, bytes).map_err(|source| Error::Write { path, source })
+        match &self.spares {
+            Some(spares) => spares.write(&path, bytes),
+            None => fs::write(&path, bytes),
+        }
+        .map_err(|source| Error::Write { path, source })
     }
 
     /// Counts the file at `rel`, already in the output as this build
@@ -379,7 +388,11 @@ impl Stage {
             }
         }
         let produced: HashSet<&str> = produced.iter().map(String::as_str).collect();
-        let keep = Keep { produced, folders };
+        let keep = Keep {
+            produced,
+            folders,
+            spares: self.spares.as_ref(),
+        };
         for name in layout::OWNED {
             if name == layout::FOLDER_PAGE && !pages {
                 continue;
@@ -461,6 +474,9 @@ fn same_file(path: &Path, bytes: &[u8]) -> bool {
 struct Keep<'a> {
     produced: HashSet<&'a str>,
     folders: HashSet<&'a str>,
+    /// Where the files of a removed folder go (the old stamp folder's,
+    /// after each rebuild), if anywhere.
+    spares: Option<&'a Spares>,
 }
 
 impl Keep<'_> {
@@ -495,7 +511,10 @@ impl Keep<'_> {
             return Ok(());
         }
         if !self.folders.contains(rel) {
-            return remove(&path);
+            return match self.spares {
+                Some(spares) => spares.recycle(&path, true).map_err(err),
+                None => remove_known(&path, true),
+            };
         }
         let entries: Vec<(String, bool)> = fs::read_dir(&path)
             .map_err(err)?

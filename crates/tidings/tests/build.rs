@@ -794,6 +794,64 @@ fn a_rebuild_after_edits_is_a_clean_build_byte_for_byte() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_rebuild_writes_over_the_files_the_last_one_removed() {
+    use std::os::unix::fs::MetadataExt;
+    let content = generated("spare-content", 12);
+    let newest = content.join("posts").join("ai20240526-0.md");
+    let shell = temp_dir("spare-shell").join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let (out, cache) = (temp_dir("spare-out"), temp_dir("spare-cache"));
+    let cache_arg = cache.display().to_string();
+    let build = |out: &Path, extra: &[&str]| {
+        let args = build_args(&content, out, Some(&shell), extra);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = tidings(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    // An item added to the newest digest numbers every later item anew:
+    // most data files change, so the old stamp folder leaves files no
+    // other path links to, which become spares.
+    let add_item = |n: usize| {
+        let mut text = std::fs::read_to_string(&newest).expect("read");
+        text.push_str(&format!("\n## Item {n} added after a build\n\nIts text.\n"));
+        std::fs::write(&newest, text).expect("add");
+    };
+    build(&out, &["--cache", &cache_arg]);
+    add_item(1);
+    build(&out, &["--cache", &cache_arg]);
+    let spare_inodes = |cache: &Path| -> std::collections::HashSet<u64> {
+        (files_under(&cache.join("spare")).iter())
+            .map(|f| {
+                std::fs::metadata(cache.join("spare").join(f))
+                    .expect("stat")
+                    .ino()
+            })
+            .collect()
+    };
+    let spares = spare_inodes(&cache);
+    assert!(spares.len() > 10, "{} spares", spares.len());
+    // Each is the only link to its file: nothing of the site is a spare.
+    let site = inodes(&out);
+    assert!(site.values().all(|ino| !spares.contains(ino)));
+
+    add_item(2);
+    build(&out, &["--cache", &cache_arg]);
+    let site = inodes(&out);
+    let reused = site.values().filter(|ino| spares.contains(ino)).count();
+    assert!(
+        reused > 10,
+        "{reused} of {} spares written over",
+        spares.len()
+    );
+    let left = spare_inodes(&cache);
+    assert!(site.values().all(|ino| !left.contains(ino)));
+    let clean = temp_dir("spare-clean");
+    build(&clean, &[]);
+    assert_same_trees(&out, &clean);
+}
+
 /// Every file under `a` and `b`, which must be the same files with the
 /// same bytes.
 fn assert_same_trees(a: &Path, b: &Path) {

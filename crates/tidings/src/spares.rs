@@ -1,0 +1,252 @@
+//! Spare files: the files of the previous build's stamp folder that no
+//! other path links to, moved into the cache folder when that folder is
+//! removed, and written over by the next build instead of new files.
+//!
+//! A watched rebuild makes a new stamp folder: unchanged data files are
+//! hard links, changed ones new files, and the old folder is removed once
+//! the manifest names the new one. After an item is added every search
+//! file changes (~4,200 new files at 10,000 digests) and as many are
+//! removed. On ext4 without a journal (this project's development and CI
+//! machines) the kernel will not hand out an inode deleted in the last
+//! few seconds, and searches past every such one for each new file: a
+//! file made right after thousands were removed cost ~1 ms, against
+//! ~0.1 ms to rename a file and write over it. Anywhere else a spare
+//! saves the allocation and the free of an inode.
+//!
+//! A spare is written over only when it is a regular file with one link
+//! (checked on the open file), so a file still linked from a site is never
+//! touched; two builds sharing a cache folder take spares by renaming
+//! them, which only one of the two can do. Anything that fails falls back
+//! to a new file: spares only ever save time.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::lock;
+
+/// The folder inside the cache folder.
+const FOLDER: &str = "spare";
+
+/// Spare files kept at most (about two stamp folders' worth at 10,000
+/// digests); past this, removed files are deleted.
+pub const MAX_SPARES: usize = 10_000;
+
+/// The spare files of a cache folder.
+pub struct Spares {
+    dir: PathBuf,
+    free: Mutex<Vec<PathBuf>>,
+    /// Spares there are now, taken or not (so recycling stops at
+    /// [`MAX_SPARES`]).
+    count: AtomicUsize,
+    /// Names of spares this process adds: its id and start, then a count.
+    prefix: String,
+    next: AtomicU64,
+}
+
+impl Spares {
+    /// The spares kept in the cache folder `cache` (made if missing);
+    /// `None` when the folder cannot be made or read.
+    pub fn open(cache: &Path) -> Option<Spares> {
+        let dir = cache.join(FOLDER);
+        fs::create_dir_all(&dir).ok()?;
+        let free: Vec<PathBuf> = (fs::read_dir(&dir).ok()?)
+            .filter_map(|e| {
+                let e = e.ok()?;
+                e.file_type().ok()?.is_file().then(|| e.path())
+            })
+            .collect();
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        Some(Spares {
+            dir,
+            count: AtomicUsize::new(free.len()),
+            free: Mutex::new(free),
+            prefix: format!("{}-{started}", std::process::id()),
+            next: AtomicU64::new(0),
+        })
+    }
+
+    /// Writes `bytes` as a file at `path`, where there is none: a spare
+    /// moved there and written over when one is left, else a new file.
+    pub fn write(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        loop {
+            let Some(spare) = lock(&self.free).pop() else {
+                break;
+            };
+            // Gone (another build took it) or on another file system.
+            if fs::rename(&spare, path).is_err() {
+                continue;
+            }
+            self.count.fetch_sub(1, Ordering::Relaxed);
+            if write_over(path, bytes).is_ok_and(|written| written) {
+                return Ok(());
+            }
+            // Linked elsewhere after all, or failed: only this name goes.
+            let _ = fs::remove_file(path);
+            break;
+        }
+        fs::write(path, bytes)
+    }
+
+    /// Removes the entry at `path` (a folder when `is_dir`), as
+    /// `output::remove_known` does, but keeps each file with no other
+    /// link as a spare, while there is room. What is gone already is no
+    /// error.
+    pub fn recycle(&self, path: &Path, is_dir: bool) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        let gone = |e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::NotFound => Ok(()),
+            _ => Err(e),
+        };
+        if !is_dir {
+            return fs::remove_file(path).or_else(gone);
+        }
+        let listed: std::io::Result<Vec<(PathBuf, bool, bool)>> =
+            fs::read_dir(path).and_then(|entries| {
+                entries
+                    .map(|e| {
+                        let e = e?;
+                        let kind = e.file_type()?;
+                        // Asked of the entry, not by path.
+                        let sole = kind.is_file() && e.metadata().is_ok_and(|m| sole_link(&m));
+                        Ok((e.path(), kind.is_dir(), sole))
+                    })
+                    .collect()
+            });
+        let entries = match listed {
+            Ok(entries) => entries,
+            Err(e) => return gone(e),
+        };
+        entries.par_iter().try_for_each(|(p, is_dir, sole)| {
+            if *sole && self.keep(p) {
+                return Ok(());
+            }
+            self.recycle(p, *is_dir)
+        })?;
+        fs::remove_dir(path).or_else(gone)
+    }
+
+    /// Moves the file at `path` among the spares; whether it did.
+    fn keep(&self, path: &Path) -> bool {
+        if self.count.fetch_add(1, Ordering::Relaxed) >= MAX_SPARES {
+            self.count.fetch_sub(1, Ordering::Relaxed);
+            return false;
+        }
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let spare = self.dir.join(format!("{}-{n}", self.prefix));
+        if fs::rename(path, &spare).is_err() {
+            self.count.fetch_sub(1, Ordering::Relaxed);
+            return false;
+        }
+        lock(&self.free).push(spare);
+        true
+    }
+}
+
+/// Writes `bytes` over the file at `path` when it is a regular file with
+/// no other link; whether it did.
+fn write_over(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    let mut file = fs::OpenOptions::new().write(true).open(path)?;
+    if !file.metadata().is_ok_and(|m| m.is_file() && sole_link(&m)) {
+        return Ok(false);
+    }
+    file.write_all(bytes)?;
+    file.set_len(bytes.len() as u64)?;
+    Ok(true)
+}
+
+/// Whether `meta` is of a file no other path links to.
+#[cfg(unix)]
+fn sole_link(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink() == 1
+}
+
+/// Links cannot be counted here: no file is ever taken as a spare.
+#[cfg(not(unix))]
+fn sole_link(_: &fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("tidings-spares-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("scratch folder");
+        dir
+    }
+
+    #[test]
+    fn removed_files_are_written_over_but_never_one_linked_elsewhere() {
+        let root = scratch("links");
+        let (cache, old, site) = (root.join("cache"), root.join("old"), root.join("site"));
+        fs::create_dir_all(old.join("search")).expect("old folder");
+        fs::create_dir_all(&site).expect("site folder");
+        fs::write(old.join("search/a.bin"), b"old a, a longer file").expect("a");
+        fs::write(old.join("b.json"), b"old b").expect("b");
+        // c.json is linked from the site as well: never a spare.
+        fs::write(old.join("c.json"), b"kept c").expect("c");
+        fs::hard_link(old.join("c.json"), site.join("c.json")).expect("link");
+
+        let spares = Spares::open(&cache).expect("spares");
+        spares.recycle(&old, true).expect("recycled");
+        assert!(!old.exists());
+        assert_eq!(fs::read(site.join("c.json")).expect("c"), b"kept c");
+        let mut kept: Vec<Vec<u8>> = (fs::read_dir(cache.join(FOLDER)).expect("spare folder"))
+            .map(|e| fs::read(e.expect("entry").path()).expect("spare"))
+            .collect();
+        kept.sort();
+        assert_eq!(kept, [b"old a, a longer file".to_vec(), b"old b".to_vec()]);
+
+        // A later build takes them, shorter or longer, then makes new
+        // files; the cache folder's spares are used up.
+        let later = Spares::open(&cache).expect("spares again");
+        for (name, bytes) in [
+            ("x", &b"new x"[..]),
+            ("y", b"new y, longer than any"),
+            ("z", b"z"),
+        ] {
+            later.write(&site.join(name), bytes).expect("written");
+            assert_eq!(fs::read(site.join(name)).expect("read back"), bytes);
+        }
+        assert_eq!(fs::read_dir(cache.join(FOLDER)).expect("spares").count(), 0);
+
+        // A spare that gained a link since is left as it is.
+        fs::write(site.join("d.json"), b"linked d").expect("d");
+        fs::hard_link(site.join("d.json"), cache.join(FOLDER).join("d")).expect("link d");
+        let third = Spares::open(&cache).expect("third");
+        third.write(&site.join("e.json"), b"new e").expect("e");
+        assert_eq!(fs::read(site.join("d.json")).expect("d"), b"linked d");
+        assert_eq!(fs::read(site.join("e.json")).expect("e"), b"new e");
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn spares_stop_at_the_limit() {
+        let root = scratch("limit");
+        let old = root.join("old");
+        fs::create_dir_all(&old).expect("old");
+        for n in 0..3 {
+            fs::write(old.join(format!("{n}")), b"x").expect("file");
+        }
+        let spares = Spares::open(&root.join("cache")).expect("spares");
+        spares.count.store(MAX_SPARES - 1, Ordering::Relaxed);
+        spares.recycle(&old, true).expect("recycled");
+        assert!(!old.exists());
+        assert_eq!(
+            fs::read_dir(root.join("cache").join(FOLDER))
+                .expect("spares")
+                .count(),
+            1
+        );
+        let _ = fs::remove_dir_all(&root);
+    }
+}
