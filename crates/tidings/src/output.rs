@@ -17,7 +17,10 @@
 //!
 //! A staged file the previous build has elsewhere byte for byte (a data
 //! file in the old stamp folder, or a file of `reuse`) is hard-linked from
-//! there instead of written again.
+//! there instead of written again. With a cache folder, the other staged
+//! files are written over spare files (those the last build removed and
+//! nothing else links to, see [`crate::spares`]) rather than made anew,
+//! and a removed folder's files become spares in turn.
 
 use std::collections::HashSet;
 use std::fs;
