@@ -147,11 +147,19 @@ impl Spares {
     }
 }
 
-/// Writes `bytes` over the file at `path` when it is a regular file with
-/// no other link; whether it did.
+/// Writes `bytes` over the file at `path` when it is a regular file (not
+/// a link to one) with no other link; whether it did.
 fn write_over(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
+    let entry = fs::symlink_metadata(path)?;
+    if !entry.is_file() {
+        return Ok(false);
+    }
     let mut file = fs::OpenOptions::new().write(true).open(path)?;
-    if !file.metadata().is_ok_and(|m| m.is_file() && sole_link(&m)) {
+    // The file opened is the entry looked at, and only it links there.
+    if !file
+        .metadata()
+        .is_ok_and(|m| same_file(&entry, &m) && sole_link(&m))
+    {
         return Ok(false);
     }
     file.write_all(bytes)?;
@@ -166,9 +174,21 @@ fn sole_link(meta: &fs::Metadata) -> bool {
     meta.nlink() == 1
 }
 
+/// Whether `a` and `b` are of one file.
+#[cfg(unix)]
+fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    (a.dev(), a.ino()) == (b.dev(), b.ino())
+}
+
 /// Links cannot be counted here: no file is ever taken as a spare.
 #[cfg(not(unix))]
 fn sole_link(_: &fs::Metadata) -> bool {
+    false
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
     false
 }
 
@@ -184,6 +204,7 @@ mod tests {
         dir
     }
 
+    #[cfg(unix)]
     #[test]
     fn removed_files_are_written_over_but_never_one_linked_elsewhere() {
         let root = scratch("links");
@@ -226,6 +247,16 @@ mod tests {
         third.write(&site.join("e.json"), b"new e").expect("e");
         assert_eq!(fs::read(site.join("d.json")).expect("d"), b"linked d");
         assert_eq!(fs::read(site.join("e.json")).expect("e"), b"new e");
+
+        // Nor is a link put among the spares followed to its file.
+        fs::write(site.join("f.json"), b"target f").expect("f");
+        std::os::unix::fs::symlink(site.join("f.json"), cache.join(FOLDER).join("f"))
+            .expect("symlink");
+        let fourth = Spares::open(&cache).expect("fourth");
+        lock(&fourth.free).push(cache.join(FOLDER).join("f"));
+        fourth.write(&site.join("g.json"), b"new g").expect("g");
+        assert_eq!(fs::read(site.join("f.json")).expect("f"), b"target f");
+        assert_eq!(fs::read(site.join("g.json")).expect("g"), b"new g");
         let _ = fs::remove_dir_all(&root);
     }
 
