@@ -7,17 +7,18 @@
 //! the manifest names the new one. After an item is added every search
 //! file changes (~4,200 new files at 10,000 digests) and as many are
 //! removed. On ext4 without a journal (this project's development and CI
-//! machines) the kernel will not hand out an inode deleted in the last
-//! few seconds, and searches past every such one for each new file: a
-//! file made right after thousands were removed cost ~1 ms, against
-//! ~0.1 ms to rename a file and write over it. Anywhere else a spare
-//! saves the allocation and the free of an inode.
+//! machines) the kernel will not hand out an inode freed in the last
+//! minute (six while its inode table block is unwritten), and looks past
+//! every such one for each new file: a file made right after thousands
+//! were removed cost ~1 ms, against ~0.1 ms to rename a file and write
+//! over it. Anywhere else a spare saves the allocation and the free of
+//! an inode.
 //!
-//! A spare is written over only when it is a regular file with one link
-//! (checked on the open file), so a file still linked from a site is never
-//! touched; two builds sharing a cache folder take spares by renaming
-//! them, which only one of the two can do. Anything that fails falls back
-//! to a new file: spares only ever save time.
+//! A spare is written over only when it is a regular file, not a link to
+//! one, with one link (checked on the open file), so a file still linked
+//! from a site is never touched; two builds sharing a cache folder take
+//! spares by renaming them, which only one of the two can do. Anything
+//! that fails falls back to a new file: spares only ever save time.
 
 use std::fs;
 use std::io::Write as _;
