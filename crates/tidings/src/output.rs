@@ -444,7 +444,13 @@ impl Stage {
                 // A file (or link) where a folder goes; a file is
                 // replaced by the rename itself.
                 Ok(_) if folder => fs::remove_file(&target).map_err(write(&target))?,
-                _ => {}
+                // A file the rename replaces: a spare once it has.
+                Ok(m) => {
+                    if let Some(spares) = &self.spares {
+                        spares.keep_replaced(&target, &m);
+                    }
+                }
+                Err(_) => {}
             }
             fs::rename(self.dir.join(here), &target).map_err(write(&target))?;
             return Ok(folder.then(|| here.to_string()));

@@ -1,6 +1,7 @@
 //! Spare files: the files of the previous build's stamp folder that no
 //! other path links to, moved into the cache folder when that folder is
-//! removed, and written over by the next build instead of new files.
+//! removed (and the pages a build replaces, linked there first), and
+//! written over by the next build instead of new files.
 //!
 //! A watched rebuild makes a new stamp folder: unchanged data files are
 //! hard links, changed ones new files, and the old folder is removed once
@@ -131,14 +132,39 @@ impl Spares {
         fs::remove_dir(path).or_else(gone)
     }
 
+    /// Links the file at `path` (of metadata `meta`) among the spares,
+    /// when no other path links to it: about to be replaced by a rename
+    /// (a page the build made again), it is then a spare's alone. Should
+    /// the rename fail, the spare has two links and is never written over.
+    pub fn keep_replaced(&self, path: &Path, meta: &fs::Metadata) {
+        if !(meta.is_file() && sole_link(meta)) {
+            return;
+        }
+        if self.count.fetch_add(1, Ordering::Relaxed) >= MAX_SPARES {
+            self.count.fetch_sub(1, Ordering::Relaxed);
+            return;
+        }
+        let spare = self.name();
+        if fs::hard_link(path, &spare).is_err() {
+            self.count.fetch_sub(1, Ordering::Relaxed);
+            return;
+        }
+        lock(&self.free).push(spare);
+    }
+
+    /// A new spare's path.
+    fn name(&self) -> PathBuf {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        self.dir.join(format!("{}-{n}", self.prefix))
+    }
+
     /// Moves the file at `path` among the spares; whether it did.
     fn keep(&self, path: &Path) -> bool {
         if self.count.fetch_add(1, Ordering::Relaxed) >= MAX_SPARES {
             self.count.fetch_sub(1, Ordering::Relaxed);
             return false;
         }
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        let spare = self.dir.join(format!("{}-{n}", self.prefix));
+        let spare = self.name();
         if fs::rename(path, &spare).is_err() {
             self.count.fetch_sub(1, Ordering::Relaxed);
             return false;

@@ -832,9 +832,14 @@ fn a_rebuild_writes_over_the_files_the_last_one_removed() {
     let site = inodes(&out);
     assert!(site.values().all(|ino| !spares.contains(ino)));
 
+    // The newest digest's page is made again: the old one becomes a spare.
+    let page = "d/ai20240526-0/index.html";
+    let old_page = inodes(&out)[page];
     add_item(2);
     build(&out, &["--cache", &cache_arg]);
     let site = inodes(&out);
+    assert_ne!(site[page], old_page);
+    assert!(spare_inodes(&cache).contains(&old_page));
     let reused = site.values().filter(|ino| spares.contains(ino)).count();
     assert!(
         reused > 10,
