@@ -137,35 +137,26 @@ impl Spares {
     /// (a page the build made again), it is then a spare's alone. Should
     /// the rename fail, the spare has two links and is never written over.
     pub fn keep_replaced(&self, path: &Path, meta: &fs::Metadata) {
-        if !(meta.is_file() && sole_link(meta)) {
-            return;
+        if meta.is_file() && sole_link(meta) {
+            self.add(|spare| fs::hard_link(path, spare));
         }
-        if self.count.fetch_add(1, Ordering::Relaxed) >= MAX_SPARES {
-            self.count.fetch_sub(1, Ordering::Relaxed);
-            return;
-        }
-        let spare = self.name();
-        if fs::hard_link(path, &spare).is_err() {
-            self.count.fetch_sub(1, Ordering::Relaxed);
-            return;
-        }
-        lock(&self.free).push(spare);
-    }
-
-    /// A new spare's path.
-    fn name(&self) -> PathBuf {
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        self.dir.join(format!("{}-{n}", self.prefix))
     }
 
     /// Moves the file at `path` among the spares; whether it did.
     fn keep(&self, path: &Path) -> bool {
+        self.add(|spare| fs::rename(path, spare))
+    }
+
+    /// Adds a spare, made at a new name by `make`, while there is room;
+    /// whether it did.
+    fn add(&self, make: impl FnOnce(&Path) -> std::io::Result<()>) -> bool {
         if self.count.fetch_add(1, Ordering::Relaxed) >= MAX_SPARES {
             self.count.fetch_sub(1, Ordering::Relaxed);
             return false;
         }
-        let spare = self.name();
-        if fs::rename(path, &spare).is_err() {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let spare = self.dir.join(format!("{}-{n}", self.prefix));
+        if make(&spare).is_err() {
             self.count.fetch_sub(1, Ordering::Relaxed);
             return false;
         }
