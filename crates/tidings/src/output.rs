@@ -536,10 +536,7 @@ impl Keep<'_> {
             return Ok(());
         }
         if !self.folders.contains(rel) {
-            return match self.spares {
-                Some(spares) => spares.recycle(&path, true).map_err(err),
-                None => remove_known(&path, true),
-            };
+            return remove_known(&path, true, self.spares);
         }
         let entries: Vec<(String, bool)> = fs::read_dir(&path)
             .map_err(err)?
@@ -615,7 +612,7 @@ fn files_under(path: &Path) -> Result<usize> {
 /// Removes a folder tree, its subfolders in parallel.
 fn remove(path: &Path) -> Result<()> {
     match fs::symlink_metadata(path) {
-        Ok(meta) => remove_known(path, meta.is_dir()),
+        Ok(meta) => remove_known(path, meta.is_dir(), None),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(source) => Err(Error::Write {
             path: path.to_path_buf(),
@@ -627,8 +624,10 @@ fn remove(path: &Path) -> Result<()> {
 /// [`remove`] of an entry known to be a folder or not. Below it, each
 /// entry's kind comes from its folder's listing: removing the previous
 /// stamp folder (~4,600 files at 10,000 digests) asked for every file's
-/// metadata, ~2% of the samples of a watched rebuild after an edit.
-fn remove_known(path: &Path, is_dir: bool) -> Result<()> {
+/// metadata, ~2% of the samples of a watched rebuild after an edit. With
+/// `spares`, each file no other path links to is kept as a spare instead
+/// while there is room (which takes its metadata, from the listing).
+pub(crate) fn remove_known(path: &Path, is_dir: bool, spares: Option<&Spares>) -> Result<()> {
     use rayon::prelude::*;
     // What is gone already needs no removing.
     let err = |source: std::io::Error| match source.kind() {
@@ -641,20 +640,26 @@ fn remove_known(path: &Path, is_dir: bool) -> Result<()> {
     if !is_dir {
         return fs::remove_file(path).or_else(err);
     }
-    let listed: std::io::Result<Vec<(PathBuf, bool)>> = fs::read_dir(path).and_then(|entries| {
-        entries
-            .map(|e| {
-                let e = e?;
-                Ok((e.path(), e.file_type()?.is_dir()))
-            })
-            .collect()
-    });
+    let listed: std::io::Result<Vec<(PathBuf, bool, bool)>> =
+        fs::read_dir(path).and_then(|entries| {
+            entries
+                .map(|e| {
+                    let e = e?;
+                    let kind = e.file_type()?;
+                    let spare = spares.is_some() && kind.is_file() && Spares::sole(&e);
+                    Ok((e.path(), kind.is_dir(), spare))
+                })
+                .collect()
+        });
     let entries = match listed {
         Ok(entries) => entries,
         Err(e) => return err(e),
     };
-    entries
-        .par_iter()
-        .try_for_each(|(p, is_dir)| remove_known(p, *is_dir))?;
+    entries.par_iter().try_for_each(|(p, is_dir, spare)| {
+        if *spare && spares.is_some_and(|s| s.keep(p)) {
+            return Ok(());
+        }
+        remove_known(p, *is_dir, spares)
+    })?;
     fs::remove_dir(path).or_else(err)
 }
