@@ -793,8 +793,18 @@ fn render(md: &str, image_src: impl FnMut(&str) -> Option<String>) -> String {
 /// it maps to `None` is left out.
 pub fn render_with_text(
     md: &str,
-    mut image_src: impl FnMut(&str) -> Option<String>,
+    image_src: impl FnMut(&str) -> Option<String>,
 ) -> (String, String) {
+    let (events, text) = render_events(md, image_src);
+    let html = crate::plain_html::write(&events).unwrap_or_else(|| sanitized(events));
+    (html, text)
+}
+
+/// The events [`render_with_text`] writes as HTML, and the plain text.
+pub(crate) fn render_events(
+    md: &str,
+    mut image_src: impl FnMut(&str) -> Option<String>,
+) -> (Vec<Event<'_>>, String) {
     let mut text = String::new();
     let mut skipping = 0usize;
     let mut raw_depth = RawDepth::default();
@@ -843,10 +853,18 @@ pub fn render_with_text(
             Some(other)
         }
     });
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, capped(events));
+    let events: Vec<Event> = capped(events).collect();
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    (sanitize(&html), text)
+    (events, text)
+}
+
+/// pulldown-cmark's HTML of `events`, sanitised: what
+/// [`plain_html::write`](crate::plain_html::write) gives for the events it
+/// takes.
+pub fn sanitized<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    sanitize(&html)
 }
 
 /// How deep elements may nest in an item's HTML. Deeper ones are left out
@@ -1051,8 +1069,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.add_tags(["video"])
         .add_tag_attributes("video", ["src", "controls", "poster", "width", "height"])
-        .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .link_rel(Some("noopener noreferrer"));
+        .url_schemes(crate::plain_html::URL_SCHEMES.into_iter().collect())
+        .link_rel(Some(crate::plain_html::LINK_REL));
     b
 });
 

@@ -30,6 +30,7 @@ pub mod offline;
 pub mod outline;
 pub mod output;
 pub mod pages;
+pub mod plain_html;
 pub mod searchbench;
 pub mod spares;
 pub mod stories;
