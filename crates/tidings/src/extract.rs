@@ -206,10 +206,9 @@ pub fn extract(body: &str, body_line: usize, options: &ExtractOptions) -> Extrac
                 let content_start = second.unwrap_or(h).range.end.min(end);
                 let content = &body[content_start..end];
                 let label = labels[i].clone();
-                let entries = (lists && !h.marked())
-                    .then(|| list_entries(content))
-                    .flatten()
-                    .filter(|e| short_lead(content, e));
+                let mut scanned = scan(content);
+                let entries = (scanned.entries.take())
+                    .filter(|e| lists && !h.marked() && short_lead(content, e));
                 if let Some(entries) = entries {
                     // A section that is a numbered list of stories: one item
                     // per entry, labelled with the section's heading.
@@ -223,6 +222,7 @@ pub fn extract(body: &str, body_line: usize, options: &ExtractOptions) -> Extrac
                         h,
                         second,
                         content,
+                        scanned,
                         line_of(h.range.start),
                         line_of(content_start),
                         label,
@@ -311,25 +311,43 @@ fn short_lead(content: &str, entries: &[Range<usize>]) -> bool {
 /// The entries of a top-level ordered list, when `content` is mainly that
 /// list (two or more entries covering at least half of the text).
 fn list_entries(content: &str) -> Option<Vec<Range<usize>>> {
-    let mut stack: Vec<bool> = Vec::new();
-    let mut entries = Vec::new();
-    let mut list_bytes = 0;
+    let mut list = ListEntries::default();
     for (event, range) in Parser::new_ext(content, options()).into_offset_iter() {
+        list.see(&event, range);
+    }
+    list.finish(content)
+}
+
+/// [`list_entries`]' state while it reads the events of `content`.
+#[derive(Default)]
+struct ListEntries {
+    /// Whether each open list is ordered.
+    stack: Vec<bool>,
+    entries: Vec<Range<usize>>,
+    list_bytes: usize,
+}
+
+impl ListEntries {
+    fn see(&mut self, event: &Event<'_>, range: Range<usize>) {
         match event {
             Event::Start(Tag::List(start)) => {
-                if stack.is_empty() && start.is_some() {
-                    list_bytes += range.len();
+                if self.stack.is_empty() && start.is_some() {
+                    self.list_bytes += range.len();
                 }
-                stack.push(start.is_some());
+                self.stack.push(start.is_some());
             }
             Event::End(TagEnd::List(_)) => {
-                stack.pop();
+                self.stack.pop();
             }
-            Event::Start(Tag::Item) if stack == [true] => entries.push(range),
+            Event::Start(Tag::Item) if self.stack == [true] => self.entries.push(range),
             _ => {}
         }
     }
-    (entries.len() >= 2 && list_bytes * 2 >= content.trim().len()).then_some(entries)
+
+    fn finish(self, content: &str) -> Option<Vec<Range<usize>>> {
+        (self.entries.len() >= 2 && self.list_bytes * 2 >= content.trim().len())
+            .then_some(self.entries)
+    }
 }
 
 /// One entry of a numbered list as an item. The title is the entry's
@@ -376,7 +394,7 @@ fn list_item(entry: &str, line: usize, section: Option<String>) -> RawItem {
             first.to_string()
         }
     });
-    let refs = scan(&md).1;
+    let refs = scan(&md).links;
     let links = distinct_urls(Vec::new(), &refs);
     RawItem {
         line,
@@ -423,11 +441,16 @@ fn item(
     h: &Head,
     translation: Option<&Head>,
     content: &str,
+    scanned: Scanned,
     line: usize,
     body_line: usize,
     section: Option<String>,
 ) -> RawItem {
-    let (lead, mut refs) = scan(content);
+    let Scanned {
+        lead,
+        links: mut refs,
+        ..
+    } = scanned;
     // A link in part of the heading is one more link of the item; a link
     // over the whole heading is the story's own.
     let heading_link = h.link.clone().filter(|_| h.link_is_title);
@@ -599,13 +622,18 @@ fn escape_markdown(s: &str) -> String {
     out
 }
 
-/// A lead image and the item's links.
-type Scanned = (Option<(String, String, Range<usize>)>, Vec<LinkRef>);
+/// What one pass over a section finds.
+struct Scanned {
+    /// The lead image, if the first paragraph holds only an image (possibly
+    /// wrapped in a link), as `(src, alt, range of the paragraph)`.
+    lead: Option<(String, String, Range<usize>)>,
+    /// Every http(s) link, in order, with its text and the text before it.
+    links: Vec<LinkRef>,
+    /// [`list_entries`] of the section.
+    entries: Option<Vec<Range<usize>>>,
+}
 
-/// One pass over `content`: its lead image, if the first paragraph holds
-/// only an image (possibly wrapped in a link), as `(src, alt, range of the
-/// paragraph)`; and every http(s) link, in order, with its text and the
-/// text before it.
+/// One pass over `content`: see [`Scanned`].
 fn scan(content: &str) -> Scanned {
     #[derive(PartialEq)]
     enum Lead {
@@ -622,7 +650,9 @@ fn scan(content: &str) -> Scanned {
     // block before it.
     let mut open: Option<usize> = None;
     let mut block_text = String::new();
+    let mut list = ListEntries::default();
     for (event, range) in Parser::new_ext(content, options()).into_offset_iter() {
+        list.see(&event, range.clone());
         match &event {
             Event::Start(Tag::Link { dest_url, .. }) => {
                 let url = dest_url.trim();
@@ -696,7 +726,11 @@ fn scan(content: &str) -> Scanned {
             .map(|(src, alt, range)| (src, plain_text(alt.into_iter()), range)),
         _ => None,
     };
-    (lead, links)
+    Scanned {
+        lead,
+        links,
+        entries: list.finish(content),
+    }
 }
 
 /// Removes a trailing note that only points at the source, such as
