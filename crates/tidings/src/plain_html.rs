@@ -40,11 +40,11 @@ pub fn write(events: &[Event<'_>]) -> Option<String> {
                 dest_url, title, ..
             }) => {
                 w.out.push_str("<img");
-                w.url_attr("src", url_value(dest_url));
+                w.url_attr("src", url_value(dest_url))?;
                 w.out.push_str(" alt=\"");
                 alt_text(&mut events, &mut w.out)?;
                 w.out.push('"');
-                w.title_attr(title);
+                w.title_attr(title)?;
                 w.out.push('>');
                 w.end_newline = false;
             }
@@ -141,8 +141,8 @@ impl Writer {
                 }
                 url.push_str(&url_value(dest_url));
                 self.out.push_str("<a");
-                self.url_attr("href", url);
-                self.title_attr(title);
+                self.url_attr("href", url)?;
+                self.title_attr(title)?;
                 self.push(&format!(" rel=\"{LINK_REL}\">"));
             }
             _ => return None,
@@ -173,22 +173,24 @@ impl Writer {
     }
 
     /// ` name="url"` if the sanitiser keeps `url`, else nothing.
-    fn url_attr(&mut self, name: &str, url: String) {
+    fn url_attr(&mut self, name: &str, url: String) -> Option<()> {
         if url_allowed(&url) {
             self.out.push(' ');
             self.out.push_str(name);
             self.out.push_str("=\"");
-            attr_escape(&url, &mut self.out);
+            attr_escape(&url, &mut self.out)?;
             self.out.push('"');
         }
+        Some(())
     }
 
-    fn title_attr(&mut self, title: &str) {
+    fn title_attr(&mut self, title: &str) -> Option<()> {
         if !title.is_empty() {
             self.out.push_str(" title=\"");
-            attr_escape(title, &mut self.out);
+            attr_escape(title, &mut self.out)?;
             self.out.push('"');
         }
+        Some(())
     }
 }
 
@@ -204,10 +206,7 @@ fn alt_text<'a>(events: &mut impl Iterator<Item = &'a Event<'a>>, out: &mut Stri
             Event::End(_) => nest -= 1,
             Event::Html(_) => {}
             Event::InlineHtml(text) | Event::Code(text) | Event::Text(text) => {
-                if text.contains(['\r', '\0']) {
-                    return None;
-                }
-                attr_escape(text, out);
+                attr_escape(text, out)?;
             }
             Event::SoftBreak | Event::HardBreak | Event::Rule => out.push(' '),
             Event::FootnoteReference(_)
@@ -247,29 +246,50 @@ pub fn url_allowed(url: &str) -> bool {
 /// Text as html5ever serialises it; `None` for characters its parser
 /// changes (carriage returns, NUL).
 fn text_escape(text: &str, out: &mut String) -> Option<()> {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            '\r' | '\0' => return None,
-            c => out.push(c),
-        }
-    }
-    Some(())
+    escape(text, out, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        _ => None,
+    })
 }
 
-/// An attribute value as html5ever serialises it.
-fn attr_escape(value: &str, out: &mut String) {
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            c => out.push(c),
-        }
+/// An attribute value as html5ever serialises it; `None` as
+/// [`text_escape`].
+fn attr_escape(value: &str, out: &mut String) -> Option<()> {
+    escape(value, out, |b| match b {
+        b'&' => Some("&amp;"),
+        b'"' => Some("&quot;"),
+        _ => None,
+    })
+}
+
+/// `text` with each ASCII byte `entity` names replaced and U+00A0 as
+/// `&nbsp;`, a run of plain text at a time; `None` at a carriage return or
+/// NUL.
+fn escape(text: &str, out: &mut String, entity: impl Fn(u8) -> Option<&'static str>) -> Option<()> {
+    let bytes = text.as_bytes();
+    let (mut start, mut at) = (0, 0);
+    while at < bytes.len() {
+        let (replacement, len) = match bytes[at] {
+            b'\r' | 0 => return None,
+            // U+00A0 in UTF-8.
+            0xc2 if bytes.get(at + 1) == Some(&0xa0) => ("&nbsp;", 2),
+            b => match entity(b) {
+                Some(e) => (e, 1),
+                None => {
+                    at += 1;
+                    continue;
+                }
+            },
+        };
+        out.push_str(&text[start..at]);
+        out.push_str(replacement);
+        at += len;
+        start = at;
     }
+    out.push_str(&text[start..]);
+    Some(())
 }
 
 #[cfg(test)]
@@ -322,7 +342,7 @@ mod tests {
             "- [ ] not a task list here\n- [x] done",
             "term\n: not a definition list",
             "trailing backslash\\\nnext",
-            "carriage\r\nreturns\rtoo",
+            "carriage\r\nreturns\rtoo ![alt\r\nlines](i.png)",
             "[ref]\n\n[ref]: https://example.com/ref \"Ref title\"",
             "[a](https://x.org/'quote'&amp)",
         ];
@@ -337,6 +357,9 @@ mod tests {
             "<div>\nblock\n</div>",
             "| a | b |\n|---|:-:|\n| 1 | 2 |",
             "note[^1]\n\n[^1]: the note",
+            // The HTML parser reads a carriage return in a value as a
+            // newline.
+            "[a title](https://x.org/ \"over\r\ntwo lines\")",
         ] {
             assert_eq!(both(md).0, None, "{md:?}");
         }
