@@ -306,7 +306,7 @@ fn closing_pattern(text: &str, extra: &[String]) -> Option<String> {
         .find(|p| {
             if p.is_ascii() {
                 // Whole words: "Sources", "Sources and links", not "Open-sources …".
-                norm == **p || (short && norm.starts_with(&format!("{p} ")))
+                norm == **p || (short && norm.strip_prefix(**p).is_some_and(|r| r.starts_with(' ')))
             } else {
                 norm.starts_with(**p) || (short && norm.contains(**p))
             }
@@ -317,6 +317,21 @@ fn closing_pattern(text: &str, extra: &[String]) -> Option<String> {
 /// Whether `md` is only a bulleted list whose entries are links with
 /// little else (a reference list).
 pub fn is_link_list(md: &str) -> bool {
+    may_hold_bullets(md) && parsed_link_list(md)
+}
+
+/// Whether `md` has a line that could start a bulleted list: a list
+/// marker after indentation and quote markers. Without one (most
+/// sections) there is no such list, and nothing to parse.
+fn may_hold_bullets(md: &str) -> bool {
+    md.split(['\n', '\r']).any(|line| {
+        let rest = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>');
+        rest.starts_with(['-', '*', '+'])
+    })
+}
+
+/// [`is_link_list`] by parsing `md`.
+fn parsed_link_list(md: &str) -> bool {
     let (mut in_link, mut depth) = (0usize, 0usize);
     let (mut inside, mut outside, mut entries, mut linked) = (0usize, 0usize, 0usize, 0usize);
     let mut entry_has_link = false;
@@ -735,6 +750,55 @@ mod tests {
         assert!(!is_link_list(
             "\n- [A](https://a.com) a long description of what happened and why it matters\n"
         ));
+        // Lists behind quote markers, indentation, other markers and a
+        // comment on a line ended by a lone carriage return.
+        for md in [
+            "> - [A](https://a.com)\n> - [B](https://b.com)",
+            "   * [A](https://a.com)",
+            "+ [A](https://a.com)",
+            "<!-- c -->\n- [A](https://a.com)",
+        ] {
+            assert!(is_link_list(md), "{md:?}");
+        }
+        for md in ["text\r- [A](https://a.com)", "- [A](https://a.com)\rtext"] {
+            assert_eq!(is_link_list(md), parsed_link_list(md), "{md:?}");
+        }
+    }
+
+    #[test]
+    fn a_link_list_is_never_missed_by_the_look_for_bullets() {
+        // Every section of every digest here that parses as a link list
+        // has a line the quick look finds.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut stack: Vec<_> = ["tests/fixtures", "../../content", "../../fuzz/seeds"]
+            .into_iter()
+            .map(|dir| root.join(dir))
+            .collect();
+        let (mut sections, mut lists) = (0, 0);
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                for section in text.split("\n#") {
+                    let own = section.split_once('\n').map_or("", |(_, rest)| rest);
+                    sections += 1;
+                    if parsed_link_list(own) {
+                        assert!(may_hold_bullets(own), "{path:?}: {own:?}");
+                        lists += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            sections > 100 && lists >= 2,
+            "{lists} link lists in {sections} sections"
+        );
     }
 
     #[test]
