@@ -552,28 +552,29 @@ impl LastIndex {
     }
 }
 
-/// Adds `docs` to the builders of the parts, each part on its own thread.
-fn push_all(builders: &mut [search_index::Builder], docs: &[search_index::DocTerms]) {
+/// Adds `batches` to the builders of the parts, each part on its own thread.
+fn push_all(builders: &mut [search_index::Builder], batches: &[search_index::Batch]) {
     use rayon::prelude::*;
     builders.par_iter_mut().enumerate().for_each(|(p, b)| {
-        for d in docs {
-            b.push_part(d, p);
+        for batch in batches {
+            b.push_batch(batch, p);
         }
     });
 }
 
-/// The terms of every item of `digests`, in order, worked out on every
-/// core.
-fn doc_terms(digests: &[Parsed]) -> Vec<search_index::DocTerms> {
+/// The terms of every item of `digests`, in order, a batch per digest,
+/// worked out on every core.
+fn doc_terms(digests: &[Parsed]) -> Vec<search_index::Batch> {
     use rayon::prelude::*;
     digests
         .par_iter()
         .map_init(search_index::TermCounter::default, |counter, parsed| {
-            (parsed.digest.items.iter())
-                .map(|item| counter.count(&search_index::fields(item)))
-                .collect::<Vec<_>>()
+            search_index::Batch::of(
+                (parsed.digest.items.iter())
+                    .map(|item| counter.count(&search_index::fields(item)))
+                    .collect(),
+            )
         })
-        .flatten_iter()
         .collect()
 }
 
