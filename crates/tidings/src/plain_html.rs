@@ -5,7 +5,8 @@
 //! [`write`] gives byte for byte what `sanitize(push_html(events))` gives
 //! for the events it takes: pulldown-cmark's layout (where it puts
 //! newlines), html5ever's serialisation as the sanitiser writes it (`<br>`,
-//! `&nbsp;`, quotes in text left as they are, a code block's language
+//! `&nbsp;`, quotes in text left as they are, `<` and `>` escaped in
+//! attributes too, a code block's language
 //! class dropped), the sanitiser's `rel` on every link, and each link's or
 //! image's URL kept or dropped by the sanitiser's own rule (a URL that
 //! parses must have an allowed scheme; a relative one is kept; anything
@@ -71,6 +72,14 @@ pub fn write(events: &[Event<'_>]) -> Option<String> {
         }
     }
     Some(w.out)
+}
+
+/// `md` rendered as an item's body is, both ways: by [`write`] (`None` if
+/// it leaves `md` to the sanitiser) and by the sanitiser. For the tests and
+/// the fuzz target that hold the two equal.
+pub fn both_ways(md: &str) -> (Option<String>, String) {
+    let (events, _) = crate::extract::render_events(md, |src| Some(src.to_string()));
+    (write(&events), crate::extract::sanitized(events))
 }
 
 /// How deep elements may nest here; deeper ones (which
@@ -260,6 +269,8 @@ fn attr_escape(value: &str, out: &mut String) -> Option<()> {
     escape(value, out, |b| match b {
         b'&' => Some("&amp;"),
         b'"' => Some("&quot;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
         _ => None,
     })
 }
@@ -298,16 +309,9 @@ mod tests {
     use crate::extract;
     use std::path::{Path, PathBuf};
 
-    /// `md` written both ways: this module's (if it takes it) and the
-    /// sanitiser's.
-    fn both(md: &str) -> (Option<String>, String) {
-        let (events, _) = extract::render_events(md, |src| Some(src.to_string()));
-        (write(&events), extract::sanitized(events))
-    }
-
     /// Checks `md` both ways; whether this module took it.
     fn same(md: &str) -> bool {
-        let (plain, sanitized) = both(md);
+        let (plain, sanitized) = both_ways(md);
         if let Some(plain) = &plain {
             assert_eq!(
                 plain, &sanitized,
@@ -335,6 +339,9 @@ mod tests {
             "[bad host](http://exa mple.com) [port](http://example.com:99999/) [ipv6](http://[::1/)",
             "[spaces](<a b c>) [unicode](https://例子.测试/路径?q=值) [pct](https://x.org/%zz)",
             "![alt *text* `c` \"q\"](https://example.com/i.png \"t\") ![](rel/i.png) ![x](javascript:y)",
+            // Found by the fuzz target: the serialiser escapes `<` and `>`
+            // in attributes too.
+            "[![a<b>c](https://x.org/i.png \"t<i>\")](https://x.org/ \"<t>\")",
             "[![img](https://x.org/i.png)](https://x.org/)",
             "&amp; &lt; &copy; &#x27; &nbsp; &#0; &bogus;",
             "text <think>not a tag</think> <T> a < b > c",
@@ -361,13 +368,13 @@ mod tests {
             // newline.
             "[a title](https://x.org/ \"over\r\ntwo lines\")",
         ] {
-            assert_eq!(both(md).0, None, "{md:?}");
+            assert_eq!(both_ways(md).0, None, "{md:?}");
         }
     }
 
     #[test]
     fn a_link_the_sanitiser_refuses_keeps_its_text_and_rel() {
-        let (plain, _) = both("[x](javascript:alert(1))");
+        let (plain, _) = both_ways("[x](javascript:alert(1))");
         assert_eq!(
             plain.as_deref(),
             Some("<p><a rel=\"noopener noreferrer\">x</a></p>\n")
