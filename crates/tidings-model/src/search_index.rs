@@ -2335,13 +2335,8 @@ mod tests {
                 b.push_part(&terms, p);
             }
         }
-        let weights = parts[0].weights();
-        let docs = parts[0].docs();
-        let encoded: Vec<Encoded> = parts.into_iter().map(|b| b.encode(&weights)).collect();
-        let merged = Files::assemble(&encoded, docs, 1000);
-        assert_eq!(merged.info, whole.info);
-        assert_eq!(merged.shards, whole.shards);
-        assert_eq!(merged.blocks, whole.blocks);
+        let merged = assembled(parts);
+        same_files(&merged, &whole);
     }
 
     #[test]
@@ -2368,17 +2363,9 @@ mod tests {
                 b.push_part(&terms, p);
             }
         }
-        let files = |parts: Vec<Builder>| {
-            let weights = parts[0].weights();
-            let docs = parts[0].docs();
-            let encoded: Vec<Encoded> = parts.into_iter().map(|b| b.encode(&weights)).collect();
-            Files::assemble(&encoded, docs, 1000)
-        };
-        let (batched, single) = (files(parts), files(one_by_one));
+        let (batched, single) = (assembled(parts), assembled(one_by_one));
         assert_eq!(batched.info.docs, 2000);
-        assert_eq!(batched.info, single.info);
-        assert_eq!(batched.shards, single.shards);
-        assert_eq!(batched.blocks, single.blocks);
+        same_files(&batched, &single);
         // And without the title words, the whole index's.
         let mut parts: Vec<Builder> = (0..PARTS).map(|_| Builder::default()).collect();
         let batch = Batch::of(
@@ -2389,10 +2376,23 @@ mod tests {
         for (p, b) in parts.iter_mut().enumerate() {
             b.push_batch(&batch, p);
         }
-        let batched = files(parts);
-        assert_eq!(batched.info, whole.info);
-        assert_eq!(batched.shards, whole.shards);
-        assert_eq!(batched.blocks, whole.blocks);
+        let batched = assembled(parts);
+        same_files(&batched, &whole);
+    }
+
+    /// The index the builders of the parts hold, as the build step
+    /// assembles it (at most 1,000 files).
+    fn assembled(parts: Vec<Builder>) -> Files {
+        let weights = parts[0].weights();
+        let docs = parts[0].docs();
+        let encoded: Vec<Encoded> = parts.into_iter().map(|b| b.encode(&weights)).collect();
+        Files::assemble(&encoded, docs, 1000)
+    }
+
+    fn same_files(a: &Files, b: &Files) {
+        assert_eq!(a.info, b.info);
+        assert_eq!(a.shards, b.shards);
+        assert_eq!(a.blocks, b.blocks);
     }
 
     /// The builders of the parts fed `texts`.
@@ -2423,14 +2423,8 @@ mod tests {
                 b.append(&segment, p).expect("appended");
             }
         }
-        let weights = parts[0].weights();
-        let docs = parts[0].docs();
-        assert_eq!(docs, 900);
-        let encoded: Vec<Encoded> = parts.into_iter().map(|b| b.encode(&weights)).collect();
-        let merged = Files::assemble(&encoded, docs, 1000);
-        assert_eq!(merged.info, whole.info);
-        assert_eq!(merged.shards, whole.shards);
-        assert_eq!(merged.blocks, whole.blocks);
+        assert_eq!(parts[0].docs(), 900);
+        same_files(&assembled(parts), &whole);
     }
 
     #[test]
@@ -2517,9 +2511,7 @@ mod tests {
             .collect();
         let files = Files::assemble(&spliced, lens.len() as u32, 1000);
         let (full, shards) = build(after, 1000);
-        assert_eq!(files.info, full.info);
-        assert_eq!(files.shards, full.shards);
-        assert_eq!(files.blocks, full.blocks);
+        same_files(&files, &full);
         assert!(full.blocks.len() > 1, "common terms have blocks");
         assert!(
             touched > 0 && touched < total_terms,

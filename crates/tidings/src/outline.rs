@@ -750,8 +750,8 @@ mod tests {
         assert!(!is_link_list(
             "\n- [A](https://a.com) a long description of what happened and why it matters\n"
         ));
-        // Lists behind quote markers, indentation, other markers and a
-        // comment on a line ended by a lone carriage return.
+        // Lists behind quote markers, indentation, other markers and an
+        // HTML comment; lines ended by a lone carriage return.
         for md in [
             "> - [A](https://a.com)\n> - [B](https://b.com)",
             "   * [A](https://a.com)",
