@@ -895,7 +895,7 @@ pub(crate) fn render_events(
 /// pulldown-cmark's HTML of `events`, sanitised: what
 /// [`plain_html::write`](crate::plain_html::write) gives for the events it
 /// takes.
-pub fn sanitized<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
+pub(crate) fn sanitized<'a>(events: impl IntoIterator<Item = Event<'a>>) -> String {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     sanitize(&html)

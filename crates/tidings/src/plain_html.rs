@@ -246,7 +246,7 @@ fn url_value(url: &str) -> String {
 
 /// The sanitiser's rule for a URL attribute: a URL that parses needs an
 /// allowed scheme, a relative one is kept, anything else is dropped.
-pub fn url_allowed(url: &str) -> bool {
+fn url_allowed(url: &str) -> bool {
     match url::Url::parse(url) {
         Ok(parsed) => URL_SCHEMES.contains(&parsed.scheme()),
         Err(e) => e == url::ParseError::RelativeUrlWithoutBase,

@@ -12,8 +12,8 @@
 //! minute (six while its inode table block is unwritten: its
 //! `recently_deleted`), and looks past every such one for each new file:
 //! a file made right after thousands were removed cost ~1 ms here,
-//! against ~0.17 ms to rename a file and write 9 kB over it. Anywhere else a spare saves the allocation and the free of
-//! an inode.
+//! against ~0.17 ms to rename a file and write 9 kB over it. Anywhere
+//! else a spare saves the allocation and the free of an inode.
 //!
 //! A spare is written over only when it is a regular file, not a link to
 //! one, with one link (checked on the open file), so a file still linked
