@@ -120,35 +120,100 @@ pub fn keyed(rows: Signal<Vec<Keyed>>) -> AnyView {
     .into_any()
 }
 
-/// A list of digests, newest first, keyed by slug. Each card's content is
-/// the same HTML the pre-rendered pages carry (`tidings_model::html`),
-/// set in one DOM call: a filter that swaps every card builds twenty
-/// elements, not some three hundred nodes.
+/// Brings `parent`'s children, the rows `shown` (key and element, in
+/// order), to the rows `keys`: a row whose key stays keeps its element,
+/// and the rows new to the list are made from `html` (a row's whole
+/// element as HTML) in one parse. Only what changed is touched: rows that
+/// went are removed, new ones inserted, kept ones moved when their order
+/// changed.
+pub fn sync_rows(
+    parent: &web_sys::Element,
+    shown: &mut Vec<(String, web_sys::Element)>,
+    keys: Vec<String>,
+    html: impl Fn(usize) -> String,
+) {
+    let old: Vec<&str> = shown.iter().map(|(k, _)| k.as_str()).collect();
+    let new: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let plan = tidings_model::order::reuse(&old, &new);
+    // The new rows, parsed together in a detached element of the parent's kind.
+    let made: String = (plan.iter().enumerate())
+        .filter(|(_, r)| r.is_none())
+        .map(|(i, _)| html(i))
+        .collect();
+    let mut fresh = Vec::new();
+    if !made.is_empty() {
+        if let Ok(holder) = document().create_element(&parent.tag_name()) {
+            holder.set_inner_html(&made);
+            let children = holder.children();
+            fresh = (0..children.length())
+                .filter_map(|i| children.item(i))
+                .collect();
+        }
+    }
+    let mut fresh = fresh.into_iter();
+    let mut kept: Vec<Option<web_sys::Element>> = shown.drain(..).map(|(_, e)| Some(e)).collect();
+    let rows: Vec<(String, web_sys::Element)> = (keys.into_iter().zip(&plan))
+        .filter_map(|(key, r)| {
+            let element = match r {
+                Some(i) => kept.get_mut(*i)?.take()?,
+                None => fresh.next()?,
+            };
+            Some((key, element))
+        })
+        .collect();
+    for gone in kept.into_iter().flatten() {
+        gone.remove();
+    }
+    // In order: a row already in its place stays; any other is moved or
+    // inserted before the node that is there.
+    let mut next = parent.first_element_child();
+    for (_, element) in &rows {
+        if next.as_ref() == Some(element) {
+            next = element.next_element_sibling();
+        } else {
+            let _ = parent.insert_before(element, next.as_ref().map(|n| n.as_ref()));
+        }
+    }
+    *shown = rows;
+}
+
+/// A list of digests, newest first, keyed by slug. Each card is the same
+/// HTML the pre-rendered pages carry (`tidings_model::html`), and a new
+/// list touches only the cards that came, went or moved ([`sync_rows`]):
+/// at 10,000 digests a second tag swaps most of the twenty cards, and as
+/// keyed views in `<For>` each cost its reactive owner, its attributes
+/// and a parse of its own.
 #[component]
 pub fn DigestList(#[prop(into)] digests: Signal<Vec<DigestSummary>>) -> impl IntoView {
     let text = site::text();
     let seen = crate::reading::use_reading().seen_before.get_value();
-    let seen = std::sync::Arc::new(seen);
-    // A card is made only when its slug comes into the list.
-    let rows = Signal::derive(move || {
-        digests.with(|ds| {
-            ds.iter()
-                .map(|d| {
-                    let (d, seen) = (d.clone(), std::sync::Arc::clone(&seen));
-                    Keyed::new(d.slug.clone(), move || {
-                        let new = tidings_model::reading::Reading::is_new(seen.as_deref(), &d.date);
-                        let content =
-                            tidings_model::html::digest_card_content(&d, site::info(), text, new);
-                        view! { <li class="digest-card" class:new=new inner_html=content></li> }
-                            .into_any()
-                    })
-                })
+    let card = move |d: &DigestSummary| {
+        let new = tidings_model::reading::Reading::is_new(seen.as_deref(), &d.date);
+        tidings_model::html::digest_card(d, site::info(), text, new)
+    };
+    let list = NodeRef::<leptos::html::Ol>::new();
+    // The first cards come with the list, so it shows as it is mounted;
+    // later lists are brought in step by the effect, which takes those
+    // first cards over on its first run.
+    let first: Vec<DigestSummary> = digests.get_untracked();
+    let first_html: String = first.iter().map(&card).collect();
+    let mut shown: Option<Vec<(String, web_sys::Element)>> = None;
+    let mut first = Some(first);
+    Effect::new(move |_| {
+        let Some(ol) = list.get() else { return };
+        let ol: &web_sys::Element = &ol;
+        let rows = shown.get_or_insert_with(|| {
+            let children = ol.children();
+            (first.take().unwrap_or_default().into_iter().enumerate())
+                .filter_map(|(i, d)| Some((d.slug, children.item(i as u32)?)))
                 .collect()
-        })
+        });
+        digests.with(|ds| {
+            let keys = ds.iter().map(|d| d.slug.clone()).collect();
+            sync_rows(ol, rows, keys, |i| ds.get(i).map(&card).unwrap_or_default());
+        });
     });
     view! {
-        <ol class="digest-list" lang=site::info().language.clone()>
-            {keyed(rows)}
-        </ol>
+        <ol class="digest-list" lang=site::info().language.clone() node_ref=list inner_html=first_html></ol>
     }
 }

@@ -82,6 +82,66 @@ fn without_a_choice_the_list_speaks_the_site_language() {
     assert_eq!(list.get_attribute("lang").as_deref(), Some("zh"));
 }
 
+/// The cards' titles in order, and the card of `slug`.
+fn cards(root: &web_sys::HtmlElement) -> Vec<String> {
+    let titles = root.query_selector_all(".digest-card h2 a").expect("query");
+    (0..titles.length())
+        .filter_map(|i| titles.item(i)?.text_content())
+        .collect()
+}
+
+fn card_of(root: &web_sys::HtmlElement, slug: &str) -> web_sys::Element {
+    root.query_selector(&format!(".digest-card a[href='/d/{slug}/']"))
+        .expect("query")
+        .and_then(|a| a.closest("li").ok().flatten())
+        .expect("card")
+}
+
+#[wasm_bindgen_test]
+async fn a_new_list_keeps_the_cards_that_stay_and_puts_them_in_order() {
+    let root = container();
+    let digests = RwSignal::new(vec![
+        summary("a", &[], 1),
+        summary("b", &[], 2),
+        summary("c", &[], 3),
+    ]);
+    leptos::mount::mount_to(root.clone(), move || {
+        provide_context(Text::of(Lang::En));
+        view! { <DigestList digests /> }
+    })
+    .forget();
+    pause(0).await;
+    assert_eq!(cards(&root), ["Digest a", "Digest b", "Digest c"]);
+    let (a, b) = (card_of(&root, "a"), card_of(&root, "b"));
+
+    // One new, two kept in another order, one gone.
+    digests.set(vec![
+        summary("d", &["AI"], 4),
+        summary("b", &[], 2),
+        summary("a", &[], 1),
+    ]);
+    pause(0).await;
+    assert_eq!(cards(&root), ["Digest d", "Digest b", "Digest a"]);
+    assert!(card_of(&root, "a").is_same_node(Some(&a)), "a's card kept");
+    assert!(card_of(&root, "b").is_same_node(Some(&b)), "b's card kept");
+    let d = card_of(&root, "d");
+    assert_eq!(d.class_name(), "digest-card");
+    assert!(d.inner_html().contains("/tags/AI/"), "{}", d.inner_html());
+    assert_eq!(
+        root.query_selector_all("li.digest-card")
+            .expect("query")
+            .length(),
+        3
+    );
+
+    digests.set(Vec::new());
+    pause(0).await;
+    assert!(cards(&root).is_empty());
+    digests.set(vec![summary("c", &[], 3)]);
+    pause(0).await;
+    assert_eq!(cards(&root), ["Digest c"]);
+}
+
 fn manifest() -> std::sync::Arc<tidings_model::Manifest> {
     let json = r#"{"schema":3,"stamp":"s","digest_count":1,"item_count":2,"page_size":100,"page_count":1,"shard_count":1,"item_pages":true,"tags":[],"categories":[]}"#;
     std::sync::Arc::new(tidings_model::BundleFile::from_json(json).expect("manifest"))

@@ -28,9 +28,40 @@ fn positions(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
     order
 }
 
+/// For a keyed list going from the keys `old` to `new`: per new row, the
+/// old row it takes over (`Some(i)`) or none (a row to make). Each old
+/// row goes to at most one new row, the first with its key; old rows that
+/// no new row takes are the ones to remove.
+pub fn reuse(old: &[&str], new: &[&str]) -> Vec<Option<usize>> {
+    let mut free: Vec<bool> = vec![true; old.len()];
+    new.iter()
+        .map(|key| {
+            let i = old.iter().zip(&free).position(|(k, f)| *f && k == key)?;
+            free[i] = false;
+            Some(i)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_are_taken_over_by_key_once() {
+        assert_eq!(
+            reuse(&["a", "b", "c"], &["c", "x", "a"]),
+            [Some(2), None, Some(0)]
+        );
+        // A key twice: the second occurrence is made anew.
+        assert_eq!(
+            reuse(&["a", "b"], &["a", "a", "b"]),
+            [Some(0), None, Some(1)]
+        );
+        assert_eq!(reuse(&["a", "a"], &["a", "a"]), [Some(0), Some(1)]);
+        assert_eq!(reuse(&[], &["a"]), [None]);
+        assert!(reuse(&["a"], &[]).is_empty());
+    }
 
     #[test]
     fn sorts_like_the_standard_stable_sort() {
