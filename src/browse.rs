@@ -557,6 +557,18 @@ fn screen_view(current: Current) -> impl IntoView {
                 .then(|| pager(&s.screen, &s.filter, &s.base))
         })
     };
+    // Clearing stays on the view: the items view clears to all items.
+    let clear_link = move || {
+        current.with(|s| {
+            let base = s.as_ref().map(|s| &s.base);
+            href(
+                &base
+                    .cloned()
+                    .unwrap_or_default()
+                    .href(&Filter::default(), 1),
+            )
+        })
+    };
     view! {
         <Show when=move || current.with(Option::is_some)>
             {facets_view(current)}
@@ -565,7 +577,7 @@ fn screen_view(current: Current) -> impl IntoView {
                 {move || filtered.get().then(|| format!(" {}", text.matching))}
                 " "
                 <Show when=move || filtered.get()>
-                    <a href=href(tidings_model::url::HOME) class="clear" data-testid="clear">{text.clear_filters}</a>
+                    <a href=clear_link class="clear" data-testid="clear">{text.clear_filters}</a>
                 </Show>
             </p>
             {list}

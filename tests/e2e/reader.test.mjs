@@ -235,6 +235,11 @@ test('the items view lists items across digests, each story once, reachable from
     await page.waitForURL(/\/items\/\?domain=example\.com$/);
     await page.locator('.item-row').first().waitFor();
     assert.equal(await page.locator('.item-row').count(), 3);
+    // Clearing the filter stays on the items view.
+    await page.getByTestId('clear').click();
+    await page.waitForURL(/\/items\/$/);
+    await page.locator('.item-row').first().waitFor();
+    assert.equal(await page.locator('.item-row').count(), 3);
   } finally {
     await closeWith(page, local);
   }
