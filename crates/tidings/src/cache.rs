@@ -22,7 +22,7 @@ use crate::digest::{Assets, Parsed, ReadOptions};
 use crate::error::{Error, Location, Result, Warning};
 
 /// Bumped when the entry's form changes.
-const FORMAT: &str = "tidings parse cache 1";
+const FORMAT: &str = "tidings parse cache 2";
 
 /// The folder of the entries inside the cache folder.
 const ENTRIES: &str = "parsed";
@@ -47,6 +47,10 @@ struct Entry {
     media: Vec<(PathBuf, String)>,
     /// (path, line, column, message)
     warnings: Vec<(PathBuf, usize, usize, String)>,
+    /// [`Parsed::unlinked`] and [`Parsed::story_hashes`], worked out
+    /// before the entry is written (a rebuild would hash every digest).
+    unlinked: Option<u64>,
+    story_hashes: Option<Vec<Option<u64>>>,
 }
 
 impl ParseCache {
@@ -116,8 +120,8 @@ impl ParseCache {
                     message,
                 })
                 .collect(),
-            unlinked: None,
-            story_hashes: None,
+            unlinked: entry.unlinked,
+            story_hashes: entry.story_hashes,
         })
     }
 
@@ -142,6 +146,8 @@ impl ParseCache {
                     (l.path.clone(), l.line, l.column, w.message.clone())
                 })
                 .collect(),
+            unlinked: parsed.unlinked,
+            story_hashes: parsed.story_hashes.clone(),
         };
         let path = self.entry_path(key);
         let json = serde_json::to_vec(&entry).map_err(|e| Error::Serialize {

@@ -75,14 +75,19 @@ impl Parsed {
         h.finish()
     }
 
-    /// [`Parsed::unlinked`], worked out unless known; the digest's items
-    /// must have no story links.
-    pub(crate) fn hash_unlinked(&mut self) {
+    /// [`Parsed::unlinked`] and [`Parsed::story_hashes`], worked out
+    /// unless known; the digest's items must have no story links. Done
+    /// before a parsed digest goes into the parse cache, so a rebuild
+    /// takes both from there instead of hashing every digest again.
+    pub(crate) fn hash_for_links(&mut self) {
         use std::hash::{Hash, Hasher};
         if self.unlinked.is_none() {
             let mut h = crate::cache::Fingerprint::default();
             (&self.digest, &self.summary, &self.item_summaries).hash(&mut h);
             self.unlinked = Some(h.finish());
+        }
+        if self.story_hashes.is_none() {
+            self.story_hashes = Some(crate::stories::story_hashes(&self.digest));
         }
     }
 }

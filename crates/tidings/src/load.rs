@@ -160,10 +160,11 @@ fn read_cached(
             return Ok((Ok(parsed), true));
         }
     }
-    let parsed = digest::decode(path, &bytes)
+    let mut parsed = digest::decode(path, &bytes)
         .map_err(|e| vec![e])
         .and_then(|text| digest::parse(root, path, &text, options, assets));
-    if let (Some(cache), Some(key), Ok(parsed)) = (cache, &key, &parsed) {
+    if let (Some(cache), Some(key), Ok(parsed)) = (cache, &key, &mut parsed) {
+        parsed.hash_for_links();
         cache.put(key, parsed)?;
     }
     Ok((parsed, false))

@@ -73,17 +73,9 @@ pub fn link(digests: &mut [Parsed]) {
     }
     // Each digest's hash without links and its items' story key hashes,
     // once: the keys of its shard and pages add the links to it
-    // (`Parsed::key`), so a build hashes only the digests it read.
-    digests.par_iter_mut().for_each(|parsed| {
-        parsed.hash_unlinked();
-        if parsed.story_hashes.is_none() {
-            let items = parsed.digest.items.iter();
-            let hash = |item: &tidings_model::Item| {
-                story_key(&item.source.as_ref()?.url).map(|key| key_hash(&key))
-            };
-            parsed.story_hashes = Some(items.map(hash).collect());
-        }
-    });
+    // (`Parsed::key`), so a build hashes only the digests it parsed (the
+    // parse cache and the watcher keep both).
+    digests.par_iter_mut().for_each(Parsed::hash_for_links);
     // Every linked item by its story key's hash, sorted (~115,000 items
     // at 10,000 digests, nearly all their own story): only items that
     // share a hash have their keys compared.
@@ -156,6 +148,15 @@ fn shared_stories(
 }
 
 /// A 64-bit hash of a story key (equal keys, equal hashes).
+/// Each item's story key hashed (`None` for an item whose source is not
+/// an http(s) link): [`Parsed::story_hashes`].
+pub(crate) fn story_hashes(digest: &tidings_model::Digest) -> Vec<Option<u64>> {
+    let hash = |item: &tidings_model::Item| {
+        story_key(&item.source.as_ref()?.url).map(|key| key_hash(&key))
+    };
+    digest.items.iter().map(hash).collect()
+}
+
 fn key_hash(key: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
