@@ -429,8 +429,13 @@ fn build(
             started.elapsed()
         );
     }
-    if let Some(memo) = memo {
-        memo.keep(site.digests);
+    match memo {
+        Some(memo) => memo.keep(site.digests),
+        // A one-shot build ends here and the process with it: its digests
+        // go back to the system with the process, not freed allocation
+        // by allocation on one thread (3% of a one-edit rebuild's samples
+        // at 10,000 digests).
+        None => std::mem::forget(site),
     }
     Ok(())
 }
