@@ -230,6 +230,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_route_has_a_page_exactly_when_each_name_is_a_servable_segment() {
+        // The build counts pages by the names alone (`pages::count`).
+        let names = [
+            "a",
+            "",
+            ".",
+            "..",
+            "a/b",
+            "a\\b",
+            "x\0",
+            "人工智能",
+            "C++",
+            ".a",
+        ];
+        for slug in names {
+            let digest = Route::Digest(slug.into()).page_file().is_some();
+            assert_eq!(digest, servable_segment(slug), "{slug:?}");
+            assert_eq!(
+                Route::Tag(slug.into()).page_file().is_some(),
+                servable_segment(slug)
+            );
+            for id in names {
+                let item = Route::item(slug, id).page_file().is_some();
+                assert_eq!(
+                    item,
+                    servable_segment(slug) && servable_segment(id),
+                    "{slug:?} {id:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn paths_have_one_shape() {
         assert_eq!(digest("ai20240526"), "/d/ai20240526/");
         assert_eq!(item("ai20240526", "k3x9a2bq"), "/d/ai20240526/k3x9a2bq/");

@@ -242,23 +242,22 @@ pub struct PageCount {
 /// The pages a build of `site` writes: the home page and `404.html`, one
 /// per digest and servable tag, and one per item.
 pub fn count(site: &Site, tags: &[TermCount]) -> PageCount {
-    let servable = |r: Route| r.page_file().is_some();
+    // A route has a page when each of its names can be a folder, as
+    // `Route::page_file` decides; asked of the names, not of a route and
+    // its file made for each of ~125,000 items (a serial 35 ms of a
+    // rebuild at 10,000 digests).
+    let servable = tidings_model::url::servable_segment;
     // Home, items, starred and 404.
     let mut routes = 4;
     let mut items = 0;
     for p in &site.digests {
         let d = &p.digest;
-        routes += usize::from(servable(Route::Digest(d.slug.clone())));
-        items += d
-            .items
-            .iter()
-            .filter(|i| servable(Route::item(&d.slug, &i.id)))
-            .count();
+        if servable(&d.slug) {
+            routes += 1;
+            items += d.items.iter().filter(|i| servable(&i.id)).count();
+        }
     }
-    routes += tags
-        .iter()
-        .filter(|t| servable(Route::Tag(t.name.clone())))
-        .count();
+    routes += tags.iter().filter(|t| servable(&t.name)).count();
     PageCount { routes, items }
 }
 
