@@ -169,6 +169,8 @@ pub struct Bundle {
     /// Terms of the search index encoded again, when the changes since
     /// the last build were spliced into its index (`None`: every term).
     pub index_fresh_terms: Option<usize>,
+    /// The index to keep in the cache folder, if it is to be kept there.
+    pub keep_index: Option<KeepIndex>,
 }
 
 /// The full-text index of every item, numbered in list order, in at most
@@ -179,12 +181,31 @@ pub struct Bundle {
 /// [`IndexMemo`], or else in the cache folder), so only the terms of the
 /// changed runs are encoded again.
 pub fn search_index(site: &Site, max_files: usize) -> Result<search_index::Files> {
-    Ok(indexed(site, max_files)?.0)
+    let (files, _, keep) = indexed(site, max_files)?;
+    keep.map_or(Ok(()), KeepIndex::write)?;
+    Ok(files)
+}
+
+/// The last index a build made, for the cache folder: written by the
+/// caller (a build writes it while its files are staged, rather than
+/// with the index's last step while the other core waits).
+pub struct KeepIndex {
+    cache: IndexCache,
+    last: LastIndex,
+}
+
+impl KeepIndex {
+    pub fn write(self) -> Result<()> {
+        self.cache.keep_last(self.last.to_bytes())
+    }
 }
 
 /// [`search_index`], and how many terms were encoded again when the
 /// changes were spliced into the last index (`None`: every term was).
-fn indexed(site: &Site, max_files: usize) -> Result<(search_index::Files, Option<usize>)> {
+fn indexed(
+    site: &Site,
+    max_files: usize,
+) -> Result<(search_index::Files, Option<usize>, Option<KeepIndex>)> {
     use rayon::prelude::*;
     let parts = || -> Vec<search_index::Builder> {
         (0..search_index::PARTS)
@@ -205,14 +226,14 @@ fn indexed(site: &Site, max_files: usize) -> Result<(search_index::Files, Option
             push_all(&mut builders, &doc_terms(chunk));
         }
         let Some(weights) = builders.first().map(search_index::Builder::weights) else {
-            return Ok((search_index::Files::default(), None));
+            return Ok((search_index::Files::default(), None, None));
         };
         let docs = builders[0].docs();
         let encoded: Vec<search_index::Encoded> = builders
             .into_par_iter()
             .map(|b| b.encode(&weights))
             .collect();
-        return Ok((assemble(&encoded, docs, max_files), None));
+        return Ok((assemble(&encoded, docs, max_files), None, None));
     };
     // Each run's key, worked out on every core. The index is the last
     // one with the runs that changed spliced in (their segments alone
@@ -287,21 +308,19 @@ fn indexed(site: &Site, max_files: usize) -> Result<(search_index::Files, Option
             }
         }
     };
-    // Kept for the next build while the files are cut.
-    let (files, kept) = rayon::join(
-        || assemble(&last.parts, last.lens.len() as u32, max_files),
-        || match &site.index_memo {
-            Some(_) => Ok(()),
-            None => cache.keep_last(last.to_bytes()),
-        },
-    );
-    kept?;
+    let files = assemble(&last.parts, last.lens.len() as u32, max_files);
     let fresh_terms = last.fresh_terms;
-    if let Some(memo) = &site.index_memo {
-        memo.put(last);
-    }
     cache.prune()?;
-    Ok((files, fresh_terms))
+    // Kept for the next build: in the watcher's memory, or in the cache
+    // folder by the caller.
+    let keep = match &site.index_memo {
+        Some(memo) => {
+            memo.put(last);
+            None
+        }
+        None => Some(KeepIndex { cache, last }),
+    };
+    Ok((files, fresh_terms, keep))
 }
 
 /// `search_index::Files::assemble`, each part's blocks cut and the shard
@@ -672,7 +691,9 @@ enum Content {
 /// Serializes `site` into the bundle layout.
 pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
     let plan = plan(site, options);
-    bundle_planned(site, options, plan, manifest_outline(site, &plan), None)
+    let mut bundle = bundle_planned(site, options, plan, manifest_outline(site, &plan), None)?;
+    bundle.keep_index.take().map_or(Ok(()), KeepIndex::write)?;
+    Ok(bundle)
 }
 
 /// Serializes `site` into the bundle layout of `plan`, completing the
@@ -691,16 +712,16 @@ pub fn bundle_planned(
     let (index, body) = rayon::join(
         || -> Result<_> {
             let started = std::time::Instant::now();
-            let (index, fresh) = if options.no_search {
-                (search_index::Files::default(), None)
+            let (index, fresh, keep) = if options.no_search {
+                (search_index::Files::default(), None, None)
             } else {
                 indexed(site, plan.search_room)?
             };
-            Ok((index, started.elapsed(), fresh))
+            Ok((index, started.elapsed(), fresh, keep))
         },
         || data_files(site, &plan, keys),
     );
-    let ((index, index_time, index_fresh_terms), body) = (index?, body?);
+    let ((index, index_time, index_fresh_terms, keep_index), body) = (index?, body?);
     plan.files += index.shards.len() + index.blocks.len();
     let search: Vec<(String, Vec<u8>)> = (index.shards.into_iter().enumerate())
         .map(|(n, bytes)| (stamped::search_shard(n as u32), bytes))
@@ -740,6 +761,7 @@ pub fn bundle_planned(
         search,
         index_time,
         index_fresh_terms,
+        keep_index,
     })
 }
 

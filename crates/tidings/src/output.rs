@@ -139,12 +139,16 @@ pub fn write(
                 }
                 other => other,
             })?;
-            if let Some(pages) = &keys.pages {
-                pages.save("")?;
-            }
-            if let Some(data) = &keys.data {
-                data.save(&layout::under_stamp(&stamp, ""))?;
-            }
+            // Both files of keys at once (each written on one thread).
+            let (pages, data) = rayon::join(
+                || keys.pages.as_ref().map_or(Ok(()), |k| k.save("")),
+                || {
+                    (keys.data.as_ref())
+                        .map_or(Ok(()), |k| k.save(&layout::under_stamp(&stamp, "")))
+                },
+            );
+            pages?;
+            data?;
             // Best effort: the build is in place; a leftover staging
             // folder is removed by the next build.
             let _ = remove(&staging);
@@ -220,8 +224,9 @@ fn stage_all(
             Ok(())
         },
     );
-    let bundle = bundle?;
+    let mut bundle = bundle?;
     pages?;
+    let keep_index = bundle.keep_index.take();
     let _ = stage
         .data
         .set(layout::under_stamp(&bundle.manifest.stamp, ""));
@@ -242,7 +247,13 @@ fn stage_all(
         let json = crate::bundle::shard_json(site, bundle.plan.shard_count, shard.number)?;
         stage.put(rel, json.as_bytes())
     });
-    data.chain(search).chain(kept).collect::<Result<()>>()?;
+    // The last index goes to the cache folder while the files are staged.
+    let (staged, kept_index) = rayon::join(
+        || data.chain(search).chain(kept).collect::<Result<()>>(),
+        || keep_index.map_or(Ok(()), crate::bundle::KeepIndex::write),
+    );
+    staged?;
+    kept_index?;
     media.par_iter().try_for_each(|(from, rel)| {
         let bytes = fs::read(from).map_err(|source| Error::Read {
             path: from.to_path_buf(),
