@@ -560,13 +560,8 @@ fn screen_view(current: Current) -> impl IntoView {
     // Clearing stays on the view: the items view clears to all items.
     let clear_link = move || {
         current.with(|s| {
-            let base = s.as_ref().map(|s| &s.base);
-            href(
-                &base
-                    .cloned()
-                    .unwrap_or_default()
-                    .href(&Filter::default(), 1),
-            )
+            let base = s.as_ref().map(|s| s.base.clone()).unwrap_or_default();
+            href(&base.href(&Filter::default(), 1))
         })
     };
     view! {

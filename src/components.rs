@@ -122,10 +122,10 @@ pub fn keyed(rows: Signal<Vec<Keyed>>) -> AnyView {
 
 /// Brings `parent`'s children, the rows `shown` (key and element, in
 /// order), to the rows `keys`: a row whose key stays keeps its element,
-/// and the rows new to the list are made from `html` (a row's whole
-/// element as HTML) in one parse. Only what changed is touched: rows that
-/// went are removed, new ones inserted, kept ones moved when their order
-/// changed.
+/// and the rows new to the list are made from `html` (the row at that
+/// index of `keys` as one whole element of HTML, such as the model's
+/// cards) in one parse. Only what changed is touched: rows that went are
+/// removed, new ones inserted, kept ones moved when their order changed.
 pub fn sync_rows(
     parent: &web_sys::Element,
     shown: &mut Vec<(String, web_sys::Element)>,
@@ -179,10 +179,10 @@ pub fn sync_rows(
 
 /// A list of digests, newest first, keyed by slug. Each card is the same
 /// HTML the pre-rendered pages carry (`tidings_model::html`), and a new
-/// list touches only the cards that came, went or moved ([`sync_rows`]):
-/// at 10,000 digests a second tag swaps most of the twenty cards, and as
-/// keyed views in `<For>` each cost its reactive owner, its attributes
-/// and a parse of its own.
+/// list touches only the cards that came, went or moved ([`sync_rows`]).
+/// At 10,000 digests a second tag swaps most of the twenty cards; as
+/// keyed views in `<For>`, each new card cost a reactive owner, its
+/// attributes and a parse of its own.
 #[component]
 pub fn DigestList(#[prop(into)] digests: Signal<Vec<DigestSummary>>) -> impl IntoView {
     let text = site::text();

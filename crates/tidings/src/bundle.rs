@@ -195,6 +195,7 @@ pub struct KeepIndex {
 }
 
 impl KeepIndex {
+    /// Writes the index to the cache folder (written aside, then renamed).
     pub fn write(self) -> Result<()> {
         self.cache.keep_last(self.last.to_bytes())
     }
