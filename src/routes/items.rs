@@ -10,7 +10,7 @@ use tidings_model::{url, DigestSummary, Manifest};
 
 use crate::api::{self, AppError};
 use crate::browse::Browse;
-use crate::components::{error_view, keyed, Keyed, Loading};
+use crate::components::{error_view, Loading};
 use crate::site::{self, href};
 use crate::ManifestResource;
 
@@ -28,7 +28,6 @@ pub fn ItemsPage() -> impl IntoView {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Row {
     href: String,
-    key: String,
     title: String,
     domain: Option<String>,
     date: String,
@@ -58,7 +57,6 @@ async fn rows(
             let (d, item) = (refs[d], &refs[d].items[i]);
             Row {
                 href: href(&m.item_url(&d.slug, &item.id)),
-                key: format!("{}/{}", d.slug, item.id),
                 title: item.title.clone(),
                 domain: item.source.as_ref().map(|s| s.domain.clone()),
                 date: d.date.clone(),
@@ -90,22 +88,26 @@ pub fn ItemList(entries: Vec<DigestSummary>, filter: Filter) -> impl IntoView {
             <ErrorBoundary fallback=error_view>
                 {move || Suspend::new(async move {
                     let rows = loaded.await?;
+                    // The rows as the model writes them, set in one call.
+                    let html: String = rows
+                        .iter()
+                        .map(|r| {
+                            let date = text.date_text(&r.date);
+                            let days = (r.days > 1).then(|| text.on_days(r.days));
+                            tidings_model::html::ItemRow {
+                                href: &r.href,
+                                title: &r.title,
+                                domain: r.domain.as_deref(),
+                                date: &date,
+                                digest: &r.digest,
+                                digest_href: &r.digest_href,
+                                days: days.as_deref(),
+                            }
+                            .html()
+                        })
+                        .collect();
                     Ok::<_, AppError>(view! {
-                        <ol class="item-list" lang=site::info().language.clone()>
-                            {keyed(Signal::derive(move || rows.iter().map(|r| {
-                                let r = r.clone();
-                                Keyed::new(r.key.clone(), move || view! {
-                                    <li class="item-row">
-                                        <h2><a href=r.href.clone()>{r.title.clone()}</a></h2>
-                                        <p class="meta">
-                                            {r.domain.clone().map(|d| view! { <span class="domain">{d}</span> })}
-                                            <a href=r.digest_href.clone()>{text.date_text(&r.date)}" · "{r.digest.clone()}</a>
-                                            {(r.days > 1).then(|| view! { <span class="days" data-testid="days">{text.on_days(r.days)}</span> })}
-                                        </p>
-                                    </li>
-                                }.into_any())
-                            }).collect()))}
-                        </ol>
+                        <ol class="item-list" lang=site::info().language.clone() inner_html=html></ol>
                     }.into_any())
                 })}
             </ErrorBoundary>

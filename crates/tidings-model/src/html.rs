@@ -96,6 +96,49 @@ pub fn tag_items(tags: &[String], site: &SiteInfo) -> String {
     o
 }
 
+/// One row of the items view, the `<li>`: the item's linked title, its
+/// source's domain, the date and title of its digest (linked), and how
+/// many days the story ran when more than one (`days`, already worded).
+pub struct ItemRow<'a> {
+    pub href: &'a str,
+    pub title: &'a str,
+    pub domain: Option<&'a str>,
+    pub date: &'a str,
+    pub digest: &'a str,
+    pub digest_href: &'a str,
+    pub days: Option<&'a str>,
+}
+
+impl ItemRow<'_> {
+    pub fn html(&self) -> String {
+        let mut o = String::with_capacity(200 + self.title.len() + self.digest.len());
+        o.push_str("<li class=\"item-row\"><h2><a href=\"");
+        o.push_str(&escape(self.href));
+        o.push_str("\">");
+        o.push_str(&escape(self.title));
+        o.push_str("</a></h2><p class=\"meta\">");
+        if let Some(d) = self.domain {
+            o.push_str("<span class=\"domain\">");
+            o.push_str(&escape(d));
+            o.push_str("</span>");
+        }
+        o.push_str("<a href=\"");
+        o.push_str(&escape(self.digest_href));
+        o.push_str("\">");
+        o.push_str(&escape(self.date));
+        o.push_str(" · ");
+        o.push_str(&escape(self.digest));
+        o.push_str("</a>");
+        if let Some(days) = self.days {
+            o.push_str("<span class=\"days\" data-testid=\"days\">");
+            o.push_str(&escape(days));
+            o.push_str("</span>");
+        }
+        o.push_str("</p></li>");
+        o
+    }
+}
+
 /// The reader's marks on one item, as its buttons show them (the build
 /// writes every item unmarked).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -403,6 +446,33 @@ mod tests {
             "{card}"
         );
         assert!(card.contains("#C&quot;++</a>"), "{card}");
+    }
+
+    #[test]
+    fn an_item_row_links_the_item_and_its_digest_and_escapes_what_it_quotes() {
+        let row = ItemRow {
+            href: "/d/a/1/",
+            title: "<b>R&D</b>",
+            domain: Some("example.com"),
+            date: "May 26, 2024",
+            digest: "Digest \"one\"",
+            digest_href: "/d/a/",
+            days: Some("on 2 days"),
+        };
+        assert_eq!(
+            row.html(),
+            "<li class=\"item-row\"><h2><a href=\"/d/a/1/\">&lt;b&gt;R&amp;D&lt;/b&gt;</a></h2>\
+             <p class=\"meta\"><span class=\"domain\">example.com</span>\
+             <a href=\"/d/a/\">May 26, 2024 · Digest &quot;one&quot;</a>\
+             <span class=\"days\" data-testid=\"days\">on 2 days</span></p></li>"
+        );
+        let plain = ItemRow {
+            domain: None,
+            days: None,
+            ..row
+        };
+        let html = plain.html();
+        assert!(!html.contains("domain") && !html.contains("days"), "{html}");
     }
 
     #[test]
