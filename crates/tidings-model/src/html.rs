@@ -110,6 +110,7 @@ pub struct ItemRow<'a> {
 }
 
 impl ItemRow<'_> {
+    /// The row's `<li>`, every quoted text escaped.
     pub fn html(&self) -> String {
         let mut o = String::with_capacity(200 + self.title.len() + self.digest.len());
         o.push_str("<li class=\"item-row\"><h2><a href=\"");
