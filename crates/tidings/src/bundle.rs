@@ -224,7 +224,7 @@ fn indexed(
         // A chunk of digests at a time, so their terms never all sit in
         // memory.
         for chunk in site.digests.chunks(256) {
-            push_all(&mut builders, &doc_terms(chunk));
+            push_all(&mut builders, &doc_terms(chunk)?);
         }
         let Some(weights) = builders.first().map(search_index::Builder::weights) else {
             return Ok((search_index::Files::default(), None, None));
@@ -264,7 +264,7 @@ fn indexed(
     };
     let fresh = |run: &std::ops::Range<usize>, key: &str| -> Result<Vec<u8>> {
         let mut of_run = parts();
-        push_all(&mut of_run, &doc_terms(&site.digests[run.clone()]));
+        push_all(&mut of_run, &doc_terms(&site.digests[run.clone()])?);
         let bytes = search_index::segment(&of_run);
         cache.put(key, &bytes)?;
         Ok(bytes)
@@ -584,16 +584,17 @@ fn push_all(builders: &mut [search_index::Builder], batches: &[search_index::Bat
 
 /// The terms of every item of `digests`, in order, a batch per digest,
 /// worked out on every core.
-fn doc_terms(digests: &[Parsed]) -> Vec<search_index::Batch> {
+fn doc_terms(digests: &[Parsed]) -> Result<Vec<search_index::Batch>> {
     use rayon::prelude::*;
     digests
         .par_iter()
         .map_init(search_index::TermCounter::default, |counter, parsed| {
-            search_index::Batch::of(
+            let parsed = parsed.full()?;
+            Ok(search_index::Batch::of(
                 (parsed.digest.items.iter())
                     .map(|item| counter.count(&search_index::fields(item)))
                     .collect(),
-            )
+            ))
         })
         .collect()
 }
@@ -773,18 +774,17 @@ pub fn bundle_planned(
 fn data_files(site: &Site, plan: &Plan, keys: Option<&FileKeys>) -> Result<Vec<(String, Content)>> {
     use rayon::prelude::*;
     let members = shard_members(site, plan.shard_count);
-    let shards: Vec<Shard<&tidings_model::Digest>> = members.iter().map(|m| shard(m)).collect();
-    let mut body: Vec<(String, Content)> = (shards.par_iter().enumerate())
-        .map(|(n, shard)| {
+    let mut body: Vec<(String, Content)> = (members.par_iter().enumerate())
+        .map(|(n, members)| {
             let path = stamped::shard(n as u32);
             let Some(keys) = keys else {
-                return to_json(&path, shard).map(|json| (path, Content::Made(json, None)));
+                return shard_of(&path, members).map(|json| (path, Content::Made(json, None)));
             };
             // The shard's key: its digests' (`Parsed::key`), in order.
             let key = {
                 use std::hash::Hasher;
                 let mut h = crate::cache::Fingerprint::default();
-                for parsed in &members[n] {
+                for parsed in members {
                     h.word(parsed.key());
                 }
                 h.word(u64::from(SCHEMA_VERSION));
@@ -796,7 +796,7 @@ fn data_files(site: &Site, plan: &Plan, keys: Option<&FileKeys>) -> Result<Vec<(
                 let shard = KeptShard { number, from, size };
                 return Ok((path, Content::Kept(shard, hash)));
             }
-            let json = to_json(&path, shard)?;
+            let json = shard_of(&path, members)?;
             let hash = words_hash(json.as_bytes());
             keys.made(&path, key, hash);
             Ok((path, Content::Made(json, Some(hash))))
@@ -836,7 +836,7 @@ pub fn shard_json(site: &Site, count: u32, number: u32) -> Result<String> {
             path: path.clone(),
             message: format!("no shard {number} of {count}"),
         })?;
-    to_json(&path, &shard(members))
+    shard_of(&path, members)
 }
 
 /// The digests grouped by the hash of their slug.
@@ -851,12 +851,15 @@ fn shard_members(site: &Site, count: u32) -> Vec<Vec<&Parsed>> {
     shards
 }
 
-/// The shard of `members`, as its file holds it.
-fn shard<'a>(members: &[&'a Parsed]) -> Shard<&'a tidings_model::Digest> {
-    Shard {
+/// The JSON of the shard of `members`, at `path`, each digest whole.
+fn shard_of(path: &str, members: &[&Parsed]) -> Result<String> {
+    let full: Vec<std::borrow::Cow<Parsed>> =
+        members.iter().map(|p| p.full()).collect::<Result<_>>()?;
+    let shard = Shard {
         schema: SCHEMA_VERSION,
-        digests: members.iter().map(|p| &p.digest).collect(),
-    }
+        digests: full.iter().map(|p| &p.digest).collect(),
+    };
+    to_json(path, &shard)
 }
 
 /// The list entries, newest first, [`PAGE_SIZE`] a page (at least one page).

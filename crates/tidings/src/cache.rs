@@ -7,7 +7,9 @@
 //! are linked into stories afterwards, across the whole site, as without
 //! a cache. Entries are written to a temporary file and renamed, so a
 //! damaged or half-written entry is never read as good: it is parsed
-//! again and replaced.
+//! again and replaced. An entry is read without its digest's bodies
+//! (see [`ParseCache::get`]); the few digests whose files a rebuild makes
+//! again read them back ([`Parsed::full`]).
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
@@ -51,6 +53,202 @@ struct Entry {
     /// before the entry is written (a rebuild would hash every digest).
     unlinked: Option<u64>,
     story_hashes: Option<Vec<Option<u64>>>,
+}
+
+impl Entry {
+    fn parsed(self, path: &Path) -> Option<Parsed> {
+        Some(Parsed {
+            path: path.to_path_buf(),
+            digest: self.digest,
+            date: Date::parse_day(&self.date)?,
+            summary: self.summary,
+            item_summaries: self.item_summaries,
+            draft: self.draft,
+            media: self.media,
+            warnings: warnings(self.warnings),
+            unlinked: self.unlinked,
+            story_hashes: self.story_hashes,
+            cold: None,
+        })
+    }
+}
+
+fn warnings(read: Vec<(PathBuf, usize, usize, String)>) -> Vec<Warning> {
+    (read.into_iter())
+        .map(|(path, line, column, message)| Warning {
+            location: Location { path, line, column },
+            message,
+        })
+        .collect()
+}
+
+/// An [`Entry`] read without what only the files of a digest's own
+/// pages, its shard and the feeds show: the bodies, intro and closing,
+/// and item summaries (see [`read_cold`]). Every other field is the
+/// entry's, and one it does not name fails the read (a miss, parsed
+/// again), so a field added to the entry or to the model's digest or
+/// item is never dropped here unnoticed.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HotEntry {
+    digest: HotDigest,
+    date: String,
+    summary: String,
+    #[allow(dead_code)]
+    item_summaries: serde::de::IgnoredAny,
+    draft: bool,
+    media: Vec<(PathBuf, String)>,
+    warnings: Vec<(PathBuf, usize, usize, String)>,
+    unlinked: Option<u64>,
+    story_hashes: Option<Vec<Option<u64>>>,
+}
+
+/// [`tidings_model::Digest`] without its intro, closing and bodies.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HotDigest {
+    schema: u32,
+    slug: String,
+    date: String,
+    #[serde(default)]
+    lastmod: Option<String>,
+    title: String,
+    description: String,
+    #[serde(default)]
+    image: Option<tidings_model::Image>,
+    tags: Vec<String>,
+    categories: Vec<String>,
+    #[allow(dead_code)]
+    intro_html: serde::de::IgnoredAny,
+    items: Vec<HotItem>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    closing_html: serde::de::IgnoredAny,
+}
+
+/// [`tidings_model::Item`] without its body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HotItem {
+    id: String,
+    title: String,
+    title_html: String,
+    #[serde(default)]
+    title_translation: Option<String>,
+    #[serde(default)]
+    image: Option<tidings_model::Image>,
+    #[allow(dead_code)]
+    body_html: serde::de::IgnoredAny,
+    #[serde(default)]
+    source: Option<tidings_model::Source>,
+    links: Vec<String>,
+    #[serde(default)]
+    section: Option<String>,
+    #[serde(default)]
+    publisher: Option<String>,
+    #[serde(default)]
+    also_in: Vec<tidings_model::StoryRef>,
+}
+
+impl HotEntry {
+    fn parsed(self, path: &Path, entry: PathBuf) -> Option<Parsed> {
+        let d = self.digest;
+        let items = (d.items.into_iter())
+            .map(|i| tidings_model::Item {
+                id: i.id,
+                title: i.title,
+                title_html: i.title_html,
+                title_translation: i.title_translation,
+                image: i.image,
+                body_html: String::new(),
+                source: i.source,
+                links: i.links,
+                section: i.section,
+                publisher: i.publisher,
+                also_in: i.also_in,
+            })
+            .collect();
+        let digest = Digest {
+            schema: d.schema,
+            slug: d.slug,
+            date: d.date,
+            lastmod: d.lastmod,
+            title: d.title,
+            description: d.description,
+            image: d.image,
+            tags: d.tags,
+            categories: d.categories,
+            intro_html: String::new(),
+            items,
+            closing_html: String::new(),
+        };
+        Some(Parsed {
+            path: path.to_path_buf(),
+            digest,
+            date: Date::parse_day(&self.date)?,
+            summary: self.summary,
+            item_summaries: Vec::new(),
+            draft: self.draft,
+            media: self.media,
+            warnings: warnings(self.warnings),
+            unlinked: self.unlinked,
+            story_hashes: self.story_hashes,
+            cold: Some(entry),
+        })
+    }
+}
+
+/// What a hot read leaves in an entry.
+#[derive(Deserialize)]
+struct ColdEntry {
+    digest: ColdDigest,
+    item_summaries: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct ColdDigest {
+    intro_html: String,
+    items: Vec<ColdItem>,
+    #[serde(default)]
+    closing_html: String,
+}
+
+#[derive(Deserialize)]
+struct ColdItem {
+    body_html: String,
+}
+
+/// Puts back into `parsed` (read hot from the entry at `entry`) its
+/// intro, closing, item bodies and item summaries.
+pub(crate) fn read_cold(entry: &Path, parsed: &mut Parsed) -> Result<()> {
+    let bad = |message: String| Error::Read {
+        path: entry.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, message),
+    };
+    let bytes = fs::read(entry).map_err(|source| Error::Read {
+        path: entry.to_path_buf(),
+        source,
+    })?;
+    let cold: ColdEntry = serde_json::from_slice(&bytes).map_err(|e| {
+        bad(format!(
+            "the parse cache entry of {} no longer reads ({e}); build again",
+            parsed.path.display()
+        ))
+    })?;
+    let d = &mut parsed.digest;
+    if cold.digest.items.len() != d.items.len() || cold.item_summaries.len() != d.items.len() {
+        return Err(bad(format!(
+            "the parse cache entry of {} changed during the build; build again",
+            parsed.path.display()
+        )));
+    }
+    d.intro_html = cold.digest.intro_html;
+    d.closing_html = cold.digest.closing_html;
+    for (item, cold) in d.items.iter_mut().zip(cold.digest.items) {
+        item.body_html = cold.body_html;
+    }
+    parsed.item_summaries = cold.item_summaries;
+    Ok(())
 }
 
 impl ParseCache {
@@ -100,29 +298,23 @@ impl ParseCache {
     }
 
     /// The digest cached under `key` for the file at `path`, if any (a
-    /// missing or unreadable entry is a miss).
+    /// missing or unreadable entry is a miss). Its items' bodies, its
+    /// intro and closing and its item summaries are left in the entry
+    /// ([`Parsed::cold`]): a rebuild shows them for the few digests whose
+    /// files it makes again, and reading them for every digest was most
+    /// of reading the cache (at 10,000 digests they are 60% of its bytes).
     pub fn get(&self, key: &str, path: &Path) -> Option<Parsed> {
-        let bytes = fs::read(self.entry_path(key)).ok()?;
-        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
-        let date = Date::parse_day(&entry.date)?;
+        let entry_path = self.entry_path(key);
+        let bytes = fs::read(&entry_path).ok()?;
+        let parsed = match serde_json::from_slice::<HotEntry>(&bytes) {
+            // Without its hashes a digest is hashed whole: read it whole.
+            Ok(hot) if hot.unlinked.is_some() && hot.story_hashes.is_some() => {
+                hot.parsed(path, entry_path)?
+            }
+            _ => serde_json::from_slice::<Entry>(&bytes).ok()?.parsed(path)?,
+        };
         self.used.mark(key);
-        Some(Parsed {
-            path: path.to_path_buf(),
-            digest: entry.digest,
-            date,
-            summary: entry.summary,
-            item_summaries: entry.item_summaries,
-            draft: entry.draft,
-            media: entry.media,
-            warnings: (entry.warnings.into_iter())
-                .map(|(path, line, column, message)| Warning {
-                    location: Location { path, line, column },
-                    message,
-                })
-                .collect(),
-            unlinked: entry.unlinked,
-            story_hashes: entry.story_hashes,
-        })
+        Some(parsed)
     }
 
     /// Counts the entry under `key` as this build's (a digest taken from
@@ -133,6 +325,12 @@ impl ParseCache {
 
     /// Keeps `parsed` under `key`.
     pub fn put(&self, key: &str, parsed: &Parsed) -> Result<()> {
+        // Read from its entry without what it left there: the entry is
+        // whole already.
+        if parsed.cold.is_some() {
+            self.used.mark(key);
+            return Ok(());
+        }
         let entry = Entry {
             digest: parsed.digest.clone(),
             date: parsed.date.to_string(),
@@ -744,6 +942,131 @@ mod tests {
         fs::write(&other, b"not ours").expect("other");
         assert_eq!(cache.prune().expect("prune"), 1);
         assert!(!old.exists() && other.exists() && path.exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_digest_read_without_its_bodies_reads_them_back_whole() {
+        use tidings_model::{Image, Item, Source, StoryRef};
+        let dir =
+            std::env::temp_dir().join(format!("tidings-parse-cache-test-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let root = dir.join("content");
+        let assets = Assets::default();
+        let cache = ParseCache::open(&dir.join("cache"), &root, &ReadOptions::default(), &assets)
+            .expect("open");
+        let path = root.join("posts/d1.md");
+        // Every field set, so one the hot read left out would show.
+        let item = |n: usize| Item {
+            id: format!("i{n}"),
+            title: format!("Title {n}"),
+            title_html: format!("<em>Title</em> {n}"),
+            title_translation: Some(format!("标题 {n}")),
+            image: Some(Image {
+                src: Some(format!("/media/{n}.png")),
+                alt: "alt".into(),
+            }),
+            body_html: format!("<p>Body {n}</p>"),
+            source: Some(Source {
+                url: format!("https://example.org/{n}"),
+                domain: "example.org".into(),
+            }),
+            links: vec![format!("https://example.org/{n}")],
+            section: Some("Section".into()),
+            publisher: Some("Publisher".into()),
+            also_in: vec![StoryRef {
+                slug: "d0".into(),
+                id: "i0".into(),
+                date: "2024-05-25".into(),
+                title: "Yesterday".into(),
+            }],
+        };
+        let digest = Digest {
+            schema: tidings_model::SCHEMA_VERSION,
+            slug: "d1".into(),
+            date: "2024-05-26".into(),
+            lastmod: Some("2024-05-27".into()),
+            title: "Digest".into(),
+            description: "Described".into(),
+            image: Some(Image {
+                src: Some("/media/lead.png".into()),
+                alt: String::new(),
+            }),
+            tags: vec!["AI".into()],
+            categories: vec!["News".into()],
+            intro_html: "<p>Intro</p>".into(),
+            items: vec![item(0), item(1)],
+            closing_html: "<p>Closing</p>".into(),
+        };
+        let mut parsed = Parsed {
+            path: path.clone(),
+            digest,
+            date: Date::parse_day("2024-05-26").expect("date"),
+            summary: "Summary".into(),
+            item_summaries: vec!["First".into(), "Second".into()],
+            draft: false,
+            media: vec![(root.join("posts/0.png"), "media/0.png".into())],
+            warnings: vec![Warning {
+                location: Location {
+                    path: path.clone(),
+                    line: 3,
+                    column: 1,
+                },
+                message: "a warning".into(),
+            }],
+            unlinked: None,
+            story_hashes: None,
+            cold: None,
+        };
+        parsed.hash_for_links();
+        let key = cache.key(&path, b"the file");
+        cache.put(&key, &parsed).expect("put");
+
+        let hot = cache.get(&key, &path).expect("a hit");
+        let entry = hot.cold.clone().expect("read without its bodies");
+        assert!(hot.digest.intro_html.is_empty() && hot.digest.closing_html.is_empty());
+        assert!(hot.digest.items.iter().all(|i| i.body_html.is_empty()));
+        assert!(hot.item_summaries.is_empty());
+        let full = hot.full().expect("whole").into_owned();
+        assert_eq!(full.cold, None);
+        assert_eq!(full.digest, parsed.digest);
+        assert_eq!(
+            (
+                &full.path,
+                full.date,
+                &full.summary,
+                &full.item_summaries,
+                full.draft
+            ),
+            (
+                &parsed.path,
+                parsed.date,
+                &parsed.summary,
+                &parsed.item_summaries,
+                parsed.draft
+            )
+        );
+        assert_eq!(
+            (&full.media, &full.warnings),
+            (&parsed.media, &parsed.warnings)
+        );
+        assert_eq!(
+            (full.unlinked, &full.story_hashes),
+            (parsed.unlinked, &parsed.story_hashes)
+        );
+        assert_eq!(full.key(), parsed.key());
+
+        // The entry damaged after the hot read: an error naming it.
+        fs::write(&entry, "{").expect("damage");
+        let error = hot.full().expect_err("no bodies to read").to_string();
+        assert!(
+            error.starts_with(&format!(
+                "cannot read {}: the parse cache entry of {} no longer reads",
+                entry.display(),
+                path.display()
+            )),
+            "{error}"
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 }

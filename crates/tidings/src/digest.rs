@@ -56,9 +56,28 @@ pub struct Parsed {
     /// not an http(s) link): worked out once by [`crate::stories::link`] and kept
     /// with the digest under `--watch`, as `unlinked` is.
     pub story_hashes: Option<Vec<Option<u64>>>,
+    /// Set when the digest was read from the parse cache without what only
+    /// its own pages, its shard and the feeds show (its intro and closing,
+    /// its items' bodies and `item_summaries`, all left empty here): the
+    /// cache entry that holds them. [`Parsed::full`] reads them back.
+    pub cold: Option<PathBuf>,
 }
 
 impl Parsed {
+    /// The digest whole: itself, or, when it was read from the parse
+    /// cache without its bodies ([`Parsed::cold`]), a copy with them read
+    /// back. Whatever shows a body, the intro or closing, or an item
+    /// summary takes the digest from here.
+    pub fn full(&self) -> crate::error::Result<std::borrow::Cow<'_, Parsed>> {
+        let Some(entry) = &self.cold else {
+            return Ok(std::borrow::Cow::Borrowed(self));
+        };
+        let mut full = self.clone();
+        full.cold = None;
+        crate::cache::read_cold(entry, &mut full)?;
+        Ok(std::borrow::Cow::Owned(full))
+    }
+
     /// A hash of all the data and pages made from this digest read of it
     /// (the digest as linked, its summary and item summaries): part of
     /// the keys of its shard and pages (`cache::FileKeys`).
@@ -270,6 +289,7 @@ pub fn parse(
         warnings,
         unlinked: None,
         story_hashes: None,
+        cold: None,
     })
 }
 

@@ -41,13 +41,14 @@ pub fn files(
     info: &SiteInfo,
     tags: &[String],
     policy: Option<&str>,
-) -> Vec<(String, String)> {
+) -> crate::error::Result<Vec<(String, String)>> {
+    use rayon::prelude::*;
     let mut out = vec![
         (site_files::ROBOTS.to_string(), robots(info)),
         (site_files::HEADERS.to_string(), headers(info, policy)),
     ];
     let Some(base) = info.base_url.as_deref() else {
-        return out;
+        return Ok(out);
     };
     let feed = Feed {
         info,
@@ -55,7 +56,33 @@ pub fn files(
         base,
         origin: origin(base, &info.base_path),
     };
-    let newest: Vec<&Parsed> = site.digests.iter().take(FEED_SIZE).collect();
+    // The digests each feed carries (by number), each read whole once.
+    let newest: Vec<usize> = (0..site.digests.len().min(FEED_SIZE)).collect();
+    let tagged: Vec<Vec<usize>> = (tags.iter())
+        .map(|tag| {
+            (site.digests.iter().enumerate())
+                .filter(|(_, p)| p.digest.tags.contains(tag))
+                .take(FEED_SIZE)
+                .map(|(n, _)| n)
+                .collect()
+        })
+        .collect();
+    let mut carried: Vec<usize> = newest
+        .iter()
+        .chain(tagged.iter().flatten())
+        .copied()
+        .collect();
+    carried.sort_unstable();
+    carried.dedup();
+    let whole: std::collections::HashMap<usize, std::borrow::Cow<Parsed>> = (carried.par_iter())
+        .filter_map(|&n| site.digests.get(n).map(|p| p.full().map(|p| (n, p))))
+        .collect::<crate::error::Result<_>>()?;
+    let pick = |numbers: &[usize]| -> Vec<&Parsed> {
+        (numbers.iter())
+            .filter_map(|n| whole.get(n).map(AsRef::as_ref))
+            .collect()
+    };
+    let newest = pick(&newest);
     out.push((
         site_files::RSS.into(),
         feed.rss(&newest, &info.title, site_files::RSS),
@@ -63,18 +90,12 @@ pub fn files(
     out.push((site_files::ATOM.into(), feed.atom(&newest)));
     out.push((site_files::JSON_FEED.into(), feed.json(&newest)));
     out.push((site_files::SITEMAP.into(), feed.sitemap(site)));
-    for tag in tags {
-        let tagged: Vec<&Parsed> = site
-            .digests
-            .iter()
-            .filter(|p| p.digest.tags.contains(tag))
-            .take(FEED_SIZE)
-            .collect();
+    for (tag, numbers) in tags.iter().zip(&tagged) {
         let path = layout::tag_feed(tag);
         let title = format!("#{tag} · {}", info.title);
-        out.push((path.clone(), feed.rss(&tagged, &title, &path)));
+        out.push((path.clone(), feed.rss(&pick(numbers), &title, &path)));
     }
-    out
+    Ok(out)
 }
 
 /// `https://u.github.io` of `https://u.github.io/repo/`.

@@ -386,47 +386,67 @@ pub fn pages(
     site.digests
         .par_iter()
         .try_for_each(|parsed| -> Result<()> {
-            let d = &parsed.digest;
             let key = {
                 let mut h = crate::cache::Fingerprint::default();
                 (context, parsed.key()).hash(&mut h);
                 h.finish()
             };
-            let route = Route::Digest(d.slug.clone());
-            if let Some(file) = route.page_file().filter(|f| !unchanged(f, key)) {
-                let head = Head {
-                    title: format!("{} · {}", d.title, info.title),
-                    description: &parsed.summary,
-                    url: route.url(),
-                    article: Some(Article {
-                        date: &d.date,
-                        tags: &d.tags,
-                    }),
-                    image: lead_image(d, None),
-                    tag_feed: None,
-                };
-                put(file, render.page(&head, &render.digest(d)))?;
+            // The digest's page, then its items' (by index), that its
+            // last pages do not already hold; only for those is the
+            // digest read whole.
+            let d = &parsed.digest;
+            let digest_page = Route::Digest(d.slug.clone()).page_file();
+            let mut todo: Vec<(String, Option<usize>)> = Vec::new();
+            if let Some(file) = digest_page.filter(|f| !unchanged(f, key)) {
+                todo.push((file, None));
             }
-            if !manifest.item_pages {
+            if manifest.item_pages {
+                for (n, item) in d.items.iter().enumerate() {
+                    let route = Route::item(&d.slug, &item.id);
+                    if let Some(file) = route.page_file().filter(|f| !unchanged(f, key)) {
+                        todo.push((file, Some(n)));
+                    }
+                }
+            }
+            if todo.is_empty() {
                 return Ok(());
             }
-            for (n, (item, summary)) in d.items.iter().zip(&parsed.item_summaries).enumerate() {
-                let route = Route::item(&d.slug, &item.id);
-                let Some(file) = route.page_file().filter(|f| !unchanged(f, key)) else {
-                    continue;
+            let parsed = parsed.full()?;
+            let d = &parsed.digest;
+            for (file, n) in todo {
+                let (title, description, url, image, body) = match n {
+                    None => (
+                        format!("{} · {}", d.title, info.title),
+                        parsed.summary.as_str(),
+                        Route::Digest(d.slug.clone()).url(),
+                        lead_image(d, None),
+                        render.digest(d),
+                    ),
+                    Some(n) => {
+                        let Some(item) = d.items.get(n) else {
+                            continue;
+                        };
+                        (
+                            format!("{} · {}", item.title, info.title),
+                            parsed.item_summaries.get(n).map_or("", String::as_str),
+                            Route::item(&d.slug, &item.id).url(),
+                            lead_image(d, Some(item)),
+                            render.item(d, n),
+                        )
+                    }
                 };
                 let head = Head {
-                    title: format!("{} · {}", item.title, info.title),
-                    description: summary,
-                    url: route.url(),
+                    title,
+                    description,
+                    url,
                     article: Some(Article {
                         date: &d.date,
                         tags: &d.tags,
                     }),
-                    image: lead_image(d, Some(item)),
+                    image,
                     tag_feed: None,
                 };
-                put(file, render.page(&head, &render.item(d, n)))?;
+                put(file, render.page(&head, &body))?;
             }
             Ok(())
         })?;
