@@ -74,13 +74,25 @@ pub fn files(
         .collect();
     carried.sort_unstable();
     carried.dedup();
-    let whole: std::collections::HashMap<usize, std::borrow::Cow<Parsed>> = (carried.par_iter())
-        .filter_map(|&n| site.digests.get(n).map(|p| p.full().map(|p| (n, p))))
+    let whole: std::collections::HashMap<usize, Carried> = (carried.par_iter())
+        .filter_map(|&n| {
+            let parsed = site.digests.get(n)?.full();
+            Some(parsed.map(|parsed| {
+                let html = feed.content(&parsed.digest);
+                let escaped = escape(&html);
+                (
+                    n,
+                    Carried {
+                        parsed,
+                        html,
+                        escaped,
+                    },
+                )
+            }))
+        })
         .collect::<crate::error::Result<_>>()?;
-    let pick = |numbers: &[usize]| -> Vec<&Parsed> {
-        (numbers.iter())
-            .filter_map(|n| whole.get(n).map(AsRef::as_ref))
-            .collect()
+    let pick = |numbers: &[usize]| -> Vec<&Carried> {
+        numbers.iter().filter_map(|n| whole.get(n)).collect()
     };
     let newest = pick(&newest);
     out.push((
@@ -169,6 +181,15 @@ fn weekday(d: Date) -> usize {
     usize::try_from((d.days() + 3).rem_euclid(7)).unwrap_or(0)
 }
 
+/// A digest a feed carries: whole, with its content as one HTML document
+/// (made once, though the site's feeds and each of its tags' may carry it).
+struct Carried<'a> {
+    parsed: std::borrow::Cow<'a, Parsed>,
+    html: String,
+    /// `html` escaped, as RSS and Atom carry it.
+    escaped: String,
+}
+
 struct Feed<'a> {
     info: &'a SiteInfo,
     manifest: &'a Manifest,
@@ -229,7 +250,7 @@ impl Feed<'_> {
         self.absolute(&o)
     }
 
-    fn rss(&self, digests: &[&Parsed], title: &str, path: &str) -> String {
+    fn rss(&self, digests: &[&Carried], title: &str, path: &str) -> String {
         let i = self.info;
         let mut o = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n");
         let _ = writeln!(o, "<title>{}</title>", escape(title));
@@ -241,11 +262,11 @@ impl Feed<'_> {
         };
         let _ = writeln!(o, "<description>{}</description>", escape(description));
         let _ = writeln!(o, "<language>{}</language>", escape(&i.language));
-        if let Some(d) = digests.first() {
+        if let Some(c) = digests.first() {
             let _ = writeln!(
                 o,
                 "<lastBuildDate>{}</lastBuildDate>",
-                rfc822(&d.digest.date)
+                rfc822(&c.parsed.digest.date)
             );
         }
         let _ = writeln!(
@@ -253,8 +274,8 @@ impl Feed<'_> {
             "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
             escape(&self.file_url(path))
         );
-        for p in digests {
-            let d = &p.digest;
+        for c in digests {
+            let d = &c.parsed.digest;
             let link = self.url(&Route::Digest(d.slug.clone()));
             o.push_str("<item>\n");
             let _ = writeln!(o, "<title>{}</title>", escape(&d.title));
@@ -264,14 +285,14 @@ impl Feed<'_> {
             for t in &d.tags {
                 let _ = writeln!(o, "<category>{}</category>", escape(t));
             }
-            let _ = writeln!(o, "<description>{}</description>", escape(&self.content(d)));
+            let _ = writeln!(o, "<description>{}</description>", c.escaped);
             o.push_str("</item>\n");
         }
         o.push_str("</channel>\n</rss>\n");
         o
     }
 
-    fn atom(&self, digests: &[&Parsed]) -> String {
+    fn atom(&self, digests: &[&Carried]) -> String {
         let i = self.info;
         let mut o = format!(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
@@ -284,7 +305,7 @@ impl Feed<'_> {
         let _ = writeln!(o, "<id>{}</id>", escape(self.base));
         let updated = digests
             .iter()
-            .map(|p| p.digest.lastmod.as_deref().unwrap_or(&p.digest.date))
+            .map(|c| (c.parsed.digest.lastmod.as_deref()).unwrap_or(&c.parsed.digest.date))
             .max()
             .unwrap_or("1970-01-01");
         let _ = writeln!(o, "<updated>{}</updated>", rfc3339(updated));
@@ -300,8 +321,8 @@ impl Feed<'_> {
         );
         let author = i.author.as_deref().unwrap_or(&i.title);
         let _ = writeln!(o, "<author><name>{}</name></author>", escape(author));
-        for p in digests {
-            let d = &p.digest;
+        for c in digests {
+            let (p, d) = (&c.parsed, &c.parsed.digest);
             let link = self.url(&Route::Digest(d.slug.clone()));
             o.push_str("<entry>\n");
             let _ = writeln!(o, "<title>{}</title>", escape(&d.title));
@@ -323,29 +344,25 @@ impl Feed<'_> {
             if !p.summary.is_empty() {
                 let _ = writeln!(o, "<summary>{}</summary>", escape(&p.summary));
             }
-            let _ = writeln!(
-                o,
-                "<content type=\"html\">{}</content>",
-                escape(&self.content(d))
-            );
+            let _ = writeln!(o, "<content type=\"html\">{}</content>", c.escaped);
             o.push_str("</entry>\n");
         }
         o.push_str("</feed>\n");
         o
     }
 
-    fn json(&self, digests: &[&Parsed]) -> String {
+    fn json(&self, digests: &[&Carried]) -> String {
         let i = self.info;
         let items: Vec<serde_json::Value> = digests
             .iter()
-            .map(|p| {
-                let d = &p.digest;
+            .map(|c| {
+                let (p, d) = (&c.parsed, &c.parsed.digest);
                 let link = self.url(&Route::Digest(d.slug.clone()));
                 let mut item = serde_json::json!({
                     "id": link,
                     "url": link,
                     "title": d.title,
-                    "content_html": self.content(d),
+                    "content_html": c.html,
                     "date_published": rfc3339(&d.date),
                     "tags": d.tags,
                 });
