@@ -15,9 +15,13 @@
 //! makes and deletes a folder per page, which on ext4 cost more than
 //! making the pages.
 //!
-//! A staged file the previous build has elsewhere byte for byte (a data
-//! file in the old stamp folder, or a file of `reuse`) is hard-linked from
-//! there instead of written again. With a cache folder, the other staged
+//! The data's stamp folder is the previous one carried over when most
+//! of its files stay: renamed to the new stamp at commit (a link by the
+//! old name standing in until the new manifest is in place), with the
+//! changed files moved over it. Otherwise a staged file the previous
+//! build has elsewhere byte for byte (a data file in the old stamp
+//! folder, or a file of `reuse`) is hard-linked from there instead of
+//! written again. With a cache folder, the other staged
 //! files are written over spare files (those the last build removed and
 //! nothing else links to, see [`crate::spares`]) rather than made anew,
 //! and a removed folder's files become spares in turn.
@@ -110,6 +114,9 @@ pub fn write(
             .map(|root| (root.to_path_buf(), data_stamp(root)))
             .collect(),
         data: OnceLock::new(),
+        carry: OnceLock::new(),
+        carried: Mutex::default(),
+        uncarry: Default::default(),
         made_dirs: Mutex::default(),
         spares: site.cache.as_deref().and_then(Spares::open),
         files: AtomicUsize::new(0),
@@ -227,9 +234,7 @@ fn stage_all(
     let mut bundle = bundle?;
     pages?;
     let keep_index = bundle.keep_index.take();
-    let _ = stage
-        .data
-        .set(layout::under_stamp(&bundle.manifest.stamp, ""));
+    stage.set_data(&bundle.manifest.stamp);
     let media: Vec<(&PathBuf, &String)> = (site.digests.iter())
         .flat_map(|d| d.media.iter().map(|(from, rel)| (from, rel)))
         .collect();
@@ -266,6 +271,7 @@ fn stage_all(
             stage.put(&rel, text.as_bytes())?;
         }
     }
+    stage.settle()?;
     Ok((
         bundle.index_time,
         bundle.index_fresh_terms,
@@ -288,6 +294,14 @@ struct Stage {
     previous: Vec<(PathBuf, Option<String>)>,
     /// `data/<stamp>/` of this build, once known.
     data: OnceLock<String>,
+    /// The previous stamp folder of `out`, when this build's folder is to
+    /// be that one renamed (see [`Stage::set_data`]).
+    carry: OnceLock<Option<PathBuf>>,
+    /// The files of this build's data folder found the same in the
+    /// carried one.
+    carried: Mutex<Vec<String>>,
+    /// Set when [`Stage::settle`] makes a new data folder after all.
+    uncarry: std::sync::atomic::AtomicBool,
     /// Folders of the staging folder made so far.
     made_dirs: Mutex<HashSet<PathBuf>>,
     /// With a cache folder, the files the last build removed, to write
@@ -311,6 +325,13 @@ impl Stage {
             self.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
+        if let Some(from) = self.carried(rel) {
+            if same_file(&from, bytes) {
+                self.reused.fetch_add(1, Ordering::Relaxed);
+                lock(&self.carried).push(rel.to_string());
+                return Ok(());
+            }
+        }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             self.make_dir(parent).map_err(|source| Error::Write {
@@ -328,6 +349,81 @@ impl Stage {
             None => fs::write(&path, bytes),
         }
         .map_err(|source| Error::Write { path, source })
+    }
+
+    /// Sets this build's data folder, `data/<stamp>/`. When the output's
+    /// manifest names another stamp whose folder is there (a real folder)
+    /// and this one's is not, this build's folder will be that one
+    /// renamed at commit, with the files that changed moved over it:
+    /// after one digest changed at 10,000 digests, 21 of ~7,900 files.
+    /// Before, each build linked every unchanged file into a new folder
+    /// and removed the old one, two file system calls a file.
+    fn set_data(&self, stamp: &str) {
+        let data = layout::under_stamp(stamp, "");
+        let old = (self.previous.first())
+            .filter(|(root, _)| *root == self.out)
+            .and_then(|(_, old)| old.as_deref())
+            .filter(|old| *old != stamp)
+            .map(|old| self.out.join(layout::under_stamp(old, "")));
+        let carry = old.filter(|old| {
+            fs::symlink_metadata(old).is_ok_and(|m| m.is_dir())
+                && fs::symlink_metadata(self.out.join(&data)).is_err()
+        });
+        let _ = self.carry.set(carry);
+        let _ = self.data.set(data);
+    }
+
+    /// Where `rel`, a file of this build's data folder, is in the folder
+    /// the build carries over (when it does).
+    fn carried(&self, rel: &str) -> Option<PathBuf> {
+        let inner = rel.strip_prefix(self.data.get()?.as_str())?;
+        Some(self.carry.get()?.as_ref()?.join(inner))
+    }
+
+    /// Once every file is staged: when more of the data folder's files
+    /// changed than stayed (after an item is added, every search file
+    /// changes), the folder is not carried over after all but made anew,
+    /// the files that stayed linked into it: moving thousands of files
+    /// one by one over the old folder took longer (one-item additions at
+    /// 10,000 digests: ~0.2 s more) than making a folder of links and
+    /// removing the old.
+    fn settle(&self) -> Result<()> {
+        use rayon::prelude::*;
+        let Some(Some(old)) = self.carry.get() else {
+            return Ok(());
+        };
+        let data = self.data.get().map_or("", String::as_str);
+        let kept = std::mem::take(&mut *lock(&self.carried));
+        let changed = lock(&self.staged)
+            .iter()
+            .filter(|rel| rel.starts_with(data))
+            .count();
+        if changed <= kept.len() {
+            *lock(&self.carried) = kept;
+            return Ok(());
+        }
+        kept.par_iter().try_for_each(|rel| {
+            let inner = rel.strip_prefix(data).unwrap_or(rel);
+            let path = self.dir.join(rel);
+            if let Some(parent) = path.parent() {
+                self.make_dir(parent).map_err(|source| Error::Write {
+                    path: parent.to_path_buf(),
+                    source,
+                })?;
+            }
+            fs::hard_link(old.join(inner), &path).map_err(|source| Error::Write { path, source })
+        })?;
+        lock(&self.staged).extend(kept);
+        self.uncarry.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// The data folder carried over, unless [`Stage::settle`] chose not to.
+    fn carry(&self) -> Option<&PathBuf> {
+        if self.uncarry.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.carry.get().and_then(Option::as_ref)
     }
 
     /// Makes the staging folder `dir` and those above it, once: asking
@@ -367,6 +463,13 @@ impl Stage {
     /// Stages `rel` as a hard link to `from` (a file of the output, as
     /// this build would make it); whether it did.
     fn link_from(&self, rel: &str, from: &Path) -> bool {
+        if self.carried(rel).is_some_and(|carried| carried == from) {
+            if let Ok(meta) = fs::symlink_metadata(from) {
+                self.reused_file(rel, meta.len());
+                lock(&self.carried).push(rel.to_string());
+                return true;
+            }
+        }
         let path = self.dir.join(rel);
         let Ok(size) = fs::symlink_metadata(from).map(|m| m.len()) else {
             return false;
@@ -388,22 +491,50 @@ impl Stage {
     fn commit(&self, pages: bool) -> Result<()> {
         let mut staged = std::mem::take(&mut *lock(&self.staged));
         staged.sort_unstable();
+        // A carried-over data folder is renamed once every other file is
+        // in place, its changed files moved over it (on every core: after
+        // an item is added, every search file), and the manifest follows
+        // at once: the old manifest names a folder that is not there for
+        // as short a time as can be (a link by the old name covers it
+        // where links can be made).
+        let data = self.data.get().map_or("", String::as_str);
+        let carry = self.carry();
+        let mut carried: Vec<String> = Vec::new();
+        if carry.is_some() {
+            let (inside, rest) = staged.into_iter().partition(|rel| rel.starts_with(data));
+            (carried, staged) = (inside, rest);
+        }
         if let Some(at) = staged.iter().position(|rel| rel == layout::MANIFEST) {
             let manifest = staged.remove(at);
             staged.push(manifest);
         }
+        let mut carry = carry.map(|old| (old, carried));
         // A file inside a folder already moved whole went with it. Paths
         // under a folder are sorted together after it, but for the
         // manifest, moved to the end.
         let mut moved: HashSet<String> = HashSet::new();
         let mut last: Option<String> = None;
         for rel in &staged {
+            if rel == layout::MANIFEST {
+                if let Some((old, files)) = carry.take() {
+                    self.carry_over(old, data, &files)?;
+                }
+            }
             let under = |dir: &str| rel.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
             let inside = last.as_deref().is_some_and(under)
                 || (rel == layout::MANIFEST && moved.iter().any(|dir| under(dir)));
             if !inside {
                 last = self.place(rel)?;
                 moved.extend(last.clone());
+            }
+        }
+        if let Some((old, files)) = carry.take() {
+            self.carry_over(old, data, &files)?;
+        }
+        // The link by the old name, once the manifest names the new.
+        if let Some(old) = self.carry() {
+            if fs::symlink_metadata(old).is_ok_and(|m| m.file_type().is_symlink()) {
+                let _ = fs::remove_file(old);
             }
         }
         let produced = std::mem::take(&mut *lock(&self.produced));
@@ -430,6 +561,38 @@ impl Stage {
             keep.prune(&self.out, name)?;
         }
         Ok(())
+    }
+
+    /// Renames the data folder `old` of the output to this build's,
+    /// `data` (`data/<stamp>/`), leaving a link by the old name to the
+    /// new where the system makes links (a page that read the old
+    /// manifest still finds its files, mostly as they were, until the new
+    /// manifest is in place); then moves this build's staged `files` of
+    /// it into place, on every core.
+    fn carry_over(&self, old: &Path, data: &str, files: &[String]) -> Result<()> {
+        use rayon::prelude::*;
+        let new = self.out.join(data.trim_end_matches('/'));
+        let write = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Write { path, source }
+        };
+        fs::rename(old, &new).map_err(write(&new))?;
+        #[cfg(unix)]
+        if let Some(name) = new.file_name() {
+            let _ = std::os::unix::fs::symlink(name, old);
+        }
+        // Every folder first, so that each file is one rename of its own.
+        let mut folders: Vec<PathBuf> = (files.iter())
+            .filter_map(|rel| Some(self.out.join(rel).parent()?.to_path_buf()))
+            .collect();
+        folders.sort_unstable();
+        folders.dedup();
+        for folder in &folders {
+            fs::create_dir_all(folder).map_err(write(folder))?;
+        }
+        files
+            .par_iter()
+            .try_for_each(|rel| self.place(rel).map(drop))
     }
 
     /// Moves the staged `rel` into place: the whole of its first folder
