@@ -802,6 +802,80 @@ fn a_rebuild_after_edits_is_a_clean_build_byte_for_byte() {
     );
 }
 
+/// The one folder under `out/data/` (the stamp folder), by name.
+fn stamp_folder(out: &Path) -> String {
+    let names: Vec<String> = (std::fs::read_dir(out.join("data")).expect("data"))
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "manifest.json")
+        .collect();
+    assert_eq!(names.len(), 1, "{names:?}");
+    names[0].clone()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_that_changes_few_data_files_carries_the_stamp_folder_over() {
+    let content = generated("carry-content", 150);
+    let shell = temp_dir("carry-shell").join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let (out, cache) = (temp_dir("carry-out"), temp_dir("carry-cache"));
+    let cache_arg = cache.display().to_string();
+    let build =
+        |out: &Path, extra: &[&str]| build_ok(&build_args(&content, out, Some(&shell), extra));
+    build(&out, &["--cache", &cache_arg]);
+    use std::os::unix::fs::MetadataExt;
+    let folder_inode =
+        |name: &str| (std::fs::metadata(out.join("data").join(name)).expect("stamp folder")).ino();
+    let old = stamp_folder(&out);
+    let (before, old_inode) = (inodes(&out.join("data").join(&old)), folder_inode(&old));
+
+    // One sentence more in one digest: its shard and a few search files
+    // change, the rest of the stamp folder stays.
+    let edited = content.join("posts").join("ai20240526-0.md");
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\nOne more sentence, added after the first build.\n");
+    std::fs::write(&edited, text).expect("edit");
+    build(&out, &["--cache", &cache_arg]);
+    let new = stamp_folder(&out);
+    assert_ne!(new, old);
+    // The old folder renamed, not a new one of links: the same folder,
+    // the files that stayed the same files, the changed ones new.
+    assert_eq!(folder_inode(&new), old_inode);
+    let after = inodes(&out.join("data").join(&new));
+    let kept = after
+        .iter()
+        .filter(|(f, ino)| before.get(*f) == Some(ino))
+        .count();
+    assert!(
+        kept > after.len() / 2 && kept < after.len(),
+        "{kept} of {}",
+        after.len()
+    );
+    assert!(
+        !out.join("data").join(&old).exists(),
+        "the old name is gone"
+    );
+
+    let clean = temp_dir("carry-clean");
+    build(&clean, &[]);
+    assert_same_trees(&out, &clean);
+
+    // An item added to the newest digest numbers every later item anew:
+    // most data files change, and the folder is made anew after all,
+    // with the few that stayed linked into it.
+    let (last, last_inode) = (new.clone(), folder_inode(&new));
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\n## An item added after a build\n\nIts text.\n");
+    std::fs::write(&edited, text).expect("add");
+    build(&out, &["--cache", &cache_arg]);
+    let newer = stamp_folder(&out);
+    assert_ne!(newer, last);
+    assert_ne!(folder_inode(&newer), last_inode);
+    let clean = temp_dir("carry-clean-2");
+    build(&clean, &[]);
+    assert_same_trees(&out, &clean);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_rebuild_writes_over_the_files_the_last_one_removed() {
