@@ -115,8 +115,7 @@ pub fn write(
             .collect(),
         data: OnceLock::new(),
         carry: OnceLock::new(),
-        carried: Mutex::default(),
-        uncarry: Default::default(),
+        same: OnceLock::new(),
         made_dirs: Mutex::default(),
         spares: site.cache.as_deref().and_then(Spares::open),
         files: AtomicUsize::new(0),
@@ -234,7 +233,21 @@ fn stage_all(
     let mut bundle = bundle?;
     pages?;
     let keep_index = bundle.keep_index.take();
-    stage.set_data(&bundle.manifest.stamp);
+    let files = (bundle
+        .files
+        .iter()
+        .map(|(rel, json)| (rel.as_str(), json.as_bytes())))
+    .chain(
+        bundle
+            .search
+            .iter()
+            .map(|(rel, bytes)| (rel.as_str(), bytes.as_slice())),
+    )
+    .collect::<Vec<_>>();
+    let kept = (bundle.kept.iter())
+        .map(|(rel, shard)| (rel.as_str(), shard.from.as_path()))
+        .collect::<Vec<_>>();
+    stage.set_data(&bundle.manifest.stamp, &files, &kept);
     let media: Vec<(&PathBuf, &String)> = (site.digests.iter())
         .flat_map(|d| d.media.iter().map(|(from, rel)| (from, rel)))
         .collect();
@@ -271,7 +284,6 @@ fn stage_all(
             stage.put(&rel, text.as_bytes())?;
         }
     }
-    stage.settle()?;
     Ok((
         bundle.index_time,
         bundle.index_fresh_terms,
@@ -297,11 +309,9 @@ struct Stage {
     /// The previous stamp folder of `out`, when this build's folder is to
     /// be that one renamed (see [`Stage::set_data`]).
     carry: OnceLock<Option<PathBuf>>,
-    /// The files of this build's data folder found the same in the
-    /// carried one.
-    carried: Mutex<Vec<String>>,
-    /// Set when [`Stage::settle`] makes a new data folder after all.
-    uncarry: std::sync::atomic::AtomicBool,
+    /// The files of this build's data folder that the output's previous
+    /// stamp folder holds byte for byte, at the same place.
+    same: OnceLock<HashSet<String>>,
     /// Folders of the staging folder made so far.
     made_dirs: Mutex<HashSet<PathBuf>>,
     /// With a cache folder, the files the last build removed, to write
@@ -325,12 +335,9 @@ impl Stage {
             self.reused.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
-        if let Some(from) = self.carried(rel) {
-            if same_file(&from, bytes) {
-                self.reused.fetch_add(1, Ordering::Relaxed);
-                lock(&self.carried).push(rel.to_string());
-                return Ok(());
-            }
+        if self.carry().is_some() && self.same.get().is_some_and(|same| same.contains(rel)) {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
         }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -351,25 +358,49 @@ impl Stage {
         .map_err(|source| Error::Write { path, source })
     }
 
-    /// Sets this build's data folder, `data/<stamp>/`. When the output's
-    /// manifest names another stamp whose folder is there (a real folder)
-    /// and this one's is not, this build's folder will be that one
-    /// renamed at commit, with the files that changed moved over it:
-    /// after one digest changed at 10,000 digests, 21 of ~7,900 files.
-    /// Before, each build linked every unchanged file into a new folder
-    /// and removed the old one, two file system calls a file.
-    fn set_data(&self, stamp: &str) {
+    /// Sets this build's data folder, `data/<stamp>/`, given its `files`
+    /// (path, bytes) and its `kept` shards (path, where the previous build
+    /// has it). Each is compared (on every core) with the file at its place
+    /// in the output's previous stamp folder. When more stay than change
+    /// (one digest edited at 10,000 digests: 21 of ~7,900 change), this
+    /// build's folder is the previous one carried over: renamed at
+    /// commit, the changed files moved over it. Otherwise (after an item
+    /// is added, every search file changes) it is a new folder with the
+    /// files that stayed linked into it, as every build did before;
+    /// moving thousands of files one by one over the old folder took
+    /// ~0.2 s longer than that.
+    fn set_data(&self, stamp: &str, files: &[(&str, &[u8])], kept: &[(&str, &Path)]) {
+        use rayon::prelude::*;
         let data = layout::under_stamp(stamp, "");
         let old = (self.previous.first())
             .filter(|(root, _)| *root == self.out)
             .and_then(|(_, old)| old.as_deref())
             .filter(|old| *old != stamp)
-            .map(|old| self.out.join(layout::under_stamp(old, "")));
-        let carry = old.filter(|old| {
-            fs::symlink_metadata(old).is_ok_and(|m| m.is_dir())
-                && fs::symlink_metadata(self.out.join(&data)).is_err()
-        });
+            .map(|old| self.out.join(layout::under_stamp(old, "")))
+            .filter(|old| fs::symlink_metadata(old).is_ok_and(|m| m.is_dir()));
+        let inner = |rel: &str| rel.strip_prefix(data.as_str()).map(str::to_string);
+        let same: HashSet<String> = match &old {
+            Some(old) => (files.par_iter())
+                .filter_map(|(rel, bytes)| {
+                    let inner = inner(rel)?;
+                    same_file(&old.join(inner), bytes).then(|| rel.to_string())
+                })
+                .collect(),
+            None => HashSet::new(),
+        };
+        let stays = |rel: &str, from: &Path| {
+            (old.as_ref()).is_some_and(|old| inner(rel).is_some_and(|i| old.join(i) == from))
+        };
+        let ours = files
+            .iter()
+            .filter(|(rel, _)| rel.starts_with(&data))
+            .count()
+            + kept.len();
+        let stay = same.len() + kept.iter().filter(|(rel, from)| stays(rel, from)).count();
+        let carry =
+            old.filter(|_| stay * 2 >= ours && fs::symlink_metadata(self.out.join(&data)).is_err());
         let _ = self.carry.set(carry);
+        let _ = self.same.set(same);
         let _ = self.data.set(data);
     }
 
@@ -377,52 +408,12 @@ impl Stage {
     /// the build carries over (when it does).
     fn carried(&self, rel: &str) -> Option<PathBuf> {
         let inner = rel.strip_prefix(self.data.get()?.as_str())?;
-        Some(self.carry.get()?.as_ref()?.join(inner))
+        Some(self.carry()?.join(inner))
     }
 
-    /// Once every file is staged: when more of the data folder's files
-    /// changed than stayed (after an item is added, every search file
-    /// changes), the folder is not carried over after all but made anew,
-    /// the files that stayed linked into it: moving thousands of files
-    /// one by one over the old folder took longer (one-item additions at
-    /// 10,000 digests: ~0.2 s more) than making a folder of links and
-    /// removing the old.
-    fn settle(&self) -> Result<()> {
-        use rayon::prelude::*;
-        let Some(Some(old)) = self.carry.get() else {
-            return Ok(());
-        };
-        let data = self.data.get().map_or("", String::as_str);
-        let kept = std::mem::take(&mut *lock(&self.carried));
-        let changed = lock(&self.staged)
-            .iter()
-            .filter(|rel| rel.starts_with(data))
-            .count();
-        if changed <= kept.len() {
-            *lock(&self.carried) = kept;
-            return Ok(());
-        }
-        kept.par_iter().try_for_each(|rel| {
-            let inner = rel.strip_prefix(data).unwrap_or(rel);
-            let path = self.dir.join(rel);
-            if let Some(parent) = path.parent() {
-                self.make_dir(parent).map_err(|source| Error::Write {
-                    path: parent.to_path_buf(),
-                    source,
-                })?;
-            }
-            fs::hard_link(old.join(inner), &path).map_err(|source| Error::Write { path, source })
-        })?;
-        lock(&self.staged).extend(kept);
-        self.uncarry.store(true, Ordering::Relaxed);
-        Ok(())
-    }
-
-    /// The data folder carried over, unless [`Stage::settle`] chose not to.
+    /// The output's previous stamp folder, when this build carries it
+    /// over (see [`Stage::set_data`]).
     fn carry(&self) -> Option<&PathBuf> {
-        if self.uncarry.load(Ordering::Relaxed) {
-            return None;
-        }
         self.carry.get().and_then(Option::as_ref)
     }
 
@@ -466,7 +457,6 @@ impl Stage {
         if self.carried(rel).is_some_and(|carried| carried == from) {
             if let Ok(meta) = fs::symlink_metadata(from) {
                 self.reused_file(rel, meta.len());
-                lock(&self.carried).push(rel.to_string());
                 return true;
             }
         }
@@ -492,11 +482,10 @@ impl Stage {
         let mut staged = std::mem::take(&mut *lock(&self.staged));
         staged.sort_unstable();
         // A carried-over data folder is renamed once every other file is
-        // in place, its changed files moved over it (on every core: after
-        // an item is added, every search file), and the manifest follows
-        // at once: the old manifest names a folder that is not there for
-        // as short a time as can be (a link by the old name covers it
-        // where links can be made).
+        // in place, its changed files moved over it, and the manifest
+        // follows at once: the old manifest names a folder that is not
+        // there for as short a time as can be (a link by the old name
+        // covers it where links can be made).
         let data = self.data.get().map_or("", String::as_str);
         let carry = self.carry();
         let mut carried: Vec<String> = Vec::new();
@@ -641,6 +630,12 @@ impl Stage {
             .and_then(|data| rel.strip_prefix(data.as_str()));
         self.previous.iter().any(|(root, stamp)| {
             let from = match (inner, stamp) {
+                // The output's previous stamp folder was compared already.
+                (Some(inner), Some(stamp)) if *root == self.out => {
+                    let from = root.join(layout::under_stamp(stamp, inner));
+                    let same = self.same.get().is_some_and(|same| same.contains(rel));
+                    return same && fs::hard_link(&from, to).is_ok();
+                }
                 (Some(inner), Some(stamp)) => root.join(layout::under_stamp(stamp, inner)),
                 (Some(_), None) => return false,
                 // `out`'s own copy was compared in place.
