@@ -829,14 +829,22 @@ fn a_rebuild_that_changes_few_data_files_carries_the_stamp_folder_over() {
     let old = stamp_folder(&out);
     let (before, old_inode) = (inodes(&out.join("data").join(&old)), folder_inode(&old));
 
+    // Adds `text` to one digest, builds again, gives the stamp folder.
+    let edited = content.join("posts").join("ai20240526-0.md");
+    let rebuilt_with = |addition: &str| {
+        let mut text = std::fs::read_to_string(&edited).expect("read");
+        text.push_str(addition);
+        std::fs::write(&edited, text).expect("edit");
+        build(&out, &["--cache", &cache_arg]);
+        let clean = temp_dir("carry-clean");
+        build(&clean, &[]);
+        assert_same_trees(&out, &clean);
+        stamp_folder(&out)
+    };
+
     // One sentence more in one digest: its shard and a few search files
     // change, the rest of the stamp folder stays.
-    let edited = content.join("posts").join("ai20240526-0.md");
-    let mut text = std::fs::read_to_string(&edited).expect("read");
-    text.push_str("\nOne more sentence, added after the first build.\n");
-    std::fs::write(&edited, text).expect("edit");
-    build(&out, &["--cache", &cache_arg]);
-    let new = stamp_folder(&out);
+    let new = rebuilt_with("\nOne more sentence, added after the first build.\n");
     assert_ne!(new, old);
     // The old folder renamed, not a new one of links: the same folder,
     // the files that stayed the same files, the changed ones new.
@@ -856,24 +864,12 @@ fn a_rebuild_that_changes_few_data_files_carries_the_stamp_folder_over() {
         "the old name is gone"
     );
 
-    let clean = temp_dir("carry-clean");
-    build(&clean, &[]);
-    assert_same_trees(&out, &clean);
-
     // An item added to the newest digest numbers every later item anew:
     // most data files change, and the folder is made anew after all,
     // with the few that stayed linked into it.
-    let (last, last_inode) = (new.clone(), folder_inode(&new));
-    let mut text = std::fs::read_to_string(&edited).expect("read");
-    text.push_str("\n## An item added after a build\n\nIts text.\n");
-    std::fs::write(&edited, text).expect("add");
-    build(&out, &["--cache", &cache_arg]);
-    let newer = stamp_folder(&out);
-    assert_ne!(newer, last);
-    assert_ne!(folder_inode(&newer), last_inode);
-    let clean = temp_dir("carry-clean-2");
-    build(&clean, &[]);
-    assert_same_trees(&out, &clean);
+    let newer = rebuilt_with("\n## An item added after a build\n\nIts text.\n");
+    assert_ne!(newer, new);
+    assert_ne!(folder_inode(&newer), old_inode);
 }
 
 #[cfg(unix)]
