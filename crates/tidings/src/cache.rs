@@ -85,9 +85,9 @@ fn warnings(read: Vec<(PathBuf, usize, usize, String)>) -> Vec<Warning> {
 /// An [`Entry`] read without what only the files of a digest's own
 /// pages, its shard and the feeds show: the bodies, intro and closing,
 /// and item summaries (see [`read_cold`]). Every other field is the
-/// entry's, and one it does not name fails the read (a miss, parsed
-/// again), so a field added to the entry or to the model's digest or
-/// item is never dropped here unnoticed.
+/// entry's, and a field it does not name fails the hot read (the entry
+/// is then read whole), so a field added to the entry or to the model's
+/// digest or item is never dropped here unnoticed.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HotEntry {
@@ -313,6 +313,15 @@ impl ParseCache {
             }
             _ => serde_json::from_slice::<Entry>(&bytes).ok()?.parsed(path)?,
         };
+        self.used.mark(key);
+        Some(parsed)
+    }
+
+    /// [`ParseCache::get`], the digest whole (for a digest kept in memory
+    /// after the build, whose entry may be gone by the time it is shown).
+    pub fn get_whole(&self, key: &str, path: &Path) -> Option<Parsed> {
+        let bytes = fs::read(self.entry_path(key)).ok()?;
+        let parsed = serde_json::from_slice::<Entry>(&bytes).ok()?.parsed(path)?;
         self.used.mark(key);
         Some(parsed)
     }

@@ -156,7 +156,15 @@ fn read_cached(
         memo.note_key(path, key);
     }
     if let (Some(cache), Some(key)) = (cache, &key) {
-        if let Some(parsed) = cache.get(key, path) {
+        // Under `--watch` the digests stay in memory from build to build,
+        // while another build sharing the cache folder (say `make dist`
+        // of other content) may prune their entries: kept whole, they
+        // never need them again.
+        let cached = match memo {
+            Some(_) => cache.get_whole(key, path),
+            None => cache.get(key, path),
+        };
+        if let Some(parsed) = cached {
             return Ok((Ok(parsed), true));
         }
     }

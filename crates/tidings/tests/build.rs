@@ -1412,9 +1412,24 @@ fn a_memo_keeps_the_cache_entries_of_the_digests_it_gives_back() {
     let third = tidings::load_with(&content, &options, Some(&memo)).expect("load");
     assert_eq!(third.cached, 12);
 
-    // A new process: only the cache folder is left, with every digest.
+    // A new process: only the cache folder is left, with every digest,
+    // read without the bodies (read back by whatever shows them).
     let fresh = tidings::load(&content, &options).expect("load");
     assert_eq!(fresh.cached, 12);
+    assert!(fresh.digests.iter().all(|d| d.cold.is_some()));
+    // A new watcher takes them whole: it keeps them in memory, and
+    // another build sharing the cache folder may prune their entries
+    // before they are shown.
+    let watcher = tidings::Memo::default();
+    let started = tidings::load_with(&content, &options, Some(&watcher)).expect("load");
+    assert_eq!(started.cached, 12);
+    assert!(started.digests.iter().all(|d| d.cold.is_none()));
+    let whole = |d: &tidings::digest::Parsed| d.full().expect("whole").into_owned();
+    let pairs = (fresh.digests.iter().map(whole)).zip(started.digests.iter().map(whole));
+    for (a, b) in pairs {
+        assert_eq!(a.digest, b.digest);
+        assert_eq!(a.item_summaries, b.item_summaries);
+    }
 }
 
 /// Writes `path` full of `byte`, as long as `like` and with its
