@@ -126,26 +126,29 @@ struct HotDigest {
     closing_html: serde::de::IgnoredAny,
 }
 
-/// [`tidings_model::Item`] without its body.
+/// [`tidings_model::Item`] as far as a digest whose files are not made
+/// again needs it: its id (its page and the sitemap), source and section
+/// (the filter index, story links) and story links. The rest is only
+/// shown, and [`read_cold`] reads it back.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)]
 struct HotItem {
     id: String,
-    title: String,
-    title_html: String,
+    title: serde::de::IgnoredAny,
+    title_html: serde::de::IgnoredAny,
     #[serde(default)]
-    title_translation: Option<String>,
+    title_translation: serde::de::IgnoredAny,
     #[serde(default)]
-    image: Option<tidings_model::Image>,
-    #[allow(dead_code)]
+    image: serde::de::IgnoredAny,
     body_html: serde::de::IgnoredAny,
     #[serde(default)]
     source: Option<tidings_model::Source>,
-    links: Vec<String>,
+    links: serde::de::IgnoredAny,
     #[serde(default)]
     section: Option<String>,
     #[serde(default)]
-    publisher: Option<String>,
+    publisher: serde::de::IgnoredAny,
     #[serde(default)]
     also_in: Vec<tidings_model::StoryRef>,
 }
@@ -156,15 +159,15 @@ impl HotEntry {
         let items = (d.items.into_iter())
             .map(|i| tidings_model::Item {
                 id: i.id,
-                title: i.title,
-                title_html: i.title_html,
-                title_translation: i.title_translation,
-                image: i.image,
+                title: String::new(),
+                title_html: String::new(),
+                title_translation: None,
+                image: None,
                 body_html: String::new(),
                 source: i.source,
-                links: i.links,
+                links: Vec::new(),
                 section: i.section,
-                publisher: i.publisher,
+                publisher: None,
                 also_in: i.also_in,
             })
             .collect();
@@ -213,13 +216,23 @@ struct ColdDigest {
     closing_html: String,
 }
 
+/// What [`HotItem`] leaves out.
 #[derive(Deserialize)]
 struct ColdItem {
+    title: String,
+    title_html: String,
+    #[serde(default)]
+    title_translation: Option<String>,
+    #[serde(default)]
+    image: Option<tidings_model::Image>,
     body_html: String,
+    links: Vec<String>,
+    #[serde(default)]
+    publisher: Option<String>,
 }
 
 /// Puts back into `parsed` (read hot from the entry at `entry`) its
-/// intro, closing, item bodies and item summaries.
+/// intro, closing, item summaries and what [`HotItem`] leaves out.
 pub(crate) fn read_cold(entry: &Path, parsed: &mut Parsed) -> Result<()> {
     let bad = |message: String| Error::Read {
         path: entry.to_path_buf(),
@@ -245,7 +258,13 @@ pub(crate) fn read_cold(entry: &Path, parsed: &mut Parsed) -> Result<()> {
     d.intro_html = cold.digest.intro_html;
     d.closing_html = cold.digest.closing_html;
     for (item, cold) in d.items.iter_mut().zip(cold.digest.items) {
+        item.title = cold.title;
+        item.title_html = cold.title_html;
+        item.title_translation = cold.title_translation;
+        item.image = cold.image;
         item.body_html = cold.body_html;
+        item.links = cold.links;
+        item.publisher = cold.publisher;
     }
     parsed.item_summaries = cold.item_summaries;
     Ok(())
@@ -1038,7 +1057,9 @@ mod tests {
         let hot = cache.get(&key, &path).expect("a hit");
         let entry = hot.cold.clone().expect("read without its bodies");
         assert!(hot.digest.intro_html.is_empty() && hot.digest.closing_html.is_empty());
-        assert!(hot.digest.items.iter().all(|i| i.body_html.is_empty()));
+        assert!((hot.digest.items.iter())
+            .all(|i| i.body_html.is_empty() && i.title.is_empty() && i.links.is_empty()));
+        assert!(hot.digest.items.iter().all(|i| i.source.is_some()));
         assert!(hot.item_summaries.is_empty());
         let full = hot.full().expect("whole").into_owned();
         assert_eq!(full.cold, None);
