@@ -317,11 +317,12 @@ impl ParseCache {
     }
 
     /// The digest cached under `key` for the file at `path`, if any (a
-    /// missing or unreadable entry is a miss). Its items' bodies, its
-    /// intro and closing and its item summaries are left in the entry
-    /// ([`Parsed::cold`]): a rebuild shows them for the few digests whose
-    /// files it makes again, and reading them for every digest was most
-    /// of reading the cache (at 10,000 digests they are 60% of its bytes).
+    /// missing or unreadable entry is a miss). What only a digest's own
+    /// files show is left in the entry ([`Parsed::cold`], `HotItem`): a
+    /// rebuild shows it for the few digests whose files it makes again,
+    /// and reading it for every digest was most of reading the cache (the
+    /// bodies, intros, closings and item summaries alone are 60% of its
+    /// bytes at 10,000 digests).
     pub fn get(&self, key: &str, path: &Path) -> Option<Parsed> {
         let entry_path = self.entry_path(key);
         let bytes = fs::read(&entry_path).ok()?;

@@ -57,8 +57,9 @@ pub struct Parsed {
     /// with the digest under `--watch`, as `unlinked` is.
     pub story_hashes: Option<Vec<Option<u64>>>,
     /// Set when the digest was read from the parse cache without what only
-    /// its own pages, its shard and the feeds show (its intro and closing,
-    /// its items' bodies and `item_summaries`, all left empty here): the
+    /// its own pages, its shard, the feeds and its search index run show
+    /// (its intro and closing, `item_summaries`, and of each item all but
+    /// its id, source, section and story links, left empty here): the
     /// cache entry that holds them. [`Parsed::full`] reads them back.
     pub cold: Option<PathBuf>,
 }
@@ -66,8 +67,9 @@ pub struct Parsed {
 impl Parsed {
     /// The digest whole: itself, or, when it was read from the parse
     /// cache without its bodies ([`Parsed::cold`]), a copy with them read
-    /// back. Whatever shows a body, the intro or closing, or an item
-    /// summary takes the digest from here.
+    /// back. Whatever shows an item (more than its id, source and
+    /// section), the intro or closing, or an item summary takes the
+    /// digest from here.
     pub fn full(&self) -> crate::error::Result<std::borrow::Cow<'_, Parsed>> {
         let Some(entry) = &self.cold else {
             return Ok(std::borrow::Cow::Borrowed(self));
