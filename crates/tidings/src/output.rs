@@ -491,16 +491,16 @@ impl Stage {
         // covers it where links can be made).
         let data = self.data.get().map_or("", String::as_str);
         let carry = self.carry();
-        let mut carried: Vec<String> = Vec::new();
+        let mut moving: Vec<String> = Vec::new();
         if carry.is_some() {
             let (inside, rest) = staged.into_iter().partition(|rel| rel.starts_with(data));
-            (carried, staged) = (inside, rest);
+            (moving, staged) = (inside, rest);
         }
         if let Some(at) = staged.iter().position(|rel| rel == layout::MANIFEST) {
             let manifest = staged.remove(at);
             staged.push(manifest);
         }
-        let mut carry = carry.map(|old| (old, carried));
+        let mut carry = carry.map(|old| (old, moving));
         // A file inside a folder already moved whole went with it. Paths
         // under a folder are sorted together after it, but for the
         // manifest, moved to the end.

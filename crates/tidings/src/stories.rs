@@ -147,7 +147,6 @@ fn shared_stories(
     out
 }
 
-/// A 64-bit hash of a story key (equal keys, equal hashes).
 /// Each item's story key hashed (`None` for an item whose source is not
 /// an http(s) link): [`Parsed::story_hashes`].
 pub(crate) fn story_hashes(digest: &tidings_model::Digest) -> Vec<Option<u64>> {
@@ -157,6 +156,7 @@ pub(crate) fn story_hashes(digest: &tidings_model::Digest) -> Vec<Option<u64>> {
     digest.items.iter().map(hash).collect()
 }
 
+/// A 64-bit hash of a story key (equal keys, equal hashes).
 fn key_hash(key: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
