@@ -22,12 +22,17 @@ use tidings_model::Digest;
 
 use crate::digest::{Assets, Parsed, ReadOptions};
 use crate::error::{Error, Location, Result, Warning};
+use crate::snapshot::{Last, LastDigests, Record};
 
 /// Bumped when the entry's form changes.
 const FORMAT: &str = "tidings parse cache 2";
 
 /// The folder of the entries inside the cache folder.
 const ENTRIES: &str = "parsed";
+
+/// The file of the last build's digests ([`crate::snapshot`]) in the
+/// cache folder.
+const LAST_DIGESTS: &str = "last-digests";
 
 /// Parsed digests on disk, keyed by what their parse read.
 pub struct ParseCache {
@@ -36,6 +41,9 @@ pub struct ParseCache {
     shared: Fingerprint,
     /// Keys read or written by this build (the others are pruned).
     used: Used,
+    /// When the cache was opened: files written since are not trusted by
+    /// their stamps in the next build ([`crate::snapshot`]).
+    began: std::time::SystemTime,
 }
 
 /// A cached [`Parsed`] (its path is the file's, given on reading).
@@ -301,7 +309,44 @@ impl ParseCache {
             dir,
             shared,
             used: Used::default(),
+            began: std::time::SystemTime::now(),
         })
+    }
+
+    /// When this build opened the cache.
+    pub(crate) fn began(&self) -> std::time::SystemTime {
+        self.began
+    }
+
+    fn last_digests_path(&self) -> PathBuf {
+        self.dir.with_file_name(LAST_DIGESTS)
+    }
+
+    /// The last build's digests of this content folder, as it read it
+    /// (none if the last build with this cache folder read another, or
+    /// with another executable or options).
+    pub(crate) fn last_digests(&self) -> Option<LastDigests> {
+        let bytes = fs::read(self.last_digests_path()).ok()?;
+        LastDigests::read(bytes, &self.shared.clone().hex())
+    }
+
+    /// The digest of the file at `path` as the last build recorded it
+    /// (`last`), if its entry, which keeps its bodies, is still there.
+    pub(crate) fn get_last(&self, last: &Last, path: &Path) -> Option<Parsed> {
+        let entry = self.entry_path(last.key);
+        if !entry.is_file() {
+            return None;
+        }
+        let parsed = last.parsed(path, entry)?;
+        self.used.mark(last.key);
+        Some(parsed)
+    }
+
+    /// Keeps this build's digests for the next (written aside, then
+    /// renamed).
+    pub(crate) fn keep_digests(&self, records: &[Record]) -> Result<()> {
+        let bytes = crate::snapshot::to_bytes(&self.shared.clone().hex(), records);
+        write_entry(&self.last_digests_path(), &bytes)
     }
 
     /// The key of the file at `path` holding `bytes`.
@@ -1090,6 +1135,30 @@ mod tests {
             (parsed.unlinked, &parsed.story_hashes)
         );
         assert_eq!(full.key(), parsed.key());
+
+        // As the last build records it for the next: what the hot read
+        // gives, but for story links (each build links anew).
+        let stamp = crate::snapshot::FileStamp::of(&fs::metadata(&entry).expect("stat"));
+        let record = Record::new(&path, &stamp, cache.began(), &key, &parsed).expect("a record");
+        let bytes = crate::snapshot::to_bytes("this build", &[record]);
+        assert!(LastDigests::read(bytes.clone(), "another build").is_none());
+        assert!(LastDigests::read(bytes[..bytes.len() - 1].to_vec(), "this build").is_none());
+        let last = LastDigests::read(bytes, "this build").expect("reads");
+        let recorded = last.get(&path).expect("recorded");
+        assert_eq!(recorded.key, key);
+        // A file written a moment before the build is never taken by its
+        // stamp (a write later within the same clock tick would keep it).
+        assert!(!recorded.unchanged(&stamp));
+        let mut unlinked = hot.clone();
+        (unlinked.digest.items.iter_mut()).for_each(|i| i.also_in.clear());
+        let from_record = cache
+            .get_last(&recorded, &path)
+            .expect("its entry is there");
+        assert_eq!(format!("{from_record:?}"), format!("{unlinked:?}"));
+        let mut whole = full.clone();
+        (whole.digest.items.iter_mut()).for_each(|i| i.also_in.clear());
+        let from_record = from_record.full().expect("whole").into_owned();
+        assert_eq!(format!("{from_record:?}"), format!("{whole:?}"));
 
         // The entry damaged after the hot read: an error naming it.
         fs::write(&entry, "{").expect("damage");

@@ -32,6 +32,7 @@ pub mod output;
 pub mod pages;
 pub mod plain_html;
 pub mod searchbench;
+mod snapshot;
 pub mod spares;
 pub mod stories;
 pub mod synth;

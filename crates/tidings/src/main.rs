@@ -411,8 +411,9 @@ fn build(
             .map(|n| format!(", {n} terms encoded again"))
             .unwrap_or_default();
         eprintln!(
-            "tidings: read+parse {loaded:.2?} ({} files from the cache), write {:.2?} (search index {:.2?} of it{spliced})",
+            "tidings: read+parse {loaded:.2?} ({} files from the cache, {} of them not read again), write {:.2?} (search index {:.2?} of it{spliced})",
             site.cached,
+            site.unread,
             started.elapsed() - loaded,
             written.index_time
         );

@@ -740,7 +740,7 @@ fn a_rebuild_after_edits_is_a_clean_build_byte_for_byte() {
         String::from_utf8_lossy(&o.stderr).into_owned()
     };
     let first = build(&out, &["--cache", &cache_arg]);
-    assert!(first.contains("(0 files from the cache)"), "{first}");
+    assert!(first.contains("(0 files from the cache, "), "{first}");
     let before = inodes(&out);
 
     // One digest edited, one removed, one cache entry damaged.
@@ -757,7 +757,8 @@ fn a_rebuild_after_edits_is_a_clean_build_byte_for_byte() {
     // 12 files less the edited, the removed and (unless it was one of
     // those) the damaged one.
     assert!(
-        second.contains("(9 files from the cache)") || second.contains("(10 files from the cache)"),
+        second.contains("(9 files from the cache, ")
+            || second.contains("(10 files from the cache, "),
         "{second}"
     );
     // Entries of files no longer there, or changed, are pruned.
@@ -779,7 +780,7 @@ fn a_rebuild_after_edits_is_a_clean_build_byte_for_byte() {
     // reads them back.
     let empty = temp_dir("inc-empty");
     let third = build(&empty, &["--cache", &cache_arg]);
-    assert!(third.contains("(11 files from the cache)"), "{third}");
+    assert!(third.contains("(11 files from the cache, "), "{third}");
     assert_same_trees(&empty, &clean);
     // Unchanged files were linked from the previous build, not written:
     // an untouched digest's page is the same file, the edited one's new.
@@ -800,6 +801,87 @@ fn a_rebuild_after_edits_is_a_clean_build_byte_for_byte() {
         "{reused} of {}",
         files.len()
     );
+}
+
+/// A rebuild reads only the files changed since the last build: the
+/// others are as that build recorded them (`last-digests` in the cache
+/// folder), by their size, times and inode, when they were already a few
+/// seconds old then.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_reads_only_the_files_changed_since_the_last() {
+    let content = generated("unread-content", 12);
+    let posts = content.join("posts");
+    let shell = temp_dir("unread-shell").join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let (out, cache) = (temp_dir("unread-out"), temp_dir("unread-cache"));
+    let cache_arg = cache.display().to_string();
+    // (files from the cache, of them not read again), the output then
+    // compared with a clean build's.
+    let build = || -> (usize, usize) {
+        let args = build_args(&content, &out, Some(&shell), &["--cache", &cache_arg]);
+        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+        args.retain(|a| *a != "-q");
+        args.push("--timings");
+        let o = tidings(&args);
+        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        assert!(o.status.success(), "{stderr}");
+        let clean = temp_dir("unread-clean");
+        build_ok(&build_args(&content, &clean, Some(&shell), &[]));
+        assert_same_trees(&out, &clean);
+        let counts = (stderr.split(" files from the cache, "))
+            .flat_map(|s| s.split(" of them not read again"))
+            .map(|s| s.rsplit(['(', ' ']).next().unwrap_or(s).parse::<usize>())
+            .collect::<Vec<_>>();
+        match counts[..] {
+            [Ok(cached), Ok(unread), _] => (cached, unread),
+            _ => panic!("{stderr}"),
+        }
+    };
+    // Files written a moment before a build are never taken by their
+    // stamps in the next: these are made old enough first.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(build(), (0, 0));
+    assert_eq!(build(), (12, 12));
+
+    // One digest edited: read and parsed, the others not read.
+    let edited = posts.join("ai20240526-0.md");
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\nOne more sentence, added after the first build.\n");
+    std::fs::write(&edited, text).expect("edit");
+    assert_eq!(build(), (11, 11));
+
+    // Another changed in place to bytes of the same size, its
+    // modification time set back: its change time tells. The file edited
+    // above was too new to be trusted by its stamp: it is read again, and
+    // its digest, the same bytes, taken from the last build's.
+    let quiet = posts.join("ai20240525-1.md");
+    let was = std::fs::metadata(&quiet).expect("stat");
+    let mut bytes = std::fs::read(&quiet).expect("read");
+    let at = bytes
+        .iter()
+        .rposition(u8::is_ascii_lowercase)
+        .expect("a letter");
+    bytes[at] = if bytes[at] == b'z' {
+        b'y'
+    } else {
+        bytes[at] + 1
+    };
+    std::fs::write(&quiet, &bytes).expect("edit in place");
+    let file = std::fs::File::options()
+        .write(true)
+        .open(&quiet)
+        .expect("open");
+    file.set_modified(was.modified().expect("mtime"))
+        .expect("set time back");
+    drop(file);
+    assert_eq!(std::fs::metadata(&quiet).expect("stat").len(), was.len());
+    assert_eq!(build(), (11, 10));
+
+    // The parse cache's entries gone (another build pruned them): every
+    // file is read and parsed again, the output still the clean one.
+    std::fs::remove_dir_all(cache.join("parsed")).expect("remove entries");
+    assert_eq!(build(), (0, 0));
 }
 
 /// The one folder under `out/data/` (the stamp folder), by name.
