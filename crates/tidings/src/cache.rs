@@ -251,6 +251,8 @@ pub(crate) fn read_cold(entry: &Path, parsed: &mut Parsed) -> Result<()> {
         source,
     })?;
     let cold: ColdEntry = serde_json::from_slice(&bytes).map_err(|e| {
+        // Removed, so the next build parses the file again.
+        let _ = fs::remove_file(entry);
         bad(format!(
             "the parse cache entry of {} no longer reads ({e}); build again",
             parsed.path.display()
@@ -331,15 +333,24 @@ impl ParseCache {
     }
 
     /// The digest of the file at `path` as the last build recorded it
-    /// (`last`), if its entry, which keeps its bodies, is still there.
+    /// (`last`), if its entry, which keeps its bodies, is still there and
+    /// of the size it had (an entry damaged since is read again; one
+    /// damaged to the same size fails to read its bodies, and is removed
+    /// then, see [`read_cold`]).
     pub(crate) fn get_last(&self, last: &Last, path: &Path) -> Option<Parsed> {
         let entry = self.entry_path(last.key);
-        if !entry.is_file() {
+        let meta = fs::metadata(&entry).ok()?;
+        if !meta.is_file() || meta.len() != last.entry_len {
             return None;
         }
         let parsed = last.parsed(path, entry)?;
         self.used.mark(last.key);
         Some(parsed)
+    }
+
+    /// The size of the entry under `key` (0 if there is none).
+    pub(crate) fn entry_len(&self, key: &str) -> u64 {
+        fs::metadata(self.entry_path(key)).map_or(0, |m| m.len())
     }
 
     /// Keeps this build's digests for the next (written aside, then
@@ -1139,7 +1150,10 @@ mod tests {
         // As the last build records it for the next: what the hot read
         // gives, but for story links (each build links anew).
         let stamp = crate::snapshot::FileStamp::of(&fs::metadata(&entry).expect("stat"));
-        let record = Record::new(&path, &stamp, cache.began(), &key, &parsed).expect("a record");
+        let entry_len = cache.entry_len(&key);
+        assert!(entry_len > 0);
+        let record = (Record::new(&path, &stamp, cache.began(), (&key, entry_len), &parsed))
+            .expect("a record");
         let bytes = crate::snapshot::to_bytes("this build", &[record]);
         assert!(LastDigests::read(bytes.clone(), "another build").is_none());
         assert!(LastDigests::read(bytes[..bytes.len() - 1].to_vec(), "this build").is_none());

@@ -233,7 +233,10 @@ fn read_cached(
     }
     let record = |parsed: &Parsed| {
         (from.record)
-            .then(|| Record::new(path, &stamp, cache.began(), &key, parsed))
+            .then(|| {
+                let entry = (key.as_str(), cache.entry_len(&key));
+                Record::new(path, &stamp, cache.began(), entry, parsed)
+            })
             .flatten()
     };
     // The same bytes as the last build read (a file saved again as it

@@ -112,24 +112,29 @@ pub(crate) struct Record {
     path: String,
     stamp: Option<[u64; 5]>,
     key: String,
+    /// The size of the digest's cache entry: one of another size (damaged,
+    /// say) is not taken.
+    entry_len: u64,
     hot: Vec<u8>,
 }
 
 impl Record {
     /// The record of the file at `path`, stamped `stamp` (taken by a build
-    /// that began at `began`), read under `key` into `parsed`; `None`
-    /// when the path is not UTF-8 or the digest not yet hashed.
+    /// that began at `began`), read under `key` into `parsed`, whose cache
+    /// entry is `entry_len` bytes; `None` when the path is not UTF-8 or
+    /// the digest not yet hashed.
     pub(crate) fn new(
         path: &Path,
         stamp: &FileStamp,
         began: SystemTime,
-        key: &str,
+        (key, entry_len): (&str, u64),
         parsed: &Parsed,
     ) -> Option<Record> {
         Some(Record {
             path: path.to_str()?.to_string(),
             stamp: stamp.recorded(began),
             key: key.to_string(),
+            entry_len,
             hot: encode(parsed)?,
         })
     }
@@ -145,6 +150,7 @@ pub(crate) struct LastDigests {
 struct Place {
     stamp: Option<[u64; 5]>,
     key: std::ops::Range<usize>,
+    entry_len: u64,
     hot: std::ops::Range<usize>,
 }
 
@@ -152,6 +158,7 @@ struct Place {
 pub(crate) struct Last<'a> {
     stamp: Option<[u64; 5]>,
     pub key: &'a str,
+    pub entry_len: u64,
     hot: &'a [u8],
 }
 
@@ -174,6 +181,7 @@ impl Last<'_> {
             path: path.to_string_lossy().into_owned(),
             stamp: stamp.recorded(began),
             key: self.key.to_string(),
+            entry_len: self.entry_len,
             hot: self.hot.to_vec(),
         }
     }
@@ -195,8 +203,17 @@ impl LastDigests {
                 _ => Some([r.u64()?, r.u64()?, r.u64()?, r.u64()?, r.u64()?]),
             };
             let key = r.span()?;
+            let entry_len = r.u64()?;
             let hot = r.span()?;
-            by_path.insert(path, Place { stamp, key, hot });
+            by_path.insert(
+                path,
+                Place {
+                    stamp,
+                    key,
+                    entry_len,
+                    hot,
+                },
+            );
         }
         if !r.0.is_empty() {
             return None;
@@ -213,6 +230,7 @@ impl LastDigests {
         Some(Last {
             stamp: place.stamp,
             key: std::str::from_utf8(self.bytes.get(place.key.clone())?).ok()?,
+            entry_len: place.entry_len,
             hot: self.bytes.get(place.hot.clone())?,
         })
     }
@@ -238,6 +256,7 @@ pub(crate) fn to_bytes(header: &str, records: &[Record]) -> Vec<u8> {
             }
         }
         out.str(&r.key);
+        out.u64(r.entry_len);
         out.len(r.hot.len());
         out.0.extend_from_slice(&r.hot);
     }

@@ -878,6 +878,17 @@ fn a_rebuild_reads_only_the_files_changed_since_the_last() {
     assert_eq!(std::fs::metadata(&quiet).expect("stat").len(), was.len());
     assert_eq!(build(), (11, 10));
 
+    // Every entry damaged and one digest edited, so that the pages of
+    // the digests beside it need their bodies from the entries: none is
+    // taken as recorded, every file is parsed again.
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\nAnd another.\n");
+    std::fs::write(&edited, text).expect("edit");
+    for entry in files_under(&cache.join("parsed")) {
+        std::fs::write(cache.join("parsed").join(entry), "{").expect("damage");
+    }
+    assert_eq!(build(), (0, 0));
+
     // The parse cache's entries gone (another build pruned them): every
     // file is read and parsed again, the output still the clean one.
     std::fs::remove_dir_all(cache.join("parsed")).expect("remove entries");
