@@ -1131,6 +1131,72 @@ impl Change<'_, '_> {
     fn docs(segments: &[&Segment]) -> u32 {
         segments.iter().map(|s| s.docs()).sum()
     }
+
+    /// When the segments before and after are as many, each of as many
+    /// documents: whether a term of part `part` has the same postings
+    /// after as before, so that its encoded postings stay as they are.
+    /// They do when each segment's postings of the term are the same
+    /// bytes before and after, and none is of a document whose length
+    /// changed (its weight may have; the others' stay, the average being
+    /// the same). An edit to one digest of a run then encodes again the
+    /// terms of that digest only, not the run's ~30,000.
+    fn unchanged(&self, part: usize) -> Result<Option<impl Fn(Key) -> bool + '_>, String> {
+        let aligned = self.before.len() == self.after.len()
+            && (self.before.iter().zip(&self.after)).all(|(b, a)| b.docs() == a.docs());
+        if !aligned {
+            return Ok(None);
+        }
+        let mut resized: Vec<Vec<u32>> = Vec::with_capacity(self.after.len());
+        // Each segment's terms before and after: key → postings.
+        type Terms<'a> = KeyMap<&'a [u8]>;
+        let mut maps: Vec<(Terms, Terms)> = Vec::with_capacity(self.after.len());
+        for (b, a) in self.before.iter().zip(&self.after) {
+            let (Some(bp), Some(ap)) = (b.parts.get(part), a.parts.get(part)) else {
+                return Err("a segment of another number of parts".into());
+            };
+            fn map<'a>(p: &SegmentPart<'a>) -> KeyMap<&'a [u8]> {
+                p.terms.iter().map(|t| (t.0, t.3)).collect()
+            }
+            maps.push((map(bp), map(ap)));
+            resized.push(
+                (b.lens.iter().zip(&a.lens).enumerate())
+                    .filter(|(_, (x, y))| x != y)
+                    .map(|(d, _)| d as u32)
+                    .collect(),
+            );
+        }
+        Ok(Some(move |key: Key| {
+            maps.iter().zip(&resized).all(|((before, after), resized)| {
+                let (b, a) = (before.get(&key), after.get(&key));
+                b == a && a.is_none_or(|bytes| !touches(bytes, resized))
+            })
+        }))
+    }
+}
+
+/// Whether a term's postings as collected in a segment (`bytes`: the
+/// first document from the segment's start, then gaps, each with its
+/// term frequency) name one of `docs` (numbered in the segment). A
+/// posting that does not read counts as one that does.
+fn touches(bytes: &[u8], docs: &[u32]) -> bool {
+    if docs.is_empty() {
+        return false;
+    }
+    let mut r = Reader { bytes, at: 0 };
+    let mut d = 0u32;
+    while r.at < bytes.len() {
+        let (Ok(gap), Ok(_tf)) = (r.varint(), r.varint()) else {
+            return true;
+        };
+        let Some(next) = d.checked_add(gap) else {
+            return true;
+        };
+        d = next;
+        if docs.contains(&d) {
+            return true;
+        }
+    }
+    false
 }
 
 impl Encoded {
@@ -1211,9 +1277,15 @@ impl Encoded {
             .checked_add(Change::docs(&change.before))
             .ok_or("too many documents")?;
         let new_end = first;
+        let same = change.unchanged(part)?;
         let mut inserted: Vec<(TermList, Key)> = Vec::new();
         let mut emptied = false;
+        let mut encoded = 0;
         for &key in touched.keys() {
+            if same.as_ref().is_some_and(|same| same(key)) {
+                continue;
+            }
+            encoded += 1;
             let term = spell(key, |k| words.get(&k).copied());
             let at = (self.lists)
                 .binary_search_by(|e| e.0.as_str().cmp(&term))
@@ -1254,9 +1326,8 @@ impl Encoded {
                 list.2 = bytes;
             }
         }
-        let touched = touched.len();
         if inserted.is_empty() && !emptied {
-            return Ok((self, touched));
+            return Ok((self, encoded));
         }
         inserted.sort_unstable_by(|a, b| a.0 .0.cmp(&b.0 .0));
         let mut out = Encoded {
@@ -1279,7 +1350,7 @@ impl Encoded {
                 out.keys.push(key);
             }
         }
-        Ok((out, touched))
+        Ok((out, encoded))
     }
 }
 
@@ -2540,6 +2611,37 @@ mod tests {
             .0
             .hits
             .is_empty());
+    }
+
+    #[test]
+    fn an_edit_in_a_long_run_encodes_the_terms_of_the_edited_document_only() {
+        let runs = [0..5, 5..2500, 2500..6000];
+        let before = corpus(6000, 17);
+        // A word added to one document of a run of ~2,500: its other
+        // terms keep their counts in the run's segment, but its length,
+        // and so the weight of each of its terms, changed.
+        let mut after = before.clone();
+        after[1000].push_str(" appended 附加");
+        let (files, shards, touched) =
+            splice_and_compare((&before, &runs), (&after, &runs), 1..2, 1..2);
+        assert_eq!(run(&files, &shards, "appended", usize::MAX).0.hits.len(), 1);
+        let parts = parts_of(&after[1000..1001]);
+        let weights = parts[0].weights();
+        let of_doc: usize = (parts.into_iter())
+            .map(|b| b.encode(&weights).keys.len())
+            .sum();
+        assert!(
+            touched <= of_doc,
+            "{touched} terms, {of_doc} in the document"
+        );
+        // The run's segment holds more, each of which a splice of the
+        // whole run would encode again.
+        let (parts, _) = appended(&[segment(&parts_of(&after[5..2500]))]);
+        let of_run: usize = parts.iter().map(|b| b.ids.len()).sum();
+        assert!(
+            of_run > 2 * of_doc,
+            "{of_run} in the run, {of_doc} in the document"
+        );
     }
 
     #[test]
