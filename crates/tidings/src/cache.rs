@@ -354,10 +354,13 @@ impl ParseCache {
     }
 
     /// Keeps this build's digests for the next (written aside, then
-    /// renamed).
-    pub(crate) fn keep_digests(&self, records: &[Record]) -> Result<()> {
-        let bytes = crate::snapshot::to_bytes(&self.shared.clone().hex(), records);
-        write_entry(&self.last_digests_path(), &bytes)
+    /// renamed), in the `background`.
+    pub(crate) fn keep_digests(&self, records: Vec<Record>, background: &Background) {
+        let (header, path) = (self.shared.clone().hex(), self.last_digests_path());
+        background.spawn(move || {
+            let bytes = crate::snapshot::to_bytes(&header, &records);
+            write_entry(&path, &bytes)
+        });
     }
 
     /// The key of the file at `path` holding `bytes`.
@@ -462,6 +465,54 @@ impl ParseCache {
             }
         }
         Ok(removed)
+    }
+}
+
+/// Writes to the cache folder that go on beside the rest of a build (the
+/// last build's digests, the last search index: ~27 and ~39 MB at 10,000
+/// digests, each written on one thread while the other work waits for
+/// neither). [`Background::wait`] takes their errors; dropped, it waits
+/// for them all the same, so none is cut short when the build ends.
+#[derive(Default)]
+pub struct Background(Mutex<Vec<std::thread::JoinHandle<Result<()>>>>);
+
+impl std::fmt::Debug for Background {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pending = crate::lock(&self.0).len();
+        f.debug_struct("Background")
+            .field("pending", &pending)
+            .finish()
+    }
+}
+
+impl Background {
+    /// Runs `write` on a thread of its own.
+    pub fn spawn(&self, write: impl FnOnce() -> Result<()> + Send + 'static) {
+        crate::lock(&self.0).push(std::thread::spawn(write));
+    }
+
+    /// Waits for every write begun; the first error, if any.
+    pub fn wait(&self) -> Result<()> {
+        let pending = std::mem::take(&mut *crate::lock(&self.0));
+        let mut first = Ok(());
+        for handle in pending {
+            let result = handle.join().unwrap_or_else(|_| {
+                Err(Error::Serialize {
+                    path: "the cache folder".into(),
+                    message: "a write to it stopped half-way".into(),
+                })
+            });
+            if first.is_ok() {
+                first = result;
+            }
+        }
+        first
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.wait();
     }
 }
 
@@ -1031,6 +1082,31 @@ mod tests {
         fs::write(&other, b"not ours").expect("other");
         assert_eq!(cache.prune().expect("prune"), 1);
         assert!(!old.exists() && other.exists() && path.exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn background_writes_are_waited_for_and_their_errors_kept() {
+        let dir = std::env::temp_dir().join(format!("tidings-background-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).expect("dir");
+        let slow = dir.join("slow");
+        {
+            let background = Background::default();
+            let at = slow.clone();
+            background.spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                write_entry(&at, b"written")
+            });
+        }
+        // Dropped: the write was finished first.
+        assert_eq!(fs::read(&slow).expect("written"), b"written");
+        let background = Background::default();
+        background.spawn(|| Ok(()));
+        let blocked = dir.join("slow").join("under a file");
+        background.spawn(move || write_entry(&blocked, b"never"));
+        assert!(matches!(background.wait(), Err(Error::Write { .. })));
+        assert!(background.wait().is_ok(), "each error once");
         let _ = fs::remove_dir_all(&dir);
     }
 

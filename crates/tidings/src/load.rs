@@ -58,6 +58,10 @@ pub struct Site {
     /// Under `build --watch`, the last search index built (see
     /// [`IndexMemo`](crate::bundle::IndexMemo)).
     pub index_memo: Option<std::sync::Arc<crate::bundle::IndexMemo>>,
+    /// Writes to the cache folder still going on (see
+    /// [`Background`](crate::cache::Background)); a build waits for them
+    /// when it is done.
+    pub background: std::sync::Arc<crate::cache::Background>,
 }
 
 /// The `*.md` files under `root` that are digests (not `_index.md`, not in
@@ -312,6 +316,7 @@ pub fn load_with(root: &Path, options: &LoadOptions, memo: Option<&Memo>) -> Res
     };
     let results = parse_all(root, &files, &read, &assets, from, options.progress);
     let mut records = Vec::new();
+    let background = std::sync::Arc::new(crate::cache::Background::default());
     for result in results {
         let (result, origin, record) = result?;
         cached += usize::from(origin != Origin::Parsed);
@@ -343,7 +348,7 @@ pub fn load_with(root: &Path, options: &LoadOptions, memo: Option<&Memo>) -> Res
     if let Some(cache) = &cache {
         cache.prune()?;
         if from.record {
-            cache.keep_digests(&records)?;
+            cache.keep_digests(records, &background);
         }
     }
     digests.sort_by(|a, b| {
@@ -363,6 +368,7 @@ pub fn load_with(root: &Path, options: &LoadOptions, memo: Option<&Memo>) -> Res
         unread,
         cache: options.cache.clone(),
         index_memo: memo.map(|m| m.index.clone()),
+        background,
     })
 }
 

@@ -158,6 +158,7 @@ pub fn write(
             // Best effort: the build is in place; a leftover staging
             // folder is removed by the next build.
             let _ = remove(&staging);
+            site.background.wait()?;
             Ok(Written {
                 digests: site.digests.len(),
                 items: site.digests.iter().map(|d| d.digest.items.len()).sum(),
@@ -171,6 +172,7 @@ pub fn write(
         Err(e) => {
             // Best effort: the error at hand is the one to report.
             let _ = remove(&staging);
+            let _ = site.background.wait();
             Err(e)
         }
     }
@@ -265,13 +267,12 @@ fn stage_all(
         let json = crate::bundle::shard_json(site, bundle.plan.shard_count, shard.number)?;
         stage.put(rel, json.as_bytes())
     });
-    // The last index goes to the cache folder while the files are staged.
-    let (staged, kept_index) = rayon::join(
-        || data.chain(search).chain(kept).collect::<Result<()>>(),
-        || keep_index.map_or(Ok(()), crate::bundle::KeepIndex::write),
-    );
-    staged?;
-    kept_index?;
+    // The last index goes to the cache folder beside the rest of the
+    // build (waited for at its end).
+    if let Some(keep_index) = keep_index {
+        site.background.spawn(move || keep_index.write());
+    }
+    data.chain(search).chain(kept).collect::<Result<()>>()?;
     media.par_iter().try_for_each(|(from, rel)| {
         let bytes = fs::read(from).map_err(|source| Error::Read {
             path: from.to_path_buf(),
