@@ -211,8 +211,13 @@ fn stage_all(
                 let Some(keys) = &keys.pages else {
                     return false;
                 };
-                keys.made(rel, key, 0);
-                (keys.unchanged(rel, key)).is_some_and(|(_, _, size)| stage.keep(rel, size))
+                let kept =
+                    (keys.unchanged(rel, key)).is_some_and(|(_, _, size)| stage.keep(rel, size));
+                match kept {
+                    true => keys.kept(rel, key),
+                    false => keys.made(rel, key, 0),
+                }
+                kept
             };
             let policy = policy.as_deref();
             let feeds = plan.tag_feeds;
