@@ -1216,6 +1216,23 @@ impl Encoded {
         }
     }
 
+    /// How many bytes [`Encoded::write`] appends (so that a writer of
+    /// many can reserve them at once: ~39 MB at 10,000 digests, which
+    /// grown step by step was copied again and again).
+    pub fn written_len(&self) -> usize {
+        let len = |n: usize| varint_len(u32::try_from(n).unwrap_or(u32::MAX));
+        let terms = (self.lists.iter())
+            .map(|(term, df, postings)| {
+                8 + len(term.len())
+                    + term.len()
+                    + varint_len(*df)
+                    + len(postings.len())
+                    + postings.len()
+            })
+            .sum::<usize>();
+        len(self.lists.len()) + terms
+    }
+
     /// The terms [`Encoded::write`] put at the start of `bytes`, and the
     /// bytes after them.
     pub fn read(bytes: &[u8]) -> Result<(Encoded, &[u8]), String> {
@@ -2509,7 +2526,9 @@ mod tests {
         let encoded: Vec<Encoded> = parts.into_iter().map(|b| b.encode(&weights)).collect();
         let mut bytes = Vec::new();
         for e in &encoded {
+            let before = bytes.len();
             e.write(&mut bytes);
+            assert_eq!(bytes.len() - before, e.written_len());
         }
         assert!(encoded.iter().any(|e| !e.keys.is_empty()));
         let mut rest = &bytes[..];

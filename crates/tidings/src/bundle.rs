@@ -413,7 +413,18 @@ impl LastIndex {
     /// runs (key, items), each document's length and each part's terms.
     fn to_bytes(&self) -> Vec<u8> {
         let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
-        let mut out = LAST_FORM.to_vec();
+        let size = LAST_FORM.len()
+            + 4
+            + (self.runs.iter())
+                .map(|(key, _)| 8 + key.len())
+                .sum::<usize>()
+            + 4
+            + 4 * self.lens.len()
+            + 4
+            + self.parts.iter().map(|p| p.written_len()).sum::<usize>();
+        // Room for what `IndexCache::keep_last` adds: the version and a check.
+        let mut out = Vec::with_capacity(size + 64);
+        out.extend_from_slice(LAST_FORM);
         out.extend_from_slice(&len(self.runs.len()));
         for (key, items) in &self.runs {
             out.extend_from_slice(&len(key.len()));
@@ -428,6 +439,7 @@ impl LastIndex {
         for part in &self.parts {
             part.write(&mut out);
         }
+        debug_assert_eq!(out.len(), size);
         out
     }
 
