@@ -829,12 +829,29 @@ impl IndexCache {
 
     /// Keeps the last index this build made (`bundle::LastIndex`), for
     /// the next build to splice its changes into, followed by the version
-    /// of tidings and a check (written aside, then renamed).
+    /// of tidings and a check. Written over the last one in place, not
+    /// aside and renamed as entries are: that made new blocks for the ~39
+    /// MB at 10,000 digests and freed the old ones, 50-80 ms against ~9
+    /// at the end of every rebuild. A file left torn (a crash, two builds
+    /// writing at once, one reading while another writes) fails the
+    /// check when read ([`IndexCache::last`]), and the build then merges
+    /// the runs' segments instead.
     pub fn keep_last(&self, mut last: Vec<u8>) -> Result<()> {
+        use std::io::Write;
         last.extend_from_slice(self.shared.hex().as_bytes());
         let check = Fingerprint::of(&last);
         last.extend_from_slice(&check);
-        write_entry(&self.dir.join(LAST), &last)
+        let path = self.dir.join(LAST);
+        let err = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        let mut file = (fs::OpenOptions::new().write(true).create(true))
+            .truncate(false)
+            .open(&path)
+            .map_err(err)?;
+        file.write_all(&last).map_err(err)?;
+        file.set_len(last.len() as u64).map_err(err)
     }
 
     /// Removes the segments this build did not use.

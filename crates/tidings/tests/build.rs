@@ -1165,6 +1165,21 @@ fn a_rebuild_splices_its_changes_into_the_last_index_kept() {
     assert!(!third.contains("encoded again"), "{third}");
     same_as_clean("last-clean-2");
 
+    // Written over in place: a file longer than the index it holds (as a
+    // write cut short over a longer one leaves it) is refused too, and
+    // the next build's index, written over it, is cut to its length.
+    let mut bytes = std::fs::read(&kept).expect("read");
+    bytes.extend_from_slice(&[0; 4096]);
+    std::fs::write(&kept, bytes).expect("lengthen");
+    edit("A sentence after the last index was lengthened.");
+    let fourth = build();
+    assert!(!fourth.contains("encoded again"), "{fourth}");
+    same_as_clean("last-clean-3");
+    edit("And one after it was written again.");
+    let fifth = build();
+    assert!(fifth.contains(" terms encoded again"), "{fifth}");
+    same_as_clean("last-clean-4");
+
     // The watcher's first build starts from the kept index too (one
     // this process made: the cache is keyed by the executable).
     let options = tidings::LoadOptions {
