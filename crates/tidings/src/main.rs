@@ -418,6 +418,11 @@ fn build(
             written.index_time
         );
     }
+    if let Some(warning) = &written.cache_warning {
+        eprintln!(
+            "warning: {warning}; the site was written, the cache folder not brought up to date"
+        );
+    }
     if !args.quiet {
         eprintln!(
             "tidings: {} digests, {} items -> {} ({} files, {} kB; {} unchanged) in {:.0?}",

@@ -46,7 +46,7 @@ use crate::pages::Shell;
 use crate::spares::Spares;
 
 /// What a build wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Written {
     pub digests: usize,
     pub items: usize,
@@ -59,6 +59,10 @@ pub struct Written {
     /// Terms of the search index encoded again, when the changes since
     /// the last build were spliced into its index (`None`: every term).
     pub index_fresh_terms: Option<usize>,
+    /// Why the cache folder was not brought up to date, when a write to it
+    /// that went on beside the build failed after the build was in place
+    /// (the site is whole; the next build does more work).
+    pub cache_warning: Option<String>,
 }
 
 /// The staging folder inside the output, named so no route can clash,
@@ -158,7 +162,7 @@ pub fn write(
             // Best effort: the build is in place; a leftover staging
             // folder is removed by the next build.
             let _ = remove(&staging);
-            site.background.wait()?;
+            let cache_warning = site.background.wait().err().map(|e| e.to_string());
             Ok(Written {
                 digests: site.digests.len(),
                 items: site.digests.iter().map(|d| d.digest.items.len()).sum(),
@@ -167,6 +171,7 @@ pub fn write(
                 reused: stage.reused.into_inner(),
                 index_time,
                 index_fresh_terms,
+                cache_warning,
             })
         }
         Err(e) => {

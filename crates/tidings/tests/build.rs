@@ -1200,6 +1200,43 @@ fn a_rebuild_splices_its_changes_into_the_last_index_kept() {
     assert!(index.shards == clean.shards && index.blocks == clean.blocks);
 }
 
+/// The cache folder is written beside the build: when that fails after
+/// the site is in place, the build says so and succeeds, the site whole.
+#[test]
+fn a_cache_folder_that_cannot_be_written_leaves_the_site_whole() {
+    let content = generated("unwritable-content", 12);
+    let (out, cache) = (temp_dir("unwritable-out"), temp_dir("unwritable-cache"));
+    let args = build_args(
+        &content,
+        &out,
+        None,
+        &["--cache", &cache.display().to_string()],
+    );
+    build_ok(&args);
+    // Folders where the last index and the last build's digests go.
+    for file in [
+        cache.join("index").join("last-index"),
+        cache.join("last-digests"),
+    ] {
+        std::fs::remove_file(&file).expect("remove");
+        std::fs::create_dir_all(file.join("in the way")).expect("a folder in the way");
+    }
+    let edited = content.join("posts").join("ai20240526-0.md");
+    let text = std::fs::read_to_string(&edited).expect("read");
+    std::fs::write(&edited, format!("{text}\nOne more line.\n")).expect("edit");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = tidings(&args);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("; the site was written, the cache folder not brought up to date"),
+        "{stderr}"
+    );
+    let clean = temp_dir("unwritable-clean");
+    build_ok(&build_args(&content, &clean, None, &[]));
+    assert_same_trees(&out, &clean);
+}
+
 /// Under `build --watch`, the search index after an edit encodes only
 /// the terms of the run of digests that changed, and is the index a
 /// build from scratch makes; so it is after an item or a digest is added
