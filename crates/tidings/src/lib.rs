@@ -5,7 +5,9 @@
 //! The modules follow the data: [`config`] reads `tidings.toml` (and a
 //! Hugo site's configuration); [`load`]
 //! walks the content folder and parses every file ([`digest`] for one file,
-//! with [`frontmatter`] and [`extract`]) and [`stories`] links one story
+//! with [`frontmatter`] and [`extract`]), or takes it from the [`cache`]
+//! and the last build's record of every file (`snapshot`), and [`stories`]
+//! links one story
 //! across days; [`bundle`] lays the site out as
 //! data files; [`pages`] makes the route pages and [`feeds`] the feeds,
 //! sitemap and host files; [`output`] stages and swaps

@@ -12,11 +12,13 @@
 //! recorded digest. The digest's bodies stay in its cache entry
 //! ([`Parsed::cold`]), read back for the few digests whose files a
 //! rebuild makes again. At 10,000 digests a rebuild read ~100 MB of
-//! content and ~115 MB of entries for this; the file is ~20 MB.
+//! content and ~115 MB of entries for this; the file is ~27 MB.
 //!
 //! The file names what every key shares (the executable, the content
-//! folder, the reading options and the other files): written by another
-//! build, or damaged, it is not read, and every file is read as before.
+//! folder, the reading options and the other files): one written by
+//! another build, or one that does not read, is ignored, and every file
+//! is read as before. Each record also keeps the size of the digest's
+//! cache entry: an entry of another size is not taken.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -143,7 +145,8 @@ impl Record {
 /// The last build's records, by path.
 pub(crate) struct LastDigests {
     bytes: Vec<u8>,
-    /// Path → (stamp, key's place, hot part's place) in `bytes`.
+    /// By path: the stamp, the entry's size, and the places of the key
+    /// and the hot part in `bytes`.
     by_path: HashMap<String, Place>,
 }
 
