@@ -348,11 +348,6 @@ impl ParseCache {
         Some(parsed)
     }
 
-    /// The size of the entry under `key` (0 if there is none).
-    pub(crate) fn entry_len(&self, key: &str) -> u64 {
-        fs::metadata(self.entry_path(key)).map_or(0, |m| m.len())
-    }
-
     /// Keeps this build's digests for the next (written aside, then
     /// renamed), in the `background`.
     pub(crate) fn keep_digests(&self, records: Vec<Record>, background: &Background) {
@@ -382,7 +377,9 @@ impl ParseCache {
     /// and reading it for every digest was most of reading the cache (the
     /// bodies, intros, closings and item summaries alone are 60% of its
     /// bytes at 10,000 digests).
-    pub fn get(&self, key: &str, path: &Path) -> Option<Parsed> {
+    /// Also the entry's size, for the record of the file
+    /// ([`crate::snapshot`]).
+    pub fn get(&self, key: &str, path: &Path) -> Option<(Parsed, u64)> {
         let entry_path = self.entry_path(key);
         let bytes = fs::read(&entry_path).ok()?;
         let parsed = match serde_json::from_slice::<HotEntry>(&bytes) {
@@ -393,7 +390,7 @@ impl ParseCache {
             _ => serde_json::from_slice::<Entry>(&bytes).ok()?.parsed(path)?,
         };
         self.used.mark(key);
-        Some(parsed)
+        Some((parsed, bytes.len() as u64))
     }
 
     /// [`ParseCache::get`], the digest whole (for a digest kept in memory
@@ -411,13 +408,13 @@ impl ParseCache {
         self.used.mark(key);
     }
 
-    /// Keeps `parsed` under `key`.
-    pub fn put(&self, key: &str, parsed: &Parsed) -> Result<()> {
+    /// Keeps `parsed` under `key`; the entry's size.
+    pub fn put(&self, key: &str, parsed: &Parsed) -> Result<u64> {
         // Read from its entry without what it left there: the entry is
         // whole already.
         if parsed.cold.is_some() {
             self.used.mark(key);
-            return Ok(());
+            return Ok(fs::metadata(self.entry_path(key)).map_or(0, |m| m.len()));
         }
         let entry = Entry {
             digest: parsed.digest.clone(),
@@ -442,7 +439,7 @@ impl ParseCache {
         })?;
         write_entry(&path, &json)?;
         self.used.mark(key);
-        Ok(())
+        Ok(json.len() as u64)
     }
 
     /// Removes the entries this build did not use (those of files since
@@ -1225,7 +1222,7 @@ mod tests {
         let key = cache.key(&path, b"the file");
         cache.put(&key, &parsed).expect("put");
 
-        let hot = cache.get(&key, &path).expect("a hit");
+        let (hot, entry_len) = cache.get(&key, &path).expect("a hit");
         let entry = hot.cold.clone().expect("read without its bodies");
         assert!(hot.digest.intro_html.is_empty() && hot.digest.closing_html.is_empty());
         assert!((hot.digest.items.iter())
@@ -1264,8 +1261,7 @@ mod tests {
         // As the last build records it for the next: what the hot read
         // gives, but for story links (each build links anew).
         let stamp = crate::snapshot::FileStamp::of(&fs::metadata(&entry).expect("stat"));
-        let entry_len = cache.entry_len(&key);
-        assert!(entry_len > 0);
+        assert_eq!(fs::metadata(&entry).expect("entry").len(), entry_len);
         let record = (Record::new(&path, &stamp, cache.began(), (&key, entry_len), &parsed))
             .expect("a record");
         let bytes = crate::snapshot::to_bytes("this build", &[record]);

@@ -15,7 +15,7 @@ use crate::config::{self, SiteSettings};
 use crate::digest::{self, Assets, Parsed, ReadOptions, MAX_FILE_BYTES};
 use crate::error::{ContentError, ContentErrorKind, Error, Result, Warning};
 use crate::lock;
-use crate::snapshot::{FileStamp, LastDigests, Record};
+use crate::snapshot::{FileStamp, Last, LastDigests, Record};
 
 /// How to read a content folder.
 #[derive(Debug, Clone, Default)]
@@ -200,14 +200,23 @@ fn read_cached(
     }
     let stamp = FileStamp::of(&meta);
     let last = last.and_then(|l| l.get(path));
+    // The digest as the last build recorded it, and the record again.
+    let recorded = |cache: &ParseCache, last: &Last| {
+        let parsed = cache.get_last(last, path)?;
+        Some((
+            parsed,
+            (from.record).then(|| last.again(path, &stamp, cache.began())),
+        ))
+    };
     // As the last build recorded it: neither the file nor its entry is
     // read.
     if let (Some(cache), Some(last)) = (cache, &last) {
-        if last.unchanged(&stamp) {
-            if let Some(parsed) = cache.get_last(last, path) {
-                let record = (from.record).then(|| last.again(path, &stamp, cache.began()));
-                return Ok((Ok(parsed), Origin::Unread, record));
-            }
+        if let Some((parsed, record)) = last
+            .unchanged(&stamp)
+            .then(|| recorded(cache, last))
+            .flatten()
+        {
+            return Ok((Ok(parsed), Origin::Unread, record));
         }
     }
     if meta.len() > MAX_FILE_BYTES {
@@ -235,19 +244,16 @@ fn read_cached(
     if let Some(memo) = memo {
         memo.note_key(path, &key);
     }
-    let record = |parsed: &Parsed| {
+    // A record for the next build of `parsed`, whose entry has `size`.
+    let record = |parsed: &Parsed, size: u64| {
         (from.record)
-            .then(|| {
-                let entry = (key.as_str(), cache.entry_len(&key));
-                Record::new(path, &stamp, cache.began(), entry, parsed)
-            })
+            .then(|| Record::new(path, &stamp, cache.began(), (key.as_str(), size), parsed))
             .flatten()
     };
     // The same bytes as the last build read (a file saved again as it
     // was, or written within a moment of that build).
     if let Some(last) = last.as_ref().filter(|l| l.key == key) {
-        if let Some(parsed) = cache.get_last(last, path) {
-            let record = (from.record).then(|| last.again(path, &stamp, cache.began()));
+        if let Some((parsed, record)) = recorded(cache, last) {
             return Ok((Ok(parsed), Origin::Cache, record));
         }
     }
@@ -256,11 +262,13 @@ fn read_cached(
     // other content) may prune their entries: kept whole, they never
     // need them again.
     let cached = match memo {
-        Some(_) => cache.get_whole(&key, path),
-        None => cache.get(&key, path),
+        Some(_) => cache.get_whole(&key, path).map(|parsed| (parsed, None)),
+        None => (cache.get(&key, path)).map(|(parsed, size)| {
+            let record = record(&parsed, size);
+            (parsed, record)
+        }),
     };
-    if let Some(parsed) = cached {
-        let record = record(&parsed);
+    if let Some((parsed, record)) = cached {
         return Ok((Ok(parsed), Origin::Cache, record));
     }
     let mut parsed = digest::decode(path, &bytes)
@@ -269,8 +277,8 @@ fn read_cached(
     let mut kept = None;
     if let Ok(parsed) = &mut parsed {
         parsed.hash_for_links();
-        cache.put(&key, parsed)?;
-        kept = record(parsed);
+        let size = cache.put(&key, parsed)?;
+        kept = record(parsed, size);
     }
     Ok((parsed, Origin::Parsed, kept))
 }

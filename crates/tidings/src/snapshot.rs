@@ -218,13 +218,8 @@ impl LastDigests {
                 },
             );
         }
-        if !r.0.is_empty() {
-            return None;
-        }
-        let keys_read = by_path
-            .values()
-            .all(|p| std::str::from_utf8(&bytes[p.key.clone()]).is_ok());
-        keys_read.then_some(LastDigests { bytes, by_path })
+        // A key that is not UTF-8 is a record not taken (`get`).
+        r.0.is_empty().then_some(LastDigests { bytes, by_path })
     }
 
     /// The record of the file at `path`.

@@ -409,6 +409,18 @@ fn build_ok(args: &[String]) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
+/// Builds with `args` (of [`build_args`], not quiet) and `--timings`;
+/// what the build printed.
+fn timed_build(args: &[String]) -> String {
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    args.retain(|a| *a != "-q");
+    args.push("--timings");
+    let o = tidings(&args);
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "{stderr}");
+    stderr
+}
+
 /// Every link the app makes to a page of `site` (from the bundle, with the
 /// model's URL functions, as the app does), as site-absolute URLs.
 fn app_links(site: &tidings::Site, manifest: &tidings_model::Manifest) -> Vec<String> {
@@ -730,14 +742,9 @@ fn a_rebuild_after_edits_is_a_clean_build_byte_for_byte() {
     let (out, cache) = (temp_dir("inc-out"), temp_dir("inc-cache"));
     let cache_arg = cache.display().to_string();
     let build = |out: &Path, extra: &[&str]| {
-        let args = build_args(&content, out, Some(&shell), extra);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let mut args: Vec<&str> = args.into_iter().filter(|a| *a != "-q").collect();
         // With feeds and a sitemap too, which carry whole digests.
-        args.extend(["--timings", "--base-url", "https://example.org/news/"]);
-        let o = tidings(&args);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8_lossy(&o.stderr).into_owned()
+        let extra = [extra, &["--base-url", "https://example.org/news/"]].concat();
+        timed_build(&build_args(&content, out, Some(&shell), &extra))
     };
     let first = build(&out, &["--cache", &cache_arg]);
     assert!(first.contains("(0 files from the cache, "), "{first}");
@@ -819,13 +826,12 @@ fn a_rebuild_reads_only_the_files_changed_since_the_last() {
     // (files from the cache, of them not read again), the output then
     // compared with a clean build's.
     let build = || -> (usize, usize) {
-        let args = build_args(&content, &out, Some(&shell), &["--cache", &cache_arg]);
-        let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
-        args.retain(|a| *a != "-q");
-        args.push("--timings");
-        let o = tidings(&args);
-        let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-        assert!(o.status.success(), "{stderr}");
+        let stderr = timed_build(&build_args(
+            &content,
+            &out,
+            Some(&shell),
+            &["--cache", &cache_arg],
+        ));
         let clean = temp_dir("unread-clean");
         build_ok(&build_args(&content, &clean, Some(&shell), &[]));
         assert_same_trees(&out, &clean);
@@ -1128,14 +1134,9 @@ fn a_rebuild_splices_its_changes_into_the_last_index_kept() {
         &content,
         &out,
         None,
-        &["--cache", &cache.display().to_string(), "--timings"],
+        &["--cache", &cache.display().to_string()],
     );
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let build = || {
-        let o = tidings(&args);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8_lossy(&o.stderr).into_owned()
-    };
+    let build = || timed_build(&args);
     let edited = content.join("posts").join("ai20240526-0.md");
     let edit = |line: &str| {
         let text = std::fs::read_to_string(&edited).expect("read");
