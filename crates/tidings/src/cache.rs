@@ -656,7 +656,7 @@ fn listing(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
 
 /// Writes an entry: to a temporary file beside it, then renamed, so a
 /// half-written entry is never read.
-fn write_entry(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_entry(path: &Path, bytes: &[u8]) -> Result<()> {
     let err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
@@ -693,6 +693,11 @@ impl Used {
         })?;
         Ok(true)
     }
+}
+
+/// [`exe_hash`] in hex.
+pub(crate) fn exe_hex() -> Result<String> {
+    Ok(hex(&exe_hash()?))
 }
 
 /// The [`Fingerprint`] of the running `tidings` executable: part of every key, so

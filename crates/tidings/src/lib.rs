@@ -12,7 +12,8 @@
 //! data files; [`pages`] makes the route pages and [`feeds`] the feeds,
 //! sitemap and host files; [`output`] stages and swaps
 //! them into the output folder, writing over [`spares`] of the last
-//! build where it can; [`wake`] tells `build --watch` when to
+//! build where it can and listing only the folders that changed since
+//! it (`tree`); [`wake`] tells `build --watch` when to
 //! look again; [`list`] prints items; [`explain`] and
 //! [`outline`] say how a file's items were found. Paths, URLs, facets
 //! and dates belong to `tidings_model`, never to this crate.
@@ -38,6 +39,7 @@ mod snapshot;
 pub mod spares;
 pub mod stories;
 pub mod synth;
+mod tree;
 pub mod wake;
 
 pub use bundle::{BundleOptions, ItemPages};

@@ -410,8 +410,9 @@ fn build(
             .index_fresh_terms
             .map(|n| format!(", {n} terms encoded again"))
             .unwrap_or_default();
+        let (seen, listed) = written.folders;
         eprintln!(
-            "tidings: read+parse {loaded:.2?} ({} files from the cache, {} of them not read again), write {:.2?} (search index {:.2?} of it{spliced})",
+            "tidings: read+parse {loaded:.2?} ({} files from the cache, {} of them not read again), write {:.2?} (search index {:.2?} of it{spliced}; {listed} of {seen} folders listed)",
             site.cached,
             site.unread,
             started.elapsed() - loaded,

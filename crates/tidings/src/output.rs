@@ -43,7 +43,9 @@ use crate::feeds;
 use crate::load::Site;
 use crate::lock;
 use crate::pages::Shell;
+use crate::snapshot::FileStamp;
 use crate::spares::Spares;
+use crate::tree::{Entries, Folders};
 
 /// What a build wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,6 +58,9 @@ pub struct Written {
     pub reused: usize,
     /// Time spent building the search index.
     pub index_time: std::time::Duration,
+    /// The output's folders pruning looked at, and how many of them it
+    /// listed (the others were as the last build left them).
+    pub folders: (usize, usize),
     /// Terms of the search index encoded again, when the changes since
     /// the last build were spliced into its index (`None`: every term).
     pub index_fresh_terms: Option<usize>,
@@ -106,7 +111,7 @@ pub fn write(
         })
         .map(|name| name.to_string())
         .collect();
-    let stage = Stage {
+    let mut stage = Stage {
         dir: staging.clone(),
         out: out.to_path_buf(),
         present,
@@ -122,9 +127,14 @@ pub fn write(
         same: OnceLock::new(),
         made_dirs: Mutex::default(),
         spares: site.cache.as_deref().and_then(Spares::open),
+        folders: (site.cache.as_deref())
+            .map(|cache| Folders::open(cache, out))
+            .transpose()?,
         files: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
         reused: AtomicUsize::new(0),
+        folders_seen: AtomicUsize::new(0),
+        folders_listed: AtomicUsize::new(0),
     };
     // With a cache folder, what each digest's pages and each shard were
     // made from, so those of unchanged digests are left as they are.
@@ -162,6 +172,11 @@ pub fn write(
             // Best effort: the build is in place; a leftover staging
             // folder is removed by the next build.
             let _ = remove(&staging);
+            // What the output's folders now hold, for the next build's
+            // pruning: written beside the rest, waited for below.
+            if let Some(folders) = stage.folders.take() {
+                site.background.spawn(move || folders.save());
+            }
             let cache_warning = site.background.wait().err().map(|e| e.to_string());
             Ok(Written {
                 digests: site.digests.len(),
@@ -169,6 +184,10 @@ pub fn write(
                 files: stage.files.into_inner(),
                 bytes: stage.bytes.into_inner(),
                 reused: stage.reused.into_inner(),
+                folders: (
+                    stage.folders_seen.into_inner(),
+                    stage.folders_listed.into_inner(),
+                ),
                 index_time,
                 index_fresh_terms,
                 cache_warning,
@@ -328,9 +347,15 @@ struct Stage {
     /// With a cache folder, the files the last build removed, to write
     /// over rather than make new ones (see [`crate::spares`]).
     spares: Option<Spares>,
+    /// With a cache folder, what the output's folders held when the last
+    /// build left them (see [`crate::tree`]).
+    folders: Option<Folders>,
     files: AtomicUsize,
     bytes: AtomicU64,
     reused: AtomicUsize,
+    /// Folders of the output pruning looked at, and listed.
+    folders_seen: AtomicUsize,
+    folders_listed: AtomicUsize,
 }
 
 impl Stage {
@@ -556,6 +581,9 @@ impl Stage {
             produced,
             folders,
             spares: self.spares.as_ref(),
+            last: self.folders.as_ref(),
+            seen: &self.folders_seen,
+            listed: &self.folders_listed,
         };
         for name in layout::OWNED {
             if name == layout::FOLDER_PAGE && !pages {
@@ -685,6 +713,12 @@ struct Keep<'a> {
     /// Where the files of a removed folder go (the old stamp folder's,
     /// after each rebuild), if anywhere.
     spares: Option<&'a Spares>,
+    /// What each folder held when the last build left it, if known; a
+    /// folder as it was is not listed again.
+    last: Option<&'a Folders>,
+    /// Folders looked at, and listed.
+    seen: &'a AtomicUsize,
+    listed: &'a AtomicUsize,
 }
 
 impl Keep<'_> {
@@ -721,18 +755,46 @@ impl Keep<'_> {
         if !self.folders.contains(rel) {
             return remove_known(&path, true, self.spares);
         }
-        let entries: Vec<(String, bool)> = fs::read_dir(&path)
-            .map_err(err)?
-            .map(|e| {
-                let e = e?;
-                let is_dir = e.file_type()?.is_dir();
-                Ok((e.file_name().to_string_lossy().into_owned(), is_dir))
-            })
-            .collect::<std::io::Result<_>>()
-            .map_err(err)?;
-        entries
+        // The folder's stamp before its entries: anything made or
+        // removed in it after this changes the stamp.
+        let stamp = match self.last {
+            Some(_) => Some(FileStamp::of(&fs::symlink_metadata(&path).map_err(err)?)),
+            None => None,
+        };
+        let recorded = (self.last.zip(stamp.as_ref())).and_then(|(last, s)| last.entries(rel, s));
+        self.seen.fetch_add(1, Ordering::Relaxed);
+        self.listed
+            .fetch_add(usize::from(recorded.is_none()), Ordering::Relaxed);
+        let entries: std::borrow::Cow<Entries> = match recorded {
+            Some(entries) => std::borrow::Cow::Borrowed(entries),
+            None => std::borrow::Cow::Owned(
+                fs::read_dir(&path)
+                    .map_err(err)?
+                    .map(|e| {
+                        let e = e?;
+                        let is_dir = e.file_type()?.is_dir();
+                        Ok((e.file_name().to_string_lossy().into_owned(), is_dir))
+                    })
+                    .collect::<std::io::Result<_>>()
+                    .map_err(err)?,
+            ),
+        };
+        let paths: Vec<(String, bool)> = (entries.iter())
+            .map(|(name, is_dir)| (format!("{rel}/{name}"), *is_dir))
+            .collect();
+        paths
             .par_iter()
-            .try_for_each(|(name, is_dir)| self.prune_entry(out, &format!("{rel}/{name}"), *is_dir))
+            .try_for_each(|(child, is_dir)| self.prune_entry(out, child, *is_dir))?;
+        // Recorded only when none of its entries was removed (which
+        // changed its stamp).
+        let whole = (paths.iter()).all(|(child, is_dir)| match is_dir {
+            true => self.folders.contains(child.as_str()),
+            false => self.produced.contains(child.as_str()),
+        });
+        if let (Some(last), Some(stamp), true) = (self.last, &stamp, whole) {
+            last.holds(rel, stamp, entries.into_owned());
+        }
+        Ok(())
     }
 }
 

@@ -63,7 +63,7 @@ impl FileStamp {
 
     /// The stamp as numbers (on Unix; elsewhere there is no change time,
     /// and stamps are never trusted).
-    fn words(&self) -> Option<[u64; 5]> {
+    pub(crate) fn words(&self) -> Option<[u64; 5]> {
         let modified = self.modified?.duration_since(SystemTime::UNIX_EPOCH).ok()?;
         #[cfg(unix)]
         {
@@ -104,7 +104,7 @@ impl FileStamp {
 
     /// The stamp to record for a build that began at `began`: none for a
     /// file written too recently to trust it.
-    fn recorded(&self, began: SystemTime) -> Option<[u64; 5]> {
+    pub(crate) fn recorded(&self, began: SystemTime) -> Option<[u64; 5]> {
         self.settled(began).then(|| self.words()).flatten()
     }
 }
@@ -481,10 +481,10 @@ fn decode(hot: &[u8], path: &Path, entry: PathBuf) -> Option<Parsed> {
 }
 
 /// Writes numbers as LEB128 and strings as their length and bytes.
-struct Out(Vec<u8>);
+pub(crate) struct Out(pub(crate) Vec<u8>);
 
 impl Out {
-    fn u64(&mut self, mut v: u64) {
+    pub(crate) fn u64(&mut self, mut v: u64) {
         while v >= 0x80 {
             self.0.push((v as u8) | 0x80);
             v >>= 7;
@@ -492,11 +492,11 @@ impl Out {
         self.0.push(v as u8);
     }
 
-    fn len(&mut self, n: usize) {
+    pub(crate) fn len(&mut self, n: usize) {
         self.u64(n as u64);
     }
 
-    fn str(&mut self, s: &str) {
+    pub(crate) fn str(&mut self, s: &str) {
         self.len(s.len());
         self.0.extend_from_slice(s.as_bytes());
     }
@@ -521,7 +521,7 @@ impl Out {
 /// Reads what [`Out`] wrote: the bytes left, and where they start in
 /// the whole (for [`In::span`]). `None` past the end or for text that is
 /// not UTF-8.
-struct In<'a>(&'a [u8], usize);
+pub(crate) struct In<'a>(pub(crate) &'a [u8], pub(crate) usize);
 
 impl<'a> In<'a> {
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
@@ -531,11 +531,11 @@ impl<'a> In<'a> {
         Some(head)
     }
 
-    fn byte(&mut self) -> Option<u8> {
+    pub(crate) fn byte(&mut self) -> Option<u8> {
         Some(self.take(1)?[0])
     }
 
-    fn u64(&mut self) -> Option<u64> {
+    pub(crate) fn u64(&mut self) -> Option<u64> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -547,16 +547,16 @@ impl<'a> In<'a> {
         None
     }
 
-    fn len(&mut self) -> Option<usize> {
+    pub(crate) fn len(&mut self) -> Option<usize> {
         usize::try_from(self.u64()?).ok()
     }
 
-    fn str(&mut self) -> Option<&'a str> {
+    pub(crate) fn str(&mut self) -> Option<&'a str> {
         let n = self.len()?;
         std::str::from_utf8(self.take(n)?).ok()
     }
 
-    fn string(&mut self) -> Option<String> {
+    pub(crate) fn string(&mut self) -> Option<String> {
         self.str().map(str::to_string)
     }
 

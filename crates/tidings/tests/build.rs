@@ -1084,6 +1084,74 @@ fn a_rebuild_updates_the_output_in_place_and_replaces_what_is_not_its_own() {
         .is_symlink());
 }
 
+/// (folders pruning looked at, of them listed) in what a timed build
+/// printed.
+fn folders_listed(stderr: &str) -> (usize, usize) {
+    let counts: Vec<usize> = (stderr.lines())
+        .find(|line| line.starts_with("tidings: read+parse"))
+        .and_then(|line| line.rsplit("; ").next())
+        .and_then(|s| s.strip_suffix(" folders listed)"))
+        .map(|s| s.split(" of ").filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_default();
+    match counts[..] {
+        [listed, seen] => (seen, listed),
+        _ => panic!("{stderr}"),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_lists_only_the_folders_changed_since_the_last_and_still_prunes_them() {
+    let content = generated("folders-content", 12);
+    let shell = temp_dir("folders-shell").join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let (out, cache) = (temp_dir("folders-out"), temp_dir("folders-cache"));
+    let cache_arg = cache.display().to_string();
+    let args = build_args(&content, &out, Some(&shell), &["--cache", &cache_arg]);
+    let clean = temp_dir("folders-clean");
+    build_ok(&build_args(&content, &clean, Some(&shell), &[]));
+
+    // Folders written a moment before a build are listed by the next, so
+    // the first builds list them all.
+    let (seen, listed) = folders_listed(&timed_build(&args));
+    assert_eq!(listed, seen);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let (seen, listed) = folders_listed(&timed_build(&args));
+    assert_eq!(listed, seen);
+    assert!(seen > 12, "a folder per digest page and more: {seen}");
+
+    // Nothing changed: no folder is listed.
+    assert_eq!(folders_listed(&timed_build(&args)), (seen, 0));
+    assert_same_trees(&out, &clean);
+
+    // What is not the build's own, in folders it would not list: a stray
+    // page beside a digest's, a removed digest's folder, a tag page's
+    // folder with a folder where its page goes, and a file beside an
+    // item's page.
+    let digest = (std::fs::read_dir(out.join("d")).expect("list").flatten())
+        .find(|e| e.path().join("index.html").is_file())
+        .expect("a digest page")
+        .path();
+    std::fs::write(digest.join("stray.html"), "not the site's").expect("write");
+    std::fs::create_dir_all(out.join("d/gone")).expect("mkdir");
+    std::fs::write(out.join("d/gone/index.html"), "a removed digest").expect("write");
+    let tag = (std::fs::read_dir(out.join("tags")).expect("list").flatten())
+        .find(|e| e.path().is_dir())
+        .expect("a tag page")
+        .path();
+    std::fs::remove_file(tag.join("index.html")).expect("remove");
+    std::fs::create_dir_all(tag.join("index.html/inside")).expect("mkdir");
+    let item = (files_under(&out.join("d")).into_iter())
+        .find(|f| f.matches('/').count() == 2 && f.ends_with("/index.html"))
+        .expect("an item page");
+    let item = out.join("d").join(item);
+    let item = item.parent().expect("its folder");
+    std::fs::write(item.join("old.html"), "left over").expect("write");
+    let (_, listed) = folders_listed(&timed_build(&args));
+    assert_eq!(listed, 4, "{listed} of {seen} listed");
+    assert_same_trees(&out, &clean);
+}
+
 /// The search index's kept segments in a cache folder.
 fn segments(cache: &Path) -> std::collections::BTreeSet<String> {
     (files_under(&cache.join("index")).into_iter())
