@@ -328,7 +328,7 @@ impl ParseCache {
     /// (none if the last build with this cache folder read another, or
     /// with another executable or options).
     pub(crate) fn last_digests(&self) -> Option<LastDigests> {
-        let bytes = fs::read(self.last_digests_path()).ok()?;
+        let bytes = checked(&self.last_digests_path())?;
         LastDigests::read(bytes, &self.shared.clone().hex())
     }
 
@@ -348,14 +348,16 @@ impl ParseCache {
         Some(parsed)
     }
 
-    /// Keeps this build's digests for the next (written aside, then
-    /// renamed), in the `background`.
+    /// Keeps this build's digests for the next, in the `background`,
+    /// with a check, written over the last build's in place: written
+    /// aside and renamed, the ~27 MB at 10,000 digests took new blocks and
+    /// freed the old ones in the rename, 36 ms during which the cache
+    /// folder stayed locked (a look for a folder in it waited). A torn
+    /// record fails its check and is not taken.
     pub(crate) fn keep_digests(&self, records: Vec<Record>, background: &Background) {
         let (header, path) = (self.shared.clone().hex(), self.last_digests_path());
-        background.spawn(move || {
-            let bytes = crate::snapshot::to_bytes(&header, &records);
-            write_entry(&path, &bytes)
-        });
+        background
+            .spawn(move || write_checked(&path, crate::snapshot::to_bytes(&header, &records)));
     }
 
     /// The key of the file at `path` holding `bytes`.
@@ -839,21 +841,8 @@ impl IndexCache {
     /// check when read ([`IndexCache::last`]), and the build then merges
     /// the runs' segments instead.
     pub fn keep_last(&self, mut last: Vec<u8>) -> Result<()> {
-        use std::io::Write;
         last.extend_from_slice(self.shared.hex().as_bytes());
-        let check = Fingerprint::of(&last);
-        last.extend_from_slice(&check);
-        let path = self.dir.join(LAST);
-        let err = |source| Error::Write {
-            path: path.clone(),
-            source,
-        };
-        let mut file = (fs::OpenOptions::new().write(true).create(true))
-            .truncate(false)
-            .open(&path)
-            .map_err(err)?;
-        file.write_all(&last).map_err(err)?;
-        file.set_len(last.len() as u64).map_err(err)
+        write_checked(&self.dir.join(LAST), last)
     }
 
     /// Removes the segments this build did not use.
@@ -866,6 +855,25 @@ impl IndexCache {
         }
         Ok(removed)
     }
+}
+
+/// Writes `bytes` and their [`Fingerprint`] over the file at `path` in
+/// place (its blocks written over, not new ones made and the old freed),
+/// for [`checked`] to read back: a file left torn fails the check.
+fn write_checked(path: &Path, mut bytes: Vec<u8>) -> Result<()> {
+    use std::io::Write;
+    let check = Fingerprint::of(&bytes);
+    bytes.extend_from_slice(&check);
+    let err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = (fs::OpenOptions::new().write(true).create(true))
+        .truncate(false)
+        .open(path)
+        .map_err(err)?;
+    file.write_all(&bytes).map_err(err)?;
+    file.set_len(bytes.len() as u64).map_err(err)
 }
 
 /// The bytes of the file at `path` without the [`Fingerprint`] of them

@@ -31,7 +31,7 @@ use crate::digest::Parsed;
 use crate::error::{Location, Warning};
 
 /// The first bytes of the file; bumped when its form changes.
-const FORM: &[u8] = b"tidings last digests 1\n";
+const FORM: &[u8] = b"tidings last digests 2\n";
 
 /// How old a file must be, when it is recorded, for its stamp to be
 /// trusted: a write after the stamp was taken then always changes the
@@ -240,7 +240,8 @@ pub(crate) fn to_bytes(header: &str, records: &[Record]) -> Vec<u8> {
         .iter()
         .map(|r| r.hot.len() + r.path.len() + 90)
         .sum();
-    let mut out = Out(Vec::with_capacity(FORM.len() + header.len() + size));
+    // Room for the check the cache folder adds.
+    let mut out = Out(Vec::with_capacity(FORM.len() + header.len() + size + 16));
     out.0.extend_from_slice(FORM);
     out.str(header);
     out.len(records.len());

@@ -884,6 +884,15 @@ fn a_rebuild_reads_only_the_files_changed_since_the_last() {
     assert_eq!(std::fs::metadata(&quiet).expect("stat").len(), was.len());
     assert_eq!(build(), (11, 10));
 
+    // The record damaged in place (as a torn write leaves it): it fails
+    // its check, so every file is read again and taken from its entry.
+    let record = cache.join("last-digests");
+    let mut bytes = std::fs::read(&record).expect("read record");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x20;
+    std::fs::write(&record, bytes).expect("damage record");
+    assert_eq!(build(), (12, 0));
+
     // Every entry damaged and one digest edited, so that the pages of
     // the digests beside it need their bodies from the entries: none is
     // taken as recorded, every file is parsed again.
