@@ -16,7 +16,9 @@
 //!
 //! The file names what every key shares (the executable, the content
 //! folder, the reading options and the other files): one written by
-//! another build, or one that does not read, is ignored, and every file
+//! another build, one that fails the check the cache folder writes after
+//! it (it is written over in place, so a crash or two builds at once can
+//! leave it torn), or one that does not read, is ignored, and every file
 //! is read as before. Each record also keeps the size of the digest's
 //! cache entry: an entry of another size is not taken.
 
