@@ -697,9 +697,16 @@ impl Used {
     }
 }
 
-/// [`exe_hash`] in hex.
-pub(crate) fn exe_hex() -> Result<String> {
-    Ok(hex(&exe_hash()?))
+/// Where the cache folder `dir` keeps what a build knows of the output
+/// folder `out` under `kind` (`keys/<kind>-<output>.keys`), and the
+/// first line it starts with: the kind, the executable and the output
+/// folder, so a file made by another build or version is never taken.
+pub(crate) fn output_file(dir: &Path, out: &Path, kind: &str) -> Result<(PathBuf, String)> {
+    let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    let name = Fingerprint::hex_of(out.as_os_str().as_encoded_bytes());
+    let header = format!("{kind} {} {name}", hex(&exe_hash()?));
+    let path = (dir.join("keys")).join(format!("{kind}-{}.keys", &name[..16]));
+    Ok((path, header))
 }
 
 /// The [`Fingerprint`] of the running `tidings` executable: part of every key, so
@@ -954,12 +961,7 @@ impl FileKeys {
     /// The keys of `kind` kept for the output folder `out` under the
     /// cache folder `dir` (none if there are none, or another build's).
     pub fn open(dir: &Path, out: &Path, kind: Kept) -> Result<FileKeys> {
-        let out_path = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
-        let name = Fingerprint::hex_of(out_path.as_os_str().as_encoded_bytes());
-        let header = format!("{} {} {name}", kind.name(), hex(&exe_hash()?));
-        let path = dir
-            .join("keys")
-            .join(format!("{}-{}.keys", kind.name(), &name[..16]));
+        let (path, header) = output_file(dir, out, kind.name())?;
         let text = fs::read_to_string(&path).unwrap_or_default();
         let mut lines = text.lines();
         let mut old = HashMap::new();

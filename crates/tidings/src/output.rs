@@ -730,7 +730,7 @@ impl Keep<'_> {
     fn prune(&self, out: &Path, rel: &str) -> Result<()> {
         let path = out.join(rel);
         match fs::symlink_metadata(&path) {
-            Ok(meta) => self.prune_entry(out, rel, meta.is_dir()),
+            Ok(meta) => self.prune_entry(out, rel, meta.is_dir()).map(drop),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
             Err(source) => Err(Error::Write { path, source }),
         }
@@ -739,8 +739,9 @@ impl Keep<'_> {
     /// [`Keep::prune`] of an entry known to be a folder or not. Below the
     /// top, an entry's kind comes from its folder's listing: the walk
     /// over ~15,000 files at 10,000 digests asks for no file's metadata
-    /// (that was a sixth of a watcher's rebuild after an edit).
-    fn prune_entry(&self, out: &Path, rel: &str, is_dir: bool) -> Result<()> {
+    /// (that was a sixth of a watcher's rebuild after an edit). Whether
+    /// the entry is the build's (else it was removed).
+    fn prune_entry(&self, out: &Path, rel: &str, is_dir: bool) -> Result<bool> {
         use rayon::prelude::*;
         let path = out.join(rel);
         let err = |source| Error::Write {
@@ -748,16 +749,17 @@ impl Keep<'_> {
             source,
         };
         if !is_dir {
-            if !self.produced.contains(rel) {
+            let ours = self.produced.contains(rel);
+            if !ours {
                 match fs::remove_file(&path) {
                     Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(err(e)),
                     _ => {}
                 }
             }
-            return Ok(());
+            return Ok(ours);
         }
         if !self.folders.contains(rel) {
-            return remove_known(&path, true, self.spares);
+            return remove_known(&path, true, self.spares).map(|()| false);
         }
         // The folder's stamp before its entries: anything made or
         // removed in it after this changes the stamp.
@@ -783,22 +785,15 @@ impl Keep<'_> {
                     .map_err(err)?,
             ),
         };
-        let paths: Vec<(String, bool)> = (entries.iter())
-            .map(|(name, is_dir)| (format!("{rel}/{name}"), *is_dir))
-            .collect();
-        paths
-            .par_iter()
-            .try_for_each(|(child, is_dir)| self.prune_entry(out, child, *is_dir))?;
+        let kept: Vec<bool> = (entries.par_iter())
+            .map(|(name, is_dir)| self.prune_entry(out, &format!("{rel}/{name}"), *is_dir))
+            .collect::<Result<_>>()?;
         // Recorded only when none of its entries was removed (which
         // changed its stamp).
-        let whole = (paths.iter()).all(|(child, is_dir)| match is_dir {
-            true => self.folders.contains(child.as_str()),
-            false => self.produced.contains(child.as_str()),
-        });
-        if let (Some(last), Some(stamp), true) = (self.last, &stamp, whole) {
+        if let (Some(last), Some(stamp), true) = (self.last, &stamp, kept.iter().all(|k| *k)) {
             last.holds(rel, stamp, entries.into_owned());
         }
-        Ok(())
+        Ok(true)
     }
 }
 

@@ -53,13 +53,7 @@ impl Spares {
     /// `None` when the folder cannot be made or read.
     pub fn open(cache: &Path) -> Option<Spares> {
         let dir = cache.join(FOLDER);
-        // Looked for before it is made: making a folder that is there
-        // still waits for the cache folder's lock, which a rename of the
-        // last build's record over the old one holds while the file
-        // system frees the old one's ~27 MB (~30 ms at 10,000 digests).
-        if !dir.is_dir() {
-            fs::create_dir_all(&dir).ok()?;
-        }
+        fs::create_dir_all(&dir).ok()?;
         let free: Vec<PathBuf> = (fs::read_dir(&dir).ok()?)
             .filter_map(|e| {
                 let e = e.ok()?;

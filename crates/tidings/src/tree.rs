@@ -1,5 +1,5 @@
 //! What each folder of an output held when the last build left it, kept
-//! in the cache folder (`keys/folders-<output>`), so that pruning the
+//! in the cache folder (`keys/folders-<output>.keys`), so that pruning the
 //! output (`output::Keep`) asks the file system for a folder's stamp
 //! rather than for its listing. At 10,000 digests the output has some
 //! 10,000 folders (one per digest page); pruning them took 0.13-0.17 s of
@@ -44,10 +44,7 @@ impl Folders {
     /// `cache` (empty when there is none, or another's), for a pruning
     /// that begins now.
     pub(crate) fn open(cache: &Path, out: &Path) -> Result<Folders> {
-        let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
-        let name = crate::cache::Fingerprint::hex_of(out.as_os_str().as_encoded_bytes());
-        let header = format!("{} {name}", crate::cache::exe_hex()?);
-        let path = cache.join("keys").join(format!("folders-{}", &name[..16]));
+        let (path, header) = crate::cache::output_file(cache, out, "folders")?;
         let last = std::fs::read(&path)
             .ok()
             .and_then(|bytes| read(&bytes, &header))
