@@ -13,7 +13,7 @@ use tidings_model::search_index;
 use tidings_model::url::Route;
 use tidings_model::{DigestSummary, ListPage, Manifest, Shard, TermCount, SCHEMA_VERSION};
 
-use crate::cache::{FileKeys, IndexCache};
+use crate::cache::{CheckedFile, FileKeys, IndexCache};
 use crate::digest::Parsed;
 use crate::error::{Error, Result};
 use crate::load::Site;
@@ -197,7 +197,8 @@ pub struct KeepIndex {
 impl KeepIndex {
     /// Writes the index to the cache folder (written aside, then renamed).
     pub fn write(self) -> Result<()> {
-        self.cache.keep_last(self.last.to_bytes())
+        let last = &self.last;
+        (self.cache).keep_last(last.written_len(), |file| last.write_to(file))
     }
 }
 
@@ -388,11 +389,11 @@ pub struct LastIndex {
     fresh_terms: Option<usize>,
 }
 
-/// The form of [`LastIndex::to_bytes`] (the cache file also names the
+/// The form of [`LastIndex::write_to`] (the cache file also names the
 /// version of tidings that wrote it).
 const LAST_FORM: &[u8] = b"tidings last index 1\n";
 
-/// Reads [`LastIndex::to_bytes`]'s numbers (little-endian `u32`s) and
+/// Reads [`LastIndex::write_to`]'s numbers (little-endian `u32`s) and
 /// runs of bytes; `None` past the end.
 struct Bytes<'a>(&'a [u8]);
 
@@ -409,11 +410,10 @@ impl<'a> Bytes<'a> {
 }
 
 impl LastIndex {
-    /// The index as kept in the cache folder for the next build: its
-    /// runs (key, items), each document's length and each part's terms.
-    fn to_bytes(&self) -> Vec<u8> {
-        let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
-        let size = LAST_FORM.len()
+    /// The length of the index as kept in the cache folder
+    /// ([`LastIndex::write_to`]).
+    fn written_len(&self) -> usize {
+        LAST_FORM.len()
             + 4
             + (self.runs.iter())
                 .map(|(key, _)| 8 + key.len())
@@ -421,29 +421,34 @@ impl LastIndex {
             + 4
             + 4 * self.lens.len()
             + 4
-            + self.parts.iter().map(|p| p.written_len()).sum::<usize>();
-        // Room for what `IndexCache::keep_last` adds: the version and a check.
-        let mut out = Vec::with_capacity(size + 64);
-        out.extend_from_slice(LAST_FORM);
-        out.extend_from_slice(&len(self.runs.len()));
-        for (key, items) in &self.runs {
-            out.extend_from_slice(&len(key.len()));
-            out.extend_from_slice(key.as_bytes());
-            out.extend_from_slice(&items.to_le_bytes());
-        }
-        out.extend_from_slice(&len(self.lens.len()));
-        for l in &self.lens {
-            out.extend_from_slice(&l.to_le_bytes());
-        }
-        out.extend_from_slice(&len(self.parts.len()));
-        for part in &self.parts {
-            part.write(&mut out);
-        }
-        debug_assert_eq!(out.len(), size);
-        out
+            + self.parts.iter().map(|p| p.written_len()).sum::<usize>()
     }
 
-    /// [`LastIndex::to_bytes`] read back; `None` for bytes it did not
+    /// The index as kept in the cache folder for the next build: its
+    /// runs (key, items), each document's length and each part's terms.
+    fn write_to(&self, file: &mut CheckedFile) -> Result<()> {
+        let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX).to_le_bytes();
+        file.put(|out| {
+            out.extend_from_slice(LAST_FORM);
+            out.extend_from_slice(&len(self.runs.len()));
+            for (key, items) in &self.runs {
+                out.extend_from_slice(&len(key.len()));
+                out.extend_from_slice(key.as_bytes());
+                out.extend_from_slice(&items.to_le_bytes());
+            }
+            out.extend_from_slice(&len(self.lens.len()));
+            for l in &self.lens {
+                out.extend_from_slice(&l.to_le_bytes());
+            }
+            out.extend_from_slice(&len(self.parts.len()));
+        })?;
+        for part in &self.parts {
+            file.put(|out| part.write(out))?;
+        }
+        Ok(())
+    }
+
+    /// [`LastIndex::write_to`] read back; `None` for bytes it did not
     /// write (the index is then made from every run's segment).
     fn from_bytes(bytes: &[u8]) -> Option<LastIndex> {
         let mut b = Bytes(bytes.strip_prefix(LAST_FORM)?);

@@ -29,6 +29,7 @@ use std::time::{Duration, SystemTime};
 use tidings_model::date::Date;
 use tidings_model::{Digest, Image, Item, Source};
 
+use crate::cache::CheckedFile;
 use crate::digest::Parsed;
 use crate::error::{Location, Warning};
 
@@ -236,32 +237,71 @@ impl LastDigests {
     }
 }
 
-/// The file of `records` under `header`.
-pub(crate) fn to_bytes(header: &str, records: &[Record]) -> Vec<u8> {
-    let size: usize = records
-        .iter()
-        .map(|r| r.hot.len() + r.path.len() + 90)
-        .sum();
-    // Room for the check the cache folder adds.
-    let mut out = Out(Vec::with_capacity(FORM.len() + header.len() + size + 16));
-    out.0.extend_from_slice(FORM);
-    out.str(header);
-    out.len(records.len());
+/// Writes the file of `records` under `header` over the one at `path`,
+/// a record at a time ([`CheckedFile`]).
+pub(crate) fn write(path: &Path, header: &str, records: &[Record]) -> crate::error::Result<()> {
+    // The length comes first: each record's fields but its hot part are
+    // put once to be counted.
+    let mut scratch = Out(Vec::with_capacity(256));
+    let mut len = {
+        put_header(&mut scratch, header, records.len());
+        scratch.0.len()
+    };
     for r in records {
-        out.str(&r.path);
-        match r.stamp {
-            None => out.0.push(0),
-            Some(words) => {
-                out.0.push(1);
-                words.iter().for_each(|&w| out.u64(w));
-            }
-        }
-        out.str(&r.key);
-        out.u64(r.entry_len);
-        out.len(r.hot.len());
+        scratch.0.clear();
+        put_fields(&mut scratch, r);
+        len += scratch.0.len() + r.hot.len();
+    }
+    let mut file = CheckedFile::open(path, len)?;
+    file.put(|out| in_out(out, |o| put_header(o, header, records.len())))?;
+    for r in records {
+        file.put(|out| {
+            in_out(out, |o| put_fields(o, r));
+            out.extend_from_slice(&r.hot);
+        })?;
+    }
+    file.finish()
+}
+
+/// The file of `records` under `header`, as [`write`] writes it before
+/// its check.
+#[cfg(test)]
+pub(crate) fn to_bytes(header: &str, records: &[Record]) -> Vec<u8> {
+    let mut out = Out(Vec::new());
+    put_header(&mut out, header, records.len());
+    for r in records {
+        put_fields(&mut out, r);
         out.0.extend_from_slice(&r.hot);
     }
     out.0
+}
+
+/// `put` with an [`Out`] over `buf`.
+fn in_out(buf: &mut Vec<u8>, put: impl FnOnce(&mut Out)) {
+    let mut out = Out(std::mem::take(buf));
+    put(&mut out);
+    *buf = out.0;
+}
+
+fn put_header(out: &mut Out, header: &str, records: usize) {
+    out.0.extend_from_slice(FORM);
+    out.str(header);
+    out.len(records);
+}
+
+/// A record up to its hot part, which follows it.
+fn put_fields(out: &mut Out, r: &Record) {
+    out.str(&r.path);
+    match r.stamp {
+        None => out.0.push(0),
+        Some(words) => {
+            out.0.push(1);
+            words.iter().for_each(|&w| out.u64(w));
+        }
+    }
+    out.str(&r.key);
+    out.u64(r.entry_len);
+    out.len(r.hot.len());
 }
 
 /// The hot part of `parsed`: every field but what [`Parsed::cold`] leaves
