@@ -259,7 +259,7 @@ fn stage_all(
             } else {
                 Vec::new()
             };
-            for (rel, text) in feeds::files(site, &outline, info, &tags, policy)? {
+            for (rel, text) in feeds::files(site, &outline, info, &tags, policy, &unchanged)? {
                 stage.put(&rel, text.as_bytes())?;
             }
             Ok(())

@@ -1679,6 +1679,73 @@ fn data_folder(out: &Path) -> PathBuf {
         .join(manifest["stamp"].as_str().expect("stamp"))
 }
 
+#[test]
+fn a_rebuild_with_a_cache_makes_only_the_feeds_whose_digests_changed() {
+    let content = generated("feedkeys-content", 40);
+    let shell = temp_dir("feedkeys-shell").join("index.html");
+    std::fs::write(&shell, SHELL).expect("write shell");
+    let (out, cache) = (temp_dir("feedkeys-out"), temp_dir("feedkeys-cache"));
+    let cache_arg = cache.display().to_string();
+    let base = ["--base-url", "https://example.org/news/"];
+    let args = build_args(
+        &content,
+        &out,
+        Some(&shell),
+        &["--cache", &cache_arg, base[0], base[1]],
+    );
+    build_ok(&args);
+
+    // Feeds changed behind the build's back, keeping their size and
+    // time, are left as they are: with the same digests they are not
+    // made again (a feed made again would be written back).
+    let mut feeds = vec![
+        out.join("feed.xml"),
+        out.join("atom.xml"),
+        out.join("feed.json"),
+    ];
+    let tag_feed = std::fs::read_dir(out.join("tags"))
+        .expect("tag pages")
+        .filter_map(|e| Some(e.ok()?.path().join("feed.xml")))
+        .find(|f| f.exists())
+        .expect("a tag with a feed");
+    feeds.push(tag_feed);
+    let originals: Vec<(Vec<u8>, std::time::SystemTime)> = (feeds.iter())
+        .map(|f| {
+            let time = std::fs::metadata(f).and_then(|m| m.modified());
+            (std::fs::read(f).expect("feed"), time.expect("time"))
+        })
+        .collect();
+    let unseen: Vec<Vec<u8>> = feeds.iter().map(|f| overwrite_unseen(f, f, b'x')).collect();
+    build_ok(&args);
+    for (feed, bytes) in feeds.iter().zip(&unseen) {
+        let now = std::fs::read(feed).expect("feed");
+        assert!(now == *bytes, "{} was made again", feed.display());
+    }
+    for (feed, (bytes, time)) in feeds.iter().zip(&originals) {
+        std::fs::write(feed, bytes).expect("put back");
+        let file = std::fs::File::options()
+            .write(true)
+            .open(feed)
+            .expect("open");
+        file.set_modified(*time).expect("set time");
+    }
+
+    // The newest digest edited: the feeds carrying it are made again,
+    // and the output is a clean build's.
+    let edited = content.join("posts").join("ai20240526-0.md");
+    let mut text = std::fs::read_to_string(&edited).expect("read");
+    text.push_str("\nOne more sentence, added after the first build.\n");
+    std::fs::write(&edited, text).expect("edit");
+    let before = std::fs::read(out.join("feed.xml")).expect("feed");
+    build_ok(&args);
+    let after = std::fs::read_to_string(out.join("feed.xml")).expect("feed");
+    assert_ne!(after.as_bytes(), before);
+    assert!(after.contains("One more sentence, added after the first build."));
+    let clean = temp_dir("feedkeys-clean");
+    build_ok(&build_args(&content, &clean, Some(&shell), &base));
+    assert_same_trees(&out, &clean);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_rebuild_with_a_cache_serializes_only_the_shards_of_changed_digests() {
