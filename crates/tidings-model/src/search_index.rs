@@ -904,6 +904,7 @@ impl Builder {
         // In the parts' order, as the build step's builders of the parts.
         let mut parts: Vec<Encoded> = (0..PARTS).map(|_| Encoded::default()).collect();
         let all = self.encode(&weights);
+        // Encoded from a builder, every list holds its own bytes.
         for (list, key) in all.lists.into_iter().zip(all.keys) {
             let part = &mut parts[part_of(key)];
             part.lists.push(list);
@@ -950,10 +951,18 @@ impl Builder {
                     doc += gap;
                     put_posting(&mut bytes, gap, weights.level(doc, tf));
                 }
-                (term, c.count, bytes)
+                TermList {
+                    term: Held::Own(term.into_bytes()),
+                    count: c.count,
+                    postings: Held::Own(bytes),
+                }
             })
             .collect();
-        Encoded { lists, keys }
+        Encoded {
+            lists,
+            keys,
+            shared: None,
+        }
     }
 }
 
@@ -1107,16 +1116,57 @@ impl Weights {
     }
 }
 
-/// A term, its document count and its encoded postings.
-type TermList = (String, u32, Vec<u8>);
+/// Bytes a term list holds: its own, or where they are in the bytes its
+/// [`Encoded`] was read back from ([`Encoded::read_shared`]), which every
+/// term read with them shares. A build's last index has ~600,000 terms
+/// at 10,000 digests: reading it back as a string and a buffer of its
+/// own for each was more than reading the file.
+#[derive(Debug, Clone)]
+enum Held {
+    Own(Vec<u8>),
+    At(usize, usize),
+}
+
+/// The bytes of `held`, in `shared` if they are there.
+fn held_in<'s>(shared: Option<&'s Vec<u8>>, held: &'s Held) -> &'s [u8] {
+    match held {
+        Held::Own(bytes) => bytes,
+        Held::At(start, end) => shared.and_then(|s| s.get(*start..*end)).unwrap_or_default(),
+    }
+}
+
+/// A term (UTF-8), its document count and its encoded postings.
+#[derive(Debug, Clone)]
+struct TermList {
+    term: Held,
+    count: u32,
+    postings: Held,
+}
 
 /// A builder's terms in order, each with its document count and encoded
 /// postings, and (at the same place) its key.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Encoded {
     lists: Vec<TermList>,
     keys: Vec<Key>,
+    /// The bytes the lists' [`Held::At`] are in.
+    shared: Option<std::sync::Arc<Vec<u8>>>,
 }
+
+/// The same terms, counts, postings and keys, however they are held.
+impl PartialEq for Encoded {
+    fn eq(&self, other: &Encoded) -> bool {
+        self.keys == other.keys
+            && self.lists.len() == other.lists.len()
+            && (self.lists.iter().zip(&other.lists)).all(|(a, b)| {
+                a.count == b.count
+                    && self.held(&a.term) == other.held(&b.term)
+                    && self.held(&a.postings) == other.held(&b.postings)
+            })
+    }
+}
+
+impl Eq for Encoded {}
 
 /// Documents whose terms changed: the number of the first, and the
 /// segments of their runs before and after the change, in order (as many
@@ -1206,14 +1256,25 @@ impl Encoded {
     pub fn write(&self, out: &mut Vec<u8>) {
         let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
         put_varint(out, len(self.lists.len()));
-        for ((term, df, postings), key) in self.lists.iter().zip(&self.keys) {
+        for (list, key) in self.lists.iter().zip(&self.keys) {
+            let (term, postings) = (self.held(&list.term), self.held(&list.postings));
             out.extend_from_slice(&key.to_le_bytes());
             put_varint(out, len(term.len()));
-            out.extend_from_slice(term.as_bytes());
-            put_varint(out, *df);
+            out.extend_from_slice(term);
+            put_varint(out, list.count);
             put_varint(out, len(postings.len()));
             out.extend_from_slice(postings);
         }
+    }
+
+    /// The bytes of `held`, one of this index's.
+    fn held<'s>(&'s self, held: &'s Held) -> &'s [u8] {
+        held_in(self.shared.as_deref(), held)
+    }
+
+    /// The text of term `i` (checked to be UTF-8 when it was read).
+    fn term(&self, i: usize) -> &str {
+        std::str::from_utf8(self.held(&self.lists[i].term)).unwrap_or_default()
     }
 
     /// How many bytes [`Encoded::write`] appends (so that a writer of
@@ -1222,10 +1283,11 @@ impl Encoded {
     pub fn written_len(&self) -> usize {
         let len = |n: usize| varint_len(u32::try_from(n).unwrap_or(u32::MAX));
         let terms = (self.lists.iter())
-            .map(|(term, df, postings)| {
+            .map(|list| {
+                let (term, postings) = (self.held(&list.term), self.held(&list.postings));
                 8 + len(term.len())
                     + term.len()
-                    + varint_len(*df)
+                    + varint_len(list.count)
                     + len(postings.len())
                     + postings.len()
             })
@@ -1236,22 +1298,54 @@ impl Encoded {
     /// The terms [`Encoded::write`] put at the start of `bytes`, and the
     /// bytes after them.
     pub fn read(bytes: &[u8]) -> Result<(Encoded, &[u8]), String> {
-        let mut r = Reader { bytes, at: 0 };
+        let (encoded, end) = Encoded::read_shared(&std::sync::Arc::new(bytes.to_vec()), 0)?;
+        Ok((encoded, &bytes[end..]))
+    }
+
+    /// [`Encoded::read`] of the terms at `at` in `shared`, which the terms
+    /// keep (rather than a copy of their bytes each); with where they end.
+    pub fn read_shared(
+        shared: &std::sync::Arc<Vec<u8>>,
+        at: usize,
+    ) -> Result<(Encoded, usize), String> {
+        let bytes = &shared[..];
+        let mut r = Reader { bytes, at };
         let count = r.varint()? as usize;
         // Each term takes at least 11 bytes: no count can ask for more.
-        let mut lists = Vec::with_capacity(count.min(bytes.len() / 11));
+        let mut lists = Vec::with_capacity(count.min(bytes.len().saturating_sub(at) / 11));
         let mut keys = Vec::with_capacity(lists.capacity());
+        let held = |r: &mut Reader, len: usize| -> Result<Held, String> {
+            let start = r.at;
+            r.take(len)?;
+            Ok(Held::At(start, r.at))
+        };
         for _ in 0..count {
             let mut key = [0; 8];
             key.copy_from_slice(r.take(8)?);
             let len = r.varint()? as usize;
-            let term = std::str::from_utf8(r.take(len)?).map_err(|_| "a term is not UTF-8")?;
-            let df = r.varint()?;
+            let term = held(&mut r, len)?;
+            if let Held::At(start, end) = term {
+                std::str::from_utf8(&bytes[start..end]).map_err(|_| "a term is not UTF-8")?;
+            }
+            let count = r.varint()?;
             let len = r.varint()? as usize;
-            lists.push((term.to_string(), df, r.take(len)?.to_vec()));
+            let postings = held(&mut r, len)?;
+            lists.push(TermList {
+                term,
+                count,
+                postings,
+            });
             keys.push(Key::from_le_bytes(key));
         }
-        Ok((Encoded { lists, keys }, &bytes[r.at..]))
+        let shared = Some(std::sync::Arc::clone(shared));
+        Ok((
+            Encoded {
+                lists,
+                keys,
+                shared,
+            },
+            r.at,
+        ))
     }
 
     /// These terms (of part `part`) with the documents of `change` as its
@@ -1305,10 +1399,11 @@ impl Encoded {
             encoded += 1;
             let term = spell(key, |k| words.get(&k).copied());
             let at = (self.lists)
-                .binary_search_by(|e| e.0.as_str().cmp(&term))
+                .binary_search_by(|e| self.held(&e.term).cmp(term.as_bytes()))
                 .ok();
-            let (old, old_count) =
-                at.map_or((&[][..], 0), |i| (&self.lists[i].2[..], self.lists[i].1));
+            let (old, old_count) = at.map_or((&[][..], 0), |i| {
+                (self.held(&self.lists[i].postings), self.lists[i].count)
+            });
             let region = Region {
                 first: change.first,
                 old_end,
@@ -1319,17 +1414,24 @@ impl Encoded {
             match at {
                 Some(i) => {
                     emptied |= count == 0;
-                    self.lists[i].1 = count;
-                    self.lists[i].2 = bytes;
+                    self.lists[i].count = count;
+                    self.lists[i].postings = Held::Own(bytes);
                 }
-                None if count > 0 => inserted.push(((term, count, bytes), key)),
+                None if count > 0 => {
+                    let list = TermList {
+                        term: Held::Own(term.into_bytes()),
+                        count,
+                        postings: Held::Own(bytes),
+                    };
+                    inserted.push((list, key));
+                }
                 None => {}
             }
         }
         // Every other term's postings after the change, when those are
         // numbered anew: only the first one's gap changes.
         if new_end != old_end {
-            for (i, list) in self.lists.iter_mut().enumerate() {
+            for i in 0..self.lists.len() {
                 if touched.contains_key(&self.keys[i]) {
                     continue;
                 }
@@ -1339,25 +1441,31 @@ impl Encoded {
                     new_end,
                     runs: &[],
                 };
-                let (bytes, _) = splice_postings(&list.2, list.1, &region, weights)?;
-                list.2 = bytes;
+                let list = &self.lists[i];
+                let (bytes, _) =
+                    splice_postings(self.held(&list.postings), list.count, &region, weights)?;
+                self.lists[i].postings = Held::Own(bytes);
             }
         }
         if inserted.is_empty() && !emptied {
             return Ok((self, encoded));
         }
-        inserted.sort_unstable_by(|a, b| a.0 .0.cmp(&b.0 .0));
+        let shared = self.shared.clone();
+        let shared = shared.as_deref();
+        inserted
+            .sort_unstable_by(|a, b| held_in(shared, &a.0.term).cmp(held_in(shared, &b.0.term)));
         let mut out = Encoded {
             lists: Vec::with_capacity(self.lists.len() + inserted.len()),
             keys: Vec::with_capacity(self.keys.len() + inserted.len()),
+            shared: self.shared.clone(),
         };
         let mut kept = (self.lists.into_iter().zip(self.keys))
-            .filter(|(l, _)| l.1 > 0)
+            .filter(|(l, _)| l.count > 0)
             .peekable();
         let mut new = inserted.into_iter().peekable();
         loop {
             let take_kept = match (kept.peek(), new.peek()) {
-                (Some(a), Some(b)) => a.0 .0 <= b.0 .0,
+                (Some(a), Some(b)) => held_in(shared, &a.0.term) <= held_in(shared, &b.0.term),
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
                 (None, None) => break,
@@ -1547,7 +1655,10 @@ impl Files {
     /// Bytes per block for the terms of `parts` within `max_files` files.
     pub fn block_bytes(parts: &[Encoded], max_files: usize) -> usize {
         let (mut blocked_bytes, mut blocked_terms) = (0usize, 0usize);
-        for (_, _, bytes) in parts.iter().flat_map(|p| &p.lists) {
+        let postings = parts
+            .iter()
+            .flat_map(|p| p.lists.iter().map(|l| p.held(&l.postings)));
+        for bytes in postings {
             if bytes.len() > INLINE_LIMIT {
                 blocked_bytes += bytes.len();
                 blocked_terms += 1;
@@ -1565,8 +1676,10 @@ impl Files {
     /// entries, in the order of its terms.
     pub fn cut(part: &Encoded, block_bytes: usize) -> PartFiles<'_> {
         let mut blocks = Vec::new();
-        let entries = (part.lists.iter())
-            .map(|(term, count, bytes)| {
+        let entries = (part.lists.iter().enumerate())
+            .map(|(i, list)| {
+                let (term, count) = (part.term(i), &list.count);
+                let bytes = part.held(&list.postings);
                 if bytes.len() <= INLINE_LIMIT {
                     return PartEntry {
                         term,
@@ -2594,7 +2707,16 @@ mod tests {
         let mut touched = 0;
         let spliced: Vec<Encoded> = (old.into_iter().enumerate())
             .map(|(p, e)| {
+                // The same terms read back from a last index (held in its
+                // bytes, not their own) splice the same.
+                let mut bytes = b"before".to_vec();
+                e.write(&mut bytes);
+                let shared = std::sync::Arc::new(bytes);
+                let (back, end) = Encoded::read_shared(&shared, 6).expect("read back");
+                assert_eq!((&back, end), (&e, shared.len()));
                 let (e, n) = e.splice(p, &change, &new_weights).expect("spliced");
+                let (back, m) = back.splice(p, &change, &new_weights).expect("spliced");
+                assert_eq!((&back, m), (&e, n));
                 touched += n;
                 e
             })

@@ -259,9 +259,7 @@ fn indexed(
     // (read while the keys are worked out).
     let (runs_now, last) = match site.index_memo.as_deref().and_then(IndexMemo::take) {
         Some(last) => (keys(), Some(last)),
-        None => rayon::join(keys, || {
-            cache.last().and_then(|b| LastIndex::from_bytes(&b))
-        }),
+        None => rayon::join(keys, || cache.last().and_then(LastIndex::from_bytes)),
     };
     let fresh = |run: &std::ops::Range<usize>, key: &str| -> Result<Vec<u8>> {
         let mut of_run = parts();
@@ -450,7 +448,10 @@ impl LastIndex {
 
     /// [`LastIndex::write_to`] read back; `None` for bytes it did not
     /// write (the index is then made from every run's segment).
-    fn from_bytes(bytes: &[u8]) -> Option<LastIndex> {
+    /// The terms keep `bytes` and point into them
+    /// ([`search_index::Encoded::read_shared`]).
+    fn from_bytes(bytes: Vec<u8>) -> Option<LastIndex> {
+        let bytes = std::sync::Arc::new(bytes);
         let mut b = Bytes(bytes.strip_prefix(LAST_FORM)?);
         let runs = (0..b.u32()?)
             .map(|_| {
@@ -461,12 +462,14 @@ impl LastIndex {
             .collect::<Option<Vec<_>>>()?;
         let lens = (0..b.u32()?).map(|_| b.u32()).collect::<Option<Vec<_>>>()?;
         let mut parts = Vec::new();
-        let rest = (0..b.u32()?).try_fold(b.0, |rest, _| {
-            let (part, rest) = search_index::Encoded::read(rest).ok()?;
+        let count = b.u32()?;
+        let at = bytes.len() - b.0.len();
+        let end = (0..count).try_fold(at, |at, _| {
+            let (part, end) = search_index::Encoded::read_shared(&bytes, at).ok()?;
             parts.push(part);
-            Some(rest)
+            Some(end)
         })?;
-        rest.is_empty().then(|| LastIndex {
+        (end == bytes.len()).then(|| LastIndex {
             weights: search_index::Weights::of(&lens),
             runs,
             lens,
