@@ -195,7 +195,8 @@ pub struct KeepIndex {
 }
 
 impl KeepIndex {
-    /// Writes the index to the cache folder (written aside, then renamed).
+    /// Writes the index over the last one in the cache folder, piece by
+    /// piece (`IndexCache::keep_last`).
     pub fn write(self) -> Result<()> {
         let last = &self.last;
         (self.cache).keep_last(last.written_len(), |file| last.write_to(file))

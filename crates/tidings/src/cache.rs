@@ -1197,6 +1197,7 @@ fn modified(meta: &fs::Metadata) -> Option<u128> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::hash::{Hash, Hasher};
 
     #[test]
     fn a_check_fed_in_pieces_is_the_fingerprint_of_the_whole() {
@@ -1247,8 +1248,6 @@ mod tests {
         assert_eq!(checked(&path), Some(want));
         let _ = fs::remove_dir_all(&dir);
     }
-
-    use std::hash::{Hash, Hasher};
 
     #[test]
     fn fingerprints_tell_apart_fields_split_differently() {
