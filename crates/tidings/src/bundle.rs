@@ -627,7 +627,7 @@ fn doc_terms(digests: &[Parsed]) -> Result<Vec<search_index::Batch>> {
 /// digests' segments again: at 10,000 digests, one-edit rebuilds took
 /// ~0.05 s less wall time and ~0.07 s less CPU from 128 to 64 and again
 /// from 64 to 32 (sixteen each, alternating), for a segment cache of
-/// 116, 124 and 134 MB; 16 was slower than 32 (more segments to splice).
+/// 116, 124 and 134 MB; 16 was slower than 32.
 const SEGMENT_DIGESTS: usize = 32;
 
 /// The runs of `digests` whose terms are kept together.
