@@ -1118,9 +1118,9 @@ impl Weights {
 
 /// Bytes a term list holds: its own, or where they are in the bytes its
 /// [`Encoded`] was read back from ([`Encoded::read_shared`]), which every
-/// term read with them shares. A build's last index has ~600,000 terms
+/// term read with them shares. A build's last index has ~133,000 terms
 /// at 10,000 digests: reading it back as a string and a buffer of its
-/// own for each was more than reading the file.
+/// own for each took 53-98 profile samples of a rebuild, 14-22 now.
 #[derive(Debug, Clone)]
 enum Held {
     Own(Vec<u8>),

@@ -66,12 +66,8 @@ pub fn files(
     };
     // What every feed is made with besides its digests.
     let context = {
-        let settings = serde_json::to_string(info).map_err(|e| crate::error::Error::Serialize {
-            path: "the site's settings".into(),
-            message: e.to_string(),
-        })?;
         let mut h = crate::cache::Fingerprint::default();
-        (settings, manifest.item_pages).hash(&mut h);
+        (crate::pages::settings(info)?, manifest.item_pages).hash(&mut h);
         h.finish()
     };
     let to_make = |path: &str, title: &str, numbers: &[usize]| {

@@ -292,6 +292,15 @@ struct Article<'a> {
     tags: &'a [String],
 }
 
+/// The site's settings as text, for the keys of what is made with them
+/// (the pages here, the feeds in `feeds.rs`).
+pub(crate) fn settings(info: &SiteInfo) -> Result<String> {
+    serde_json::to_string(info).map_err(|e| Error::Serialize {
+        path: "the site's settings".into(),
+        message: e.to_string(),
+    })
+}
+
 /// Where [`pages`] gives its pages.
 pub struct Sink<'a> {
     /// Takes a page as (path under the site root, HTML).
@@ -324,12 +333,8 @@ pub fn pages(
     // template, the policy, the site's settings and whether items have
     // pages of their own.
     let context = {
-        let settings = serde_json::to_string(info).map_err(|e| Error::Serialize {
-            path: "the site's settings".into(),
-            message: e.to_string(),
-        })?;
         let mut h = crate::cache::Fingerprint::default();
-        (&template, policy, settings, manifest.item_pages).hash(&mut h);
+        (&template, policy, settings(info)?, manifest.item_pages).hash(&mut h);
         h.finish()
     };
     let text = Text::of(info.lang());
