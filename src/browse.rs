@@ -13,10 +13,10 @@ use tidings_model::facet::{Combine, Facet};
 use tidings_model::query::{
     self, month_range, months_by_year, Count, Filter, ListBase, Mode, Results, PAGE_KEY,
 };
-use tidings_model::{DecodeError, DigestSummary, Index, Manifest, TermCount};
+use tidings_model::{html, DecodeError, DigestSummary, Index, Manifest, TermCount};
 
 use crate::api::{self, AppError};
-use crate::components::{error_view, keyed, page_title, DigestList, Keyed, Loading};
+use crate::components::{error_view, page_title, DigestList, Loading};
 use crate::site::{self, href};
 use crate::ManifestResource;
 
@@ -281,162 +281,279 @@ struct Shown {
 /// came or went), not the whole screen.
 type Current = RwSignal<Option<Arc<Shown>>>;
 
-/// One chip: the term, with its count, state and link read from `choices`
-/// by name, so a new screen updates the chip in place. A chip is a link
-/// (to the list with the term toggled), so a chosen one is announced as
-/// the current one of its set (`aria-current`), not as a pressed button.
-fn chip(choices: Memo<Vec<Choice>>, name: String, prefix: &'static str) -> impl IntoView {
-    let this = {
-        let name = name.clone();
-        Memo::new(move |_| choices.with(|cs| cs.iter().find(|c| c.name == name).cloned()))
-    };
-    let active = move || this.with(|c| c.as_ref().is_some_and(|c| c.active));
-    view! {
-        <li>
-            <a href=move || this.with(|c| c.as_ref().map(|c| href(&c.href)).unwrap_or_default())
-                class=move || if active() { "chip active" } else { "chip" }
-                aria-current=move || active().then_some("true")
-                data-name=name.clone()>
-                {prefix}{name.clone()}<span class="n">{move || this.with(|c| c.as_ref().map_or(0, |c| c.count))}</span>
-            </a>
-        </li>
-    }
+/// The chips of `choices`, as the model writes them.
+fn chips_html(choices: &[Choice], prefix: &str) -> String {
+    choices
+        .iter()
+        .map(|c| html::chip(prefix, &c.name, c.count, c.active, &href(&c.href)))
+        .collect()
 }
 
-/// Chips keyed by name: a chip stays while its term is listed.
-fn chip_list(choices: Memo<Vec<Choice>>, prefix: &'static str) -> impl IntoView {
-    keyed(Signal::derive(move || {
-        choices.with(|cs| {
-            cs.iter()
-                .map(|c| {
-                    let name = c.name.clone();
-                    Keyed::new(c.name.clone(), move || {
-                        chip(choices, name.clone(), prefix).into_any()
-                    })
-                })
-                .collect()
-        })
-    }))
+/// The chips of the terms behind "all tags (N)" that match what was typed.
+fn found_html(more: &[Choice], typed: &str, prefix: &str) -> String {
+    let found: Vec<Choice> = more
+        .iter()
+        .filter(|c| query::term_matches(&c.name, typed))
+        .cloned()
+        .collect();
+    chips_html(&found, prefix)
 }
 
-/// A facet's chips; with `more`, a switch to every term and a box that
-/// finds one among them as the reader types.
-fn chips(
-    label: String,
-    choices: Memo<Vec<Choice>>,
-    more: Memo<Vec<Choice>>,
-    all_label: Signal<String>,
-    prefix: &'static str,
-) -> impl IntoView {
-    let text = site::text();
-    let open = RwSignal::new(false);
-    let typed = RwSignal::new(String::new());
-    let found = Memo::new(move |_| {
-        more.with(|m| {
-            m.iter()
-                .filter(|c| query::term_matches(&c.name, &typed.read()))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    });
-    view! {
-        <div class="facet"
-            class:has-active=move || choices.with(|cs| cs.iter().any(|c| c.active))
-            class:empty=move || choices.with(Vec::is_empty) && more.with(Vec::is_empty)>
-            <span class="facet-label">{label}</span>
-            <ul class="chips">
-                {chip_list(choices, prefix)}
-                <Show when=move || more.with(|m| !m.is_empty())>
-                    <li>
-                        <button type="button" class="chip more" data-testid="all-terms"
-                            aria-expanded=move || open.get().to_string()
-                            on:click=move |_| open.update(|o| *o = !*o)>
-                            {move || all_label.get()}
-                        </button>
-                    </li>
-                </Show>
-            </ul>
-            <Show when=move || open.get()>
-                <div class="more-terms">
-                    <input type="search" data-testid="find-term" placeholder=text.find_term
-                        aria-label=text.find_term
-                        on:input=move |ev| typed.set(event_target_value(&ev)) />
-                    <ul class="chips">{chip_list(found, prefix)}</ul>
-                </div>
-            </Show>
-        </div>
+/// The key of the archive's panel among the facets' (`data-facet`).
+const ARCHIVE: &str = "archive";
+
+/// One facet's panel: its label and chips; with `more`, a switch to every
+/// term and, while that is open (`typed`: what was typed in its box), a
+/// box that finds one among them.
+struct FacetHtml<'a> {
+    key: &'a str,
+    label: &'a str,
+    prefix: &'a str,
+    choices: &'a [Choice],
+    more: &'a [Choice],
+    all_label: &'a str,
+    typed: Option<&'a str>,
+}
+
+impl FacetHtml<'_> {
+    fn write(&self, o: &mut String) {
+        let text = site::text();
+        o.push_str("<div class=\"facet");
+        if self.choices.iter().any(|c| c.active) {
+            o.push_str(" has-active");
+        }
+        if self.choices.is_empty() && self.more.is_empty() {
+            o.push_str(" empty");
+        }
+        o.push_str("\" data-facet=\"");
+        o.push_str(&html::escape(self.key));
+        o.push_str("\"><span class=\"facet-label\">");
+        o.push_str(&html::escape(self.label));
+        o.push_str("</span><ul class=\"chips\">");
+        o.push_str(&chips_html(self.choices, self.prefix));
+        if !self.more.is_empty() {
+            o.push_str(
+                "<li><button type=\"button\" class=\"chip more\" data-testid=\"all-terms\" aria-expanded=\"",
+            );
+            o.push_str(if self.typed.is_some() {
+                "true"
+            } else {
+                "false"
+            });
+            o.push_str("\">");
+            o.push_str(&html::escape(self.all_label));
+            o.push_str("</button></li>");
+        }
+        o.push_str("</ul>");
+        if let (Some(typed), false) = (self.typed, self.more.is_empty()) {
+            let find = html::escape(text.find_term);
+            o.push_str("<div class=\"more-terms\"><input type=\"search\" data-testid=\"find-term\" placeholder=\"");
+            o.push_str(&find);
+            o.push_str("\" aria-label=\"");
+            o.push_str(&find);
+            o.push_str("\" value=\"");
+            o.push_str(&html::escape(typed));
+            o.push_str("\"><ul class=\"chips\">");
+            o.push_str(&found_html(self.more, typed, self.prefix));
+            o.push_str("</ul></div>");
+        }
+        o.push_str("</div>");
     }
 }
 
 /// "All of them / any of them", for a facet whose chosen terms can combine
 /// either way.
-fn mode_switch(filter: &Filter, base: &ListBase) -> impl IntoView {
+fn mode_switch(o: &mut String, facet: Facet, filter: &Filter, base: &ListBase) {
     let text = site::text();
-    let link = |mode| href(&base.href(&filter.with_mode(mode), 1));
-    let class = |mode| {
-        if filter.mode == mode {
-            "chip active"
+    let label = html::escape(text.facet(facet));
+    o.push_str("<p class=\"mode\" role=\"group\" data-facet=\"");
+    o.push_str(&html::escape(facet.spec().key));
+    o.push_str("-mode\" aria-label=\"");
+    o.push_str(&label);
+    o.push_str("\">");
+    o.push_str(&label);
+    o.push_str(": ");
+    for (mode, id, word) in [
+        (Mode::And, "mode-and", text.all_of_them),
+        (Mode::Or, "mode-or", text.any_of_them),
+    ] {
+        o.push_str("<a href=\"");
+        o.push_str(&html::escape(&href(&base.href(&filter.with_mode(mode), 1))));
+        o.push_str(if filter.mode == mode {
+            "\" class=\"chip active\" data-testid=\""
         } else {
-            "chip"
+            "\" class=\"chip\" data-testid=\""
+        });
+        o.push_str(id);
+        o.push_str("\">");
+        o.push_str(&html::escape(word));
+        o.push_str("</a>");
+    }
+    o.push_str("</p>");
+}
+
+/// Every facet's panel, the mode switch after a facet with more than one
+/// term chosen, and the archive: the content of the facets' `<nav>`.
+/// `opened`: the facets whose every-term box is open, with what was typed.
+fn facets_html(s: &Shown, opened: &[(String, String)]) -> String {
+    let text = site::text();
+    let typed = |key: &str| {
+        opened
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, t)| t.as_str())
+    };
+    let mut o = String::new();
+    for p in &s.screen.panels {
+        let spec = p.facet.spec();
+        let all_label = text.all_terms(p.facet, p.choices.len() + p.more.len());
+        FacetHtml {
+            key: spec.key,
+            label: text.facet(p.facet),
+            prefix: spec.prefix,
+            choices: &p.choices,
+            more: &p.more,
+            all_label: &all_label,
+            typed: typed(spec.key),
+        }
+        .write(&mut o);
+        if spec.combine == Combine::AllOrAny && s.filter.terms[p.facet].len() > 1 {
+            mode_switch(&mut o, p.facet, &s.filter, &s.base);
+        }
+    }
+    FacetHtml {
+        key: ARCHIVE,
+        label: text.archive,
+        prefix: "",
+        choices: &s.screen.archive,
+        more: &[],
+        all_label: "",
+        typed: None,
+    }
+    .write(&mut o);
+    o
+}
+
+/// What names a focusable part of the facets across a new rendering of
+/// them: its panel (`data-facet`), whether it is in the every-term box,
+/// and its term (`data-name`) or kind (`data-testid`).
+fn identity(el: &web_sys::Element) -> Option<(String, bool, String)> {
+    let facet = el
+        .closest("[data-facet]")
+        .ok()??
+        .get_attribute("data-facet")?;
+    let in_box = el.closest(".more-terms").ok().flatten().is_some();
+    let what = (el.get_attribute("data-name")).or_else(|| el.get_attribute("data-testid"))?;
+    Some((facet, in_box, what))
+}
+
+/// Gives the focus back to the part of a new rendering of the facets that
+/// `id` names, or else to the same term elsewhere in its panel (a term
+/// chosen in the every-term box moves to the first chips), so a reader
+/// on the keyboard stays where they were.
+fn refocus(nav: &web_sys::Element, id: &(String, bool, String)) {
+    use wasm_bindgen::JsCast;
+    let Ok(all) = nav.query_selector_all("[data-name], [data-testid]") else {
+        return;
+    };
+    let mut elsewhere = None;
+    for e in (0..all.length()).filter_map(|i| all.item(i)?.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        match identity(&e) {
+            Some((f, b, w)) if f == id.0 && w == id.2 => {
+                if b == id.1 {
+                    let _ = e.focus();
+                    return;
+                }
+                elsewhere.get_or_insert(e);
+            }
+            _ => {}
+        }
+    }
+    if let Some(e) = elsewhere {
+        let _ = e.focus();
+    }
+}
+
+/// The facet panels and the archive, written as HTML for each screen (a
+/// screen's seventy chips in one DOM call, where a reactive view per chip
+/// carried a memo, four reactive attributes and a keyed list's diffing
+/// in the wasm). The every-term boxes stay open, with what was typed,
+/// while the view lives; typing in one rewrites only its chips.
+fn facets_view(current: Current) -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let text = site::text();
+    let nav = NodeRef::<leptos::html::Nav>::new();
+    let opened: StoredValue<Vec<(String, String)>> = StoredValue::new(Vec::new());
+    let render = move |nav: &web_sys::Element| {
+        current.with_untracked(|s| {
+            let Some(s) = s else { return };
+            let focused = document()
+                .active_element()
+                .filter(|a| nav.contains(Some(a)))
+                .and_then(|a| identity(&a));
+            nav.set_inner_html(&opened.with_value(|o| facets_html(s, o)));
+            if let Some(id) = focused {
+                refocus(nav, &id);
+            }
+        })
+    };
+    Effect::new(move |_| {
+        current.track();
+        if let Some(el) = nav.get() {
+            render(&el);
+        }
+    });
+    let panel_of = |el: &web_sys::Element| {
+        el.closest("[data-facet]")
+            .ok()
+            .flatten()
+            .and_then(|p| p.get_attribute("data-facet"))
+    };
+    let target = |ev: &web_sys::Event| {
+        ev.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    };
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = target(&ev).and_then(|t| t.closest("button.more").ok().flatten()) else {
+            return;
+        };
+        let Some(key) = panel_of(&button) else { return };
+        opened.update_value(|o| match o.iter().position(|(k, _)| *k == key) {
+            Some(i) => {
+                o.remove(i);
+            }
+            None => o.push((key, String::new())),
+        });
+        if let Some(el) = nav.get_untracked() {
+            render(&el);
         }
     };
-    view! {
-        <p class="mode" role="group" aria-label=text.facet(Facet::Tag)>
-            {text.facet(Facet::Tag)}": "
-            <a href=link(Mode::And) class=class(Mode::And) data-testid="mode-and">{text.all_of_them}</a>
-            <a href=link(Mode::Or) class=class(Mode::Or) data-testid="mode-or">{text.any_of_them}</a>
-        </p>
-    }
-}
-
-/// One facet's panel, read from the current screen.
-fn facet_view(current: Current, facet: Facet) -> impl IntoView {
-    let text = site::text();
-    let spec = facet.spec();
-    let panel = move |f: fn(&Panel) -> &Vec<Choice>| {
-        Memo::new(move |_| {
-            current.with(|s| {
-                s.as_ref()
-                    .and_then(|s| s.screen.panels.iter().find(|p| p.facet == facet))
-                    .map(|p| f(p).clone())
-                    .unwrap_or_default()
-            })
-        })
+    let on_input = move |ev: leptos::ev::Event| {
+        let Some(input) = target(&ev).and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        else {
+            return;
+        };
+        let (Some(key), Some(list)) = (panel_of(&input), input.next_element_sibling()) else {
+            return;
+        };
+        let typed = input.value();
+        let chips = current.with_untracked(|s| {
+            let panel = s
+                .as_ref()?
+                .screen
+                .panels
+                .iter()
+                .find(|p| p.facet.spec().key == key)?;
+            Some(found_html(&panel.more, &typed, panel.facet.spec().prefix))
+        });
+        opened.update_value(|o| {
+            if let Some((_, t)) = o.iter_mut().find(|(k, _)| *k == key) {
+                *t = typed;
+            }
+        });
+        list.set_inner_html(&chips.unwrap_or_default());
     };
-    let (choices, more) = (panel(|p| &p.choices), panel(|p| &p.more));
-    let all_label =
-        Signal::derive(move || text.all_terms(facet, choices.with(Vec::len) + more.with(Vec::len)));
-    let switch = move || {
-        current.with(|s| {
-            let s = s.as_ref()?;
-            (spec.combine == Combine::AllOrAny && s.filter.terms[facet].len() > 1)
-                .then(|| mode_switch(&s.filter, &s.base))
-        })
-    };
-    view! {
-        {chips(text.facet(facet).to_string(), choices, more, all_label, spec.prefix)}
-        {switch}
-    }
-}
-
-/// The facet panels and the archive.
-fn facets_view(current: Current) -> impl IntoView {
-    let text = site::text();
-    let facets = Memo::new(move |_| {
-        current.with(|s| {
-            s.as_ref()
-                .map(|s| s.screen.panels.iter().map(|p| p.facet).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    });
-    let archive = Memo::new(move |_| {
-        current.with(|s| {
-            s.as_ref()
-                .map(|s| s.screen.archive.clone())
-                .unwrap_or_default()
-        })
-    });
-    let no_more = Memo::new(|_| Vec::new());
     // On a phone the panel folds away (chosen terms stay) behind a switch.
     let open = RwSignal::new(false);
     view! {
@@ -445,32 +562,31 @@ fn facets_view(current: Current) -> impl IntoView {
             on:click=move |_| open.update(|o| *o = !*o)>
             {text.filters}
         </button>
-        <nav class="facets" class:open=move || open.get() aria-label=text.filters>
-            {keyed(Signal::derive(move || {
-                facets.with(|fs| {
-                    fs.iter()
-                        .map(|&f| Keyed::new(f.spec().key.to_string(), move || facet_view(current, f).into_any()))
-                        .collect()
-                })
-            }))}
-            {chips(text.archive.to_string(), archive, no_more, Signal::derive(String::new), "")}
-        </nav>
+        <nav class="facets" class:open=move || open.get() aria-label=text.filters node_ref=nav
+            on:click=on_click on:input=on_input></nav>
     }
 }
 
-/// Newer and older screens of the list.
-fn pager(screen: &Screen, filter: &Filter, base: &ListBase) -> impl IntoView {
-    let text = site::text();
-    let prev = (screen.page > 1).then(|| href(&base.href(filter, screen.page - 1)));
-    let next = (screen.page < screen.pages).then(|| href(&base.href(filter, screen.page + 1)));
-    (screen.pages > 1).then(|| {
-        view! {
-            <nav class="pager" aria-label=text.pages>
-                {prev.map(|h| view! { <a href=h rel="prev">{text.newer}</a> })}
-                <span>{text.page_of(screen.page, screen.pages)}</span>
-                {next.map(|h| view! { <a href=h rel="next">{text.older}</a> })}
-            </nav>
-        }
+/// The pager of a list or of search results (`labels`: to the screen
+/// before and after), when there is more than one screen.
+pub fn pager(
+    page: u32,
+    pages: u32,
+    (before, after): (&str, &str),
+    filter: &Filter,
+    base: &ListBase,
+) -> Option<AnyView> {
+    (pages > 1).then(|| {
+        let text = site::text();
+        let link = |p: u32| href(&base.href(filter, p));
+        let prev = (page > 1).then(|| link(page - 1));
+        let next = (page < pages).then(|| link(page + 1));
+        let links = html::pager_links(
+            prev.as_deref().map(|h| (h, before)),
+            &text.page_of(page, pages),
+            next.as_deref().map(|h| (h, after)),
+        );
+        view! { <nav class="pager" aria-label=text.pages inner_html=links></nav> }.into_any()
     })
 }
 
@@ -551,10 +667,10 @@ fn screen_view(current: Current) -> impl IntoView {
     let pages = move || {
         current.with(|s| {
             let s = s.as_ref()?;
-            s.screen
-                .search
-                .is_none()
-                .then(|| pager(&s.screen, &s.filter, &s.base))
+            let labels = (text.newer, text.older);
+            (s.screen.search.is_none())
+                .then(|| pager(s.screen.page, s.screen.pages, labels, &s.filter, &s.base))
+                .flatten()
         })
     };
     // Clearing stays on the view: the items view clears to all items.

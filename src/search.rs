@@ -15,7 +15,6 @@ use tidings_model::search_index::{self, DocRows, Hit, Lookup};
 use tidings_model::{url, Index, Manifest};
 
 use crate::api::{self, AppError};
-use crate::components::{keyed, Keyed};
 use crate::site::{self, href};
 
 /// Results a page of search shows.
@@ -205,26 +204,8 @@ impl Marked {
         }
     }
 
-    fn view(self) -> impl IntoView {
-        let mut pieces = Vec::new();
-        let mut at = 0;
-        for r in &self.marks {
-            if let (Some(before), Some(hit)) =
-                (self.text.get(at..r.start), self.text.get(r.clone()))
-            {
-                pieces
-                    .push(view! { {before.to_string()}<mark>{hit.to_string()}</mark> }.into_any());
-                at = r.end;
-            }
-        }
-        pieces.push(
-            self.text
-                .get(at..)
-                .unwrap_or_default()
-                .to_string()
-                .into_any(),
-        );
-        pieces
+    fn html(&self) -> String {
+        tidings_model::html::marked(&self.text, &self.marks)
     }
 }
 
@@ -368,6 +349,8 @@ pub async fn load(m: Arc<Manifest>, filter: Filter, page: u32) -> Result<Page, A
 
 /// A loaded page of results: the count, a note for a relaxed or empty
 /// search, the items, its own pager (results are ranked, not by date).
+/// The rows are the model's HTML, set in one call: a search shows its
+/// rows once.
 pub fn results_view(
     p: Page,
     filter: Filter,
@@ -379,33 +362,32 @@ pub fn results_view(
         (Some(kept), _) => Some(text.relaxed(&kept.join("”“"))),
         _ => None,
     };
-    let prev = (p.page > 1).then(|| href(&base.href(&filter, p.page - 1)));
-    let next = (p.page < p.pages).then(|| href(&base.href(&filter, p.page + 1)));
-    let rows = p.rows;
+    let rows: String = p
+        .rows
+        .iter()
+        .map(|r| {
+            tidings_model::html::ResultRow {
+                href: &r.href,
+                title_html: &r.title.html(),
+                snippet_html: &r.snippet.html(),
+                domain: r.domain.as_deref(),
+                date: &text.date_text(&r.date),
+                digest: &r.digest,
+                digest_href: &r.digest_href,
+            }
+            .html()
+        })
+        .collect();
+    let count = if p.exact || p.total == 0 {
+        text.results(p.total, !p.complete)
+    } else {
+        text.results_about(p.total)
+    };
+    let pager = crate::browse::pager(p.page, p.pages, (text.previous, text.next), &filter, &base);
     view! {
-        <p class="result-count" data-testid="result-count" data-query=p.query.clone()>{if p.exact || p.total == 0 { text.results(p.total, !p.complete) } else { text.results_about(p.total) }}</p>
+        <p class="result-count" data-testid="result-count" data-query=p.query>{count}</p>
         {note.map(|n| view! { <p class="result-note" data-testid="result-note">{n}</p> })}
-        <ol class="item-list results" lang=site::info().language.clone()>
-            {keyed(Signal::derive(move || rows.iter().map(|r| {
-                let r = r.clone();
-                Keyed::new(r.key.clone(), move || view! {
-                    <li class="item-row result">
-                        <h2><a href=r.href.clone()>{r.title.clone().view()}</a></h2>
-                        <p class="snippet">{r.snippet.clone().view()}</p>
-                        <p class="meta">
-                            {r.domain.clone().map(|d| view! { <span class="domain">{d}</span> })}
-                            <a href=r.digest_href.clone()>{text.date_text(&r.date)}" · "{r.digest.clone()}</a>
-                        </p>
-                    </li>
-                }.into_any())
-            }).collect()))}
-        </ol>
-        {(p.pages > 1).then(|| view! {
-            <nav class="pager" aria-label=text.pages>
-                {prev.map(|h| view! { <a href=h rel="prev">{text.previous}</a> })}
-                <span>{text.page_of(p.page, p.pages)}</span>
-                {next.map(|h| view! { <a href=h rel="next">{text.next}</a> })}
-            </nav>
-        })}
+        <ol class="item-list results" lang=site::info().language.clone() inner_html=rows></ol>
+        {pager}
     }
 }

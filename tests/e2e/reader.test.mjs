@@ -60,6 +60,42 @@ test('all tags are one click away, found by typing', async () => {
   await done();
 });
 
+test('a chip chosen from the keyboard keeps the focus, and the box of every tag stays open', async () => {
+  const { page, done } = await openPage(browser);
+  await page.goto(`${many.base}/`);
+  await page.getByTestId('match-count').waitFor();
+  const focused = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return a && { name: a.dataset.name, active: a.classList.contains('active'), inBox: !!a.closest('.more-terms') };
+  });
+  const tags = page.locator('.facet').first();
+  const first = await tags.locator('a.chip').first().getAttribute('data-name');
+  await tags.locator('a.chip').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/tag=/);
+  await page.getByTestId('clear').waitFor();
+  assert.deepEqual(await focused(), { name: first, active: true, inBox: false });
+  await page.keyboard.press('Enter');
+  await page.getByTestId('clear').waitFor({ state: 'detached' });
+  assert.deepEqual(await focused(), { name: first, active: false, inBox: false });
+
+  await tags.getByTestId('all-terms').click();
+  assert.equal(await tags.getByTestId('all-terms').getAttribute('aria-expanded'), 'true');
+  await tags.getByTestId('find-term').fill('tag-13');
+  await tags.locator('.more-terms a.chip[data-name="tag-137"]').focus();
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/tag=tag-137/);
+  await page.getByTestId('match-count').filter({ hasText: T.count(1, 2) }).waitFor();
+  // The chosen tag moved to the first chips, and the focus with it.
+  assert.deepEqual(await focused(), { name: 'tag-137', active: true, inBox: false });
+  // Clearing brings the other tags back behind the switch, whose box is still open with what was typed.
+  await page.getByTestId('clear').click();
+  await page.getByTestId('clear').waitFor({ state: 'detached' });
+  assert.equal(await tags.getByTestId('find-term').inputValue(), 'tag-13');
+  assert.equal(await tags.locator('.more-terms a.chip[data-name="tag-137"]').count(), 1);
+  await done();
+});
+
 test("an item's copy button puts its absolute deep link on the clipboard", async () => {
   const { page, done } = await openPage(browser, { permissions: ['clipboard-read', 'clipboard-write'] });
   const item = listItems().find((i) => i.digest === 'ai20240526');

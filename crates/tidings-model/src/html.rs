@@ -410,9 +410,166 @@ pub fn item_content(d: &Digest, n: usize, page: &Page<'_>) -> String {
     )
 }
 
+/// A facet chip, the `<li>`: a link to the list with the term toggled
+/// (`href`, with the site's base path), `prefix` before the term (`#` for
+/// tags) and its count after. A chosen chip is a link, not a button, so
+/// it is announced as the current one of its set (`aria-current`).
+pub fn chip(prefix: &str, name: &str, count: u32, active: bool, href: &str) -> String {
+    let mut o = String::with_capacity(80 + 2 * name.len() + href.len());
+    o.push_str("<li><a href=\"");
+    o.push_str(&escape(href));
+    o.push_str(if active {
+        "\" class=\"chip active\" aria-current=\"true\" data-name=\""
+    } else {
+        "\" class=\"chip\" data-name=\""
+    });
+    o.push_str(&escape(name));
+    o.push_str("\">");
+    o.push_str(&escape(prefix));
+    o.push_str(&escape(name));
+    let _ = write!(o, "<span class=\"n\">{count}</span></a></li>");
+    o
+}
+
+/// What goes inside a pager's `<nav class="pager">`: a link to the
+/// screen before (`prev`: address and label) and after (`next`) where
+/// there is one, and where the reader is (`at`).
+pub fn pager_links(prev: Option<(&str, &str)>, at: &str, next: Option<(&str, &str)>) -> String {
+    let link = |o: &mut String, (href, text): (&str, &str), rel: &str| {
+        o.push_str("<a href=\"");
+        o.push_str(&escape(href));
+        o.push_str("\" rel=\"");
+        o.push_str(rel);
+        o.push_str("\">");
+        o.push_str(&escape(text));
+        o.push_str("</a>");
+    };
+    let mut o = String::new();
+    if let Some(p) = prev {
+        link(&mut o, p, "prev");
+    }
+    o.push_str("<span>");
+    o.push_str(&escape(at));
+    o.push_str("</span>");
+    if let Some(n) = next {
+        link(&mut o, n, "next");
+    }
+    o
+}
+
+/// `text` with the byte ranges `marks` (in order, not overlapping) in
+/// `<mark>`; a range that does not fall on character boundaries of the
+/// text, or starts before the last one ended, is left unmarked.
+pub fn marked(text: &str, marks: &[std::ops::Range<usize>]) -> String {
+    let mut o = String::with_capacity(text.len() + 13 * marks.len());
+    let mut at = 0;
+    for r in marks {
+        if let (Some(before), Some(hit)) = (text.get(at..r.start), text.get(r.clone())) {
+            o.push_str(&escape(before));
+            o.push_str("<mark>");
+            o.push_str(&escape(hit));
+            o.push_str("</mark>");
+            at = r.end;
+        }
+    }
+    o.push_str(&escape(text.get(at..).unwrap_or_default()));
+    o
+}
+
+/// One search result, the `<li>`: the item's linked title and a snippet,
+/// both already marked ([`marked`]), then the source's domain and the
+/// date and title of its digest (linked).
+pub struct ResultRow<'a> {
+    pub href: &'a str,
+    pub title_html: &'a str,
+    pub snippet_html: &'a str,
+    pub domain: Option<&'a str>,
+    pub date: &'a str,
+    pub digest: &'a str,
+    pub digest_href: &'a str,
+}
+
+impl ResultRow<'_> {
+    /// The row's `<li>`; the marked parts as given, every other text escaped.
+    pub fn html(&self) -> String {
+        let mut o = String::with_capacity(200 + self.title_html.len() + self.snippet_html.len());
+        o.push_str("<li class=\"item-row result\"><h2><a href=\"");
+        o.push_str(&escape(self.href));
+        o.push_str("\">");
+        o.push_str(self.title_html);
+        o.push_str("</a></h2><p class=\"snippet\">");
+        o.push_str(self.snippet_html);
+        o.push_str("</p><p class=\"meta\">");
+        if let Some(d) = self.domain {
+            o.push_str("<span class=\"domain\">");
+            o.push_str(&escape(d));
+            o.push_str("</span>");
+        }
+        o.push_str("<a href=\"");
+        o.push_str(&escape(self.digest_href));
+        o.push_str("\">");
+        o.push_str(&escape(self.date));
+        o.push_str(" · ");
+        o.push_str(&escape(self.digest));
+        o.push_str("</a></p></li>");
+        o
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chip_escapes_its_term_and_marks_the_chosen_one_current() {
+        assert_eq!(
+            chip("#", "C\"<b>", 3, false, "/?tag=C%22"),
+            "<li><a href=\"/?tag=C%22\" class=\"chip\" data-name=\"C&quot;&lt;b&gt;\">#C&quot;&lt;b&gt;<span class=\"n\">3</span></a></li>"
+        );
+        assert_eq!(
+            chip("", "2024", 12, true, "/"),
+            "<li><a href=\"/\" class=\"chip active\" aria-current=\"true\" data-name=\"2024\">2024<span class=\"n\">12</span></a></li>"
+        );
+    }
+
+    #[test]
+    fn a_pager_links_only_the_screens_there_are() {
+        assert_eq!(
+            pager_links(None, "1 / 2", Some(("/?page=2", "Older"))),
+            "<span>1 / 2</span><a href=\"/?page=2\" rel=\"next\">Older</a>"
+        );
+        assert_eq!(
+            pager_links(Some(("/?a=1&b=2", "<")), "2 / 2", None),
+            "<a href=\"/?a=1&amp;b=2\" rel=\"prev\">&lt;</a><span>2 / 2</span>"
+        );
+    }
+
+    #[test]
+    fn marks_wrap_their_ranges_and_skip_what_does_not_fit() {
+        assert_eq!(
+            marked("a<b> 人工智能 c", &[0..1, 5..11]),
+            "<mark>a</mark>&lt;b&gt; <mark>人工</mark>智能 c"
+        );
+        // Inside a character, overlapping, past the end: left unmarked.
+        assert_eq!(
+            marked("人工智能", &[1..3, 3..6, 4..9, 9..20]),
+            "人<mark>工</mark>智能"
+        );
+        let row = ResultRow {
+            href: "/d/x/1/",
+            title_html: &marked("<i>AI</i>", std::slice::from_ref(&(3..5))),
+            snippet_html: "s",
+            domain: Some("a&b.com"),
+            date: "May 26",
+            digest: "D\"",
+            digest_href: "/d/x/",
+        }
+        .html();
+        assert_eq!(
+            row,
+            "<li class=\"item-row result\"><h2><a href=\"/d/x/1/\">&lt;i&gt;<mark>AI</mark>&lt;/i&gt;</a></h2><p class=\"snippet\">s</p><p class=\"meta\"><span class=\"domain\">a&amp;b.com</span><a href=\"/d/x/\">May 26 · D&quot;</a></p></li>"
+        );
+    }
 
     fn summary(title: &str, tags: &[&str]) -> DigestSummary {
         DigestSummary {
