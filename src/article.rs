@@ -149,7 +149,7 @@ fn show_marks(article: &Element, slug: &str, state: &Reading, text: &tidings_mod
 }
 
 /// Changes `el`'s text only if it differs (no needless DOM mutation).
-fn set_text(el: &Element, text: &str) {
+pub(crate) fn set_text(el: &Element, text: &str) {
     if el.text_content().as_deref() != Some(text) {
         el.set_text_content(Some(text));
     }

@@ -90,36 +90,6 @@ pub fn NotFoundMessage(what: Missing) -> impl IntoView {
     view! { <section class="not-found" data-testid="not-found" inner_html=content></section> }
 }
 
-/// A row of a keyed list: its key, and how to build its view when the
-/// key first appears.
-#[derive(Clone)]
-pub struct Keyed {
-    pub key: String,
-    pub view: std::sync::Arc<dyn Fn() -> AnyView + Send + Sync>,
-}
-
-impl Keyed {
-    pub fn new(key: String, view: impl Fn() -> AnyView + Send + Sync + 'static) -> Keyed {
-        Keyed {
-            key,
-            view: std::sync::Arc::new(view),
-        }
-    }
-}
-
-/// Every keyed list of the app goes through this one `<For>`: the
-/// list's diffing is generic over the row type and the closures, so six
-/// lists each with its own `<For>` carried six copies of it in the wasm.
-/// A row keeps its view while its key stays in the list.
-pub fn keyed(rows: Signal<Vec<Keyed>>) -> AnyView {
-    view! {
-        <For each=move || rows.get() key=|r| r.key.clone() let(r)>
-            {(r.view)()}
-        </For>
-    }
-    .into_any()
-}
-
 /// Brings `parent`'s children, the rows `shown` (key and element, in
 /// order), to the rows `keys`: a row whose key stays keeps its element,
 /// and the rows new to the list are made from `html` (the row at that

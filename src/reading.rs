@@ -1,11 +1,10 @@
 //! The reader's read marks, stars and last visit (`tidings_model::reading`),
-//! kept in `localStorage` and shared by every view, with the buttons that
-//! change them.
+//! kept in `localStorage` and shared by every view.
 
 use leptos::prelude::*;
-use tidings_model::reading::{Reading, Starred, STORAGE_KEY};
+use tidings_model::reading::{Reading, STORAGE_KEY};
 
-use crate::site::{self, storage};
+use crate::site::storage;
 
 /// The reader's state, and how far the list was at the start of this
 /// visit (what is newer is marked new).
@@ -48,34 +47,4 @@ pub fn mark_read_on_open(slug: String, id: String) {
             r.state.update(|s| s.set_read(&slug, &id, true));
         }
     });
-}
-
-/// Star and read/unread buttons of one item.
-#[component]
-pub fn ItemActions(item: Starred) -> impl IntoView {
-    let text = site::text();
-    let r = use_reading();
-    let (slug, id) = (item.slug.clone(), item.id.clone());
-    let starred = {
-        let (slug, id) = (slug.clone(), id.clone());
-        Memo::new(move |_| r.state.read().is_starred(&slug, &id))
-    };
-    let read = {
-        let (slug, id) = (slug.clone(), id.clone());
-        Memo::new(move |_| r.state.read().is_read(&slug, &id))
-    };
-    let item = StoredValue::new(item);
-    view! {
-        <button type="button" class="star"
-            aria-pressed=move || starred.get().to_string()
-            on:click=move |_| r.state.update(|s| {
-                s.toggle_star(item.get_value());
-            })>
-            {move || tidings_model::html::star_label(starred.get(), text)}
-        </button>
-        <button type="button" class="read-toggle"
-            on:click=move |_| r.state.update(|s| s.set_read(&slug, &id, !read.get_untracked()))>
-            {move || tidings_model::html::read_label(read.get(), text)}
-        </button>
-    }
 }

@@ -2,10 +2,11 @@
 //! storage, with export and import of that state as a JSON file.
 
 use leptos::prelude::*;
-use tidings_model::reading::Reading;
+use tidings_model::html;
+use tidings_model::reading::{key, Reading};
 use wasm_bindgen::JsCast;
 
-use crate::components::{keyed, page_title, Keyed};
+use crate::components::page_title;
 use crate::reading::use_reading;
 use crate::site::{self, href};
 use crate::ManifestResource;
@@ -48,27 +49,71 @@ pub fn StarredPage() -> impl IntoView {
             }
         });
     };
-    let rows = move || {
-        let list: Vec<Keyed> = r
-            .state
-            .read()
-            .starred
-            .iter()
-            .map(|s| {
-                let s = s.clone();
-                Keyed::new(tidings_model::reading::key(&s.slug, &s.id), move || {
-                    view! {
-                        <li class="digest-card">
-                            <time datetime=s.date.clone()>{text.date_text(&s.date)}" · "{s.digest_title.clone()}</time>
-                            <h2><a href=href(&item_url(&s.slug, &s.id))>{s.title.clone()}</a></h2>
-                            <p class="share"><crate::reading::ItemActions item=s.clone() /></p>
-                        </li>
-                    }
-                    .into_any()
-                })
-            })
+    // The rows are the model's HTML, brought in step with the reader's
+    // state: a row unstarred goes, a new one is made, a kept one keeps its
+    // element (and the focus) and has its read button relabelled.
+    let list = NodeRef::<leptos::html::Ol>::new();
+    let mut shown: Vec<(String, web_sys::Element)> = Vec::new();
+    let mut shown_in: Option<web_sys::Element> = None;
+    Effect::new(move |_| {
+        let Some(ol) = list.get() else { return };
+        let ol: &web_sys::Element = &ol;
+        if shown_in.as_ref() != Some(ol) {
+            // A list mounted again (after the view was empty) starts empty.
+            shown.clear();
+            shown_in = Some(ol.clone());
+        }
+        let state = r.state.read();
+        let links: Vec<String> = (state.starred.iter())
+            .map(|s| href(&item_url(&s.slug, &s.id)))
             .collect();
-        list
+        // A row's key has its link, which changes once the manifest is in.
+        let keys = (state.starred.iter().zip(&links))
+            .map(|(s, link)| format!("{} {link}", key(&s.slug, &s.id)))
+            .collect();
+        crate::components::sync_rows(ol, &mut shown, keys, |i| {
+            let (Some(s), Some(link)) = (state.starred.get(i), links.get(i)) else {
+                return String::new();
+            };
+            html::starred_row(s, link, state.is_read(&s.slug, &s.id), text)
+        });
+        for ((_, row), s) in shown.iter().zip(&state.starred) {
+            if let Ok(Some(toggle)) = row.query_selector(".read-toggle") {
+                crate::article::set_text(
+                    &toggle,
+                    html::read_label(state.is_read(&s.slug, &s.id), text),
+                );
+            }
+        }
+    });
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        let Some(button) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("button").ok().flatten())
+        else {
+            return;
+        };
+        let named = (button.closest("[data-item]").ok().flatten())
+            .and_then(|row| row.get_attribute("data-item"));
+        let item = r.state.with_untracked(|st| {
+            let named = named?;
+            st.starred
+                .iter()
+                .find(|s| key(&s.slug, &s.id) == named)
+                .cloned()
+        });
+        let Some(item) = item else { return };
+        if button.matches(".star").unwrap_or(false) {
+            r.state.update(|st| {
+                st.toggle_star(item);
+            });
+        } else if button.matches(".read-toggle").unwrap_or(false) {
+            r.state.update(|st| {
+                let read = st.is_read(&item.slug, &item.id);
+                st.set_read(&item.slug, &item.id, !read);
+            });
+        }
     };
     view! {
         <section class="starred">
@@ -80,9 +125,7 @@ pub fn StarredPage() -> impl IntoView {
             </p>
             <Show when=move || !r.state.read().starred.is_empty()
                 fallback=move || view! { <p data-testid="no-starred">{text.no_starred}</p> }>
-                <ol class="digest-list">
-                    {keyed(Signal::derive(rows))}
-                </ol>
+                <ol class="digest-list" node_ref=list on:click=on_click></ol>
             </Show>
         </section>
     }

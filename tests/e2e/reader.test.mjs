@@ -169,6 +169,14 @@ test('read and starred items survive a reload, and the starred view lists them',
   await page.locator('.starred .digest-card h2', { hasText: 'Imported' }).waitFor();
   await page.locator('.starred .digest-card').first().locator('.star').click();
   await page.locator('.starred .digest-card h2', { hasText: first }).waitFor({ state: 'detached' });
+  // The imported item is unread; its button marks it read and keeps the focus.
+  const toggle = page.locator('.starred .digest-card .read-toggle');
+  assert.equal(await toggle.textContent(), T.mark_read);
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.starred .digest-card .read-toggle', { hasText: T.mark_unread }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.className), 'read-toggle');
+  assert.equal(await page.locator('.starred .digest-card h2').textContent(), 'Imported');
   await done();
 });
 

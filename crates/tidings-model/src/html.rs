@@ -12,6 +12,7 @@ use std::fmt::Write;
 use crate::facet::Facet;
 use crate::i18n::Text;
 use crate::query::items_of;
+use crate::reading::Starred;
 use crate::site::SiteInfo;
 use crate::{url, Digest, DigestSummary, Image, Item, Manifest};
 
@@ -516,9 +517,56 @@ impl ResultRow<'_> {
     }
 }
 
+/// A starred item's row in the starred view, the `<li>`: its digest's
+/// date and title, the item's linked title (`href`), and its star and
+/// read buttons (`data-item` names it by [`crate::reading::key`]).
+pub fn starred_row(s: &Starred, href: &str, read: bool, text: &Text) -> String {
+    let mut o = String::with_capacity(300 + s.title.len() + s.digest_title.len());
+    o.push_str("<li class=\"digest-card\"><time datetime=\"");
+    o.push_str(&escape(&s.date));
+    o.push_str("\">");
+    o.push_str(&escape(&text.date_text(&s.date)));
+    o.push_str(" · ");
+    o.push_str(&escape(&s.digest_title));
+    o.push_str("</time><h2><a href=\"");
+    o.push_str(&escape(href));
+    o.push_str("\">");
+    o.push_str(&escape(&s.title));
+    o.push_str("</a></h2><p class=\"share\" data-item=\"");
+    o.push_str(&escape(&crate::reading::key(&s.slug, &s.id)));
+    o.push_str("\"><button type=\"button\" class=\"star\" aria-pressed=\"true\">");
+    o.push_str(&escape(&star_label(true, text)));
+    o.push_str("</button><button type=\"button\" class=\"read-toggle\">");
+    o.push_str(&escape(read_label(read, text)));
+    o.push_str("</button></p></li>");
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_starred_row_names_its_item_and_escapes_its_texts() {
+        let s = Starred {
+            slug: "ai20240526".into(),
+            id: "a&b".into(),
+            title: "<b>T</b>".into(),
+            date: "2024-05-26".into(),
+            digest_title: "D\"".into(),
+        };
+        let text = Text::of(crate::site::Lang::En);
+        let row = starred_row(&s, "/d/ai20240526/a%26b/", true, text);
+        assert_eq!(
+            row,
+            format!(
+                "<li class=\"digest-card\"><time datetime=\"2024-05-26\">{} · D&quot;</time><h2><a href=\"/d/ai20240526/a%26b/\">&lt;b&gt;T&lt;/b&gt;</a></h2><p class=\"share\" data-item=\"ai20240526/a&amp;b\"><button type=\"button\" class=\"star\" aria-pressed=\"true\">{}</button><button type=\"button\" class=\"read-toggle\">{}</button></p></li>",
+                escape(&text.date_text("2024-05-26")),
+                escape(&star_label(true, text)),
+                escape(read_label(true, text)),
+            )
+        );
+    }
 
     #[test]
     fn a_chip_escapes_its_term_and_marks_the_chosen_one_current() {
