@@ -42,7 +42,7 @@ pub fn Article(manifest: Arc<Manifest>, digest: Arc<Digest>, item: Option<usize>
     let node = NodeRef::<leptos::html::Article>::new();
     {
         let slug = digest.slug.clone();
-        Effect::new(move |_| {
+        crate::components::effect(move || {
             let state = reading.state.read();
             if let Some(el) = node.get() {
                 show_marks(&el, &slug, &state, text);

@@ -498,7 +498,7 @@ fn facets_view(current: Current) -> impl IntoView {
             }
         })
     };
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         current.track();
         if let Some(el) = nav.get() {
             render(&el);
@@ -605,7 +605,7 @@ fn screen_view(current: Current) -> impl IntoView {
     // Once a screen shows, the pre-rendered copy goes; the newest digest
     // the reader has now seen is remembered (what is newer next time is
     // marked new).
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         current.with(|s| {
             let Some(s) = s else { return };
             site::remove_prerender();

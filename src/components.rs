@@ -6,9 +6,19 @@ use tidings_model::{url, DigestSummary};
 use crate::api::{AppError, Missing};
 use crate::site::{self, href};
 
+/// Runs `f` now and again whenever a signal it read changes, as
+/// `Effect::new` does. Every effect of the app goes through this one
+/// (`f` boxed): each `Effect::new` with its own closure type carried its
+/// own copy of the effect's loop in the wasm.
+pub fn effect(f: impl FnMut() + 'static) {
+    let mut f: Box<dyn FnMut()> = Box::new(f);
+    Effect::new(move |_| f());
+}
+
 /// Keeps the document title in step with the page.
 pub fn page_title(title: impl Fn() -> String + 'static) {
-    Effect::new(move |_| {
+    let title: Box<dyn Fn() -> String> = Box::new(title);
+    effect(move || {
         let title = title();
         let site = &site::info().title;
         let title = if title.is_empty() {
@@ -169,7 +179,7 @@ pub fn DigestList(#[prop(into)] digests: Signal<Vec<DigestSummary>>) -> impl Int
     let first_html: String = first.iter().map(&card).collect();
     let mut shown: Option<Vec<(String, web_sys::Element)>> = None;
     let mut first = Some(first);
-    Effect::new(move |_| {
+    effect(move || {
         let Some(ol) = list.get() else { return };
         let ol: &web_sys::Element = &ol;
         let rows = shown.get_or_insert_with(|| {

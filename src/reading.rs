@@ -22,7 +22,7 @@ pub fn provide() {
         .unwrap_or_default();
     let seen_before = StoredValue::new(stored.seen_until.clone());
     let state = RwSignal::new(stored);
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         let json = state.read().to_json();
         if let Some(s) = storage() {
             // A full or disabled storage only forgets.
@@ -42,7 +42,7 @@ pub fn use_reading() -> ReadingState {
 /// Marks the item read once shown.
 pub fn mark_read_on_open(slug: String, id: String) {
     let r = use_reading();
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         if !r.state.read_untracked().is_read(&slug, &id) {
             r.state.update(|s| s.set_read(&slug, &id, true));
         }

@@ -142,7 +142,7 @@ pub const BUSY_AFTER: std::time::Duration = std::time::Duration::from_millis(150
 /// Once the app has rendered a page's content, the pre-rendered copy goes
 /// (the app's own shows in its place, in the same frame).
 pub fn take_over() {
-    Effect::new(move |_| remove_prerender());
+    crate::components::effect(remove_prerender);
 }
 
 /// Removes the pre-rendered copy, if it is still there.

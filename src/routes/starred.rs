@@ -55,7 +55,7 @@ pub fn StarredPage() -> impl IntoView {
     let list = NodeRef::<leptos::html::Ol>::new();
     let mut shown: Vec<(String, web_sys::Element)> = Vec::new();
     let mut shown_in: Option<web_sys::Element> = None;
-    Effect::new(move |_| {
+    crate::components::effect(move || {
         let Some(ol) = list.get() else { return };
         let ol: &web_sys::Element = &ol;
         if shown_in.as_ref() != Some(ol) {
