@@ -1,10 +1,10 @@
 //! Pieces shared by several pages.
 
 use leptos::prelude::*;
-use tidings_model::{url, DigestSummary};
+use tidings_model::DigestSummary;
 
 use crate::api::{AppError, Missing};
-use crate::site::{self, href};
+use crate::site;
 
 /// Runs `f` now and again whenever a signal it read changes, as
 /// `Effect::new` does. Every effect of the app goes through this one
@@ -70,20 +70,24 @@ pub fn error_view(errors: ArcRwSignal<Errors>) -> impl IntoView {
                     .unzip()
             };
             let attempt = use_context::<site::Attempt>();
+            let content = tidings_model::html::error_content(
+                &messages,
+                &details.join("; "),
+                site::info(),
+                text,
+            );
+            // The Retry button is the model's HTML; the section hears its click.
+            let on_click = move |ev: leptos::ev::MouseEvent| {
+                use wasm_bindgen::JsCast;
+                let on_retry = (ev.target())
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|t| t.closest("button.retry").ok().flatten().is_some());
+                if let (true, Some(a)) = (on_retry, attempt) {
+                    a.retry();
+                }
+            };
             view! {
-                <section class="error" role="alert" data-testid="error">
-                    <h1>{text.error_title}</h1>
-                    <ul>{messages.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
-                    <p class="actions">
-                        <button type="button" class="retry" data-testid="retry" on:click=move |_| {
-                            if let Some(a) = attempt {
-                                a.retry();
-                            }
-                        }>{text.retry}</button>
-                        <a href=href(url::HOME)>{text.all_digests}</a>
-                    </p>
-                    <p class="detail">{details.join("; ")}</p>
-                </section>
+                <section class="error" role="alert" data-testid="error" inner_html=content on:click=on_click></section>
             }
             .into_any()
         }

@@ -542,9 +542,55 @@ pub fn starred_row(s: &Starred, href: &str, read: bool, text: &Text) -> String {
     o
 }
 
+/// What goes inside the error view's `<section class="error">`: the
+/// title, what went wrong (`messages`, in the reader's language), a Retry
+/// button, a link back home, and the technical detail in small print.
+pub fn error_content(messages: &[String], detail: &str, site: &SiteInfo, text: &Text) -> String {
+    let mut o = String::from("<h1>");
+    o.push_str(&escape(text.error_title));
+    o.push_str("</h1><ul>");
+    for m in messages {
+        o.push_str("<li>");
+        o.push_str(&escape(m));
+        o.push_str("</li>");
+    }
+    o.push_str(
+        "</ul><p class=\"actions\"><button type=\"button\" class=\"retry\" data-testid=\"retry\">",
+    );
+    o.push_str(&escape(text.retry));
+    o.push_str("</button><a href=\"");
+    o.push_str(&escape(&site.href(url::HOME)));
+    o.push_str("\">");
+    o.push_str(&escape(text.all_digests));
+    o.push_str("</a></p><p class=\"detail\">");
+    o.push_str(&escape(detail));
+    o.push_str("</p>");
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_error_view_escapes_what_went_wrong() {
+        let text = Text::of(crate::site::Lang::En);
+        let got = error_content(
+            &["<b>gone</b>".into()],
+            "404 for /x?a&b",
+            &SiteInfo::default(),
+            text,
+        );
+        assert_eq!(
+            got,
+            format!(
+                "<h1>{}</h1><ul><li>&lt;b&gt;gone&lt;/b&gt;</li></ul><p class=\"actions\"><button type=\"button\" class=\"retry\" data-testid=\"retry\">{}</button><a href=\"/\">{}</a></p><p class=\"detail\">404 for /x?a&amp;b</p>",
+                escape(text.error_title),
+                escape(text.retry),
+                escape(text.all_digests)
+            )
+        );
+    }
 
     #[test]
     fn a_starred_row_names_its_item_and_escapes_its_texts() {
