@@ -619,8 +619,6 @@ fn screen_view(current: Current) -> impl IntoView {
             }
         })
     });
-    let filtered =
-        Memo::new(move |_| current.with(|s| s.as_ref().is_some_and(|s| !s.filter.is_empty())));
     let kind = Memo::new(move |_| {
         current.with(|s| match s {
             Some(s) if s.screen.search.is_some() => ListKind::Search,
@@ -653,15 +651,24 @@ fn screen_view(current: Current) -> impl IntoView {
             .into_any(),
     }
     };
-    let count = move || {
+    // The count, "matching" under a filter, and the link that clears it
+    // (which stays on the view: the items view clears to all items).
+    let summary = move || {
         current.with(|s| {
-            s.as_ref().map(|s| {
-                format!(
-                    "{}, {}",
-                    text.digests(s.screen.digests as u64),
-                    text.items(s.screen.items)
+            let Some(s) = s else { return String::new() };
+            let count = format!(
+                "{}, {}",
+                text.digests(s.screen.digests as u64),
+                text.items(s.screen.items)
+            );
+            let clear = (!s.filter.is_empty()).then(|| {
+                (
+                    text.matching,
+                    href(&s.base.href(&Filter::default(), 1)),
+                    text.clear_filters,
                 )
-            })
+            });
+            html::summary_line(&count, clear.as_ref().map(|(m, h, c)| (*m, h.as_str(), *c)))
         })
     };
     let pages = move || {
@@ -673,24 +680,10 @@ fn screen_view(current: Current) -> impl IntoView {
                 .flatten()
         })
     };
-    // Clearing stays on the view: the items view clears to all items.
-    let clear_link = move || {
-        current.with(|s| {
-            let base = s.as_ref().map(|s| s.base.clone()).unwrap_or_default();
-            href(&base.href(&Filter::default(), 1))
-        })
-    };
     view! {
         <Show when=move || current.with(Option::is_some)>
             {facets_view(current)}
-            <p class="summary-line">
-                <span data-testid="match-count">{count}</span>
-                {move || filtered.get().then(|| format!(" {}", text.matching))}
-                " "
-                <Show when=move || filtered.get()>
-                    <a href=clear_link class="clear" data-testid="clear">{text.clear_filters}</a>
-                </Show>
-            </p>
+            <p class="summary-line" inner_html=summary></p>
             {list}
             {pages}
         </Show>

@@ -568,9 +568,41 @@ pub fn error_content(messages: &[String], detail: &str, site: &SiteInfo, text: &
     o
 }
 
+/// What goes inside a list's `<p class="summary-line">`: how many digests
+/// and items it shows (`count`, already worded), and under a filter
+/// (`filtered`: the word for it, the list's address without it and the
+/// link's label) that word and a link that clears the filter.
+pub fn summary_line(count: &str, filtered: Option<(&str, &str, &str)>) -> String {
+    let mut o = String::from("<span data-testid=\"match-count\">");
+    o.push_str(&escape(count));
+    o.push_str("</span>");
+    if let Some((matching, href, clear)) = filtered {
+        o.push(' ');
+        o.push_str(&escape(matching));
+        o.push_str(" <a href=\"");
+        o.push_str(&escape(href));
+        o.push_str("\" class=\"clear\" data-testid=\"clear\">");
+        o.push_str(&escape(clear));
+        o.push_str("</a>");
+    }
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_line_links_its_clear_only_under_a_filter() {
+        assert_eq!(
+            summary_line("2 digests, 3 items", None),
+            "<span data-testid=\"match-count\">2 digests, 3 items</span>"
+        );
+        assert_eq!(
+            summary_line("1 digest, 1 item", Some(("matching", "/?a&b", "<clear>"))),
+            "<span data-testid=\"match-count\">1 digest, 1 item</span> matching <a href=\"/?a&amp;b\" class=\"clear\" data-testid=\"clear\">&lt;clear&gt;</a>"
+        );
+    }
 
     #[test]
     fn the_error_view_escapes_what_went_wrong() {
