@@ -16,7 +16,7 @@ use tidings_model::query::{
 use tidings_model::{html, DecodeError, DigestSummary, Index, Manifest, TermCount};
 
 use crate::api::{self, AppError};
-use crate::components::{error_view, page_title, DigestList, Loading};
+use crate::components::{effect, error_view, page_title, DigestList, Loading};
 use crate::site::{self, href};
 use crate::ManifestResource;
 
@@ -475,6 +475,12 @@ fn refocus(nav: &web_sys::Element, id: &(String, bool, String)) {
     }
 }
 
+/// An event's target (or current target) as an element.
+fn target_of(t: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
+    use wasm_bindgen::JsCast;
+    t.and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+}
+
 /// The facet panels and the archive, written as HTML for each screen (a
 /// screen's seventy chips in one DOM call, where a reactive view per chip
 /// carried a memo, four reactive attributes and a keyed list's diffing
@@ -510,10 +516,7 @@ fn facets_view(current: Current) -> impl IntoView {
             .flatten()
             .and_then(|p| p.get_attribute("data-facet"))
     };
-    let target = |ev: &web_sys::Event| {
-        ev.target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    };
+    let target = |ev: &web_sys::Event| target_of(ev.target());
     let on_click = move |ev: leptos::ev::MouseEvent| {
         let Some(button) = target(&ev).and_then(|t| t.closest("button.more").ok().flatten()) else {
             return;
@@ -555,14 +558,21 @@ fn facets_view(current: Current) -> impl IntoView {
         list.set_inner_html(&chips.unwrap_or_default());
     };
     // On a phone the panel folds away (chosen terms stay) behind a switch.
-    let open = RwSignal::new(false);
+    let toggle = move |ev: leptos::ev::MouseEvent| {
+        let Some(el) = nav.get_untracked() else {
+            return;
+        };
+        let open = el.class_list().toggle("open").unwrap_or(false);
+        if let Some(button) = target_of(ev.current_target()) {
+            let _ = button.set_attribute("aria-expanded", if open { "true" } else { "false" });
+        }
+    };
     view! {
         <button type="button" class="facets-toggle" data-testid="facets-toggle"
-            aria-expanded=move || open.get().to_string()
-            on:click=move |_| open.update(|o| *o = !*o)>
+            aria-expanded="false" on:click=toggle>
             {text.filters}
         </button>
-        <nav class="facets" class:open=move || open.get() aria-label=text.filters node_ref=nav
+        <nav class="facets" aria-label=text.filters node_ref=nav
             on:click=on_click on:input=on_input></nav>
     }
 }
@@ -852,6 +862,25 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
         );
     };
     let day = |d: Option<Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    // The boxes show the filter of the screen (after Back, or from a
+    // shared link); a box already showing it is left alone.
+    let (search, from, to) = (
+        NodeRef::<leptos::html::Input>::new(),
+        NodeRef::<leptos::html::Input>::new(),
+        NodeRef::<leptos::html::Input>::new(),
+    );
+    effect(move || {
+        let f = filter.read();
+        for (input, value) in [
+            (search.get(), f.text.clone()),
+            (from.get(), day(f.from)),
+            (to.get(), day(f.to)),
+        ] {
+            if let Some(input) = input.filter(|i| i.value() != value) {
+                input.set_value(&value);
+            }
+        }
+    });
 
     let text = site::text();
     view! {
@@ -861,13 +890,13 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
                 <input
                     type="search"
                     placeholder=text.search_placeholder
-                    prop:value=move || filter.read().text.clone()
+                    node_ref=search
                     on:input=on_text
                 />
             </label>
             <div class="date-range">
-                <label>{text.from}<input type="date" data-testid="from" prop:value=move || day(filter.read().from) on:change=on_from /></label>
-                <label>{text.to}<input type="date" data-testid="to" prop:value=move || day(filter.read().to) on:change=on_to /></label>
+                <label>{text.from}<input type="date" data-testid="from" node_ref=from on:change=on_from /></label>
+                <label>{text.to}<input type="date" data-testid="to" node_ref=to on:change=on_to /></label>
             </div>
             // The resource's state: loading first, then any error. A loaded
             // screen goes to `current`, which the view after it shows.

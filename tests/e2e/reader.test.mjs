@@ -42,6 +42,27 @@ for (const [width, height, kind] of [[1280, 800, 'desktop'], [390, 844, 'phone']
   });
 }
 
+test('on a phone the filters fold behind a switch that keeps the chosen ones in view', async () => {
+  const { page, done } = await openPage(browser, { viewport: { width: 390, height: 844 } });
+  await page.goto(`${many.base}/`);
+  await page.getByTestId('match-count').waitFor();
+  const toggle = page.getByTestId('facets-toggle');
+  const tags = page.locator('.facet').first();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await tags.isVisible(), false);
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  await tags.locator('a.chip').first().click();
+  await page.getByTestId('clear').waitFor();
+  // Still open after the new screen; folded again, the chosen tag's panel stays.
+  assert.equal(await tags.isVisible(), true);
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  assert.equal(await tags.isVisible(), true);
+  assert.equal(await page.locator('.facet').nth(1).isVisible(), false);
+  await done();
+});
+
 test('all tags are one click away, found by typing', async () => {
   const { page, done } = await openPage(browser);
   await page.goto(`${many.base}/`);
