@@ -16,7 +16,7 @@ use tidings_model::query::{
 use tidings_model::{html, DecodeError, DigestSummary, Index, Manifest, TermCount};
 
 use crate::api::{self, AppError};
-use crate::components::{effect, error_view, page_title, DigestList, Loading};
+use crate::components::{effect, error_view, nothing, page_title, shown, DigestList, Loading};
 use crate::site::{self, href};
 use crate::ManifestResource;
 
@@ -691,12 +691,16 @@ fn screen_view(current: Current) -> impl IntoView {
         })
     };
     view! {
-        <Show when=move || current.with(Option::is_some)>
-            {facets_view(current)}
-            <p class="summary-line" inner_html=summary></p>
-            {list}
-            {pages}
-        </Show>
+        {shown(
+            move || current.with(Option::is_some),
+            move || view! {
+                {facets_view(current)}
+                <p class="summary-line" inner_html=summary></p>
+                {list}
+                {pages}
+            }.into_any(),
+            nothing,
+        )}
     }
 }
 

@@ -15,6 +15,27 @@ pub fn effect(f: impl FnMut() + 'static) {
     Effect::new(move |_| f());
 }
 
+/// `children` while `when` holds, else `fallback`, as `<Show>` does.
+/// Every conditional part of the app goes through this one `<Show>`
+/// (the closures boxed): each `<Show>` with its own closures carried
+/// its own copy of its code in the wasm.
+pub fn shown(
+    when: impl Fn() -> bool + Send + Sync + 'static,
+    children: impl Fn() -> AnyView + Send + Sync + 'static,
+    fallback: impl Fn() -> AnyView + Send + Sync + 'static,
+) -> AnyView {
+    type Boxed<T> = std::sync::Arc<dyn Fn() -> T + Send + Sync>;
+    let when: Boxed<bool> = std::sync::Arc::new(when);
+    let children: Boxed<AnyView> = std::sync::Arc::new(children);
+    let fallback: Boxed<AnyView> = std::sync::Arc::new(fallback);
+    view! { <Show when=move || when() fallback=move || fallback()>{children()}</Show> }.into_any()
+}
+
+/// Nothing, for [`shown`]'s fallback.
+pub fn nothing() -> AnyView {
+    ().into_any()
+}
+
 /// Keeps the document title in step with the page.
 pub fn page_title(title: impl Fn() -> String + 'static) {
     let title: Box<dyn Fn() -> String> = Box::new(title);

@@ -153,16 +153,20 @@ pub fn install(help: RwSignal<bool>) {
 pub fn KeysHelp(open: RwSignal<bool>) -> impl IntoView {
     let text = site::text();
     view! {
-        <Show when=move || open.get()>
-            <div class="keys-help" role="dialog" aria-label=text.keys_title data-testid="keys-help">
-                <h2>{text.keys_title}</h2>
-                <dl>
-                    {KEYS
-                        .iter()
-                        .map(|(k, a)| view! { <dt><kbd>{*k}</kbd></dt><dd>{text.key_help(*a)}</dd> })
-                        .collect_view()}
-                </dl>
-            </div>
-        </Show>
-    }
+            {crate::components::shown(
+                move || open.get(),
+                move || view! {
+                <div class="keys-help" role="dialog" aria-label=text.keys_title data-testid="keys-help">
+                    <h2>{text.keys_title}</h2>
+                    <dl>
+                        {KEYS
+                            .iter()
+                            .map(|(k, a)| view! { <dt><kbd>{*k}</kbd></dt><dd>{text.key_help(*a)}</dd> })
+                            .collect_view()}
+                    </dl>
+                </div>
+    }.into_any(),
+                crate::components::nothing,
+            )}
+        }
 }

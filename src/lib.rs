@@ -20,6 +20,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::components::{nothing, shown};
+
 pub use api::{AppError, Missing};
 use tidings_model::i18n::Text;
 use tidings_model::site::Lang;
@@ -67,12 +69,16 @@ pub fn App() -> impl IntoView {
                     <div class="app" lang=text.lang.tag()>
                         <header class="site-header">
                             <a href=site::href(url::HOME) class="brand" aria-current=nav::current(Route::Home)>{site::info().title.clone()}</a>
-                            <Show when=move || busy.get()>
-                                <div class="busy" role="progressbar" aria-label=text.loading data-testid="busy"></div>
-                            </Show>
-                            <Show when=move || offline.get()>
-                                <span class="offline" role="status" data-testid="offline">{text.offline}</span>
-                            </Show>
+                            {shown(
+                                move || busy.get(),
+                                move || view! { <div class="busy" role="progressbar" aria-label=text.loading data-testid="busy"></div> }.into_any(),
+                                nothing,
+                            )}
+                            {shown(
+                                move || offline.get(),
+                                move || view! { <span class="offline" role="status" data-testid="offline">{text.offline}</span> }.into_any(),
+                                nothing,
+                            )}
                             <a href=site::href(&Route::Items.url()) class="items-link" data-testid="items-link" aria-current=nav::current(Route::Items)>{text.all_items}</a>
                             <SiteSearch />
                             <StarredLink />
@@ -132,15 +138,19 @@ fn SiteSearch() -> impl IntoView {
         );
     };
     view! {
-        <Show when=move || !on_list()>
-        <form class="site-search" role="search" action=site::href(&url::Route::Items.url()) on:submit=on_submit>
-            <label>
-                <span class="visually-hidden">{text.search_label}</span>
-                <input node_ref=input type="search" name=tidings_model::query::TEXT_KEY placeholder=text.search_placeholder data-testid="site-search" />
-            </label>
-        </form>
-        </Show>
-    }
+            {shown(
+                move || !on_list(),
+                move || view! {
+            <form class="site-search" role="search" action=site::href(&url::Route::Items.url()) on:submit=on_submit>
+                <label>
+                    <span class="visually-hidden">{text.search_label}</span>
+                    <input node_ref=input type="search" name=tidings_model::query::TEXT_KEY placeholder=text.search_placeholder data-testid="site-search" />
+                </label>
+            </form>
+    }.into_any(),
+                nothing,
+            )}
+        }
 }
 
 /// The starred view, with how many items it holds.

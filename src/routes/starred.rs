@@ -123,10 +123,11 @@ pub fn StarredPage() -> impl IntoView {
                 <a download="tidings-reading.json" href=export data-testid="export">{text.export}</a>
                 <label>{text.import}" "<input type="file" accept="application/json,.json" data-testid="import" on:change=import /></label>
             </p>
-            <Show when=move || !r.state.read().starred.is_empty()
-                fallback=move || view! { <p data-testid="no-starred">{text.no_starred}</p> }>
-                <ol class="digest-list" node_ref=list on:click=on_click></ol>
-            </Show>
+            {crate::components::shown(
+                move || !r.state.read().starred.is_empty(),
+                move || view! { <ol class="digest-list" node_ref=list on:click=on_click></ol> }.into_any(),
+                move || view! { <p data-testid="no-starred">{text.no_starred}</p> }.into_any(),
+            )}
         </section>
     }
 }
