@@ -225,7 +225,10 @@ def incremental(n: int):
     content = WORK / f"edit-{n}"
     clean(content)
     shutil.copytree(source, content)
+    # Its own shell, so this part runs without the Hugo part before it.
     shell = WORK / "shell" / "index.html"
+    shell.parent.mkdir(parents=True, exist_ok=True)
+    shell.write_text(SHELL)
     cache, out, fresh = WORK / f"cache-{n}", WORK / f"rebuild-{n}", WORK / f"clean-{n}"
     clean(cache)
     clean(out)
