@@ -366,14 +366,15 @@ pub fn results_view(
         .rows
         .iter()
         .map(|r| {
-            tidings_model::html::ResultRow {
+            tidings_model::html::ItemRow {
                 href: &r.href,
                 title_html: &r.title.html(),
-                snippet_html: &r.snippet.html(),
+                snippet_html: Some(&r.snippet.html()),
                 domain: r.domain.as_deref(),
                 date: &text.date_text(&r.date),
                 digest: &r.digest,
                 digest_href: &r.digest_href,
+                days: None,
             }
             .html()
         })

@@ -96,7 +96,8 @@ pub fn ItemList(entries: Vec<DigestSummary>, filter: Filter) -> impl IntoView {
                             let days = (r.days > 1).then(|| text.on_days(r.days));
                             tidings_model::html::ItemRow {
                                 href: &r.href,
-                                title: &r.title,
+                                title_html: &tidings_model::html::escape(&r.title),
+                                snippet_html: None,
                                 domain: r.domain.as_deref(),
                                 date: &date,
                                 digest: &r.digest,

@@ -97,12 +97,15 @@ pub fn tag_items(tags: &[String], site: &SiteInfo) -> String {
     o
 }
 
-/// One row of the items view, the `<li>`: the item's linked title, its
-/// source's domain, the date and title of its digest (linked), and how
-/// many days the story ran when more than one (`days`, already worded).
+/// One row of the items view or of search results, the `<li>`: the
+/// item's linked title (`title_html`: escaped, or marked by [`marked`]),
+/// a search's snippet if any (`snippet_html`, the same), its source's
+/// domain, the date and title of its digest (linked), and how many days
+/// the story ran when more than one (`days`, already worded).
 pub struct ItemRow<'a> {
     pub href: &'a str,
-    pub title: &'a str,
+    pub title_html: &'a str,
+    pub snippet_html: Option<&'a str>,
     pub domain: Option<&'a str>,
     pub date: &'a str,
     pub digest: &'a str,
@@ -111,26 +114,32 @@ pub struct ItemRow<'a> {
 }
 
 impl ItemRow<'_> {
-    /// The row's `<li>`, every quoted text escaped.
+    /// The row's `<li>`: the title and snippet as given, every other text
+    /// escaped. A search result's row is also of class `result`.
     pub fn html(&self) -> String {
-        let mut o = String::with_capacity(200 + self.title.len() + self.digest.len());
-        o.push_str("<li class=\"item-row\"><h2><a href=\"");
+        let mut o = String::with_capacity(200 + self.title_html.len() + self.digest.len());
+        o.push_str(if self.snippet_html.is_some() {
+            "<li class=\"item-row result\"><h2><a href=\""
+        } else {
+            "<li class=\"item-row\"><h2><a href=\""
+        });
         o.push_str(&escape(self.href));
         o.push_str("\">");
-        o.push_str(&escape(self.title));
-        o.push_str("</a></h2><p class=\"meta\">");
-        if let Some(d) = self.domain {
-            o.push_str("<span class=\"domain\">");
-            o.push_str(&escape(d));
-            o.push_str("</span>");
+        o.push_str(self.title_html);
+        o.push_str("</a></h2>");
+        if let Some(snippet) = self.snippet_html {
+            o.push_str("<p class=\"snippet\">");
+            o.push_str(snippet);
+            o.push_str("</p>");
         }
-        o.push_str("<a href=\"");
-        o.push_str(&escape(self.digest_href));
-        o.push_str("\">");
-        o.push_str(&escape(self.date));
-        o.push_str(" · ");
-        o.push_str(&escape(self.digest));
-        o.push_str("</a>");
+        o.push_str("<p class=\"meta\">");
+        source_and_digest(
+            &mut o,
+            self.domain,
+            self.digest_href,
+            self.date,
+            self.digest,
+        );
         if let Some(days) = self.days {
             o.push_str("<span class=\"days\" data-testid=\"days\">");
             o.push_str(&escape(days));
@@ -139,6 +148,35 @@ impl ItemRow<'_> {
         o.push_str("</p></li>");
         o
     }
+}
+
+/// What an item's row says of where it comes from: its source's domain,
+/// if any, and the date and title of its digest, linked.
+fn source_and_digest(
+    o: &mut String,
+    domain: Option<&str>,
+    digest_href: &str,
+    date: &str,
+    digest: &str,
+) {
+    if let Some(d) = domain {
+        o.push_str("<span class=\"domain\">");
+        o.push_str(&escape(d));
+        o.push_str("</span>");
+    }
+    link(o, digest_href, "", &format!("{date} · {digest}"));
+}
+
+/// `<a href="…"…>…</a>`: `attrs` as given after the address (each with
+/// its leading space), the address and the text escaped.
+fn link(o: &mut String, href: &str, attrs: &str, text: &str) {
+    o.push_str("<a href=\"");
+    o.push_str(&escape(href));
+    o.push('"');
+    o.push_str(attrs);
+    o.push('>');
+    o.push_str(&escape(text));
+    o.push_str("</a>");
 }
 
 /// The reader's marks on one item, as its buttons show them (the build
@@ -436,24 +474,15 @@ pub fn chip(prefix: &str, name: &str, count: u32, active: bool, href: &str) -> S
 /// screen before (`prev`: address and label) and after (`next`) where
 /// there is one, and where the reader is (`at`).
 pub fn pager_links(prev: Option<(&str, &str)>, at: &str, next: Option<(&str, &str)>) -> String {
-    let link = |o: &mut String, (href, text): (&str, &str), rel: &str| {
-        o.push_str("<a href=\"");
-        o.push_str(&escape(href));
-        o.push_str("\" rel=\"");
-        o.push_str(rel);
-        o.push_str("\">");
-        o.push_str(&escape(text));
-        o.push_str("</a>");
-    };
     let mut o = String::new();
-    if let Some(p) = prev {
-        link(&mut o, p, "prev");
+    if let Some((href, text)) = prev {
+        link(&mut o, href, " rel=\"prev\"", text);
     }
     o.push_str("<span>");
     o.push_str(&escape(at));
     o.push_str("</span>");
-    if let Some(n) = next {
-        link(&mut o, n, "next");
+    if let Some((href, text)) = next {
+        link(&mut o, href, " rel=\"next\"", text);
     }
     o
 }
@@ -475,46 +504,6 @@ pub fn marked(text: &str, marks: &[std::ops::Range<usize>]) -> String {
     }
     o.push_str(&escape(text.get(at..).unwrap_or_default()));
     o
-}
-
-/// One search result, the `<li>`: the item's linked title and a snippet,
-/// both already marked ([`marked`]), then the source's domain and the
-/// date and title of its digest (linked).
-pub struct ResultRow<'a> {
-    pub href: &'a str,
-    pub title_html: &'a str,
-    pub snippet_html: &'a str,
-    pub domain: Option<&'a str>,
-    pub date: &'a str,
-    pub digest: &'a str,
-    pub digest_href: &'a str,
-}
-
-impl ResultRow<'_> {
-    /// The row's `<li>`; the marked parts as given, every other text escaped.
-    pub fn html(&self) -> String {
-        let mut o = String::with_capacity(200 + self.title_html.len() + self.snippet_html.len());
-        o.push_str("<li class=\"item-row result\"><h2><a href=\"");
-        o.push_str(&escape(self.href));
-        o.push_str("\">");
-        o.push_str(self.title_html);
-        o.push_str("</a></h2><p class=\"snippet\">");
-        o.push_str(self.snippet_html);
-        o.push_str("</p><p class=\"meta\">");
-        if let Some(d) = self.domain {
-            o.push_str("<span class=\"domain\">");
-            o.push_str(&escape(d));
-            o.push_str("</span>");
-        }
-        o.push_str("<a href=\"");
-        o.push_str(&escape(self.digest_href));
-        o.push_str("\">");
-        o.push_str(&escape(self.date));
-        o.push_str(" · ");
-        o.push_str(&escape(self.digest));
-        o.push_str("</a></p></li>");
-        o
-    }
 }
 
 /// A starred item's row in the starred view, the `<li>`: its digest's
@@ -579,11 +568,13 @@ pub fn summary_line(count: &str, filtered: Option<(&str, &str, &str)>) -> String
     if let Some((matching, href, clear)) = filtered {
         o.push(' ');
         o.push_str(&escape(matching));
-        o.push_str(" <a href=\"");
-        o.push_str(&escape(href));
-        o.push_str("\" class=\"clear\" data-testid=\"clear\">");
-        o.push_str(&escape(clear));
-        o.push_str("</a>");
+        o.push(' ');
+        link(
+            &mut o,
+            href,
+            " class=\"clear\" data-testid=\"clear\"",
+            clear,
+        );
     }
     o
 }
@@ -681,14 +672,15 @@ mod tests {
             marked("人工智能", &[1..3, 3..6, 4..9, 9..20]),
             "人<mark>工</mark>智能"
         );
-        let row = ResultRow {
+        let row = ItemRow {
             href: "/d/x/1/",
             title_html: &marked("<i>AI</i>", std::slice::from_ref(&(3..5))),
-            snippet_html: "s",
+            snippet_html: Some("s"),
             domain: Some("a&b.com"),
             date: "May 26",
             digest: "D\"",
             digest_href: "/d/x/",
+            days: None,
         }
         .html();
         assert_eq!(
@@ -736,7 +728,8 @@ mod tests {
     fn an_item_row_links_the_item_and_its_digest_and_escapes_what_it_quotes() {
         let row = ItemRow {
             href: "/d/a/1/",
-            title: "<b>R&D</b>",
+            title_html: &escape("<b>R&D</b>"),
+            snippet_html: None,
             domain: Some("example.com"),
             date: "May 26, 2024",
             digest: "Digest \"one\"",
