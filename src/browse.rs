@@ -277,8 +277,8 @@ struct Shown {
 }
 
 /// The shown screen, kept in a signal: the view below is built once and
-/// each change touches only what differs (a chip's count, the rows that
-/// came or went), not the whole screen.
+/// each change rewrites the facet panels (one DOM call) and touches only
+/// the rows that came, went or moved, not the whole screen.
 type Current = RwSignal<Option<Arc<Shown>>>;
 
 /// The chips of `choices`, as the model writes them.
@@ -504,7 +504,7 @@ fn facets_view(current: Current) -> impl IntoView {
             }
         })
     };
-    crate::components::effect(move || {
+    effect(move || {
         current.track();
         if let Some(el) = nav.get() {
             render(&el);
@@ -615,7 +615,7 @@ fn screen_view(current: Current) -> impl IntoView {
     // Once a screen shows, the pre-rendered copy goes; the newest digest
     // the reader has now seen is remembered (what is newer next time is
     // marked new).
-    crate::components::effect(move || {
+    effect(move || {
         current.with(|s| {
             let Some(s) = s else { return };
             site::remove_prerender();
