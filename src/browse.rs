@@ -65,6 +65,8 @@ struct Screen {
     asked_page: u32,
     /// With text and an index: the search's page of results.
     search: Option<crate::search::Page>,
+    /// On the items view without a search: the items of `entries`.
+    item_rows: Vec<crate::routes::items::Row>,
 }
 
 /// The choices of one facet: the counted terms, most common first, plus
@@ -221,6 +223,7 @@ async fn load(
         archive: archive(&results.months, &filter, &base),
         asked_page: page_asked,
         search,
+        item_rows: Vec::new(),
     })
 }
 
@@ -265,6 +268,7 @@ async fn load_unfiltered(
         archive: Vec::new(),
         asked_page: 1,
         search: None,
+        item_rows: Vec::new(),
     })
 }
 
@@ -643,23 +647,26 @@ fn screen_view(current: Current) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let list = move || {
-        match kind.get() {
+    let list = move || match kind.get() {
         ListKind::Digests => view! { <DigestList digests=entries /> }.into_any(),
         ListKind::Search => current
             .with(|s| {
                 let s = s.as_ref()?;
                 let p = s.screen.search.clone()?;
-                Some(crate::search::results_view(p, s.filter.clone(), s.base.clone(), text))
+                Some(crate::search::results_view(
+                    p,
+                    s.filter.clone(),
+                    s.base.clone(),
+                    text,
+                ))
             })
             .into_any(),
         ListKind::Items => current
             .with(|s| {
-                let s = s.as_ref()?;
-                Some(view! { <crate::routes::items::ItemList entries=s.screen.entries.clone() filter=s.filter.clone() /> })
+                s.as_ref()
+                    .map(|s| crate::routes::items::item_list(&s.screen.item_rows))
             })
             .into_any(),
-    }
     };
     // The count, "matching" under a filter, and the link that clears it
     // (which stays on the view: the items view clears to all items).
@@ -771,11 +778,17 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
             // a filtered one, so clearing a filter changes counts and rows
             // rather than removing panels that the next filter builds again.
             let from_totals = m.as_ref().map_or(true, |m| !api::index_loaded(m));
-            let screen = if filter.is_empty() && page <= 1 && from_totals {
-                load_unfiltered(m, base.clone()).await
+            let mut screen = if filter.is_empty() && page <= 1 && from_totals {
+                load_unfiltered(m.clone(), base.clone()).await
             } else {
-                load(m, filter.clone(), page, base.clone()).await
+                load(m.clone(), filter.clone(), page, base.clone()).await
             }?;
+            // The items view lists the items of the screen's digests,
+            // loaded with the screen so both show at once.
+            if base == ListBase::Items && screen.search.is_none() {
+                let entries = screen.entries.clone();
+                screen.item_rows = crate::routes::items::rows(m, entries, filter.clone()).await?;
+            }
             Ok::<_, AppError>(Arc::new(Shown {
                 screen,
                 filter,

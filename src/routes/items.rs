@@ -10,9 +10,7 @@ use tidings_model::{url, DigestSummary, Manifest};
 
 use crate::api::{self, AppError};
 use crate::browse::Browse;
-use crate::components::{error_view, Loading};
 use crate::site::{self, href};
-use crate::ManifestResource;
 
 #[component]
 pub fn ItemsPage() -> impl IntoView {
@@ -26,7 +24,7 @@ pub fn ItemsPage() -> impl IntoView {
 
 /// One row of the items view.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Row {
+pub struct Row {
     href: String,
     title: String,
     domain: Option<String>,
@@ -36,7 +34,7 @@ struct Row {
     days: usize,
 }
 
-async fn rows(
+pub async fn rows(
     manifest: Result<Arc<Manifest>, AppError>,
     entries: Vec<DigestSummary>,
     filter: Filter,
@@ -68,50 +66,28 @@ async fn rows(
         .collect())
 }
 
-/// The items of the digests of one screen of the list.
-#[component]
-pub fn ItemList(entries: Vec<DigestSummary>, filter: Filter) -> impl IntoView {
+/// The items of the digests of one screen of the list, as the model
+/// writes them, set in one call.
+pub fn item_list(rows: &[Row]) -> AnyView {
     let text = site::text();
-    let ManifestResource(manifest) = expect_context();
-    let loaded = LocalResource::new(move || {
-        crate::site::track_attempt();
-        rows(
-            manifest
-                .get()
-                .unwrap_or(Err(AppError::NotFound(crate::api::Missing::Page))),
-            entries.clone(),
-            filter.clone(),
-        )
-    });
-    view! {
-        <Transition fallback=Loading set_pending=crate::site::busy()>
-            <ErrorBoundary fallback=error_view>
-                {move || Suspend::new(async move {
-                    let rows = loaded.await?;
-                    // The rows as the model writes them, set in one call.
-                    let html: String = rows
-                        .iter()
-                        .map(|r| {
-                            let date = text.date_text(&r.date);
-                            let days = (r.days > 1).then(|| text.on_days(r.days));
-                            tidings_model::html::ItemRow {
-                                href: &r.href,
-                                title_html: &tidings_model::html::escape(&r.title),
-                                snippet_html: None,
-                                domain: r.domain.as_deref(),
-                                date: &date,
-                                digest: &r.digest,
-                                digest_href: &r.digest_href,
-                                days: days.as_deref(),
-                            }
-                            .html()
-                        })
-                        .collect();
-                    Ok::<_, AppError>(view! {
-                        <ol class="item-list" lang=site::info().language.clone() inner_html=html></ol>
-                    }.into_any())
-                })}
-            </ErrorBoundary>
-        </Transition>
-    }
+    let html: String = rows
+        .iter()
+        .map(|r| {
+            let date = text.date_text(&r.date);
+            let days = (r.days > 1).then(|| text.on_days(r.days));
+            tidings_model::html::ItemRow {
+                href: &r.href,
+                title_html: &tidings_model::html::escape(&r.title),
+                snippet_html: None,
+                domain: r.domain.as_deref(),
+                date: &date,
+                digest: &r.digest,
+                digest_href: &r.digest_href,
+                days: days.as_deref(),
+            }
+            .html()
+        })
+        .collect();
+    view! { <ol class="item-list" lang=site::info().language.clone() inner_html=html></ol> }
+        .into_any()
 }
