@@ -4,10 +4,7 @@
 use leptos::prelude::*;
 use tidings_model::url::{self, Route};
 
-use crate::article::Article;
-use crate::components::{error_view, page_title, Loading};
-use crate::routes::item::ItemView;
-use crate::site;
+use crate::routes::item::ArticleView;
 
 #[component]
 pub fn DigestPage() -> impl IntoView {
@@ -17,29 +14,5 @@ pub fn DigestPage() -> impl IntoView {
         _ => None,
     });
     let item = Memo::new(move |_| nav.query_value(url::ITEM_QUERY));
-    move || match item.get() {
-        Some(id) => {
-            view! { <ItemView slug item_id=Signal::derive(move || id.clone()) /> }.into_any()
-        }
-        None => view! { <DigestView slug /> }.into_any(),
-    }
-}
-
-#[component]
-fn DigestView(slug: Signal<String>) -> impl IntoView {
-    let digest = super::digest_resource(slug);
-    let title = RwSignal::new(String::new());
-    page_title(move || title.get());
-    view! {
-        <Transition fallback=Loading set_pending=crate::site::busy()>
-            <ErrorBoundary fallback=error_view>
-                {move || Suspend::new(async move {
-                    let (m, d) = digest.await?;
-                    title.set(d.title.clone());
-                    site::take_over();
-                    Ok::<_, crate::AppError>(view! { <Article manifest=m digest=d item=None /> }.into_any())
-                })}
-            </ErrorBoundary>
-        </Transition>
-    }
+    view! { <ArticleView slug item_id=item.into() /> }
 }

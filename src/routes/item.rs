@@ -19,14 +19,15 @@ pub fn ItemPage() -> impl IntoView {
         Route::Item { id, .. } => Some(id.clone()),
         _ => None,
     });
-    view! { <ItemView slug item_id /> }
+    view! { <ArticleView slug item_id=Signal::derive(move || Some(item_id.get())) /> }
 }
 
-/// One item of the digest `slug`, with its neighbours.
+/// The digest `slug`, or with `item_id` one of its items with its
+/// neighbours: the one view of both pages.
 #[component]
-pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView {
-    // Keyed on the slug only: moving to the next item of the same digest
-    // reuses the loaded digest.
+pub fn ArticleView(slug: Signal<String>, item_id: Signal<Option<String>>) -> impl IntoView {
+    // Keyed on the slug only: moving to another item of the same digest,
+    // or to the digest, reuses the loaded digest.
     let digest = super::digest_resource(slug);
     let title = RwSignal::new(String::new());
     page_title(move || title.get());
@@ -35,14 +36,21 @@ pub fn ItemView(slug: Signal<String>, item_id: Signal<String>) -> impl IntoView 
             <ErrorBoundary fallback=error_view>
                 {move || Suspend::new(async move {
                     let (m, d) = digest.await?;
-                    let id = item_id.get();
-                    let pos = query::locate(&d.items, &id)
-                        .ok_or_else(|| AppError::NotFound(Missing::Item { id: id.clone(), digest: d.title.clone() }))?;
-                    title.set(pos.item.title.clone());
+                    let n = match item_id.get() {
+                        Some(id) => {
+                            let pos = query::locate(&d.items, &id)
+                                .ok_or_else(|| AppError::NotFound(Missing::Item { id: id.clone(), digest: d.title.clone() }))?;
+                            title.set(pos.item.title.clone());
+                            crate::reading::mark_read_on_open(d.slug.clone(), pos.item.id.clone());
+                            Some(pos.index)
+                        }
+                        None => {
+                            title.set(d.title.clone());
+                            None
+                        }
+                    };
                     site::take_over();
-                    crate::reading::mark_read_on_open(d.slug.clone(), pos.item.id.clone());
-                    let n = pos.index;
-                    Ok::<_, AppError>(view! { <Article manifest=m digest=d item=Some(n) /> }.into_any())
+                    Ok::<_, AppError>(view! { <Article manifest=m digest=d item=n /> }.into_any())
                 })}
             </ErrorBoundary>
         </Transition>

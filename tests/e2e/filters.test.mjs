@@ -182,7 +182,12 @@ test('without per-item pages, item links address the item inside its digest page
     await page.locator('.item h2 a').nth(2).click();
     await page.waitForURL(`${local.base}${schemePath('item_in_digest_url', { slug: entries[0].slug, id: shard.items[2].id })}`);
     const title = await page.locator('h1').textContent();
+    assert.equal(title, shard.items[2].title);
     const url = page.url();
+    // Back on the same page, the digest shows again with every item.
+    await page.goBack();
+    await page.locator('h1', { hasText: entries[0].title }).waitFor();
+    assert.equal(await page.locator('.item').count(), shard.items.length);
     const fresh = await openPage(browser);
     await fresh.page.goto(url);
     await fresh.page.locator('h1', { hasText: title }).waitFor();
