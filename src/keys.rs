@@ -152,21 +152,19 @@ pub fn install(help: RwSignal<bool>) {
 #[component]
 pub fn KeysHelp(open: RwSignal<bool>) -> impl IntoView {
     let text = site::text();
-    view! {
-            {crate::components::shown(
-                move || open.get(),
-                move || view! {
-                <div class="keys-help" role="dialog" aria-label=text.keys_title data-testid="keys-help">
-                    <h2>{text.keys_title}</h2>
-                    <dl>
-                        {KEYS
-                            .iter()
-                            .map(|(k, a)| view! { <dt><kbd>{*k}</kbd></dt><dd>{text.key_help(*a)}</dd> })
-                            .collect_view()}
-                    </dl>
-                </div>
-    }.into_any(),
-                crate::components::nothing,
-            )}
+    let sheet = move || {
+        view! {
+            <div class="keys-help" role="dialog" aria-label=text.keys_title data-testid="keys-help">
+                <h2>{text.keys_title}</h2>
+                <dl>
+                    {KEYS
+                        .iter()
+                        .map(|(k, a)| view! { <dt><kbd>{*k}</kbd></dt><dd>{text.key_help(*a)}</dd> })
+                        .collect_view()}
+                </dl>
+            </div>
         }
+        .into_any()
+    };
+    crate::components::shown(move || open.get(), sheet, crate::components::nothing)
 }

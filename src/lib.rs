@@ -137,20 +137,18 @@ fn SiteSearch() -> impl IntoView {
             true,
         );
     };
-    view! {
-            {shown(
-                move || !on_list(),
-                move || view! {
+    let form = move || {
+        view! {
             <form class="site-search" role="search" action=site::href(&url::Route::Items.url()) on:submit=on_submit>
                 <label>
                     <span class="visually-hidden">{text.search_label}</span>
                     <input node_ref=input type="search" name=tidings_model::query::TEXT_KEY placeholder=text.search_placeholder data-testid="site-search" />
                 </label>
             </form>
-    }.into_any(),
-                nothing,
-            )}
         }
+        .into_any()
+    };
+    shown(move || !on_list(), form, nothing)
 }
 
 /// The starred view, with how many items it holds.
