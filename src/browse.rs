@@ -286,21 +286,16 @@ struct Shown {
 type Current = RwSignal<Option<Arc<Shown>>>;
 
 /// The chips of `choices`, as the model writes them.
-fn chips_html(choices: &[Choice], prefix: &str) -> String {
-    choices
-        .iter()
+fn chips_html<'a>(choices: impl IntoIterator<Item = &'a Choice>, prefix: &str) -> String {
+    (choices.into_iter())
         .map(|c| html::chip(prefix, &c.name, c.count, c.active, &href(&c.href)))
         .collect()
 }
 
 /// The chips of the terms behind "all tags (N)" that match what was typed.
 fn found_html(more: &[Choice], typed: &str, prefix: &str) -> String {
-    let found: Vec<Choice> = more
-        .iter()
-        .filter(|c| query::term_matches(&c.name, typed))
-        .cloned()
-        .collect();
-    chips_html(&found, prefix)
+    let found = more.iter().filter(|c| query::term_matches(&c.name, typed));
+    chips_html(found, prefix)
 }
 
 /// The key of the archive's panel among the facets' (`data-facet`).
@@ -495,14 +490,22 @@ fn facets_view(current: Current) -> impl IntoView {
     let text = site::text();
     let nav = NodeRef::<leptos::html::Nav>::new();
     let opened: StoredValue<Vec<(String, String)>> = StoredValue::new(Vec::new());
+    // What the panels were last written as: a screen that changes only
+    // the rows (the pager, say) leaves them as they are.
+    let written: StoredValue<String> = StoredValue::new(String::new());
     let render = move |nav: &web_sys::Element| {
         current.with_untracked(|s| {
             let Some(s) = s else { return };
+            let panels = opened.with_value(|o| facets_html(s, o));
+            if written.with_value(|w| *w == panels) {
+                return;
+            }
             let focused = document()
                 .active_element()
                 .filter(|a| nav.contains(Some(a)))
                 .and_then(|a| identity(&a));
-            nav.set_inner_html(&opened.with_value(|o| facets_html(s, o)));
+            nav.set_inner_html(&panels);
+            written.set_value(panels);
             if let Some(id) = focused {
                 refocus(nav, &id);
             }

@@ -212,7 +212,6 @@ impl Marked {
 /// One result as shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Row {
-    key: String,
     href: String,
     title: Marked,
     snippet: Marked,
@@ -322,7 +321,6 @@ pub async fn load(m: Arc<Manifest>, filter: Filter, page: u32) -> Result<Page, A
         let body = search_index::plain_text(&item.body_html);
         let (snippet, marks) = search_index::snippet(&body, &parts, 120);
         out.push(Row {
-            key: format!("{}/{}", d.slug, item.id),
             href: href(&m.item_url(&d.slug, &item.id)),
             title: Marked::of(&item.title, &parts),
             snippet: Marked {
