@@ -54,26 +54,38 @@ def input_bytes(folder: Path) -> int:
 
 
 def timed(cmd):
-    """Wall time and peak resident memory of `cmd`. The peak comes from GNU
-    time where it is installed: a child forked from this script reports the
-    script's own peak whenever that is higher (Linux keeps ru_maxrss across
-    fork and exec)."""
+    """Wall time, peak resident memory and CPU time (user and system, in
+    seconds) of `cmd`. The peak comes from GNU time where it is installed:
+    a child forked from this script reports the script's own peak whenever
+    that is higher (Linux keeps ru_maxrss across fork and exec). The CPU
+    time tells a slow spell of the machine (system time: the kernel zeroing
+    fresh memory, or stepping over recently freed inodes) from a slower
+    build (user time)."""
     report = WORK / ".peak"
     gnu_time = Path("/usr/bin/time").exists()
     start = time.perf_counter()
     if gnu_time:
-        status = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(report), *cmd], stdout=subprocess.DEVNULL).returncode
-        peak = None
+        status = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", str(report), *cmd], stdout=subprocess.DEVNULL).returncode
     else:
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
+        cpu = (usage.ru_utime, usage.ru_stime)
         peak = usage.ru_maxrss * 1024
     wall = time.perf_counter() - start
     if status != 0:
         sys.exit(f"{cmd[0]} failed (status {status}): {' '.join(cmd)}")
-    if peak is None:
-        peak = int(report.read_text().split()[-1]) * 1024  # GNU time prints KiB
-    return wall, peak
+    if gnu_time:
+        # GNU time prints KiB and seconds, after any note of its own.
+        kib, user, system = report.read_text().split()[-3:]
+        peak, cpu = int(kib) * 1024, (float(user), float(system))
+    return wall, peak, cpu
+
+
+def cpu_of(runs) -> str:
+    """The median user and system seconds of `runs` (from `timed`)."""
+    user = statistics.median(r[2][0] for r in runs)
+    system = statistics.median(r[2][1] for r in runs)
+    return f"{user:.2f}+{system:.2f}"
 
 
 # Where `clean` puts what it takes away; emptied when the bench ends.
@@ -129,7 +141,7 @@ def main():
 
 def sizes():
     print(f"tidings build, median of {RUNS} runs, {os.cpu_count()} cores")
-    print(f"{'digests':>8} {'items':>8} {'input MB':>9} {'wall s':>8} {'digests/s':>10} {'MB/s':>7} {'peak MiB':>9} {'files':>7} {'out MB':>7}")
+    print(f"{'digests':>8} {'items':>8} {'input MB':>9} {'wall s':>8} {'cpu s (user+sys)':>17} {'digests/s':>10} {'MB/s':>7} {'peak MiB':>9} {'files':>7} {'out MB':>7}")
     verdicts = []
     for n in SIZES:
         content = corpus(n)
@@ -140,7 +152,7 @@ def sizes():
         peak = max(r[1] for r in runs) / 2**20
         files, size = tree_size(out)
         items = sum(1 for _ in subprocess.run([str(BIN), "list", "--content", str(content)], check=True, capture_output=True, text=True).stdout.splitlines())
-        print(f"{n:>8} {items:>8} {mb:>9.1f} {wall:>8.3f} {n / wall:>10.0f} {mb / wall:>7.1f} {peak:>9.0f} {files:>7} {size / 1e6:>7.1f}")
+        print(f"{n:>8} {items:>8} {mb:>9.1f} {wall:>8.3f} {cpu_of(runs):>17} {n / wall:>10.0f} {mb / wall:>7.1f} {peak:>9.0f} {files:>7} {size / 1e6:>7.1f}")
         if n == 10000:
             verdicts.append((f"{n} digests in under 2 s", f"{wall:.3f} s", wall < 2))
             verdicts.append((f"{n} digests, peak under 1 GiB", f"{peak:.0f} MiB", peak < 1024))
@@ -199,9 +211,9 @@ def against_hugo(n: int):
     fb, _ = tree_size(site / "public")
     version = subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
     print(f"\n{n} digests with every route page written, median of {runs} interleaved runs (Hugo {version})")
-    print(f"{'':<8} {'wall s':>8} {'peak MiB':>9} {'files':>7}")
-    print(f"{'tidings':<8} {ta:>8.3f} {pa:>9.0f} {fa:>7}")
-    print(f"{'hugo':<8} {tb:>8.3f} {pb:>9.0f} {fb:>7}")
+    print(f"{'':<8} {'wall s':>8} {'cpu s (user+sys)':>17} {'peak MiB':>9} {'files':>7}")
+    print(f"{'tidings':<8} {ta:>8.3f} {cpu_of(a):>17} {pa:>9.0f} {fa:>7}")
+    print(f"{'hugo':<8} {tb:>8.3f} {cpu_of(b):>17} {pb:>9.0f} {fb:>7}")
     ratio = ta / tb
     print(f"tidings / hugo: {ratio:.2f}x (target <= 0.1x: {verdict(ratio <= 0.1)}); "
           f"peak {pa:.0f} MiB (target <= 1024: {verdict(pa <= 1024)})")
@@ -249,9 +261,9 @@ def incremental(n: int):
     ta, tb = statistics.median(r[0] for r in a), statistics.median(r[0] for r in b)
     same = same_trees(out, fresh)
     print(f"\nrebuild after one digest changed, {n} digests with every route page, median of {runs} interleaved runs")
-    print(f"{'':<8} {'wall s':>8} {'peak MiB':>9}")
-    print(f"{'rebuild':<8} {ta:>8.3f} {max(r[1] for r in a) / 2**20:>9.0f}")
-    print(f"{'clean':<8} {tb:>8.3f} {max(r[1] for r in b) / 2**20:>9.0f}")
+    print(f"{'':<8} {'wall s':>8} {'cpu s (user+sys)':>17} {'peak MiB':>9}")
+    print(f"{'rebuild':<8} {ta:>8.3f} {cpu_of(a):>17} {max(r[1] for r in a) / 2**20:>9.0f}")
+    print(f"{'clean':<8} {tb:>8.3f} {cpu_of(b):>17} {max(r[1] for r in b) / 2**20:>9.0f}")
     target = verdict(ta <= 0.5) if n >= 10000 else "judged at 10,000 digests"
     print(f"rebuild / clean: {ta / tb:.2f}x; output the same as a clean build: {'yes' if same else 'NO'}; "
           f"rebuild {ta:.3f} s (target <= 0.5 s at 10,000: {target})")
