@@ -341,10 +341,13 @@ pub async fn pages_for(
 }
 
 /// A digest with the manifest it was found through.
-pub type LoadedDigest = Result<(Arc<Manifest>, Arc<Digest>), AppError>;
+pub type LoadedDigest = (Arc<Manifest>, Arc<Digest>);
 
 /// The digest with `slug`, from its shard.
-pub async fn digest(manifest: Result<Arc<Manifest>, AppError>, slug: String) -> LoadedDigest {
+pub async fn digest(
+    manifest: Result<Arc<Manifest>, AppError>,
+    slug: String,
+) -> Result<LoadedDigest, AppError> {
     let manifest = manifest?;
     let n = manifest.shard_of(&slug);
     let shard: Arc<Shard> = cached(manifest.shard_path(&slug), |s: &Shard| {

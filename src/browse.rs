@@ -770,11 +770,11 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
             .and_then(|p| p.parse::<u32>().ok())
             .unwrap_or(1)
     });
-    let screen = LocalResource::new(move || {
+    let screen = crate::components::Load::new(move || {
         site::track_attempt();
         let (filter, page, base) = (filter.get(), page.get(), base.get());
         async move {
-            let m = manifest.await;
+            let m = manifest.wait().await;
             // Unfiltered, the first list page and the manifest's totals are
             // enough; once the index is here (after the first filter), the
             // unfiltered screen comes from it too, with the same panels as
@@ -923,7 +923,7 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
             <Transition fallback=Loading set_pending=site::busy()>
                 <ErrorBoundary fallback=error_view>
                     {move || Suspend::new(async move {
-                        match screen.await {
+                        match screen.wait().await {
                             Ok(shown) => {
                                 if current.with_untracked(|c| c.as_ref() != Some(&shown)) {
                                     current.set(Some(shown));

@@ -1,5 +1,11 @@
 //! Pieces shared by several pages.
 
+use std::any::Any;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use tidings_model::DigestSummary;
 
@@ -29,6 +35,62 @@ pub fn shown(
     let children: Boxed<AnyView> = std::sync::Arc::new(children);
     let fallback: Boxed<AnyView> = std::sync::Arc::new(fallback);
     view! { <Show when=move || when() fallback=move || fallback()>{children()}</Show> }.into_any()
+}
+
+/// Data a page loads, as a `LocalResource<Result<T, AppError>>`: every
+/// resource of the app is this one `LocalResource` type underneath, its
+/// value erased and its fetcher boxed, so that Leptos' async machinery
+/// (`ArcAsyncDerived`, `ScopedFuture`) is in the wasm once rather than
+/// once per resource.
+pub struct Load<T> {
+    resource: LocalResource<Result<Rc<dyn Any>, AppError>>,
+    of: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Load<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Load<T> {}
+
+type Fetch = Box<dyn Fn() -> Pin<Box<dyn Future<Output = Result<Rc<dyn Any>, AppError>>>>>;
+
+impl<T: Clone + 'static> Load<T> {
+    /// Runs `fetch` now and again whenever a signal it read changes, as
+    /// `LocalResource::new` does.
+    pub fn new<F>(fetch: impl Fn() -> F + 'static) -> Load<T>
+    where
+        F: Future<Output = Result<T, AppError>> + 'static,
+    {
+        let fetch: Fetch = Box::new(move || {
+            let loading = fetch();
+            Box::pin(async move { loading.await.map(|value| Rc::new(value) as Rc<dyn Any>) })
+        });
+        Load {
+            resource: LocalResource::new(fetch),
+            of: PhantomData,
+        }
+    }
+
+    /// The value, once loaded (tracked).
+    pub fn get(&self) -> Option<Result<T, AppError>> {
+        self.resource.get().map(|loaded| loaded.map(typed))
+    }
+
+    /// Waits for the value, inside a `Suspend` as awaiting the resource.
+    pub async fn wait(self) -> Result<T, AppError> {
+        self.resource.await.map(typed)
+    }
+}
+
+/// The value a [`Load<T>`] holds: `new` stores only a `T`.
+fn typed<T: Clone + 'static>(value: Rc<dyn Any>) -> T {
+    match value.downcast_ref::<T>() {
+        Some(value) => value.clone(),
+        None => unreachable!("a Load<T> holds a T"),
+    }
 }
 
 /// Nothing, for [`shown`]'s fallback.

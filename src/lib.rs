@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::components::{nothing, shown};
+use crate::components::{nothing, shown, Load};
 
 pub use api::{AppError, Missing};
 use tidings_model::i18n::Text;
@@ -30,12 +30,12 @@ use tidings_model::{layout, url, Manifest};
 
 /// The manifest, loaded once and shared by every page.
 #[derive(Clone, Copy)]
-pub struct ManifestResource(pub LocalResource<Result<Arc<Manifest>, AppError>>);
+pub struct ManifestResource(pub Load<Arc<Manifest>>);
 
 #[component]
 pub fn App() -> impl IntoView {
     let (attempt, site::Busy(busy)) = site::provide_retry();
-    provide_context(ManifestResource(LocalResource::new(move || {
+    provide_context(ManifestResource(Load::new(move || {
         attempt.track();
         api::manifest()
     })));

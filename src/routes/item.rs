@@ -35,7 +35,7 @@ pub fn ArticleView(slug: Signal<String>, item_id: Signal<Option<String>>) -> imp
         <Transition fallback=Loading set_pending=crate::site::busy()>
             <ErrorBoundary fallback=error_view>
                 {move || Suspend::new(async move {
-                    let (m, d) = digest.await?;
+                    let (m, d) = digest.wait().await?;
                     let n = match item_id.get() {
                         Some(id) => {
                             let pos = query::locate(&d.items, &id)

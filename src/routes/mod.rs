@@ -11,14 +11,15 @@ pub mod tag;
 use leptos::prelude::*;
 
 use crate::api::{self, LoadedDigest};
+use crate::components::Load;
 use crate::ManifestResource;
 
 /// The digest `slug` (and the manifest), reloaded when the slug changes.
-pub fn digest_resource(slug: Signal<String>) -> LocalResource<LoadedDigest> {
+pub fn digest_resource(slug: Signal<String>) -> Load<LoadedDigest> {
     let ManifestResource(manifest) = expect_context();
-    LocalResource::new(move || {
+    Load::new(move || {
         crate::site::track_attempt();
         let slug = slug.get();
-        async move { api::digest(manifest.await, slug).await }
+        async move { api::digest(manifest.wait().await, slug).await }
     })
 }
