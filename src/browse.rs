@@ -158,7 +158,7 @@ async fn text_matches(
     index: &Index,
     filter: &Filter,
 ) -> Result<Option<Vec<bool>>, AppError> {
-    let text = filter.text.trim().to_lowercase();
+    let text = tidings_model::query::lower(filter.text.trim());
     if text.is_empty() {
         return Ok(None);
     }

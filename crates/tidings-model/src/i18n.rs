@@ -308,7 +308,7 @@ impl Text {
     pub fn all_terms(&self, facet: Facet, n: usize) -> String {
         match self.lang {
             Lang::Zh => format!("全部{}（{n}）", self.facet(facet)),
-            Lang::En => format!("all {} ({n})", self.facet(facet).to_lowercase()),
+            Lang::En => format!("all {} ({n})", self.facet(facet).to_ascii_lowercase()),
         }
     }
 

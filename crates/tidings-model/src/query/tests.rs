@@ -438,6 +438,11 @@ fn typed_text_finds_terms_in_any_case() {
     assert!(term_matches("人工智能", "智能"));
     assert!(term_matches("x", "  "));
     assert!(!term_matches("Rust", "go"));
+    // Lower case a character at a time, the same on both sides: a word's
+    // final capital sigma is σ, so typing σ or Σ finds it.
+    assert_eq!(lower("ΟΔΥΣΣΕΥΣ Straße ＡＩ"), "οδυσσευσ straße ａｉ");
+    assert!(term_matches("ΟΔΥΣΣΕΥΣ", "οδυσσευσ"));
+    assert!(term_matches("ΟΔΥΣΣΕΥΣ", "ΕΥΣ"));
 }
 
 #[test]
