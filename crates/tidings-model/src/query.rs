@@ -386,7 +386,8 @@ fn ranked(counts: &[u32], names: &[String]) -> Vec<Count> {
 /// `s` in lower case, a character at a time: `str::to_lowercase` but for
 /// a Greek capital sigma at the end of a word (σ here, ς there), the same
 /// on both sides of every comparison below. The app then carries one case
-/// mapping, not two (`str::to_lowercase` was ~4 kB of its wasm).
+/// mapping, not two (without `str::to_lowercase` its wasm was 5.6 kB
+/// smaller, 1.8 kB in brotli).
 pub fn lower(s: &str) -> String {
     s.chars().flat_map(char::to_lowercase).collect()
 }
