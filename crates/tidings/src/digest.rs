@@ -48,13 +48,14 @@ pub struct Parsed {
     pub media: Vec<(PathBuf, String)>,
     pub warnings: Vec<Warning>,
     /// A hash of the digest without its story links (`also_in`), its
-    /// summary and item summaries: worked out once (by
-    /// [`crate::stories::link`]) and kept with the digest under
-    /// `--watch`, for [`Parsed::key`].
+    /// summary and item summaries: worked out once, before the digest
+    /// goes into the parse cache, and kept with it (and under `--watch`),
+    /// for [`Parsed::key`]. A build without a cache keeps no keys and
+    /// leaves it `None`.
     pub unlinked: Option<u64>,
     /// Each item's story key hashed (`None` for an item whose source is
-    /// not an http(s) link): worked out once by [`crate::stories::link`] and kept
-    /// with the digest under `--watch`, as `unlinked` is.
+    /// not an http(s) link): worked out once, by [`crate::stories::link`]
+    /// unless the parse cache had it, and kept as `unlinked` is.
     pub story_hashes: Option<Vec<Option<u64>>>,
     /// Set when the digest was read from the parse cache without what only
     /// its own pages, its shard, the feeds and its search index run show
