@@ -108,6 +108,11 @@ impl Parsed {
             (&self.digest, &self.summary, &self.item_summaries).hash(&mut h);
             self.unlinked = Some(h.finish());
         }
+        self.hash_stories();
+    }
+
+    /// [`Parsed::story_hashes`], worked out unless known.
+    pub(crate) fn hash_stories(&mut self) {
         if self.story_hashes.is_none() {
             self.story_hashes = Some(crate::stories::story_hashes(&self.digest));
         }

@@ -78,11 +78,7 @@ pub fn link(digests: &mut [Parsed]) {
     // A build without a cache and without pages hashed every digest here
     // for nothing (0.9% of the instructions of such a build of 1,000
     // digests); one with pages hashes it in `Parsed::key` instead.
-    digests.par_iter_mut().for_each(|parsed| {
-        if parsed.story_hashes.is_none() {
-            parsed.story_hashes = Some(story_hashes(&parsed.digest));
-        }
-    });
+    digests.par_iter_mut().for_each(Parsed::hash_stories);
     // Every linked item by its story key's hash, sorted (~115,000 items
     // at 10,000 digests, nearly all their own story): only items that
     // share a hash have their keys compared.
