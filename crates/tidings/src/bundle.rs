@@ -224,8 +224,12 @@ fn indexed(
     let mut builders = parts();
     let Some(cache) = site.cache.as_deref().map(IndexCache::open).transpose()? else {
         // A chunk of digests at a time, so their terms never all sit in
-        // memory.
-        for chunk in site.digests.chunks(256) {
+        // memory. Each chunk brings every part's tables back into the
+        // cache (at 10,000 digests, ~2,000 terms and ~1 MB of postings a
+        // part, 64 parts): chunks of 1,024 digests rather than 256 took
+        // the index from 1.38-1.51 s to 1.09-1.42 s (four builds each,
+        // alternating), the peak memory the same.
+        for chunk in site.digests.chunks(1024) {
             push_all(&mut builders, &doc_terms(chunk)?);
         }
         let Some(weights) = builders.first().map(search_index::Builder::weights) else {
