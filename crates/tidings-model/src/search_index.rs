@@ -604,11 +604,12 @@ impl TermCounter {
             counter.weight = *weight;
             for c in text.chars() {
                 // ASCII and CJK (no case) fold to themselves or their
-                // ASCII lower case: the common path, without case tables.
+                // ASCII lower case: the common path, without case tables
+                // and with each character's kind worked out once.
                 if c.is_ascii() {
-                    counter.char(c.to_ascii_lowercase());
+                    counter.other(c.to_ascii_lowercase(), c.is_ascii_alphanumeric());
                 } else if is_cjk(c) {
-                    counter.char(c);
+                    counter.cjk(c);
                 } else {
                     for c in fold(c) {
                         counter.char(c);
@@ -721,26 +722,45 @@ struct Counter {
 
 impl Counter {
     fn char(&mut self, c: char) {
-        let cjk = is_cjk(c);
-        let alnum = !cjk && c.is_alphanumeric();
-        if !self.word.is_empty() && !alnum {
+        if is_cjk(c) {
+            self.cjk(c);
+        } else {
+            self.other(c, c.is_alphanumeric());
+        }
+    }
+
+    /// A CJK character: its own term, and a pair with the one before.
+    #[inline]
+    fn cjk(&mut self, c: char) {
+        self.end_word();
+        self.add(Key::from(u32::from(c)));
+        if let Some(p) = self.prev {
+            self.add(PAIR | Key::from(u32::from(p)) << 21 | Key::from(u32::from(c)));
+        }
+        self.prev = Some(c);
+    }
+
+    /// Any other character, `alnum` if it is alphanumeric: a letter of a
+    /// word, or what ends one.
+    #[inline]
+    fn other(&mut self, c: char, alnum: bool) {
+        self.prev = None;
+        if alnum {
+            self.word.push(c);
+        } else {
+            self.end_word();
+        }
+    }
+
+    /// Counts the word being read, if any.
+    #[inline]
+    fn end_word(&mut self) {
+        if !self.word.is_empty() {
             let key = word_key(&self.word);
             if self.add(key) {
                 self.words.push((key, self.word.clone()));
             }
             self.word.clear();
-        }
-        if cjk {
-            self.add(Key::from(u32::from(c)));
-            if let Some(p) = self.prev {
-                self.add(PAIR | Key::from(u32::from(p)) << 21 | Key::from(u32::from(c)));
-            }
-            self.prev = Some(c);
-        } else {
-            self.prev = None;
-            if alnum {
-                self.word.push(c);
-            }
         }
     }
 
