@@ -730,7 +730,7 @@ impl Counter {
     }
 
     /// A CJK character: its own term, and a pair with the one before.
-    #[inline]
+    #[inline(always)]
     fn cjk(&mut self, c: char) {
         self.end_word();
         self.add(Key::from(u32::from(c)));
