@@ -329,8 +329,8 @@ fn put_varint(out: &mut Vec<u8>, mut v: u32) {
 /// The number [`put_varint`] wrote at `*at` of bytes the index wrote
 /// itself, moving `at` past it: without [`Reader`]'s errors, which
 /// [`Builder::encode`] reading every collected posting had no use for
-/// (~18 instructions a number, not inlined). What does not decode reads
-/// as 0.
+/// (~18 instructions a number, not inlined). Past the end it reads 0, a
+/// number cut short as much of it as is there.
 #[inline]
 fn own_varint(bytes: &[u8], at: &mut usize) -> u32 {
     let mut v = 0;
