@@ -633,7 +633,6 @@ impl TermCounter {
             terms[*slot as usize] = (key, f);
             *slot += 1;
         }
-        counter.tf.clear();
         let mut words = std::mem::take(&mut counter.words);
         words.sort_unstable_by_key(|(key, _)| part_of(*key));
         let mut word_starts = [0u32; PARTS + 1];
@@ -856,8 +855,9 @@ impl<V: Copy + Default> KeyTable<V> {
     }
 }
 
-/// The builder's hasher for [`Key`]s: its maps hash millions of numeric
-/// keys, each with one [`mix64`](crate::mix64) step (so pairs that share
+/// The hasher of the index's `HashMap`s over [`Key`]s (the builder's
+/// words, a splice's terms; the hot paths use `KeyTable`): one
+/// [`mix64`](crate::mix64) step a key (so pairs that share
 /// a second character, whose keys differ only in high bits, spread out
 /// over the low bits the table indexes by).
 #[derive(Debug, Clone, Copy, Default)]
