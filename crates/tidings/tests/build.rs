@@ -1621,9 +1621,14 @@ fn a_memo_keeps_the_cache_entries_of_the_digests_it_gives_back() {
         ..Default::default()
     };
     let memo = tidings::Memo::default();
+    // Each load's writes to the cache folder (its record of the digests,
+    // and removing the entries it did not use) are waited for before the
+    // next load, as a build waits for them when it ends: a load whose
+    // pruning ran late would remove the entry a later load wrote.
     let first = tidings::load_with(&content, &options, Some(&memo)).expect("load");
     assert_eq!(first.cached, 0);
     memo.keep(first.digests);
+    first.background.wait().expect("first load's cache writes");
 
     let edited = content.join("posts").join("ai20240526-0.md");
     let mut text = std::fs::read_to_string(&edited).expect("read");
@@ -1632,14 +1637,20 @@ fn a_memo_keeps_the_cache_entries_of_the_digests_it_gives_back() {
     let second = tidings::load_with(&content, &options, Some(&memo)).expect("load");
     assert_eq!(second.cached, 11);
     memo.keep(second.digests);
+    second
+        .background
+        .wait()
+        .expect("second load's cache writes");
     let third = tidings::load_with(&content, &options, Some(&memo)).expect("load");
     assert_eq!(third.cached, 12);
+    third.background.wait().expect("third load's cache writes");
 
     // A new process: only the cache folder is left, with every digest,
     // read without the bodies (read back by whatever shows them).
     let fresh = tidings::load(&content, &options).expect("load");
     assert_eq!(fresh.cached, 12);
     assert!(fresh.digests.iter().all(|d| d.cold.is_some()));
+    fresh.background.wait().expect("fresh load's cache writes");
     // A new watcher takes them whole: it keeps them in memory, and
     // another build sharing the cache folder may prune their entries
     // before they are shown.
