@@ -17,23 +17,23 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Keeps the memory the build frees for the build's own later use.
 /// mimalloc hands freed memory back to the kernel a second after it is
-/// freed (`madvise(MADV_DONTNEED)`, which also splits the transparent huge
-/// pages it asked for), and a build frees each phase's memory shortly before the
-/// next phase needs as much again: a clean 10,000-digest build handed back
-/// 398 MiB in 1,152 calls and had every such page zeroed by the kernel a
-/// second time when it touched it again. Four such builds alternating with
-/// four that hand nothing back: 2.50-3.07 s (1.1-2.2 s of it in the
-/// kernel) against 1.96-2.30 s (0.40-0.89 s), peaks 685-710 MiB against
-/// 695-718 MiB; a rebuild after one edit was no slower. A `--watch`
-/// process keeps its largest build's memory until it ends, as its next
-/// build needs it again.
+/// freed (`madvise(MADV_DONTNEED)`, which also splits the transparent
+/// huge pages it asked for), and a build frees each phase's memory
+/// shortly before the next phase needs as much again: a clean
+/// 10,000-digest build handed back 398 MiB in 1,152 calls, and the kernel
+/// zeroed each such page a second time when the build touched it again.
+/// Four such builds alternating with four that hand nothing back:
+/// 2.50-3.07 s (1.1-2.2 s of it in the kernel) against 1.96-2.30 s
+/// (0.40-0.89 s), peaks 685-710 MiB against 695-718 MiB; a rebuild after
+/// one edit was no slower. A `--watch` process keeps its largest build's
+/// memory until it ends, as its next build needs it again.
 fn keep_freed_memory() {
     // mimalloc's `mi_option_purge_delay`, option 15 in its v2 and v3
-    // headers alike; -1 never purges. Set only if option 15 holds the
-    // purge delay's default (1,000 ms in v3, which the crate builds;
-    // 10 ms in v2): another number there means another option (a mimalloc
-    // whose options moved) or a delay the user set with
-    // MIMALLOC_PURGE_DELAY, and either is left as it is.
+    // headers alike; -1 never purges. Set only if option 15 holds one of
+    // the purge delay's defaults (1,000 ms in v3, which the crate builds;
+    // 10 ms in v2): any other number there means another option (a
+    // mimalloc whose options moved) or a delay the user set with
+    // MIMALLOC_PURGE_DELAY, and is left as it is.
     const PURGE_DELAY: std::ffi::c_int = 15;
     #[allow(unsafe_code)]
     // SAFETY: `mi_option_get` and `mi_option_set` take an option number
