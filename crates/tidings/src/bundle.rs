@@ -990,11 +990,20 @@ fn term_counts<'a>(terms: impl Iterator<Item = &'a String>) -> Vec<TermCount> {
     out
 }
 
-/// `value` as JSON; a failure names the file it was for.
+/// `value` as JSON; a failure names the file it was for. The data files
+/// are kept until the build's stamp names their folder, so one that grew
+/// past its length by more than an eighth (serde_json's buffer doubles)
+/// is copied at its length, and the buffer goes back to the allocator for
+/// the next file.
 fn to_json<T: serde::Serialize>(path: &str, value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| Error::Serialize {
+    let json = serde_json::to_string(value).map_err(|e| Error::Serialize {
         path: path.to_string(),
         message: e.to_string(),
+    })?;
+    Ok(if json.capacity() - json.len() > json.len() / 8 {
+        json.as_str().to_owned()
+    } else {
+        json
     })
 }
 
