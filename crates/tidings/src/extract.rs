@@ -811,10 +811,7 @@ pub fn first_sentences(text: &str, max: usize) -> String {
             return text[..end].to_string();
         }
         if n + 1 >= max {
-            let mut out = String::with_capacity(end + '…'.len_utf8());
-            out.push_str(&text[..end]);
-            out.push('…');
-            return out;
+            return [&text[..end], "…"].concat();
         }
     }
     text.to_string()
