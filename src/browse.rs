@@ -9,46 +9,16 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use tidings_model::date::Date;
-use tidings_model::facet::{Combine, Facet};
+use tidings_model::facet::Facet;
 use tidings_model::query::{
-    self, month_range, months_by_year, Count, Filter, ListBase, Mode, Results, PAGE_KEY,
+    self, month_range, months_by_year, Choice, Count, Filter, ListBase, Panel, Results, PAGE_KEY,
 };
-use tidings_model::{html, DecodeError, DigestSummary, Index, Manifest, TermCount};
+use tidings_model::{html, DecodeError, DigestSummary, Index, Manifest};
 
 use crate::api::{self, AppError};
 use crate::components::{effect, error_view, nothing, page_title, shown, DigestList, Loading};
 use crate::site::{self, href};
 use crate::ManifestResource;
-
-/// A facet choice: name, digests if chosen, whether it is chosen, its link.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Choice {
-    name: String,
-    count: u32,
-    active: bool,
-    href: String,
-}
-
-/// One facet's choices on a screen: those shown at once, and the rest
-/// behind "all tags (N)".
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Panel {
-    facet: Facet,
-    choices: Vec<Choice>,
-    more: Vec<Choice>,
-}
-
-impl Panel {
-    fn new(facet: Facet, all: Vec<Choice>) -> Panel {
-        let limit = facet.spec().shown.unwrap_or(usize::MAX);
-        let (choices, more) = query::split_shown(all, |c| c.active, limit);
-        Panel {
-            facet,
-            choices,
-            more,
-        }
-    }
-}
 
 /// Everything one screen of the list shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,19 +207,6 @@ async fn load_unfiltered(
     let manifest = manifest?;
     let first = api::first_screen(&manifest).await?;
     let digests = manifest.digest_count as usize;
-    let none = Filter::default();
-    let totals = |facet: Facet, terms: &[TermCount]| {
-        let all = terms
-            .iter()
-            .map(|t| Choice {
-                name: t.name.clone(),
-                count: t.count,
-                active: false,
-                href: base.href(&none.toggle(facet, &t.name), 1),
-            })
-            .collect();
-        Panel::new(facet, all)
-    };
     Ok(Screen {
         entries: first
             .entries
@@ -261,10 +218,7 @@ async fn load_unfiltered(
         items: manifest.item_count,
         page: 1,
         pages: digests.div_ceil(base.per_screen()).max(1) as u32,
-        panels: Facet::ALL
-            .into_iter()
-            .filter_map(|f| manifest.totals(f).map(|t| totals(f, t)))
-            .collect(),
+        panels: query::unfiltered_panels(&manifest, &base),
         archive: Vec::new(),
         asked_page: 1,
         search: None,
@@ -285,152 +239,19 @@ struct Shown {
 /// the rows that came, went or moved, not the whole screen.
 type Current = RwSignal<Option<Arc<Shown>>>;
 
-/// The chips of `choices`, as the model writes them.
-fn chips_html<'a>(choices: impl IntoIterator<Item = &'a Choice>, prefix: &str) -> String {
-    (choices.into_iter())
-        .map(|c| html::chip(prefix, &c.name, c.count, c.active, &href(&c.href)))
-        .collect()
-}
-
-/// The chips of the terms behind "all tags (N)" that match what was typed.
-fn found_html(more: &[Choice], typed: &str, prefix: &str) -> String {
-    let found = more.iter().filter(|c| query::term_matches(&c.name, typed));
-    chips_html(found, prefix)
-}
-
-/// The key of the archive's panel among the facets' (`data-facet`).
-const ARCHIVE: &str = "archive";
-
-/// One facet's panel: its label and chips; with `more`, a switch to every
-/// term and, while that is open (`typed`: what was typed in its box), a
-/// box that finds one among them.
-struct FacetHtml<'a> {
-    key: &'a str,
-    label: &'a str,
-    prefix: &'a str,
-    choices: &'a [Choice],
-    more: &'a [Choice],
-    all_label: &'a str,
-    typed: Option<&'a str>,
-}
-
-impl FacetHtml<'_> {
-    fn write(&self, o: &mut String) {
-        let text = site::text();
-        o.push_str("<div class=\"facet");
-        if self.choices.iter().any(|c| c.active) {
-            o.push_str(" has-active");
-        }
-        if self.choices.is_empty() && self.more.is_empty() {
-            o.push_str(" empty");
-        }
-        o.push_str("\" data-facet=\"");
-        o.push_str(&html::escape(self.key));
-        o.push_str("\"><span class=\"facet-label\">");
-        o.push_str(&html::escape(self.label));
-        o.push_str("</span><ul class=\"chips\">");
-        o.push_str(&chips_html(self.choices, self.prefix));
-        if !self.more.is_empty() {
-            o.push_str(
-                "<li><button type=\"button\" class=\"chip more\" data-testid=\"all-terms\" aria-expanded=\"",
-            );
-            o.push_str(if self.typed.is_some() {
-                "true"
-            } else {
-                "false"
-            });
-            o.push_str("\">");
-            o.push_str(&html::escape(self.all_label));
-            o.push_str("</button></li>");
-        }
-        o.push_str("</ul>");
-        if let (Some(typed), false) = (self.typed, self.more.is_empty()) {
-            let find = html::escape(text.find_term);
-            o.push_str("<div class=\"more-terms\"><input type=\"search\" data-testid=\"find-term\" placeholder=\"");
-            o.push_str(&find);
-            o.push_str("\" aria-label=\"");
-            o.push_str(&find);
-            o.push_str("\" value=\"");
-            o.push_str(&html::escape(typed));
-            o.push_str("\"><ul class=\"chips\">");
-            o.push_str(&found_html(self.more, typed, self.prefix));
-            o.push_str("</ul></div>");
-        }
-        o.push_str("</div>");
-    }
-}
-
-/// "All of them / any of them", for a facet whose chosen terms can combine
-/// either way.
-fn mode_switch(o: &mut String, facet: Facet, filter: &Filter, base: &ListBase) {
-    let text = site::text();
-    let label = html::escape(text.facet(facet));
-    o.push_str("<p class=\"mode\" role=\"group\" data-facet=\"");
-    o.push_str(&html::escape(facet.spec().key));
-    o.push_str("-mode\" aria-label=\"");
-    o.push_str(&label);
-    o.push_str("\">");
-    o.push_str(&label);
-    o.push_str(": ");
-    for (mode, id, word) in [
-        (Mode::And, "mode-and", text.all_of_them),
-        (Mode::Or, "mode-or", text.any_of_them),
-    ] {
-        o.push_str("<a href=\"");
-        o.push_str(&html::escape(&href(&base.href(&filter.with_mode(mode), 1))));
-        o.push_str(if filter.mode == mode {
-            "\" class=\"chip active\" data-testid=\""
-        } else {
-            "\" class=\"chip\" data-testid=\""
-        });
-        o.push_str(id);
-        o.push_str("\">");
-        o.push_str(&html::escape(word));
-        o.push_str("</a>");
-    }
-    o.push_str("</p>");
-}
-
-/// Every facet's panel, the mode switch after a facet with more than one
-/// term chosen, and the archive: the content of the facets' `<nav>`.
-/// `opened`: the facets whose every-term box is open, with what was typed.
+/// The facet panels of `s`, as the model writes them (`opened`: the
+/// facets whose every-term box is open, with what was typed).
 fn facets_html(s: &Shown, opened: &[(String, String)]) -> String {
-    let text = site::text();
-    let typed = |key: &str| {
-        opened
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, t)| t.as_str())
-    };
-    let mut o = String::new();
-    for p in &s.screen.panels {
-        let spec = p.facet.spec();
-        let all_label = text.all_terms(p.facet, p.choices.len() + p.more.len());
-        FacetHtml {
-            key: spec.key,
-            label: text.facet(p.facet),
-            prefix: spec.prefix,
-            choices: &p.choices,
-            more: &p.more,
-            all_label: &all_label,
-            typed: typed(spec.key),
-        }
-        .write(&mut o);
-        if spec.combine == Combine::AllOrAny && s.filter.terms[p.facet].len() > 1 {
-            mode_switch(&mut o, p.facet, &s.filter, &s.base);
-        }
+    html::Facets {
+        panels: &s.screen.panels,
+        archive: &s.screen.archive,
+        filter: &s.filter,
+        base: &s.base,
+        opened,
+        site: site::info(),
+        text: site::text(),
     }
-    FacetHtml {
-        key: ARCHIVE,
-        label: text.archive,
-        prefix: "",
-        choices: &s.screen.archive,
-        more: &[],
-        all_label: "",
-        typed: None,
-    }
-    .write(&mut o);
-    o
+    .write()
 }
 
 /// What names a focusable part of the facets across a new rendering of
@@ -555,7 +376,12 @@ fn facets_view(current: Current) -> impl IntoView {
                 .panels
                 .iter()
                 .find(|p| p.facet.spec().key == key)?;
-            Some(found_html(&panel.more, &typed, panel.facet.spec().prefix))
+            Some(html::found_chips(
+                &panel.more,
+                &typed,
+                panel.facet.spec().prefix,
+                site::info(),
+            ))
         });
         opened.update_value(|o| {
             if let Some((_, t)) = o.iter_mut().find(|(k, _)| *k == key) {

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BASE_PATH, LANG, SCHEME, T, contentSite, href, launch, listItems, openPage, pythonServer, schemePath,
+  syntheticSite,
 } from './harness.mjs';
 
 const SLUG = 'ai20240526';
@@ -101,6 +102,39 @@ test('no painted frame is without content while the app takes over', async () =>
     }
   }
   await done();
+});
+
+test('the list stays where the pre-rendered page put it when the app takes over', async () => {
+  // Enough digests for a pager and a facet with more terms than it shows.
+  const site = syntheticSite('take-over', { count: 45 });
+  const local = await pythonServer(site);
+  // Where the count, the first card's heading and the pager are.
+  const where = (page) => page.evaluate(() => ['.summary-line', '.digest-card h2', '.pager'].map((sel) => {
+    const r = document.querySelector(sel)?.getBoundingClientRect();
+    return r && [sel, ...[r.x, r.y, r.width, r.height].map((n) => Math.round(n * 100) / 100)];
+  }));
+  try {
+    for (const width of [412, 900, 1280]) {
+      const viewport = { width, height: 900 };
+      // The pre-rendered page as the browser lays it out, with no app.
+      const still = await browser.newContext({ javaScriptEnabled: false, viewport });
+      const before = await still.newPage();
+      await before.goto(`${local.base}/`);
+      const pre = await where(before);
+      await still.close();
+      assert.ok(pre.every(Boolean), `${width} px: the page has ${JSON.stringify(pre)}`);
+      // The app in the site's own language (the page's), which is what a
+      // reader sees before choosing another.
+      const live = await browser.newContext({ viewport });
+      const after = await live.newPage();
+      await after.goto(`${local.base}/`);
+      await after.waitForFunction(() => !document.getElementById('prerender') && document.querySelector('.app .pager'));
+      assert.deepEqual(await where(after), pre, `${width} px: the app's list is where the page's was`);
+      await live.close();
+    }
+  } finally {
+    local.close();
+  }
 });
 
 test('the reader switches the interface language, and it is kept', async () => {

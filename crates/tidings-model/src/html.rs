@@ -9,9 +9,9 @@
 
 use std::fmt::Write;
 
-use crate::facet::Facet;
+use crate::facet::{Combine, Facet};
 use crate::i18n::Text;
-use crate::query::items_of;
+use crate::query::{items_of, term_matches, Choice, Filter, ListBase, Mode, Panel};
 use crate::reading::Starred;
 use crate::site::SiteInfo;
 use crate::{url, Digest, DigestSummary, Image, Item, Manifest};
@@ -579,6 +579,170 @@ pub fn summary_line(count: &str, filtered: Option<(&str, &str, &str)>) -> String
     o
 }
 
+/// The chips of `choices`, with their links under the site's base path.
+pub fn chips<'a>(
+    choices: impl IntoIterator<Item = &'a Choice>,
+    prefix: &str,
+    site: &SiteInfo,
+) -> String {
+    (choices.into_iter())
+        .map(|c| chip(prefix, &c.name, c.count, c.active, &site.href(&c.href)))
+        .collect()
+}
+
+/// The chips of the terms behind "all tags (N)" that match what was typed.
+pub fn found_chips(more: &[Choice], typed: &str, prefix: &str, site: &SiteInfo) -> String {
+    let found = more.iter().filter(|c| term_matches(&c.name, typed));
+    chips(found, prefix, site)
+}
+
+/// The key of the archive's panel among the facets' (`data-facet`).
+pub const ARCHIVE: &str = "archive";
+
+/// What goes inside the list's `<nav class="facets">`: every facet's
+/// panel, the mode switch after a facet with more than one term chosen,
+/// and the archive. The app writes it for each screen; the build writes
+/// it into the pages of the list, so the app's first screen takes the
+/// place of the page's at the same size.
+pub struct Facets<'a> {
+    pub panels: &'a [Panel],
+    /// Years, and the months of a chosen year.
+    pub archive: &'a [Choice],
+    pub filter: &'a Filter,
+    pub base: &'a ListBase,
+    /// The facets whose every-term box is open, with what was typed.
+    pub opened: &'a [(String, String)],
+    pub site: &'a SiteInfo,
+    pub text: &'a Text,
+}
+
+impl Facets<'_> {
+    pub fn write(&self) -> String {
+        let typed = |key: &str| {
+            (self.opened.iter())
+                .find(|(k, _)| k == key)
+                .map(|(_, t)| t.as_str())
+        };
+        let mut o = String::new();
+        for p in self.panels {
+            let spec = p.facet.spec();
+            let all_label = self.text.all_terms(p.facet, p.choices.len() + p.more.len());
+            self.panel(
+                &mut o,
+                FacetPanel {
+                    key: spec.key,
+                    label: self.text.facet(p.facet),
+                    prefix: spec.prefix,
+                    choices: &p.choices,
+                    more: &p.more,
+                    all_label: &all_label,
+                    typed: typed(spec.key),
+                },
+            );
+            if spec.combine == Combine::AllOrAny && self.filter.terms[p.facet].len() > 1 {
+                self.mode_switch(&mut o, p.facet);
+            }
+        }
+        self.panel(
+            &mut o,
+            FacetPanel {
+                key: ARCHIVE,
+                label: self.text.archive,
+                prefix: "",
+                choices: self.archive,
+                more: &[],
+                all_label: "",
+                typed: None,
+            },
+        );
+        o
+    }
+
+    /// One facet's panel: its label and chips; with `more`, a switch to
+    /// every term and, while that is open (`typed`), a box that finds one
+    /// among them.
+    fn panel(&self, o: &mut String, p: FacetPanel<'_>) {
+        o.push_str("<div class=\"facet");
+        if p.choices.iter().any(|c| c.active) {
+            o.push_str(" has-active");
+        }
+        if p.choices.is_empty() && p.more.is_empty() {
+            o.push_str(" empty");
+        }
+        o.push_str("\" data-facet=\"");
+        o.push_str(&escape(p.key));
+        o.push_str("\"><span class=\"facet-label\">");
+        o.push_str(&escape(p.label));
+        o.push_str("</span><ul class=\"chips\">");
+        o.push_str(&chips(p.choices, p.prefix, self.site));
+        if !p.more.is_empty() {
+            o.push_str(
+                "<li><button type=\"button\" class=\"chip more\" data-testid=\"all-terms\" aria-expanded=\"",
+            );
+            o.push_str(if p.typed.is_some() { "true" } else { "false" });
+            o.push_str("\">");
+            o.push_str(&escape(p.all_label));
+            o.push_str("</button></li>");
+        }
+        o.push_str("</ul>");
+        if let (Some(typed), false) = (p.typed, p.more.is_empty()) {
+            let find = escape(self.text.find_term);
+            o.push_str("<div class=\"more-terms\"><input type=\"search\" data-testid=\"find-term\" placeholder=\"");
+            o.push_str(&find);
+            o.push_str("\" aria-label=\"");
+            o.push_str(&find);
+            o.push_str("\" value=\"");
+            o.push_str(&escape(typed));
+            o.push_str("\"><ul class=\"chips\">");
+            o.push_str(&found_chips(p.more, typed, p.prefix, self.site));
+            o.push_str("</ul></div>");
+        }
+        o.push_str("</div>");
+    }
+
+    /// "All of them / any of them", for a facet whose chosen terms can
+    /// combine either way.
+    fn mode_switch(&self, o: &mut String, facet: Facet) {
+        let label = escape(self.text.facet(facet));
+        o.push_str("<p class=\"mode\" role=\"group\" data-facet=\"");
+        o.push_str(&escape(facet.spec().key));
+        o.push_str("-mode\" aria-label=\"");
+        o.push_str(&label);
+        o.push_str("\">");
+        o.push_str(&label);
+        o.push_str(": ");
+        for (mode, id, word) in [
+            (Mode::And, "mode-and", self.text.all_of_them),
+            (Mode::Or, "mode-or", self.text.any_of_them),
+        ] {
+            o.push_str("<a href=\"");
+            let target = self.base.href(&self.filter.with_mode(mode), 1);
+            o.push_str(&escape(&self.site.href(&target)));
+            o.push_str(if self.filter.mode == mode {
+                "\" class=\"chip active\" data-testid=\""
+            } else {
+                "\" class=\"chip\" data-testid=\""
+            });
+            o.push_str(id);
+            o.push_str("\">");
+            o.push_str(&escape(word));
+            o.push_str("</a>");
+        }
+        o.push_str("</p>");
+    }
+}
+
+/// One panel's parts, for [`Facets::panel`].
+struct FacetPanel<'a> {
+    key: &'a str,
+    label: &'a str,
+    prefix: &'a str,
+    choices: &'a [Choice],
+    more: &'a [Choice],
+    all_label: &'a str,
+    typed: Option<&'a str>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -798,6 +962,45 @@ mod tests {
             r#"{"schema":3,"stamp":"s","digest_count":1,"item_count":2,"page_size":100,"page_count":1,"shard_count":1,"item_pages":true,"tags":[],"categories":[]}"#,
         )
         .expect("manifest")
+    }
+
+    #[test]
+    fn the_unfiltered_facets_show_the_manifests_totals_under_the_base_path() {
+        let mut m = manifest();
+        // Thirteen tags: twelve shown, one behind "all tags (13)".
+        m.tags = (0..13)
+            .map(|n| crate::TermCount {
+                name: format!("t{n}<"),
+                count: 20 - n,
+            })
+            .collect();
+        let site = SiteInfo {
+            base_path: "/news/".into(),
+            ..SiteInfo::default()
+        };
+        let text = Text::of(crate::site::Lang::En);
+        let panels = crate::query::unfiltered_panels(&m, &ListBase::Home);
+        let html = Facets {
+            panels: &panels,
+            archive: &[],
+            filter: &Filter::default(),
+            base: &ListBase::Home,
+            opened: &[],
+            site: &site,
+            text,
+        }
+        .write();
+        assert!(
+            html.starts_with(
+                "<div class=\"facet\" data-facet=\"tag\"><span class=\"facet-label\">Tags</span><ul class=\"chips\"><li><a href=\"/news/?tag=t0%3C\" class=\"chip\" data-name=\"t0&lt;\">#t0&lt;<span class=\"n\">20</span></a></li>"
+            ),
+            "{html}"
+        );
+        assert_eq!(html.matches("class=\"chip\"").count(), 12, "{html}");
+        assert!(html.contains("<li><button type=\"button\" class=\"chip more\" data-testid=\"all-terms\" aria-expanded=\"false\">"), "{html}");
+        // No categories: an empty panel; no archive without an index.
+        assert!(html.ends_with("<div class=\"facet empty\" data-facet=\"archive\"><span class=\"facet-label\">Archive</span><ul class=\"chips\"></ul></div>"), "{html}");
+        assert!(!html.contains("class=\"mode\""), "{html}");
     }
 
     #[test]

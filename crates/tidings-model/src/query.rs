@@ -400,6 +400,60 @@ pub fn text_matches(d: &DigestSummary, needle_lower: &str) -> bool {
         || d.tags.iter().any(|t| lower(t).contains(needle_lower))
 }
 
+/// A facet choice: name, digests if chosen, whether it is chosen, and its
+/// link (a site path, before the site's base path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub name: String,
+    pub count: u32,
+    pub active: bool,
+    pub href: String,
+}
+
+/// One facet's choices on a screen: those shown at once, and the rest
+/// behind "all tags (N)".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Panel {
+    pub facet: Facet,
+    pub choices: Vec<Choice>,
+    pub more: Vec<Choice>,
+}
+
+impl Panel {
+    pub fn new(facet: Facet, all: Vec<Choice>) -> Panel {
+        let limit = facet.spec().shown.unwrap_or(usize::MAX);
+        let (choices, more) = split_shown(all, |c| c.active, limit);
+        Panel {
+            facet,
+            choices,
+            more,
+        }
+    }
+}
+
+/// The panels of `base`'s list with no filter: each facet's totals in the
+/// manifest, most common first. The app's first screen shows these, and
+/// the build's page of the list is written with them, so the page the
+/// app replaces is laid out as the app's.
+pub fn unfiltered_panels(manifest: &crate::Manifest, base: &ListBase) -> Vec<Panel> {
+    let none = Filter::default();
+    Facet::ALL
+        .into_iter()
+        .filter_map(|facet| {
+            let terms = manifest.totals(facet)?;
+            let all = (terms.iter())
+                .map(|t| Choice {
+                    name: t.name.clone(),
+                    count: t.count,
+                    active: false,
+                    href: base.href(&none.toggle(facet, &t.name), 1),
+                })
+                .collect();
+            Some(Panel::new(facet, all))
+        })
+        .collect()
+}
+
 /// A facet's terms split into those its panel shows at once and the rest
 /// (behind "all tags (N)"): every chosen term, then the most common up to
 /// `limit` in all; order kept within each part.

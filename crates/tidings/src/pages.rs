@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use tidings_model::i18n::Text;
-use tidings_model::query::PER_SCREEN;
+use tidings_model::query::{self, Filter, ListBase, PER_SCREEN};
 use tidings_model::site::{SiteInfo, META_NAME};
 use tidings_model::url::{self, Route};
 use tidings_model::{html, layout, Digest, Image, Item, Manifest, TermCount};
@@ -346,11 +346,10 @@ pub fn pages(
         policy,
     };
     let home = Head::page(info.title.clone(), &info.description, &Route::Home);
-    let newest: Vec<&Parsed> = site.digests.iter().take(PER_SCREEN).collect();
     let list = format!(
         "<h1 class=\"visually-hidden\">{}</h1>{}",
         escape(&info.title),
-        render.digest_list(&newest, site.digests.len() > PER_SCREEN)
+        render.home_list(site)
     );
     put(layout::FOLDER_PAGE.to_string(), render.page(&home, &list))?;
     let starred = Head::page(
@@ -636,6 +635,85 @@ impl Render<'_> {
         )
     }
 
+    /// The list of `/` as the app's first screen lays it out: the search
+    /// box, the dates, the facets (each facet's totals), the count, the
+    /// newest digests and the pager. The app takes this copy's place
+    /// with its own, and nothing moves: a reader on a slow phone who
+    /// started reading does not see the list jump down, and the browser
+    /// does not count the app's copy as a later, larger paint.
+    ///
+    /// The boxes are read-only here, so nothing typed before the app
+    /// starts is lost when it takes over.
+    fn home_list(&self, site: &Site) -> String {
+        let (t, base) = (self.text, ListBase::Home);
+        let per_screen = base.per_screen();
+        let newest: Vec<&Parsed> = site.digests.iter().take(per_screen).collect();
+        let digests = self.manifest.digest_count as usize;
+        let pages = digests.div_ceil(per_screen).max(1) as u32;
+        let mut o = String::from("<section class=\"browse\"><label class=\"search\">");
+        let _ = write!(
+            o,
+            "<span class=\"visually-hidden\">{}</span><input type=\"search\" placeholder=\"{}\" readonly></label>",
+            escape(t.search_label),
+            escape(t.search_placeholder)
+        );
+        let _ = write!(
+            o,
+            "<div class=\"date-range\"><label>{}<input type=\"date\" readonly></label><label>{}<input type=\"date\" readonly></label></div>",
+            escape(t.from),
+            escape(t.to)
+        );
+        let panels = query::unfiltered_panels(self.manifest, &base);
+        let facets = html::Facets {
+            panels: &panels,
+            archive: &[],
+            filter: &Filter::default(),
+            base: &base,
+            opened: &[],
+            site: self.site,
+            text: t,
+        };
+        let filters = escape(t.filters);
+        let _ = write!(
+            o,
+            "<button type=\"button\" class=\"facets-toggle\" aria-expanded=\"false\">{filters}</button><nav class=\"facets\" aria-label=\"{filters}\">{}</nav>",
+            facets.write()
+        );
+        let count = format!(
+            "{}, {}",
+            t.digests(digests as u64),
+            t.items(self.manifest.item_count)
+        );
+        let _ = write!(
+            o,
+            "<p class=\"summary-line\">{}</p>{}",
+            html::summary_line(&count, None),
+            self.digest_list(&newest, false)
+        );
+        if pages > 1 {
+            let next = self.href(&base.href(&Filter::default(), 2));
+            let links = html::pager_links(None, &t.page_of(1, pages), Some((&next, t.older)));
+            let _ = write!(
+                o,
+                "<nav class=\"pager\" aria-label=\"{}\">{links}</nav>",
+                escape(t.pages)
+            );
+        }
+        if pages > 1 {
+            o.push_str(&self.needs_js());
+        }
+        o.push_str("</section>");
+        o
+    }
+
+    /// Under a list longer than a screen: the rest needs the app.
+    fn needs_js(&self) -> String {
+        format!(
+            "<noscript><p class=\"summary-line\">{}</p></noscript>",
+            escape(self.text.needs_js)
+        )
+    }
+
     fn digest_list(&self, digests: &[&Parsed], more: bool) -> String {
         let mut o = String::from("<ol class=\"digest-list\">");
         for p in digests {
@@ -644,11 +722,7 @@ impl Render<'_> {
         }
         o.push_str("</ol>");
         if more {
-            let _ = write!(
-                o,
-                "<noscript><p class=\"summary-line\">{}</p></noscript>",
-                escape(self.text.needs_js)
-            );
+            o.push_str(&self.needs_js());
         }
         o
     }
