@@ -10,9 +10,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use tidings_model::date::Date;
 use tidings_model::facet::Facet;
-use tidings_model::query::{
-    self, month_range, months_by_year, Choice, Count, Filter, ListBase, Panel, Results, PAGE_KEY,
-};
+use tidings_model::query::{self, Choice, Filter, ListBase, Panel, PAGE_KEY};
 use tidings_model::{html, DecodeError, DigestSummary, Index, Manifest};
 
 use crate::api::{self, AppError};
@@ -37,87 +35,6 @@ struct Screen {
     search: Option<crate::search::Page>,
     /// On the items view without a search: the items of `entries`.
     item_rows: Vec<crate::routes::items::Row>,
-}
-
-/// The choices of one facet: the counted terms, most common first, plus
-/// every chosen term however rare, so it can be removed.
-fn choices(
-    facet: Facet,
-    counts: &[(u32, u32)],
-    names: &[String],
-    filter: &Filter,
-    base: &ListBase,
-) -> Vec<Choice> {
-    let chosen = &filter.terms[facet];
-    let choice = |name: &str, count: u32| Choice {
-        name: name.to_string(),
-        count,
-        active: chosen.iter().any(|c| c == name),
-        href: base.href(&filter.toggle(facet, name), 1),
-    };
-    let mut out: Vec<Choice> = counts
-        .iter()
-        .filter_map(|&(id, count)| Some(choice(names.get(id as usize)?, count)))
-        .collect();
-    for name in chosen {
-        if !out.iter().any(|c| &c.name == name) {
-            out.push(choice(name, 0));
-        }
-    }
-    out
-}
-
-/// Every facet's panel from the filter results.
-fn panels(results: &Results, index: &Index, filter: &Filter, base: &ListBase) -> Vec<Panel> {
-    Facet::ALL
-        .into_iter()
-        .map(|facet| {
-            let all = choices(
-                facet,
-                &results.counts[facet],
-                index.column(facet).names,
-                filter,
-                base,
-            );
-            Panel::new(facet, all)
-        })
-        .collect()
-}
-
-/// The archive shows years; the months of a year once it is chosen (a
-/// range inside one year), so 10,000 digests do not mean 300 month links.
-fn archive(months: &[Count], filter: &Filter, base: &ListBase) -> Vec<Choice> {
-    let range = |name: String, count: u32, bounds: Option<(Date, Date)>| {
-        let (from, to) = bounds?;
-        let active = filter.from == Some(from) && filter.to == Some(to);
-        let target = if active {
-            filter.with_range(None, None)
-        } else {
-            filter.with_range(Some(from), Some(to))
-        };
-        Some(Choice {
-            name,
-            count,
-            active,
-            href: base.href(&target, 1),
-        })
-    };
-    let open_year = match (filter.from, filter.to) {
-        (Some(f), Some(t)) if f.year() == t.year() => Some(f.year()),
-        _ => None,
-    };
-    let mut out = Vec::new();
-    for (year, months) in months_by_year(months) {
-        let count = months.iter().map(|(_, n)| n).sum();
-        out.extend(range(year.to_string(), count, Date::year_bounds(year)));
-        if open_year == Some(year) {
-            for (ym, count) in months {
-                let name = format!("{}-{:02}", ym / 100, ym % 100);
-                out.extend(range(name, count, month_range(ym)));
-            }
-        }
-    }
-    out
 }
 
 /// Per row, whether the filter's text is in one of the digest's items
@@ -189,8 +106,8 @@ async fn load(
         items: results.items,
         page,
         pages,
-        panels: panels(&results, &index, &filter, &base),
-        archive: archive(&results.months, &filter, &base),
+        panels: query::panels(&results, &index, &filter, &base),
+        archive: query::archive(&results.months, &filter, &base),
         asked_page: page_asked,
         search,
         item_rows: Vec::new(),

@@ -111,25 +111,33 @@ test('the list stays where the pre-rendered page put it when the app takes over'
   // Where the count, the first card's heading and the pager are.
   const where = (page) => page.evaluate(() => ['.summary-line', '.digest-card h2', '.pager'].map((sel) => {
     const r = document.querySelector(sel)?.getBoundingClientRect();
-    return r && [sel, ...[r.x, r.y, r.width, r.height].map((n) => Math.round(n * 100) / 100)];
+    return r ? [sel, ...[r.x, r.y, r.width, r.height].map((n) => Math.round(n * 100) / 100)] : null;
   }));
   try {
     for (const width of [412, 900, 1280]) {
       const viewport = { width, height: 900 };
-      // The pre-rendered page as the browser lays it out, with no app.
+      // The pre-rendered pages as the browser lays them out, with no app:
+      // the home page, then the first tag it links to.
       const still = await browser.newContext({ javaScriptEnabled: false, viewport });
       const before = await still.newPage();
-      await before.goto(`${local.base}/`);
-      const pre = await where(before);
+      const home = `${local.base}/`;
+      await before.goto(home);
+      const tag = new URL(await before.locator('.digest-card .tags a').first().getAttribute('href'), home).href;
+      const pre = { [home]: await where(before) };
+      assert.ok(pre[home].every(Boolean), `${width} px: the home page has ${JSON.stringify(pre)}`);
+      await before.goto(tag);
+      pre[tag] = await where(before);
+      assert.ok(pre[tag][1], `${width} px: ${tag} has a digest`);
       await still.close();
-      assert.ok(pre.every(Boolean), `${width} px: the page has ${JSON.stringify(pre)}`);
       // The app in the site's own language (the page's), which is what a
       // reader sees before choosing another.
       const live = await browser.newContext({ viewport });
       const after = await live.newPage();
-      await after.goto(`${local.base}/`);
-      await after.waitForFunction(() => !document.getElementById('prerender') && document.querySelector('.app .pager'));
-      assert.deepEqual(await where(after), pre, `${width} px: the app's list is where the page's was`);
+      for (const url of Object.keys(pre)) {
+        await after.goto(url);
+        await after.waitForFunction(() => !document.getElementById('prerender') && document.querySelector('.app .digest-card'));
+        assert.deepEqual(await where(after), pre[url], `${width} px, ${url}: the app's list is where the page's was`);
+      }
       await live.close();
     }
   } finally {

@@ -655,7 +655,7 @@ fn segments(digests: &[Parsed]) -> Vec<std::ops::Range<usize>> {
 
 /// A digest's row of the filter index: its date, item count and the terms
 /// of every facet.
-fn row(parsed: &Parsed) -> Row {
+pub(crate) fn row(parsed: &Parsed) -> Row {
     let d = &parsed.digest;
     let item_terms = |term: fn(&tidings_model::Item) -> Option<&str>| {
         let mut v: Vec<String> = d

@@ -13,10 +13,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use tidings_model::i18n::Text;
-use tidings_model::query::{self, Filter, ListBase, PER_SCREEN};
+use tidings_model::query::{self, Choice, Filter, ListBase, Panel};
 use tidings_model::site::{SiteInfo, META_NAME};
 use tidings_model::url::{self, Route};
-use tidings_model::{html, layout, Digest, Image, Item, Manifest, TermCount};
+use tidings_model::{html, layout, Digest, Image, Index, Item, Manifest, TermCount};
 
 use crate::digest::Parsed;
 use crate::error::{Error, Result};
@@ -349,7 +349,7 @@ pub fn pages(
     let list = format!(
         "<h1 class=\"visually-hidden\">{}</h1>{}",
         escape(&info.title),
-        render.home_list(site)
+        render.browse(&ListScreen::home(site, manifest))
     );
     put(layout::FOLDER_PAGE.to_string(), render.page(&home, &list))?;
     let starred = Head::page(
@@ -454,17 +454,17 @@ pub fn pages(
             }
             Ok(())
         })?;
-    for tag in &manifest.tags {
+    // Each tag's page is its list's first screen, with the facets' counts
+    // under the tag: the filter index, as the app reads it.
+    let index = (!manifest.tags.is_empty()).then(|| {
+        let rows: Vec<_> = site.digests.par_iter().map(crate::bundle::row).collect();
+        query::build_index(&rows)
+    });
+    manifest.tags.par_iter().try_for_each(|tag| -> Result<()> {
         let route = Route::Tag(tag.name.clone());
-        let Some(file) = route.page_file() else {
-            continue;
+        let (Some(file), Some(index)) = (route.page_file(), index.as_ref()) else {
+            return Ok(());
         };
-        let tagged: Vec<&Parsed> = site
-            .digests
-            .iter()
-            .filter(|p| p.digest.tags.contains(&tag.name))
-            .take(PER_SCREEN)
-            .collect();
         let head = Head {
             title: format!("#{} · {}", tag.name, info.title),
             description: "",
@@ -478,11 +478,63 @@ pub fn pages(
             escape(&info.href(url::HOME)),
             escape(text.all_digests),
             escape(&tag.name),
-            render.digest_list(&tagged, tag.count as usize > PER_SCREEN)
+            render.browse(&ListScreen::tag(site, index, &tag.name))
         );
-        put(file, render.page(&head, &body))?;
+        put(file, render.page(&head, &body))
+    })
+}
+
+/// The first screen of a list (`/` or a tag's page) as the app's first
+/// screen shows it.
+struct ListScreen<'a> {
+    base: ListBase,
+    filter: Filter,
+    entries: Vec<&'a Parsed>,
+    digests: usize,
+    items: u64,
+    pages: u32,
+    panels: Vec<Panel>,
+    archive: Vec<Choice>,
+}
+
+impl<'a> ListScreen<'a> {
+    /// `/`: the newest digests, and each facet's totals in the manifest
+    /// (the app's first screen loads no index).
+    fn home(site: &'a Site, manifest: &Manifest) -> ListScreen<'a> {
+        let base = ListBase::Home;
+        let per_screen = base.per_screen();
+        let digests = manifest.digest_count as usize;
+        ListScreen {
+            entries: site.digests.iter().take(per_screen).collect(),
+            digests,
+            items: manifest.item_count,
+            pages: digests.div_ceil(per_screen).max(1) as u32,
+            panels: query::unfiltered_panels(manifest, &base),
+            archive: Vec::new(),
+            filter: Filter::default(),
+            base,
+        }
     }
-    Ok(())
+
+    /// A tag's page: its filter applied to the index, as the app does.
+    fn tag(site: &'a Site, index: &Index, tag: &str) -> ListScreen<'a> {
+        let base = ListBase::Tag(tag.to_string());
+        let filter = base.filter(std::iter::empty());
+        let results = query::apply(index, &filter, None);
+        let (rows, _, pages) = query::screen_of(&results.rows, 1, base.per_screen());
+        ListScreen {
+            entries: (rows.iter())
+                .filter_map(|&r| site.digests.get(r as usize))
+                .collect(),
+            digests: results.rows.len(),
+            items: results.items,
+            pages,
+            panels: query::panels(&results, index, &filter, &base),
+            archive: query::archive(&results.months, &filter, &base),
+            filter,
+            base,
+        }
+    }
 }
 
 /// The image a preview of the digest (or of one of its items) shows: the
@@ -635,21 +687,17 @@ impl Render<'_> {
         )
     }
 
-    /// The list of `/` as the app's first screen lays it out: the search
-    /// box, the dates, the facets (each facet's totals), the count, the
-    /// newest digests and the pager. The app takes this copy's place
-    /// with its own, and nothing moves: a reader on a slow phone who
-    /// started reading does not see the list jump down, and the browser
-    /// does not count the app's copy as a later, larger paint.
+    /// A list's first screen as the app lays it out: the search box, the
+    /// dates, the facets, the count, the digests and the pager. The app
+    /// takes this copy's place with its own, and nothing moves: a reader
+    /// on a slow phone who started reading does not see the list jump
+    /// down, and the browser does not count the app's copy as a later,
+    /// larger paint.
     ///
     /// The boxes are read-only here, so nothing typed before the app
     /// starts is lost when it takes over.
-    fn home_list(&self, site: &Site) -> String {
-        let (t, base) = (self.text, ListBase::Home);
-        let per_screen = base.per_screen();
-        let newest: Vec<&Parsed> = site.digests.iter().take(per_screen).collect();
-        let digests = self.manifest.digest_count as usize;
-        let pages = digests.div_ceil(per_screen).max(1) as u32;
+    fn browse(&self, s: &ListScreen<'_>) -> String {
+        let t = self.text;
         let mut o = String::from("<section class=\"browse\"><label class=\"search\">");
         let _ = write!(
             o,
@@ -663,12 +711,11 @@ impl Render<'_> {
             escape(t.from),
             escape(t.to)
         );
-        let panels = query::unfiltered_panels(self.manifest, &base);
         let facets = html::Facets {
-            panels: &panels,
-            archive: &[],
-            filter: &Filter::default(),
-            base: &base,
+            panels: &s.panels,
+            archive: &s.archive,
+            filter: &s.filter,
+            base: &s.base,
             opened: &[],
             site: self.site,
             text: t,
@@ -679,27 +726,25 @@ impl Render<'_> {
             "<button type=\"button\" class=\"facets-toggle\" aria-expanded=\"false\">{filters}</button><nav class=\"facets\" aria-label=\"{filters}\">{}</nav>",
             facets.write()
         );
-        let count = format!(
-            "{}, {}",
-            t.digests(digests as u64),
-            t.items(self.manifest.item_count)
-        );
+        let count = format!("{}, {}", t.digests(s.digests as u64), t.items(s.items));
+        let clear = (!s.filter.is_empty()).then(|| self.href(&s.base.href(&Filter::default(), 1)));
         let _ = write!(
             o,
             "<p class=\"summary-line\">{}</p>{}",
-            html::summary_line(&count, None),
-            self.digest_list(&newest, false)
+            html::summary_line(
+                &count,
+                clear.as_deref().map(|h| (t.matching, h, t.clear_filters))
+            ),
+            self.digest_list(&s.entries)
         );
-        if pages > 1 {
-            let next = self.href(&base.href(&Filter::default(), 2));
-            let links = html::pager_links(None, &t.page_of(1, pages), Some((&next, t.older)));
+        if s.pages > 1 {
+            let next = self.href(&s.base.href(&s.filter, 2));
+            let links = html::pager_links(None, &t.page_of(1, s.pages), Some((&next, t.older)));
             let _ = write!(
                 o,
                 "<nav class=\"pager\" aria-label=\"{}\">{links}</nav>",
                 escape(t.pages)
             );
-        }
-        if pages > 1 {
             o.push_str(&self.needs_js());
         }
         o.push_str("</section>");
@@ -714,16 +759,13 @@ impl Render<'_> {
         )
     }
 
-    fn digest_list(&self, digests: &[&Parsed], more: bool) -> String {
+    fn digest_list(&self, digests: &[&Parsed]) -> String {
         let mut o = String::from("<ol class=\"digest-list\">");
         for p in digests {
             let summary = p.digest.summary(p.summary.clone());
             o.push_str(&html::digest_card(&summary, self.site, self.text, false));
         }
         o.push_str("</ol>");
-        if more {
-            o.push_str(&self.needs_js());
-        }
         o
     }
 
