@@ -11,7 +11,7 @@ use tidings_model::layout::{self, stamped};
 use tidings_model::query::{build_index, Row, PER_SCREEN};
 use tidings_model::search_index;
 use tidings_model::url::Route;
-use tidings_model::{DigestSummary, ListPage, Manifest, Shard, TermCount, SCHEMA_VERSION};
+use tidings_model::{DigestSummary, Index, ListPage, Manifest, Shard, TermCount, SCHEMA_VERSION};
 
 use crate::cache::{CheckedFile, FileKeys, IndexCache};
 use crate::digest::Parsed;
@@ -655,7 +655,7 @@ fn segments(digests: &[Parsed]) -> Vec<std::ops::Range<usize>> {
 
 /// A digest's row of the filter index: its date, item count and the terms
 /// of every facet.
-pub(crate) fn row(parsed: &Parsed) -> Row {
+fn row(parsed: &Parsed) -> Row {
     let d = &parsed.digest;
     let item_terms = |term: fn(&tidings_model::Item) -> Option<&str>| {
         let mut v: Vec<String> = d
@@ -679,6 +679,14 @@ pub(crate) fn row(parsed: &Parsed) -> Row {
         items: u32::try_from(d.items.len()).unwrap_or(u32::MAX),
         terms,
     }
+}
+
+/// The filter index of `site` (`index.json`), which the pages of the
+/// tags are written from too: made once for both.
+pub fn filter_index(site: &Site) -> Index {
+    use rayon::prelude::*;
+    let rows: Vec<Row> = site.digests.par_iter().map(row).collect();
+    build_index(&rows)
 }
 
 /// The manifest as far as it is known before the data files are made:
@@ -722,7 +730,9 @@ enum Content {
 /// Serializes `site` into the bundle layout.
 pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
     let plan = plan(site, options);
-    let mut bundle = bundle_planned(site, options, plan, manifest_outline(site, &plan), None)?;
+    let outline = manifest_outline(site, &plan);
+    let index = filter_index(site);
+    let mut bundle = bundle_planned(site, options, plan, outline, &index, None)?;
     bundle.keep_index.take().map_or(Ok(()), KeepIndex::write)?;
     Ok(bundle)
 }
@@ -736,6 +746,7 @@ pub fn bundle_planned(
     options: &BundleOptions,
     mut plan: Plan,
     outline: Manifest,
+    index: &Index,
     keys: Option<&FileKeys>,
 ) -> Result<Bundle> {
     // The search index and the other data files are worked out side by
@@ -750,7 +761,7 @@ pub fn bundle_planned(
             };
             Ok((index, started.elapsed(), fresh, keep))
         },
-        || data_files(site, &plan, keys),
+        || data_files(site, &plan, index, keys),
     );
     let ((index, index_time, index_fresh_terms, keep_index), body) = (index?, body?);
     plan.files += index.shards.len() + index.blocks.len();
@@ -800,7 +811,12 @@ pub fn bundle_planned(
 /// every core), list pages and the filter index, with their paths. With
 /// `keys`, a shard the previous build made from the same digests is kept
 /// rather than serialized, and every shard's key is recorded.
-fn data_files(site: &Site, plan: &Plan, keys: Option<&FileKeys>) -> Result<Vec<(String, Content)>> {
+fn data_files(
+    site: &Site,
+    plan: &Plan,
+    index: &Index,
+    keys: Option<&FileKeys>,
+) -> Result<Vec<(String, Content)>> {
     use rayon::prelude::*;
     let members = shard_members(site, plan.shard_count);
     let mut body: Vec<(String, Content)> = (members.par_iter().enumerate())
@@ -857,10 +873,7 @@ fn data_files(site: &Site, plan: &Plan, keys: Option<&FileKeys>) -> Result<Vec<(
             }
             Ok(out)
         },
-        || {
-            let rows: Vec<Row> = site.digests.par_iter().map(row).collect();
-            to_json(stamped::INDEX, &build_index(&rows))
-        },
+        || to_json(stamped::INDEX, index),
     );
     body.extend(lists?);
     body.push((stamped::INDEX.to_string(), Content::Made(index?, None)));

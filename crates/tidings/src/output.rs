@@ -36,7 +36,9 @@ use tidings_model::layout;
 
 use tidings_model::site::SiteInfo;
 
-use crate::bundle::{bundle_planned, feed_tags, manifest_outline, plan, BundleOptions};
+use crate::bundle::{
+    bundle_planned, feed_tags, filter_index, manifest_outline, plan, BundleOptions,
+};
 use crate::cache::{FileKeys, Kept};
 use crate::error::{Error, Result};
 use crate::feeds;
@@ -228,8 +230,18 @@ fn stage_all(
     let plan = plan(site, options);
     let outline = manifest_outline(site, &plan);
     let policy = shell.and_then(|s| s.policy(info));
+    let index = filter_index(site);
     let (bundle, pages) = rayon::join(
-        || bundle_planned(site, options, plan, outline.clone(), keys.data.as_ref()),
+        || {
+            bundle_planned(
+                site,
+                options,
+                plan,
+                outline.clone(),
+                &index,
+                keys.data.as_ref(),
+            )
+        },
         || -> Result<()> {
             let Some(shell) = shell else {
                 return Ok(());
@@ -253,7 +265,7 @@ fn stage_all(
                 put: &put,
                 unchanged: &unchanged,
             };
-            crate::pages::pages(site, &outline, shell, info, feeds, policy, &sink)?;
+            crate::pages::pages(site, (&outline, &index), shell, info, feeds, policy, &sink)?;
             let tags = if plan.tag_feeds {
                 feed_tags(&outline.tags)
             } else {

@@ -315,10 +315,11 @@ pub struct Sink<'a> {
 /// made: the digests' pages on every core, so they never all sit in
 /// memory. A digest's pages are not made when the sink has them as made
 /// from the same inputs (a key of the digest, its summaries, the page
-/// template and the site's settings).
+/// template and the site's settings). The pages of `/` and of the tags
+/// show their list's first screen from `manifest` and the filter `index`.
 pub fn pages(
     site: &Site,
-    manifest: &Manifest,
+    (manifest, index): (&Manifest, &Index),
     shell: &Shell,
     info: &SiteInfo,
     tag_feeds: bool,
@@ -455,14 +456,10 @@ pub fn pages(
             Ok(())
         })?;
     // Each tag's page is its list's first screen, with the facets' counts
-    // under the tag: the filter index, as the app reads it.
-    let index = (!manifest.tags.is_empty()).then(|| {
-        let rows: Vec<_> = site.digests.par_iter().map(crate::bundle::row).collect();
-        query::build_index(&rows)
-    });
+    // under the tag: from the filter index, as the app's.
     manifest.tags.par_iter().try_for_each(|tag| -> Result<()> {
         let route = Route::Tag(tag.name.clone());
-        let (Some(file), Some(index)) = (route.page_file(), index.as_ref()) else {
+        let Some(file) = route.page_file() else {
             return Ok(());
         };
         let head = Head {
