@@ -534,3 +534,61 @@ fn a_link_s_query_reads_back_as_its_filter() {
             .map(|(k, v)| (k.to_string(), v.to_string()))
     );
 }
+
+#[test]
+fn the_archive_opens_the_months_of_a_chosen_year_and_a_month_goes_back_to_its_year() {
+    let months = [(202_402, 3), (202_401, 2), (202_312, 1)];
+    let day = |s: &str| Date::parse_day(s);
+    let names = |a: &[Choice]| {
+        a.iter()
+            .map(|c| (c.name.clone(), c.count, c.active, c.href.clone()))
+            .collect::<Vec<_>>()
+    };
+    // Nothing chosen: the years only.
+    let none = archive(&months, &Filter::default(), &ListBase::Home);
+    assert_eq!(
+        names(&none),
+        [
+            (
+                "2024".into(),
+                5,
+                false,
+                "/?from=2024-01-01&to=2024-12-31".into()
+            ),
+            (
+                "2023".into(),
+                1,
+                false,
+                "/?from=2023-01-01&to=2023-12-31".into()
+            ),
+        ]
+    );
+    // A month of 2024 chosen: its year's months, the month active and
+    // its link taking the range off; the other year stays closed.
+    let january = Filter::default().with_range(day("2024-01-01"), day("2024-01-31"));
+    let open = archive(&months, &january, &ListBase::Home);
+    assert_eq!(
+        names(&open),
+        [
+            (
+                "2024".into(),
+                5,
+                false,
+                "/?from=2024-01-01&to=2024-12-31".into()
+            ),
+            (
+                "2024-02".into(),
+                3,
+                false,
+                "/?from=2024-02-01&to=2024-02-29".into()
+            ),
+            ("2024-01".into(), 2, true, "/".into()),
+            (
+                "2023".into(),
+                1,
+                false,
+                "/?from=2023-01-01&to=2023-12-31".into()
+            ),
+        ]
+    );
+}
