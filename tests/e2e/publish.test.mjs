@@ -202,10 +202,18 @@ test('every page kind carries its link-preview tags with absolute URLs', () => {
     if (type === 'article') {
       assert.deepEqual(meta['article:published_time'], ['2024-05-26'], kind);
       assert.deepEqual(meta['article:tag'], ['AI', 'AI资讯', '人工智能'], kind);
-      assert.match(meta['og:description']?.[0] ?? '', /\S/, kind);
     }
+    assert.match(meta['og:description']?.[0] ?? '', /\S/, kind);
+    assert.deepEqual(meta.description, meta['og:description'], kind);
   }
   assert.equal(read(kinds.item[1]).meta['og:title'][0], `${fifth.title} · tidings`);
+  // The seed's settings give no description: the home page and a tag's
+  // say how much they hold, as the list's count line does, in the site's
+  // language (zh).
+  const zh = SCHEME.text.zh;
+  const count = `${zh.digests_one.replace('{n}', 1)}, ${zh.items_many.replace('{n}', 13)}`;
+  assert.deepEqual(read(kinds.home[1]).meta.description, [count]);
+  assert.deepEqual(read(kinds.tag[1]).meta.description, [`#人工智能: ${count}`]);
 });
 
 test('the feeds parse with feedparser, with full content and absolute links', () => {

@@ -346,11 +346,19 @@ pub fn pages(
         template: &template,
         policy,
     };
-    let home = Head::page(info.title.clone(), &info.description, &Route::Home);
+    let first = ListScreen::home(site, manifest);
+    // Without a description in the settings, a link preview of the site
+    // says how much it holds.
+    let count = first.count(text);
+    let about = match info.description.as_str() {
+        "" => count.as_str(),
+        set => set,
+    };
+    let home = Head::page(info.title.clone(), about, &Route::Home);
     let list = format!(
         "<h1 class=\"visually-hidden\">{}</h1>{}",
         escape(&info.title),
-        render.browse(&ListScreen::home(site, manifest))
+        render.browse(&first)
     );
     put(layout::FOLDER_PAGE.to_string(), render.page(&home, &list))?;
     let starred = Head::page(
@@ -462,9 +470,12 @@ pub fn pages(
         let Some(file) = route.page_file() else {
             return Ok(());
         };
+        let first = ListScreen::tag(site, index, &tag.name);
+        // A link preview of the tag says how much carries it.
+        let about = format!("#{}: {}", tag.name, first.count(text));
         let head = Head {
             title: format!("#{} · {}", tag.name, info.title),
-            description: "",
+            description: &about,
             url: route.url(),
             article: None,
             image: None,
@@ -475,7 +486,7 @@ pub fn pages(
             escape(&info.href(url::HOME)),
             escape(text.all_digests),
             escape(&tag.name),
-            render.browse(&ListScreen::tag(site, index, &tag.name))
+            render.browse(&first)
         );
         put(file, render.page(&head, &body))
     })
@@ -511,6 +522,15 @@ impl<'a> ListScreen<'a> {
             filter: Filter::default(),
             base,
         }
+    }
+
+    /// What the list holds, as its count line words it.
+    fn count(&self, text: &Text) -> String {
+        format!(
+            "{}, {}",
+            text.digests(self.digests as u64),
+            text.items(self.items)
+        )
     }
 
     /// A tag's page: its filter applied to the index, as the app does.
@@ -723,7 +743,7 @@ impl Render<'_> {
             "<button type=\"button\" class=\"facets-toggle\" aria-expanded=\"false\">{filters}</button><nav class=\"facets\" aria-label=\"{filters}\">{}</nav>",
             facets.write()
         );
-        let count = format!("{}, {}", t.digests(s.digests as u64), t.items(s.items));
+        let count = s.count(t);
         let clear = (!s.filter.is_empty()).then(|| self.href(&s.base.href(&Filter::default(), 1)));
         let _ = write!(
             o,
