@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use tidings_model::query::{item_rows, Filter, ListBase};
+use tidings_model::query::{Filter, ListBase};
 use tidings_model::{url, DigestSummary, Manifest};
 
 use crate::api::{self, AppError};
@@ -23,16 +23,7 @@ pub fn ItemsPage() -> impl IntoView {
 }
 
 /// One row of the items view.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
-    href: String,
-    title: String,
-    domain: Option<String>,
-    date: String,
-    digest: String,
-    digest_href: String,
-    days: usize,
-}
+pub type Row = tidings_model::html::ItemsViewRow;
 
 pub async fn rows(
     manifest: Result<Arc<Manifest>, AppError>,
@@ -49,45 +40,18 @@ pub async fn rows(
         .map(|(_, d)| d)
         .collect();
     let refs: Vec<&tidings_model::Digest> = digests.iter().map(|d| d.as_ref()).collect();
-    Ok(item_rows(&refs, &filter)
-        .into_iter()
-        .map(|(d, i)| {
-            let (d, item) = (refs[d], &refs[d].items[i]);
-            Row {
-                href: href(&m.item_url(&d.slug, &item.id)),
-                title: item.title.clone(),
-                domain: item.source.as_ref().map(|s| s.domain.clone()),
-                date: d.date.clone(),
-                digest: d.title.clone(),
-                digest_href: href(&url::digest(&d.slug)),
-                days: item.also_in.len() + 1,
-            }
-        })
-        .collect())
+    Ok(tidings_model::html::items_view_rows(
+        &refs,
+        &filter,
+        &m,
+        site::info(),
+    ))
 }
 
 /// The items of the digests of one screen of the list, as the model
 /// writes them, set in one call.
 pub fn item_list(rows: &[Row]) -> AnyView {
-    let text = site::text();
-    let html: String = rows
-        .iter()
-        .map(|r| {
-            let date = text.date_text(&r.date);
-            let days = (r.days > 1).then(|| text.on_days(r.days));
-            tidings_model::html::ItemRow {
-                href: &r.href,
-                title_html: &tidings_model::html::escape(&r.title),
-                snippet_html: None,
-                domain: r.domain.as_deref(),
-                date: &date,
-                digest: &r.digest,
-                digest_href: &r.digest_href,
-                days: days.as_deref(),
-            }
-            .html()
-        })
-        .collect();
+    let html = tidings_model::html::items_view_html(rows, site::text());
     view! { <ol class="item-list" lang=site::info().language.clone() inner_html=html></ol> }
         .into_any()
 }

@@ -108,8 +108,8 @@ test('the list stays where the pre-rendered page put it when the app takes over'
   // Enough digests for a pager and a facet with more terms than it shows.
   const site = syntheticSite('take-over', { count: 45 });
   const local = await pythonServer(site);
-  // Where the count, the first card's heading and the pager are.
-  const where = (page) => page.evaluate(() => ['.summary-line', '.digest-card h2', '.pager'].map((sel) => {
+  // Where the count, the first card's (or item's) heading and the pager are.
+  const where = (page) => page.evaluate(() => ['.summary-line', '.digest-card h2, .item-row h2', '.pager'].map((sel) => {
     const r = document.querySelector(sel)?.getBoundingClientRect();
     return r ? [sel, ...[r.x, r.y, r.width, r.height].map((n) => Math.round(n * 100) / 100)] : null;
   }));
@@ -117,7 +117,7 @@ test('the list stays where the pre-rendered page put it when the app takes over'
     for (const width of [412, 900, 1280]) {
       const viewport = { width, height: 900 };
       // The pre-rendered pages as the browser lays them out, with no app:
-      // the home page, then the first tag it links to.
+      // the home page, the first tag it links to, and the items view.
       const still = await browser.newContext({ javaScriptEnabled: false, viewport });
       const before = await still.newPage();
       const home = `${local.base}/`;
@@ -128,6 +128,10 @@ test('the list stays where the pre-rendered page put it when the app takes over'
       await before.goto(tag);
       pre[tag] = await where(before);
       assert.ok(pre[tag][1], `${width} px: ${tag} has a digest`);
+      const items = `${local.base}${schemePath('items_url')}`;
+      await before.goto(items);
+      pre[items] = await where(before);
+      assert.ok(pre[items].every(Boolean), `${width} px: the items view has ${JSON.stringify(pre[items])}`);
       await still.close();
       // The app in the site's own language (the page's), which is what a
       // reader sees before choosing another.
@@ -135,7 +139,7 @@ test('the list stays where the pre-rendered page put it when the app takes over'
       const after = await live.newPage();
       for (const url of Object.keys(pre)) {
         await after.goto(url);
-        await after.waitForFunction(() => !document.getElementById('prerender') && document.querySelector('.app .digest-card'));
+        await after.waitForFunction(() => !document.getElementById('prerender') && document.querySelector('.app .digest-card, .app .item-row'));
         assert.deepEqual(await where(after), pre[url], `${width} px, ${url}: the app's list is where the page's was`);
       }
       await live.close();

@@ -579,6 +579,65 @@ pub fn summary_line(count: &str, filtered: Option<(&str, &str, &str)>) -> String
     o
 }
 
+/// One row of the items view: an item, its digest, and the days its story
+/// ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemsViewRow {
+    pub href: String,
+    pub title: String,
+    pub domain: Option<String>,
+    pub date: String,
+    pub digest: String,
+    pub digest_href: String,
+    pub days: usize,
+}
+
+/// The rows of the items view for `digests` (one screen's, newest first)
+/// under `filter`: each story once ([`crate::query::item_rows`]), linked
+/// under the site's base path.
+pub fn items_view_rows(
+    digests: &[&Digest],
+    filter: &Filter,
+    manifest: &Manifest,
+    site: &SiteInfo,
+) -> Vec<ItemsViewRow> {
+    (crate::query::item_rows(digests, filter).into_iter())
+        .map(|(d, i)| {
+            let (d, item) = (digests[d], &digests[d].items[i]);
+            ItemsViewRow {
+                href: site.href(&manifest.item_url(&d.slug, &item.id)),
+                title: item.title.clone(),
+                domain: item.source.as_ref().map(|s| s.domain.clone()),
+                date: d.date.clone(),
+                digest: d.title.clone(),
+                digest_href: site.href(&url::digest(&d.slug)),
+                days: item.also_in.len() + 1,
+            }
+        })
+        .collect()
+}
+
+/// What goes inside the items view's `<ol class="item-list">`: `rows`.
+pub fn items_view_html(rows: &[ItemsViewRow], text: &Text) -> String {
+    let mut o = String::new();
+    for r in rows {
+        let date = text.date_text(&r.date);
+        let days = (r.days > 1).then(|| text.on_days(r.days));
+        let row = ItemRow {
+            href: &r.href,
+            title_html: &escape(&r.title),
+            snippet_html: None,
+            domain: r.domain.as_deref(),
+            date: &date,
+            digest: &r.digest,
+            digest_href: &r.digest_href,
+            days: days.as_deref(),
+        };
+        o.push_str(&row.html());
+    }
+    o
+}
+
 /// The chips of `choices`, with their links under the site's base path.
 pub fn chips<'a>(
     choices: impl IntoIterator<Item = &'a Choice>,

@@ -376,14 +376,16 @@ pub fn pages(
     }
     let items = Head::page(
         format!("{} · {}", text.all_items, info.title),
-        &info.description,
+        about,
         &Route::Items,
     );
     if let Some(file) = Route::Items.page_file() {
         let body = format!(
-            "<h1>{}</h1><noscript><p class=\"summary-line\">{}</p></noscript>",
+            "<p class=\"crumbs\"><a href=\"{}\">{}</a></p><h1>{}</h1>{}",
+            escape(&info.href(url::HOME)),
+            escape(text.all_digests),
             escape(text.all_items),
-            escape(text.needs_js)
+            render.browse(&ListScreen::items(site, manifest, info)?)
         );
         put(file, render.page(&items, &body))?;
     }
@@ -498,6 +500,8 @@ struct ListScreen<'a> {
     base: ListBase,
     filter: Filter,
     entries: Vec<&'a Parsed>,
+    /// On the items view: the items of `entries`.
+    item_rows: Vec<html::ItemsViewRow>,
     digests: usize,
     items: u64,
     pages: u32,
@@ -509,11 +513,29 @@ impl<'a> ListScreen<'a> {
     /// `/`: the newest digests, and each facet's totals in the manifest
     /// (the app's first screen loads no index).
     fn home(site: &'a Site, manifest: &Manifest) -> ListScreen<'a> {
-        let base = ListBase::Home;
+        Self::unfiltered(site, manifest, ListBase::Home)
+    }
+
+    /// The items view (`/items/`): the items of the newest digests, each
+    /// story once.
+    fn items(site: &'a Site, manifest: &Manifest, info: &SiteInfo) -> Result<ListScreen<'a>> {
+        let mut screen = Self::unfiltered(site, manifest, ListBase::Items);
+        let full = (screen.entries.iter())
+            .map(|p| p.full())
+            .collect::<Result<Vec<_>>>()?;
+        let digests: Vec<&Digest> = full.iter().map(|p| &p.digest).collect();
+        screen.item_rows = html::items_view_rows(&digests, &screen.filter, manifest, info);
+        Ok(screen)
+    }
+
+    /// The first screen of `base` with no filter, as the app's (which
+    /// loads no index for it).
+    fn unfiltered(site: &'a Site, manifest: &Manifest, base: ListBase) -> ListScreen<'a> {
         let per_screen = base.per_screen();
         let digests = manifest.digest_count as usize;
         ListScreen {
             entries: site.digests.iter().take(per_screen).collect(),
+            item_rows: Vec::new(),
             digests,
             items: manifest.item_count,
             pages: digests.div_ceil(per_screen).max(1) as u32,
@@ -543,6 +565,7 @@ impl<'a> ListScreen<'a> {
             entries: (rows.iter())
                 .filter_map(|&r| site.digests.get(r as usize))
                 .collect(),
+            item_rows: Vec::new(),
             digests: results.rows.len(),
             items: results.items,
             pages,
@@ -752,7 +775,14 @@ impl Render<'_> {
                 &count,
                 clear.as_deref().map(|h| (t.matching, h, t.clear_filters))
             ),
-            self.digest_list(&s.entries)
+            match s.base {
+                ListBase::Items => format!(
+                    "<ol class=\"item-list\" lang=\"{}\">{}</ol>",
+                    escape(&self.site.language),
+                    html::items_view_html(&s.item_rows, t)
+                ),
+                _ => self.digest_list(&s.entries),
+            }
         );
         if s.pages > 1 {
             let next = self.href(&s.base.href(&s.filter, 2));
