@@ -104,12 +104,13 @@ test('no painted frame is without content while the app takes over', async () =>
   await done();
 });
 
-test('the list stays where the pre-rendered page put it when the app takes over', async () => {
+test('the page stays where the pre-rendered copy put it when the app takes over', async () => {
   // Enough digests for a pager and a facet with more terms than it shows.
   const site = syntheticSite('take-over', { count: 45 });
   const local = await pythonServer(site);
-  // Where the count, the first card's (or item's) heading and the pager are.
-  const where = (page) => page.evaluate(() => ['.summary-line', '.digest-card h2, .item-row h2', '.pager'].map((sel) => {
+  // Where the heading, the count, the first card's (or item's) heading and
+  // the pager are.
+  const where = (page) => page.evaluate(() => ['main h1', '.summary-line', '.digest-card h2, .item-row h2, .item h2', '.pager'].map((sel) => {
     const r = document.querySelector(sel)?.getBoundingClientRect();
     return r ? [sel, ...[r.x, r.y, r.width, r.height].map((n) => Math.round(n * 100) / 100)] : null;
   }));
@@ -117,21 +118,26 @@ test('the list stays where the pre-rendered page put it when the app takes over'
     for (const width of [412, 900, 1280]) {
       const viewport = { width, height: 900 };
       // The pre-rendered pages as the browser lays them out, with no app:
-      // the home page, the first tag it links to, and the items view.
+      // the home page, the first tag and digest it links to, the items
+      // view and the digest's first item.
       const still = await browser.newContext({ javaScriptEnabled: false, viewport });
       const before = await still.newPage();
       const home = `${local.base}/`;
       await before.goto(home);
-      const tag = new URL(await before.locator('.digest-card .tags a').first().getAttribute('href'), home).href;
+      const link = async (sel) => new URL(await before.locator(sel).first().getAttribute('href'), before.url()).href;
+      const [tag, digest] = [await link('.digest-card .tags a'), await link('.digest-card h2 a')];
       const pre = { [home]: await where(before) };
       assert.ok(pre[home].every(Boolean), `${width} px: the home page has ${JSON.stringify(pre)}`);
-      await before.goto(tag);
-      pre[tag] = await where(before);
-      assert.ok(pre[tag][1], `${width} px: ${tag} has a digest`);
       const items = `${local.base}${schemePath('items_url')}`;
-      await before.goto(items);
-      pre[items] = await where(before);
-      assert.ok(pre[items].every(Boolean), `${width} px: the items view has ${JSON.stringify(pre[items])}`);
+      for (const url of [tag, items, digest]) {
+        await before.goto(url);
+        pre[url] = await where(before);
+        assert.ok(pre[url][0] && pre[url][2], `${width} px: ${url} has ${JSON.stringify(pre[url])}`);
+      }
+      const item = await link('.item h2 a');
+      await before.goto(item);
+      pre[item] = await where(before);
+      assert.ok(pre[item][0], `${width} px: ${item} has ${JSON.stringify(pre[item])}`);
       await still.close();
       // The app in the site's own language (the page's), which is what a
       // reader sees before choosing another.
@@ -139,7 +145,7 @@ test('the list stays where the pre-rendered page put it when the app takes over'
       const after = await live.newPage();
       for (const url of Object.keys(pre)) {
         await after.goto(url);
-        await after.waitForFunction(() => !document.getElementById('prerender') && document.querySelector('.app .digest-card, .app .item-row'));
+        await after.waitForFunction(() => !document.getElementById('prerender') && document.querySelector('.app main h1'));
         assert.deepEqual(await where(after), pre[url], `${width} px, ${url}: the app's list is where the page's was`);
       }
       await live.close();

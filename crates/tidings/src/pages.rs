@@ -271,6 +271,9 @@ struct Head<'a> {
     image: Option<String>,
     /// A tag page's own feed.
     tag_feed: Option<String>,
+    /// The route the page is for (none for the not-found page), which
+    /// decides what the header shows.
+    route: Option<Route>,
 }
 
 impl<'a> Head<'a> {
@@ -283,6 +286,7 @@ impl<'a> Head<'a> {
             article: None,
             image: None,
             tag_feed: None,
+            route: Some(route.clone()),
         }
     }
 }
@@ -389,11 +393,14 @@ pub fn pages(
         );
         put(file, render.page(&items, &body))?;
     }
-    let missing = Head::page(
-        format!("{} · {}", text.not_found_title, info.title),
-        "",
-        &Route::Home,
-    );
+    let missing = Head {
+        route: None,
+        ..Head::page(
+            format!("{} · {}", text.not_found_title, info.title),
+            "",
+            &Route::Home,
+        )
+    };
     put(
         layout::NOT_FOUND_PAGE.to_string(),
         render.page(&missing, &render.not_found()),
@@ -453,6 +460,7 @@ pub fn pages(
                 let head = Head {
                     title,
                     description,
+                    route: Route::parse(&url, None),
                     url,
                     article: Some(Article {
                         date: &d.date,
@@ -482,6 +490,7 @@ pub fn pages(
             article: None,
             image: None,
             tag_feed: tag_feeds.then(|| layout::tag_feed(&tag.name)),
+            route: Some(route.clone()),
         };
         let body = format!(
             "<p class=\"crumbs\"><a href=\"{}\">{}</a></p><h1>#{}</h1>{}",
@@ -619,7 +628,7 @@ impl Render<'_> {
         if body_at > after_title {
             out.push_str(&t[after_title..body_at]);
             out.push_str(OPEN);
-            out.push_str(&self.body(main));
+            out.push_str(&self.body(head.route.as_ref(), main));
             out.push_str(CLOSE);
             out.push_str(&t[body_at..]);
         } else {
@@ -719,12 +728,86 @@ impl Render<'_> {
     }
 
     /// The pre-rendered page: the site's header and the route's content.
-    fn body(&self, main: &str) -> String {
+    fn body(&self, route: Option<&Route>, main: &str) -> String {
         format!(
-            "<div id=\"prerender\"><header class=\"site-header\"><a class=\"brand\" href=\"{}\">{}</a></header><main>{main}</main></div>",
-            self.href(url::HOME),
-            escape(&self.site.title)
+            "<div id=\"prerender\">{}<main>{main}</main></div>",
+            self.header(route)
         )
+    }
+
+    /// The site's header as the app shows it on `route`, so the app's
+    /// takes its place at the same height (on a phone the app's header,
+    /// with the search box, wrapped to 107 px where the brand alone took
+    /// 48): the views' links (the current one marked), the search box
+    /// except on the lists (which have their own; read-only here), the
+    /// starred link (with none: the stars are the reader's browser's),
+    /// the interface languages with the site's pressed, and the feed.
+    fn header(&self, route: Option<&Route>) -> String {
+        let (t, e) = (self.text, escape);
+        let current = |r: Route| {
+            if route == Some(&r) {
+                " aria-current=\"page\""
+            } else {
+                ""
+            }
+        };
+        let mut o = String::from("<header class=\"site-header\">");
+        let _ = write!(
+            o,
+            "<a href=\"{}\" class=\"brand\"{}>{}</a>",
+            self.href(url::HOME),
+            current(Route::Home),
+            e(&self.site.title)
+        );
+        let items = self.href(&Route::Items.url());
+        let _ = write!(
+            o,
+            "<a href=\"{items}\" class=\"items-link\"{}>{}</a>",
+            current(Route::Items),
+            e(t.all_items)
+        );
+        let on_list = matches!(route, Some(Route::Home | Route::Items | Route::Tag(_)));
+        if !on_list {
+            let _ = write!(
+                o,
+                "<form class=\"site-search\" role=\"search\" action=\"{items}\"><label><span class=\"visually-hidden\">{}</span><input type=\"search\" name=\"{}\" placeholder=\"{}\" readonly></label></form>",
+                e(t.search_label),
+                query::TEXT_KEY,
+                e(t.search_placeholder)
+            );
+        }
+        let _ = write!(
+            o,
+            "<a href=\"{}\" class=\"starred-link\"{}>★ {} 0</a>",
+            self.href(&Route::Starred.url()),
+            current(Route::Starred),
+            e(t.starred)
+        );
+        let _ = write!(
+            o,
+            "<nav class=\"lang-switch\" aria-label=\"{}\">",
+            e(t.language)
+        );
+        for l in tidings_model::site::Lang::ALL {
+            let _ = write!(
+                o,
+                "<button type=\"button\" lang=\"{}\" aria-pressed=\"{}\">{}</button>",
+                l.tag(),
+                l == self.site.lang(),
+                Text::of(l).name
+            );
+        }
+        o.push_str("</nav>");
+        if self.site.base_url.is_some() {
+            let feed = e(t.feed);
+            let _ = write!(
+                o,
+                "<a class=\"feed\" href=\"{}\" title=\"{feed}\" aria-label=\"{feed}\"><svg viewBox=\"0 0 16 16\" width=\"16\" height=\"16\" aria-hidden=\"true\"><circle cx=\"3\" cy=\"13\" r=\"2\"></circle><path d=\"M1 6a9 9 0 0 1 9 9h-2.5A6.5 6.5 0 0 0 1 8.5z\"></path><path d=\"M1 1a14 14 0 0 1 14 14h-2.5A11.5 11.5 0 0 0 1 3.5z\"></path></svg></a>",
+                self.href(layout::site_files::RSS)
+            );
+        }
+        o.push_str("</header>");
+        o
     }
 
     /// A list's first screen as the app lays it out: the search box, the
@@ -904,6 +987,7 @@ mod tests {
             article: None,
             image: None,
             tag_feed: None,
+            route: None,
         };
         let page = manifest_less.page(&head, "<p>x</p>");
         assert!(page.contains("<link rel=\"canonical\" href=\"https://u.github.io/repo/d/x/\">"));

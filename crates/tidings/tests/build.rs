@@ -145,7 +145,7 @@ fn a_site_under_a_sub_path_links_everything_under_it() {
         "<meta property=\"article:published_time\" content=\"2024-05-26\">",
         "<meta property=\"article:tag\" content=\"人工智能\">",
         "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"AI 日报\" href=\"/news/atom.xml\">",
-        "<a class=\"brand\" href=\"/news/\">AI 日报</a>",
+        "<a href=\"/news/\" class=\"brand\">AI 日报</a>",
         "href=\"/news/tags/%E4%BA%BA%E5%B7%A5%E6%99%BA%E8%83%BD/\"",
         "<html lang=\"zh\">",
         "2024年5月26日",
