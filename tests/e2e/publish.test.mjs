@@ -146,7 +146,7 @@ test('the page stays where the pre-rendered copy put it when the app takes over'
       for (const url of Object.keys(pre)) {
         await after.goto(url);
         await after.waitForFunction(() => !document.getElementById('prerender') && document.querySelector('.app main h1'));
-        assert.deepEqual(await where(after), pre[url], `${width} px, ${url}: the app's list is where the page's was`);
+        assert.deepEqual(await where(after), pre[url], `${width} px, ${url}: the app's page is where the pre-rendered copy was`);
       }
       await live.close();
     }
