@@ -332,20 +332,12 @@ fn facets_view(current: Current) -> impl IntoView {
 pub fn pager(
     page: u32,
     pages: u32,
-    (before, after): (&str, &str),
+    labels: (&str, &str),
     filter: &Filter,
     base: &ListBase,
 ) -> Option<AnyView> {
-    (pages > 1).then(|| {
-        let text = site::text();
-        let link = |p: u32| href(&base.href(filter, p));
-        let prev = (page > 1).then(|| link(page - 1));
-        let next = (page < pages).then(|| link(page + 1));
-        let links = html::pager_links(
-            prev.as_deref().map(|h| (h, before)),
-            &text.page_of(page, pages),
-            next.as_deref().map(|h| (h, after)),
-        );
+    let text = site::text();
+    html::list_pager((page, pages), labels, filter, base, site::info(), text).map(|links| {
         view! { <nav class="pager" aria-label=text.pages inner_html=links></nav> }.into_any()
     })
 }
@@ -419,19 +411,8 @@ fn screen_view(current: Current) -> impl IntoView {
     let summary = move || {
         current.with(|s| {
             let Some(s) = s else { return String::new() };
-            let count = format!(
-                "{}, {}",
-                text.digests(s.screen.digests as u64),
-                text.items(s.screen.items)
-            );
-            let clear = (!s.filter.is_empty()).then(|| {
-                (
-                    text.matching,
-                    href(&s.base.href(&Filter::default(), 1)),
-                    text.clear_filters,
-                )
-            });
-            html::summary_line(&count, clear.as_ref().map(|(m, h, c)| (*m, h.as_str(), *c)))
+            let held = (s.screen.digests as u64, s.screen.items);
+            html::list_summary(held, &s.filter, &s.base, site::info(), text)
         })
     };
     let pages = move || {

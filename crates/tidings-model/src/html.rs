@@ -579,6 +579,48 @@ pub fn summary_line(count: &str, filtered: Option<(&str, &str, &str)>) -> String
     o
 }
 
+/// The count line of a list of `digests` and `items` under `filter` on
+/// `base` ([`summary_line`]): under a filter, "matching" and the link that
+/// clears it, which stays on the view.
+pub fn list_summary(
+    (digests, items): (u64, u64),
+    filter: &Filter,
+    base: &ListBase,
+    site: &SiteInfo,
+    text: &Text,
+) -> String {
+    let clear = (!filter.is_empty()).then(|| site.href(&base.href(&Filter::default(), 1)));
+    summary_line(
+        &text.count(digests, items),
+        clear
+            .as_deref()
+            .map(|h| (text.matching, h, text.clear_filters)),
+    )
+}
+
+/// What goes inside a list's `<nav class="pager">` on screen `page` of
+/// `pages` ([`pager_links`], `labels`: to the screen before and after),
+/// when there is more than one screen.
+pub fn list_pager(
+    (page, pages): (u32, u32),
+    (before, after): (&str, &str),
+    filter: &Filter,
+    base: &ListBase,
+    site: &SiteInfo,
+    text: &Text,
+) -> Option<String> {
+    (pages > 1).then(|| {
+        let link = |p: u32| site.href(&base.href(filter, p));
+        let prev = (page > 1).then(|| link(page - 1));
+        let next = (page < pages).then(|| link(page + 1));
+        pager_links(
+            prev.as_deref().map(|h| (h, before)),
+            &text.page_of(page, pages),
+            next.as_deref().map(|h| (h, after)),
+        )
+    })
+}
+
 /// One row of the items view: an item, its digest, and the days its story
 /// ran.
 #[derive(Debug, Clone, PartialEq, Eq)]

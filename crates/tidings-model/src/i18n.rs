@@ -202,6 +202,12 @@ impl Text {
         }
     }
 
+    /// What a list holds, as its count line says it: "1 digest, 13 items"
+    /// / "1 期日报, 13 条新闻".
+    pub fn count(&self, digests: u64, items: u64) -> String {
+        format!("{}, {}", self.digests(digests), self.items(items))
+    }
+
     /// A date as the language writes it: 2024年5月26日 / May 26, 2024.
     pub fn date(&self, d: Date) -> String {
         match self.lang {

@@ -353,7 +353,8 @@ pub fn pages(
     let first = ListScreen::home(site, manifest);
     // Without a description in the settings, a link preview of the site
     // says how much it holds.
-    let count = first.count(text);
+    let (digests, items) = first.held();
+    let count = text.count(digests, items);
     let about = match info.description.as_str() {
         "" => count.as_str(),
         set => set,
@@ -385,9 +386,8 @@ pub fn pages(
     );
     if let Some(file) = Route::Items.page_file() {
         let body = format!(
-            "<p class=\"crumbs\"><a href=\"{}\">{}</a></p><h1>{}</h1>{}",
-            escape(&info.href(url::HOME)),
-            escape(text.all_digests),
+            "{}<h1>{}</h1>{}",
+            render.crumbs(),
             escape(text.all_items),
             render.browse(&ListScreen::items(site, manifest, info)?)
         );
@@ -436,11 +436,11 @@ pub fn pages(
             let parsed = parsed.full()?;
             let d = &parsed.digest;
             for (file, n) in todo {
-                let (title, description, url, image, body) = match n {
+                let (title, description, route, image, body) = match n {
                     None => (
                         format!("{} · {}", d.title, info.title),
                         parsed.summary.as_str(),
-                        Route::Digest(d.slug.clone()).url(),
+                        Route::Digest(d.slug.clone()),
                         lead_image(d, None),
                         render.digest(d),
                     ),
@@ -451,7 +451,7 @@ pub fn pages(
                         (
                             format!("{} · {}", item.title, info.title),
                             parsed.item_summaries.get(n).map_or("", String::as_str),
-                            Route::item(&d.slug, &item.id).url(),
+                            Route::item(&d.slug, &item.id),
                             lead_image(d, Some(item)),
                             render.item(d, n),
                         )
@@ -460,8 +460,8 @@ pub fn pages(
                 let head = Head {
                     title,
                     description,
-                    route: Route::parse(&url, None),
-                    url,
+                    url: route.url(),
+                    route: Some(route),
                     article: Some(Article {
                         date: &d.date,
                         tags: &d.tags,
@@ -482,7 +482,8 @@ pub fn pages(
         };
         let first = ListScreen::tag(site, index, &tag.name);
         // A link preview of the tag says how much carries it.
-        let about = format!("#{}: {}", tag.name, first.count(text));
+        let (digests, items) = first.held();
+        let about = format!("#{}: {}", tag.name, text.count(digests, items));
         let head = Head {
             title: format!("#{} · {}", tag.name, info.title),
             description: &about,
@@ -493,9 +494,8 @@ pub fn pages(
             route: Some(route.clone()),
         };
         let body = format!(
-            "<p class=\"crumbs\"><a href=\"{}\">{}</a></p><h1>#{}</h1>{}",
-            escape(&info.href(url::HOME)),
-            escape(text.all_digests),
+            "{}<h1>#{}</h1>{}",
+            render.crumbs(),
             escape(&tag.name),
             render.browse(&first)
         );
@@ -503,8 +503,8 @@ pub fn pages(
     })
 }
 
-/// The first screen of a list (`/` or a tag's page) as the app's first
-/// screen shows it.
+/// The first screen of a list (`/`, a tag's page or the items view) as
+/// the app's first screen shows it.
 struct ListScreen<'a> {
     base: ListBase,
     filter: Filter,
@@ -555,13 +555,9 @@ impl<'a> ListScreen<'a> {
         }
     }
 
-    /// What the list holds, as its count line words it.
-    fn count(&self, text: &Text) -> String {
-        format!(
-            "{}, {}",
-            text.digests(self.digests as u64),
-            text.items(self.items)
-        )
+    /// What the list holds: digests and items.
+    fn held(&self) -> (u64, u64) {
+        (self.digests as u64, self.items)
     }
 
     /// A tag's page: its filter applied to the index, as the app does.
@@ -810,6 +806,15 @@ impl Render<'_> {
         o
     }
 
+    /// The way back to the list of digests, above a list's heading.
+    fn crumbs(&self) -> String {
+        format!(
+            "<p class=\"crumbs\"><a href=\"{}\">{}</a></p>",
+            self.href(url::HOME),
+            escape(self.text.all_digests)
+        )
+    }
+
     /// A list's first screen as the app lays it out: the search box, the
     /// dates, the facets, the count, the digests and the pager. The app
     /// takes this copy's place with its own, and nothing moves: a reader
@@ -849,15 +854,10 @@ impl Render<'_> {
             "<button type=\"button\" class=\"facets-toggle\" aria-expanded=\"false\">{filters}</button><nav class=\"facets\" aria-label=\"{filters}\">{}</nav>",
             facets.write()
         );
-        let count = s.count(t);
-        let clear = (!s.filter.is_empty()).then(|| self.href(&s.base.href(&Filter::default(), 1)));
         let _ = write!(
             o,
             "<p class=\"summary-line\">{}</p>{}",
-            html::summary_line(
-                &count,
-                clear.as_deref().map(|h| (t.matching, h, t.clear_filters))
-            ),
+            html::list_summary(s.held(), &s.filter, &s.base, self.site, t),
             match s.base {
                 ListBase::Items => format!(
                     "<ol class=\"item-list\" lang=\"{}\">{}</ol>",
@@ -867,26 +867,20 @@ impl Render<'_> {
                 _ => self.digest_list(&s.entries),
             }
         );
-        if s.pages > 1 {
-            let next = self.href(&s.base.href(&s.filter, 2));
-            let links = html::pager_links(None, &t.page_of(1, s.pages), Some((&next, t.older)));
+        let labels = (t.newer, t.older);
+        if let Some(links) =
+            html::list_pager((1, s.pages), labels, &s.filter, &s.base, self.site, t)
+        {
+            // The rest of the list needs the app.
             let _ = write!(
                 o,
-                "<nav class=\"pager\" aria-label=\"{}\">{links}</nav>",
-                escape(t.pages)
+                "<nav class=\"pager\" aria-label=\"{}\">{links}</nav><noscript><p class=\"summary-line\">{}</p></noscript>",
+                escape(t.pages),
+                escape(t.needs_js)
             );
-            o.push_str(&self.needs_js());
         }
         o.push_str("</section>");
         o
-    }
-
-    /// Under a list longer than a screen: the rest needs the app.
-    fn needs_js(&self) -> String {
-        format!(
-            "<noscript><p class=\"summary-line\">{}</p></noscript>",
-            escape(self.text.needs_js)
-        )
     }
 
     fn digest_list(&self, digests: &[&Parsed]) -> String {
