@@ -323,11 +323,25 @@ pub fn is_link_list(md: &str) -> bool {
 /// Whether `md` has a line that could start a bulleted list: a list
 /// marker after indentation and quote markers. Without one (most
 /// sections) there is no such list, and nothing to parse.
+///
+/// Each line's start is read a character at a time until its first one
+/// that is not white space or `>`; the rest of the line is skipped with
+/// `memchr` (splitting on line ends and trimming each line took 3% of a
+/// build's instructions).
 fn may_hold_bullets(md: &str) -> bool {
-    md.split(['\n', '\r']).any(|line| {
-        let rest = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>');
-        rest.starts_with(['-', '*', '+'])
-    })
+    let mut rest = md;
+    loop {
+        let line = rest.trim_start_matches(|c: char| {
+            (c.is_whitespace() && c != '\n' && c != '\r') || c == '>'
+        });
+        if line.starts_with(['-', '*', '+']) {
+            return true;
+        }
+        match memchr::memchr2(b'\n', b'\r', line.as_bytes()) {
+            Some(end) => rest = &line[end + 1..],
+            None => return false,
+        }
+    }
 }
 
 /// [`is_link_list`] by parsing `md`.
@@ -762,6 +776,37 @@ mod tests {
         }
         for md in ["text\r- [A](https://a.com)", "- [A](https://a.com)\rtext"] {
             assert_eq!(is_link_list(md), parsed_link_list(md), "{md:?}");
+        }
+    }
+
+    #[test]
+    fn the_look_for_bullets_reads_lines_as_split_and_trimmed() {
+        let by_lines = |md: &str| {
+            md.split(['\n', '\r']).any(|line| {
+                let rest = line.trim_start_matches(|c: char| c.is_whitespace() || c == '>');
+                rest.starts_with(['-', '*', '+'])
+            })
+        };
+        for md in [
+            "",
+            "-",
+            "\n",
+            "a\n-",
+            "a-b\n",
+            "a\r\n  > - b",
+            "a\r* b",
+            "a\r\n\r\n+",
+            "\u{3000}- a",
+            "\u{a0}\u{a0}* a",
+            "x\u{3000}- a",
+            ">>> >\t+ a",
+            "a\n\u{3000}\n b -",
+            "GPT-4o and *this*",
+            "- ",
+            "\n\n\n  \u{2003}>-",
+            "é- a\né",
+        ] {
+            assert_eq!(may_hold_bullets(md), by_lines(md), "{md:?}");
         }
     }
 
