@@ -94,7 +94,7 @@ pub fn explain(content: &Path, section: Option<&str>, file: &Path) -> Result<Str
 
 /// "none", or the text's length and opening.
 fn describe(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = crate::extract::Words::of(text);
     if text.is_empty() {
         return "none".into();
     }
