@@ -126,15 +126,19 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<String, ContentError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(err(1, 1, ContentErrorKind::Empty));
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    if let Some(at) = memchr::memchr(0, bytes) {
         let (line, column) = byte_line_col(bytes, at);
         return Err(err(line, column, ContentErrorKind::Binary));
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let at = e.valid_up_to();
-        let (line, column) = byte_line_col(bytes, at);
-        err(line, column, ContentErrorKind::NotUtf8 { offset: at })
-    })?;
+    // The fast check first; std's names where the text stops being UTF-8.
+    let text = match simdutf8::basic::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(_) => std::str::from_utf8(bytes).map_err(|e| {
+            let at = e.valid_up_to();
+            let (line, column) = byte_line_col(bytes, at);
+            err(line, column, ContentErrorKind::NotUtf8 { offset: at })
+        })?,
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(if text.contains('\r') {
         text.replace("\r\n", "\n")
