@@ -297,6 +297,19 @@ fn attr_escape(value: &str, out: &mut String) -> Option<()> {
     })
 }
 
+/// The bytes [`escape`] looks at: a carriage return, NUL, the bytes an
+/// entity may stand for, and U+00A0's lead byte.
+const STOPS: [bool; 256] = {
+    let mut stops = [false; 256];
+    let mut at = 0;
+    let bytes = b"\r\0&<>\"\xc2";
+    while at < bytes.len() {
+        stops[bytes[at] as usize] = true;
+        at += 1;
+    }
+    stops
+};
+
 /// `text` with each ASCII byte `entity` names replaced and U+00A0 as
 /// `&nbsp;`, a run of plain text at a time; `None` at a carriage return or
 /// NUL.
@@ -304,7 +317,14 @@ fn escape(text: &str, out: &mut String, entity: impl Fn(u8) -> Option<&'static s
     let bytes = text.as_bytes();
     let (mut start, mut at) = (0, 0);
     while at < bytes.len() {
-        let (replacement, len) = match bytes[at] {
+        // Plain bytes a table lookup each (3.5% of a build's instructions
+        // went to this loop when every byte went through the match).
+        at += bytes[at..]
+            .iter()
+            .position(|&b| STOPS[usize::from(b)])
+            .unwrap_or(bytes.len() - at);
+        let Some(&b) = bytes.get(at) else { break };
+        let (replacement, len) = match b {
             b'\r' | 0 => return None,
             // U+00A0 in UTF-8.
             0xc2 if bytes.get(at + 1) == Some(&0xa0) => ("&nbsp;", 2),
