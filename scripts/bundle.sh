@@ -6,6 +6,24 @@
 # digests are parsed again only when their file changed (target/tidings-cache).
 set -eu
 content="${TIDINGS_CONTENT:-content}"
+
+# A release build's JavaScript glue and stylesheet are minified (esbuild,
+# installed by scripts/setup.sh; Trunk leaves wasm-bindgen's glue as it is),
+# and their integrity attributes in the shell written again to match.
+if [ "${TRUNK_PROFILE:-}" = release ]; then
+  for file in "$TRUNK_STAGING_DIR"/*.js "$TRUNK_STAGING_DIR"/*.css; do
+    [ -f "$file" ] || continue
+    case "$file" in *.js) format=--format=esm ;; *) format= ;; esac
+    before="sha384-$(openssl dgst -sha384 -binary "$file" | base64 -w0)"
+    grep -q "integrity=\"$before\"" "$TRUNK_STAGING_DIR/index.html" || {
+      echo "bundle.sh: no integrity $before for $file in the shell" >&2; exit 1; }
+    esbuild "$file" --minify $format --log-level=warning --outfile="$file.min"
+    mv "$file.min" "$file"
+    after="sha384-$(openssl dgst -sha384 -binary "$file" | base64 -w0)"
+    sed -i "s|integrity=\"$before\"|integrity=\"$after\"|" "$TRUNK_STAGING_DIR/index.html"
+  done
+fi
+
 cargo build --quiet --profile native -p tidings
 exec target/native/tidings build --content "$content" --out "$TRUNK_STAGING_DIR" \
   --reuse "$TRUNK_DIST_DIR" --cache target/tidings-cache --shell "$TRUNK_STAGING_DIR/index.html" ${TIDINGS_BUILD_FLAGS:-}

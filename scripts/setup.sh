@@ -4,7 +4,8 @@
 # hand. Nothing here downloads a prebuilt binary: everything comes from the
 # package registries (crates.io, npm, Debian).
 #
-#   scripts/setup.sh           wasm target, Trunk, wasm-bindgen-cli, wasm-opt
+#   scripts/setup.sh           wasm target, Trunk, wasm-bindgen-cli, wasm-opt,
+#                              esbuild
 #   scripts/setup.sh --browser also Chromium, ChromeDriver, the e2e driver,
 #                              feedparser (feed tests) and Hugo (bench-web)
 #   scripts/setup.sh --pagefind also Pagefind (bench-search's anchor)
@@ -13,6 +14,7 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0
+ESBUILD_VERSION=0.24.2
 PAGEFIND_VERSION=1.5.2
 want_browser=0
 want_pagefind=0
@@ -53,6 +55,13 @@ fi
 if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
   say "installing wasm-opt (npm binaryen $BINARYEN_VERSION) into .tools/"
   npm install --prefix .tools --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+fi
+
+# esbuild (npm) minifies a release build's JavaScript glue and stylesheet
+# (scripts/bundle.sh).
+if [ "$(esbuild --version 2>/dev/null || true)" != "$ESBUILD_VERSION" ]; then
+  say "installing esbuild $ESBUILD_VERSION (npm) into .tools/"
+  npm install --prefix .tools --no-audit --no-fund --silent "esbuild@$ESBUILD_VERSION"
 fi
 
 if [ "$want_browser" = 1 ]; then
