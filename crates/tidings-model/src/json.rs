@@ -14,7 +14,6 @@
 //! and objects nested up to [`MAX_DEPTH`] levels.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 use std::fmt;
 
 /// Why a text was refused, and where.
@@ -469,15 +468,9 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
-impl FromJson for BTreeSet<String> {
+impl FromJson for crate::reading::Keys {
     fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
-        // Inserted one by one: collecting would sort the strings first, a
-        // stable sort instantiated for `String` in the wasm.
-        let mut set = BTreeSet::new();
-        for s in Vec::<String>::read(r)? {
-            set.insert(s);
-        }
-        Ok(set)
+        Vec::<String>::read(r).map(crate::reading::Keys::from)
     }
 }
 

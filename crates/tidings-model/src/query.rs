@@ -6,8 +6,6 @@
 //! any instead of all), `from` and `to` (`YYYY-MM-DD`, inclusive), `q`
 //! (text) and `page` (1-based).
 
-use std::collections::BTreeMap;
-
 use crate::date::Date;
 use crate::facet::{Combine, Facet, PerFacet};
 use crate::url::{decode_segment, encode_segment, Route};
@@ -324,8 +322,10 @@ pub fn apply(index: &Index, filter: &Filter, text_match: Option<&[bool]>) -> Res
         })
         .collect();
     // Rows come newest first, so a month's rows mostly follow each other:
-    // each run of one month touches the map once.
-    let mut months: BTreeMap<u32, u32> = BTreeMap::new();
+    // each run of one month touches the list once. The months are kept
+    // newest first by a binary search (a `BTreeMap` brought the tree's
+    // code into the wasm for this one map).
+    let mut months: Vec<Count> = Vec::new();
     let mut run: Option<(u32, u32)> = None;
     for (r, (&day, &failed)) in index.dates.iter().zip(&failed).enumerate() {
         if failed & !DATES == 0 {
@@ -334,7 +334,7 @@ pub fn apply(index: &Index, filter: &Filter, text_match: Option<&[bool]>) -> Res
                 Some((m, n)) if *m == month => *n += 1,
                 _ => {
                     if let Some((m, n)) = run.replace((month, 1)) {
-                        *months.entry(m).or_default() += n;
+                        add_month(&mut months, m, n);
                     }
                 }
             }
@@ -345,7 +345,7 @@ pub fn apply(index: &Index, filter: &Filter, text_match: Option<&[bool]>) -> Res
         }
     }
     if let Some((m, n)) = run {
-        *months.entry(m).or_default() += n;
+        add_month(&mut months, m, n);
     }
     // Counted a facet at a time (its counts stay in cache): with AND, a
     // term's count is what adding it to the chosen ones would leave;
@@ -364,8 +364,20 @@ pub fn apply(index: &Index, filter: &Filter, text_match: Option<&[bool]>) -> Res
         }
         ranked(&counts, columns[f].names)
     });
-    out.months = months.into_iter().rev().collect();
+    out.months = months;
     out
+}
+
+/// `n` more rows in month `m`, in `months` kept newest first.
+fn add_month(months: &mut Vec<Count>, m: u32, n: u32) {
+    match months.binary_search_by(|&(k, _)| m.cmp(&k)) {
+        Ok(at) => {
+            if let Some((_, count)) = months.get_mut(at) {
+                *count += n;
+            }
+        }
+        Err(at) => months.insert(at, (m, n)),
+    }
 }
 
 /// The non-zero counts, most first, then by name.

@@ -3,9 +3,7 @@
 //! exported and imported as a JSON file. Plain data and functions; the app
 //! stores it and shows it.
 
-use std::collections::BTreeSet;
-
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The `localStorage` key of the reader's state.
 pub const STORAGE_KEY: &str = "tidings-reading";
@@ -26,7 +24,7 @@ pub struct Starred {
 pub struct Reading {
     /// Items opened, as `slug/id`.
     #[serde(default)]
-    pub read: BTreeSet<String>,
+    pub read: Keys,
     /// Items kept for later, the latest kept first.
     #[serde(default)]
     pub starred: Vec<Starred>,
@@ -43,6 +41,105 @@ crate::json::fields!(Reading {
     required: [],
     default: [read, starred, seen_until]
 });
+
+/// Item keys, each once, in order: a set kept as a sorted `Vec` (a
+/// `BTreeSet` brought the tree's code into the wasm for this one set).
+/// Written as a JSON array, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Keys(Vec<String>);
+
+impl Keys {
+    pub fn contains(&self, key: &str) -> bool {
+        self.0.binary_search_by(|k| k.as_str().cmp(key)).is_ok()
+    }
+
+    /// Adds `key`; whether it was not there.
+    pub fn insert(&mut self, key: String) -> bool {
+        match self.0.binary_search(&key) {
+            Ok(_) => false,
+            Err(at) => {
+                self.0.insert(at, key);
+                true
+            }
+        }
+    }
+
+    /// Takes `key` out; whether it was there.
+    pub fn remove(&mut self, key: &str) -> bool {
+        match self.0.binary_search_by(|k| k.as_str().cmp(key)) {
+            Ok(at) => {
+                self.0.remove(at);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &String> {
+        self.0.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Both sets' keys, in one pass over the two.
+    pub fn merge(&mut self, other: Keys) {
+        let mine = std::mem::take(&mut self.0);
+        let mut out = Vec::with_capacity(mine.len() + other.0.len());
+        let (mut a, mut b) = (mine.into_iter().peekable(), other.0.into_iter().peekable());
+        loop {
+            let next = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => match x.cmp(y) {
+                    std::cmp::Ordering::Less => a.next(),
+                    std::cmp::Ordering::Greater => b.next(),
+                    std::cmp::Ordering::Equal => {
+                        b.next();
+                        a.next()
+                    }
+                },
+                (Some(_), None) => a.next(),
+                (None, _) => b.next(),
+            };
+            match next {
+                Some(key) => out.push(key),
+                None => break,
+            }
+        }
+        self.0 = out;
+    }
+}
+
+impl From<Vec<String>> for Keys {
+    /// Keys as a file lists them: taken as they are when in order and
+    /// each once (as this model writes them), else added one by one.
+    fn from(keys: Vec<String>) -> Keys {
+        if keys.windows(2).all(|w| w[0] < w[1]) {
+            return Keys(keys);
+        }
+        let mut set = Keys::default();
+        for key in keys {
+            set.insert(key);
+        }
+        set
+    }
+}
+
+impl Serialize for Keys {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Keys, D::Error> {
+        Vec::<String>::deserialize(deserializer).map(Keys::from)
+    }
+}
 
 /// An item's key in the reader's state (`slug/id`), also what keys the
 /// starred view's rows.
@@ -146,7 +243,7 @@ impl Reading {
     /// Adds an imported state: read items and stars of both (the stars
     /// here first), the later of the two visits.
     pub fn merge(&mut self, other: Reading) {
-        self.read.extend(other.read);
+        self.read.merge(other.read);
         for s in other.starred {
             if !self.is_starred(&s.slug, &s.id) {
                 self.starred.push(s);
@@ -202,6 +299,38 @@ mod tests {
         r.set_read("d", "a", true);
         r.set_read("d", "a", false);
         assert!(!r.is_read("d", "a"));
+    }
+
+    #[test]
+    fn keys_are_a_sorted_set() {
+        fn keys(k: &Keys) -> Vec<&str> {
+            k.iter().map(String::as_str).collect()
+        }
+        let mut set = Keys::default();
+        for k in ["d/b", "d/a", "e/c", "d/a"] {
+            set.insert(k.to_string());
+        }
+        assert_eq!(keys(&set), ["d/a", "d/b", "e/c"]);
+        assert!(set.contains("d/b") && !set.contains("d/c"));
+        assert!(set.remove("d/b") && !set.remove("d/b"));
+        assert_eq!((set.len(), set.is_empty()), (2, false));
+        // A file's keys out of order or twice (written by hand).
+        let read = Keys::from(vec!["b".to_string(), "a".to_string(), "b".to_string()]);
+        assert_eq!(keys(&read), ["a", "b"]);
+        let mut merged = Keys::from(vec!["a".to_string(), "c".to_string(), "e".to_string()]);
+        merged.merge(Keys::from(vec![
+            "b".to_string(),
+            "c".to_string(),
+            "f".to_string(),
+        ]));
+        assert_eq!(keys(&merged), ["a", "b", "c", "e", "f"]);
+        // Through JSON both ways: serde and the model's reader.
+        let json = serde_json::to_string(&merged).expect("keys as JSON");
+        assert_eq!(json, r#"["a","b","c","e","f"]"#);
+        let back: Keys = serde_json::from_str(r#"["c","a","c"]"#).expect("keys from JSON");
+        assert_eq!(keys(&back), ["a", "c"]);
+        let read = Reading::from_json(r#"{"read":["z/1","a/2","z/1"]}"#);
+        assert_eq!(keys(&read.read), ["a/2", "z/1"]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 use super::*;
 use crate::facet::PerFacet;
 use crate::BundleFile;
+use std::collections::BTreeMap;
 
 /// SplitMix64, for reproducible random corpora.
 struct Rng(u64);
