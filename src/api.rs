@@ -334,7 +334,7 @@ pub async fn pages_for(
     rows: &[u32],
 ) -> Result<HashMap<u32, Arc<ListPage>>, AppError> {
     let mut wanted: Vec<u32> = rows.iter().map(|&r| manifest.page_of(r)).collect();
-    wanted.sort_unstable();
+    tidings_model::order::sort_by(&mut wanted, u32::cmp);
     wanted.dedup();
     let pages = futures_join_all(wanted.iter().map(|&n| list_page(manifest, n))).await?;
     Ok(wanted.into_iter().zip(pages).collect())

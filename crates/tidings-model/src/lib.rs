@@ -521,7 +521,8 @@ impl BundleFile for ListPage {}
 impl BundleFile for Digest {
     fn check(&self) -> Result<(), String> {
         let mut ids: Vec<&str> = self.items.iter().map(|i| i.id.as_str()).collect();
-        ids.sort_unstable();
+        // The model's one sort (order.rs), not another instance of std's.
+        crate::order::sort_by(&mut ids, |a, b| a.cmp(b));
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(format!(
                 "digest {:?} has two items with the id {:?}",

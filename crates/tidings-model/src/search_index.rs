@@ -2075,7 +2075,7 @@ impl Lookup {
             .iter()
             .map(|t| shard_of_term(t, info.shards))
             .collect();
-        out.sort_unstable();
+        crate::order::sort_by(&mut out, u32::cmp);
         out.dedup();
         out
     }
@@ -2218,7 +2218,7 @@ impl Lookup {
                 missing.push(file);
             }
         }
-        missing.sort_unstable();
+        crate::order::sort_by(&mut missing, u32::cmp);
         missing.dedup();
         let complete = !cut && stopped.is_none() && pending == 0;
         (Found { hits, complete }, missing)
