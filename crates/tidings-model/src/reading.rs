@@ -116,16 +116,14 @@ impl Keys {
 
 impl From<Vec<String>> for Keys {
     /// Keys as a file lists them: taken as they are when in order and
-    /// each once (as this model writes them), else added one by one.
-    fn from(keys: Vec<String>) -> Keys {
-        if keys.windows(2).all(|w| w[0] < w[1]) {
-            return Keys(keys);
+    /// each once (as this model writes them), else sorted (by the
+    /// model's one sort) and each kept once.
+    fn from(mut keys: Vec<String>) -> Keys {
+        if !keys.windows(2).all(|w| w[0] < w[1]) {
+            crate::order::sort_by(&mut keys, |a, b| a.cmp(b));
+            keys.dedup();
         }
-        let mut set = Keys::default();
-        for key in keys {
-            set.insert(key);
-        }
-        set
+        Keys(keys)
     }
 }
 
@@ -317,6 +315,15 @@ mod tests {
         // A file's keys out of order or twice (written by hand).
         let read = Keys::from(vec!["b".to_string(), "a".to_string(), "b".to_string()]);
         assert_eq!(keys(&read), ["a", "b"]);
+        // Many keys out of order are sorted once, not inserted one by one.
+        let many = Keys::from(
+            (0..100_000)
+                .rev()
+                .map(|i| format!("d/{i:06}"))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(many.len(), 100_000);
+        assert!(many.iter().zip(many.iter().skip(1)).all(|(a, b)| a < b));
         let mut merged = Keys::from(vec!["a".to_string(), "c".to_string(), "e".to_string()]);
         merged.merge(Keys::from(vec![
             "b".to_string(),
