@@ -613,8 +613,9 @@ pub fn html_text(html: &str) -> String {
 /// Text with each run of white space (`char::is_whitespace`) folded into
 /// one space and none at either end, in one pass as it is pushed: what
 /// `text.split_whitespace().collect::<Vec<_>>().join(" ")` gives for the
-/// text pushed together (that took ~5% of a build's instructions, for an
-/// item's text, with the `Vec` and the second copy).
+/// text pushed together. That took ~3% of a 1,000-digest build's
+/// instructions (`SplitWhitespace`, the `Vec`, the second copy); this
+/// takes ~1.6%.
 #[derive(Default)]
 pub struct Words {
     out: String,
