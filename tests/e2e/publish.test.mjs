@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BASE_PATH, LANG, SCHEME, T, contentSite, href, launch, listItems, openPage, pythonServer, schemePath,
@@ -290,6 +290,12 @@ test('sitemap, robots.txt and cache rules', () => {
   const headers = read(SCHEME.headers);
   assert.match(headers, /^\/news\/data\/\*\n {2}Cache-Control: public, max-age=31536000, immutable$/m);
   assert.match(headers, /^\/news\/data\/manifest\.json\n {2}Cache-Control: public, max-age=0, must-revalidate$/m);
+  // The app's files carry their content's hash in their names: kept for good.
+  const app = readdirSync(published).filter((f) => /\.(js|wasm|css)$/.test(f) && f !== 'sw.js');
+  assert.ok(app.some((f) => f.endsWith('_bg.wasm')), app.join(' '));
+  for (const f of app) {
+    assert.ok(headers.includes(`\n/news/${f}\n  Cache-Control: public, max-age=31536000, immutable\n`), f);
+  }
 });
 
 test('the site under test links its app files under its base path', () => {

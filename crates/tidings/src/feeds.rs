@@ -34,7 +34,8 @@ pub fn count(info: &SiteInfo, tag_feeds: usize) -> usize {
 
 /// (path under the site root, text) of every site file. `tags` are the
 /// tags that get their own feed; `policy` is the pages'
-/// Content-Security-Policy, which `_headers` also sets (if there is one).
+/// Content-Security-Policy, which `_headers` also sets (if there is one);
+/// `app` the app's files beside the shell (none without a shell).
 /// A feed is left out when `unchanged` says the output has it as made
 /// from the same inputs (the site's settings, the feed's path and title,
 /// and the key of each digest it carries, [`Parsed::key`]): only the
@@ -46,14 +47,14 @@ pub fn files(
     manifest: &Manifest,
     info: &SiteInfo,
     tags: &[String],
-    policy: Option<&str>,
+    (policy, app): (Option<&str>, &[String]),
     unchanged: &(dyn Fn(&str, u64) -> bool + Sync),
 ) -> crate::error::Result<Vec<(String, String)>> {
     use rayon::prelude::*;
     use std::hash::{Hash, Hasher};
     let mut out = vec![
         (site_files::ROBOTS.to_string(), robots(info)),
-        (site_files::HEADERS.to_string(), headers(info, policy)),
+        (site_files::HEADERS.to_string(), headers(info, policy, app)),
     ];
     let Some(base) = info.base_url.as_deref() else {
         return Ok(out);
@@ -160,10 +161,14 @@ fn robots(info: &SiteInfo) -> String {
     s
 }
 
-/// Cache rules: files under a build's stamp never change; the manifest,
-/// pages and feeds are revalidated on every visit. Every file gets the
-/// pages' Content-Security-Policy and is not to be sniffed.
-fn headers(info: &SiteInfo, policy: Option<&str>) -> String {
+/// Cache rules: files under a build's stamp never change, nor do the
+/// app's files whose names carry their content's hash (Trunk's
+/// `name-<hash>.ext`); the manifest, pages and feeds are revalidated on
+/// every visit. Every file gets the pages' Content-Security-Policy and is
+/// not to be sniffed. Without their own rule, the app's files were
+/// revalidated on every visit, and a first visit's service worker asked
+/// for each again to keep it.
+fn headers(info: &SiteInfo, policy: Option<&str>, app: &[String]) -> String {
     let base = &info.base_path;
     let data = layout::DATA_DIR;
     let mut s = String::new();
@@ -184,7 +189,23 @@ fn headers(info: &SiteInfo, policy: Option<&str>) -> String {
         "{base}{}\n  Cache-Control: public, max-age=0, must-revalidate",
         layout::MANIFEST
     );
+    for name in app.iter().filter(|name| hashed(name)) {
+        let _ = writeln!(
+            s,
+            "{base}{name}\n  Cache-Control: public, max-age=31536000, immutable"
+        );
+    }
     s
+}
+
+/// Whether a file name carries a content hash as Trunk writes it: the
+/// part before its extension (and wasm-bindgen's `_bg`) ends in `-` and at
+/// least 12 hex digits.
+fn hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() >= 12 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// RFC 3339 at midnight UTC, for Atom and JSON Feed.
@@ -470,6 +491,33 @@ mod tests {
         assert_eq!(rfc822("2024-05-26"), "Sun, 26 May 2024 00:00:00 +0000");
         assert_eq!(rfc822("1970-01-01"), "Thu, 01 Jan 1970 00:00:00 +0000");
         assert_eq!(rfc822("2000-02-29"), "Tue, 29 Feb 2000 00:00:00 +0000");
+    }
+
+    #[test]
+    fn hashed_app_files_are_kept_for_good() {
+        let info = SiteInfo {
+            base_path: "/news/".into(),
+            ..SiteInfo::default()
+        };
+        let app = [
+            "tidings-app-6a27a2512905b1e9_bg.wasm",
+            "tidings-app-6a27a2512905b1e9.js",
+            "favicon-b8cfbee5d43196c.svg",
+            "style.css",
+            "app-1.js",
+        ]
+        .map(String::from);
+        let rules = headers(&info, None, &app);
+        for name in &app[..3] {
+            let rule =
+                format!("/news/{name}\n  Cache-Control: public, max-age=31536000, immutable\n");
+            assert!(rules.contains(&rule), "{name}: {rules}");
+        }
+        for name in &app[3..] {
+            assert!(!rules.contains(name.as_str()), "{name}: {rules}");
+        }
+        // The rule for every file comes first, so the later ones win.
+        assert!(rules.starts_with("/news/*\n  Cache-Control: public, max-age=0, must-revalidate\n"));
     }
 
     #[test]

@@ -271,7 +271,9 @@ fn stage_all(
             } else {
                 Vec::new()
             };
-            for (rel, text) in feeds::files(site, &outline, info, &tags, policy, &unchanged)? {
+            let app = shell.names();
+            for (rel, text) in feeds::files(site, &outline, info, &tags, (policy, app), &unchanged)?
+            {
                 stage.put(&rel, text.as_bytes())?;
             }
             Ok(())
