@@ -592,6 +592,23 @@ pub fn doc_terms(fields: &[(String, u16)]) -> DocTerms {
 #[derive(Default)]
 pub struct TermCounter(Counter);
 
+/// Punctuation that folds to one character that is neither CJK nor
+/// alphanumeric: what Chinese text puts between words (`，`, `。`, `、`,
+/// `“”`, `：`, `（）`, `—`, `…`).
+fn is_separator(c: char) -> bool {
+    matches!(u32::from(c),
+        0x2010..=0x2027         // dashes, quotation marks, ellipsis
+        | 0x2030..=0x205e       // per mille, primes, more punctuation
+        | 0x3000..=0x3004       // ideographic space, comma, full stop
+        | 0x3008..=0x3020       // CJK brackets
+        | 0x3030
+        | 0x303d..=0x303f
+        | 0xff01..=0xff0f       // full-width ASCII punctuation
+        | 0xff1a..=0xff20
+        | 0xff3b..=0xff40
+        | 0xff5b..=0xff5e)
+}
+
 impl TermCounter {
     /// [`doc_terms`] of `fields`.
     pub fn count(&mut self, fields: &[(String, u16)]) -> DocTerms {
@@ -610,6 +627,11 @@ impl TermCounter {
                     counter.other(c.to_ascii_lowercase(), c.is_ascii_alphanumeric());
                 } else if is_cjk(c) {
                     counter.cjk(c);
+                } else if is_separator(c) {
+                    // CJK and general punctuation: a separator, without
+                    // folding and the case and alphanumeric tables (1.6%
+                    // of a 1,000-digest build's instructions).
+                    counter.other(c, false);
                 } else {
                     for c in fold(c) {
                         counter.char(c);
@@ -2391,6 +2413,25 @@ mod tests {
     use super::*;
     use crate::search::index_terms;
     use std::collections::HashSet;
+
+    #[test]
+    fn separators_fold_to_one_character_that_is_neither_cjk_nor_a_word() {
+        let mut seen = 0;
+        for c in (0..=0x10ffff)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_separator(c))
+        {
+            let folded: Vec<char> = fold(c).collect();
+            assert_eq!(folded.len(), 1, "U+{:04X}", c as u32);
+            assert!(
+                !is_cjk(folded[0]) && !folded[0].is_alphanumeric(),
+                "U+{:04X}",
+                c as u32
+            );
+            seen += 1;
+        }
+        assert!(seen > 100);
+    }
 
     fn next(state: &mut u64) -> u64 {
         *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
