@@ -2,7 +2,7 @@
 // digests. Prints figures with the targets beside them; asserts nothing
 // (these machines are noisy: compare runs side by side).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SITE, launch, listItems, pagesServer, readBundle, syntheticSite } from './harness.mjs';
 import { brotli, brotliFile, quantile, walk } from './measure.mjs';
@@ -153,7 +153,9 @@ function hugoSite() {
   mkdirSync(join(dir, 'layouts/_default'), { recursive: true });
   mkdirSync(join(dir, 'static'), { recursive: true });
   copyFileSync(seed, join(dir, 'content/posts/ai20240526.md'));
-  copyFileSync(new URL('../../public/style.css', import.meta.url).pathname, join(dir, 'static/style.css'));
+  // The stylesheet as the site under test ships it (minified in a release build).
+  const style = readdirSync(SITE).find((f) => /^style-[0-9a-f]+\.css$/.test(f));
+  copyFileSync(style ? join(SITE, style) : new URL('../../public/style.css', import.meta.url).pathname, join(dir, 'static/style.css'));
   writeFileSync(join(dir, 'hugo.toml'), 'baseURL = "/"\ntitle = "tidings"\nlanguageCode = "zh"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT"]\n');
   const page = (main) => `<!doctype html><html lang="zh"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{ .Title }}</title><link rel="stylesheet" href="/style.css"></head><body><header class="site-header"><a class="brand" href="/">{{ .Site.Title }}</a></header><main>${main}</main></body></html>`;
   writeFileSync(join(dir, 'layouts/_default/single.html'), page('<article class="digest"><time>{{ .Date.Format "2006-01-02" }}</time><h1>{{ .Title }}</h1>{{ .Content }}</article>'));
