@@ -11,6 +11,9 @@ content="${TIDINGS_CONTENT:-content}"
 # installed by scripts/setup.sh; Trunk leaves wasm-bindgen's glue as it is),
 # and their integrity attributes in the shell written again to match.
 if [ "${TRUNK_PROFILE:-}" = release ]; then
+  PATH="$PWD/.tools/node_modules/.bin:$PATH"
+  command -v esbuild >/dev/null || {
+    echo "bundle.sh: esbuild is missing; scripts/setup.sh installs it" >&2; exit 1; }
   for file in "$TRUNK_STAGING_DIR"/*.js "$TRUNK_STAGING_DIR"/*.css; do
     [ -f "$file" ] || continue
     case "$file" in *.js) format=--format=esm ;; *) format= ;; esac
