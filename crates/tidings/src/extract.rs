@@ -530,7 +530,11 @@ const DISCUSSION_CUES: &[&str] = &["讨论", "评论", "discussion", "comments",
 const DISCUSSION_HOSTS: &[&str] = &["news.ycombinator.com", "lobste.rs", "reddit.com"];
 
 fn has_cue(text: &str, cues: &[&str]) -> bool {
-    let lower = lowered(text);
+    has_lowered_cue(&lowered(text), cues)
+}
+
+/// [`has_cue`] for text already lower-cased.
+fn has_lowered_cue(lower: &str, cues: &[&str]) -> bool {
     cues.iter().any(|c| lower.contains(c))
 }
 
@@ -563,9 +567,14 @@ fn caseless(c: char) -> bool {
         | 0xff01..=0xff20) // full-width punctuation and digits, before Ａ
 }
 
+#[cfg(test)]
 fn is_discussion(link: &LinkRef) -> bool {
-    let host = link
-        .url
+    discussion_host(&link.url) || has_cue(&link.text, DISCUSSION_CUES)
+}
+
+/// Whether `url`'s host is one of [`DISCUSSION_HOSTS`] or under one.
+fn discussion_host(url: &str) -> bool {
+    let host = url
         .split_once("://")
         .map_or("", |(_, rest)| {
             rest.split(['/', '?', '#']).next().unwrap_or("")
@@ -574,22 +583,30 @@ fn is_discussion(link: &LinkRef) -> bool {
     DISCUSSION_HOSTS.iter().any(|d| {
         host.strip_suffix(d)
             .is_some_and(|sub| sub.is_empty() || sub.ends_with('.'))
-    }) || has_cue(&link.text, DISCUSSION_CUES)
+    })
 }
 
 /// The item's own link: a link in its heading; else one its text names as
 /// the source (`原文链接：`, `Read more →`, `（报道详情：…）`); else its last
-/// link that is neither a discussion nor an image.
+/// link that is neither a discussion nor an image; else its last link that
+/// is not an image. One pass over the links, each text lower-cased once
+/// (twice before, and the last links looked at again).
 pub fn primary_link(heading: Option<&str>, links: &[LinkRef]) -> Option<String> {
     if let Some(url) = heading {
         return Some(url.to_string());
     }
-    let story = |l: &&LinkRef| !l.image && !is_discussion(l);
-    links
-        .iter()
-        .filter(story)
-        .find(|l| has_cue(&l.text, SOURCE_CUES) || has_cue(&l.before, SOURCE_CUES))
-        .or_else(|| links.iter().rev().find(story))
+    let mut last_story = None;
+    for l in links.iter().filter(|l| !l.image) {
+        let text = lowered(&l.text);
+        if discussion_host(&l.url) || has_lowered_cue(&text, DISCUSSION_CUES) {
+            continue;
+        }
+        if has_lowered_cue(&text, SOURCE_CUES) || has_cue(&l.before, SOURCE_CUES) {
+            return Some(l.url.clone());
+        }
+        last_story = Some(l);
+    }
+    last_story
         .or_else(|| links.iter().rev().find(|l| !l.image))
         .map(|l| l.url.clone())
 }
@@ -914,7 +931,14 @@ pub fn markdown_text(md: &str) -> String {
 /// and kept the room unused (massif at the 10,000-digest build's peak:
 /// 46.6 MB of summaries before, 30.8 MB after).
 pub fn first_sentences(text: &str, max: usize) -> String {
-    for (n, (at, c)) in text.char_indices().enumerate() {
+    // The characters before the half can end neither the sentence nor
+    // the summary: stepped over without a look at each.
+    let skip = (max / 2).saturating_sub(1);
+    let mut chars = text.char_indices();
+    if skip > 0 && chars.nth(skip - 1).is_none() {
+        return text.to_string();
+    }
+    for (n, (at, c)) in (skip..).zip(chars) {
         let end = at + c.len_utf8();
         if n + 1 >= max / 2 && matches!(c, '。' | '！' | '？' | '.' | '!' | '?') {
             return text[..end].to_string();
@@ -1253,6 +1277,54 @@ mod tests {
     }
 
     #[test]
+    fn the_primary_link_is_chosen_as_by_the_three_looks() {
+        let old = |links: &[LinkRef]| {
+            let story = |l: &&LinkRef| !l.image && !is_discussion(l);
+            links
+                .iter()
+                .filter(story)
+                .find(|l| has_cue(&l.text, SOURCE_CUES) || has_cue(&l.before, SOURCE_CUES))
+                .or_else(|| links.iter().rev().find(story))
+                .or_else(|| links.iter().rev().find(|l| !l.image))
+                .map(|l| l.url.clone())
+        };
+        // Each kind of link, numbered by its place in the list.
+        let kind = |k: usize, at: usize| {
+            let (host, text, before, image) = match k {
+                0 => ("a.com", "Story", "", false),
+                1 => ("a.com", "", "", true),
+                2 => ("news.ycombinator.com", "HN", "", false),
+                3 => ("a.com", "Comments", "", false),
+                4 => ("a.com", "原文链接", "", false),
+                _ => ("a.com", "here", "Source: ", false),
+            };
+            LinkRef {
+                url: format!("https://{host}/{at}"),
+                text: text.into(),
+                before: before.into(),
+                image,
+            }
+        };
+        let mut lists: Vec<Vec<usize>> = vec![vec![]];
+        for _ in 0..4 {
+            let longer: Vec<Vec<usize>> = (lists.iter())
+                .filter(|l| l.len() == lists.last().map_or(0, Vec::len))
+                .flat_map(|l| (0..6).map(move |k| [l.clone(), vec![k]].concat()))
+                .collect();
+            lists.extend(longer);
+        }
+        assert_eq!(lists.len(), 1 + 6 + 36 + 216 + 1296);
+        for kinds in &lists {
+            let links: Vec<LinkRef> = kinds
+                .iter()
+                .enumerate()
+                .map(|(at, &k)| kind(k, at))
+                .collect();
+            assert_eq!(primary_link(None, &links), old(&links), "{kinds:?}");
+        }
+    }
+
+    #[test]
     fn discussion_hosts_match_whole_labels() {
         let link = |url: &str| LinkRef {
             url: url.into(),
@@ -1571,6 +1643,43 @@ mod tests {
             (s == "k.png").then(|| "/m/k.png".to_string())
         });
         assert_eq!(html, "<p>a  b <img src=\"/m/k.png\" alt=\"kept\"></p>\n");
+    }
+
+    #[test]
+    fn first_sentences_as_a_look_at_every_character() {
+        let by_chars = |text: &str, max: usize| {
+            for (n, (at, c)) in text.char_indices().enumerate() {
+                let end = at + c.len_utf8();
+                if n + 1 >= max / 2 && matches!(c, '。' | '！' | '？' | '.' | '!' | '?') {
+                    return text[..end].to_string();
+                }
+                if n + 1 >= max {
+                    return [&text[..end], "…"].concat();
+                }
+            }
+            text.to_string()
+        };
+        let alphabet = ['a', '文', '。', '.', '！', '?', ' ', 'é'];
+        let mut state = 7u64;
+        for len in 0..24 {
+            for _ in 0..40 {
+                let text: String = (0..len)
+                    .map(|_| {
+                        state = state
+                            .wrapping_mul(6364136223846793005)
+                            .wrapping_add(1442695040888963407);
+                        alphabet[(state >> 33) as usize % alphabet.len()]
+                    })
+                    .collect();
+                for max in 0..30 {
+                    assert_eq!(
+                        first_sentences(&text, max),
+                        by_chars(&text, max),
+                        "{text:?} {max}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
