@@ -933,7 +933,12 @@ pub fn markdown_text(md: &str) -> String {
 pub fn first_sentences(text: &str, max: usize) -> String {
     // The characters before the half can end neither the sentence nor
     // the summary: stepped over without a look at each.
-    let skip = (max / 2).saturating_sub(1);
+    cut(text, max, (max / 2).saturating_sub(1))
+}
+
+/// [`first_sentences`], its first `skip` characters stepped over (each
+/// looked at, with none: the definition the tests hold it to).
+fn cut(text: &str, max: usize, skip: usize) -> String {
     let mut chars = text.char_indices();
     if skip > 0 && chars.nth(skip - 1).is_none() {
         return text.to_string();
@@ -1647,18 +1652,7 @@ mod tests {
 
     #[test]
     fn first_sentences_as_a_look_at_every_character() {
-        let by_chars = |text: &str, max: usize| {
-            for (n, (at, c)) in text.char_indices().enumerate() {
-                let end = at + c.len_utf8();
-                if n + 1 >= max / 2 && matches!(c, '。' | '！' | '？' | '.' | '!' | '?') {
-                    return text[..end].to_string();
-                }
-                if n + 1 >= max {
-                    return [&text[..end], "…"].concat();
-                }
-            }
-            text.to_string()
-        };
+        let by_chars = |text: &str, max: usize| cut(text, max, 0);
         let alphabet = ['a', '文', '。', '.', '！', '?', ' ', 'é'];
         let mut state = 7u64;
         for len in 0..24 {
