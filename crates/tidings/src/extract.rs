@@ -936,8 +936,9 @@ pub fn first_sentences(text: &str, max: usize) -> String {
     cut(text, max, (max / 2).saturating_sub(1))
 }
 
-/// [`first_sentences`], its first `skip` characters stepped over (each
-/// looked at, with none: the definition the tests hold it to).
+/// [`first_sentences`] with its first `skip` characters stepped over
+/// unseen, which holds while `skip` is below `max / 2`. With `skip` 0
+/// every character is looked at: the definition the test holds it to.
 fn cut(text: &str, max: usize, skip: usize) -> String {
     let mut chars = text.char_indices();
     if skip > 0 && chars.nth(skip - 1).is_none() {
