@@ -122,10 +122,7 @@ fn SiteSearch() -> impl IntoView {
     let text = expect_context::<&'static Text>();
     let nav = nav::use_nav();
     // A list view has its own box, which keeps its filters.
-    let on_list = move || {
-        nav.route
-            .with(|r| matches!(r, Some(Route::Home | Route::Items | Route::Tag(_))))
-    };
+    let on_list = move || nav.route.with(|r| r.as_ref().is_some_and(Route::is_list));
     let input: NodeRef<leptos::html::Input> = NodeRef::new();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -61,6 +61,12 @@ impl Route {
         }
     }
 
+    /// Whether the route is a list view (`/`, a tag, the items view): one
+    /// with its own search box and filters, so the header shows none.
+    pub fn is_list(&self) -> bool {
+        matches!(self, Route::Home | Route::Items | Route::Tag(_))
+    }
+
     /// The site-absolute URL of the route (path and, for an item inside its
     /// digest, the query), every segment percent-encoded.
     pub fn url(&self) -> String {

@@ -762,8 +762,7 @@ impl Render<'_> {
             current(Route::Items),
             e(t.all_items)
         );
-        let on_list = matches!(route, Some(Route::Home | Route::Items | Route::Tag(_)));
-        if !on_list {
+        if !route.is_some_and(Route::is_list) {
             let _ = write!(
                 o,
                 "<form class=\"site-search\" role=\"search\" action=\"{items}\"><label><span class=\"visually-hidden\">{}</span><input type=\"search\" name=\"{}\" placeholder=\"{}\" readonly></label></form>",
