@@ -35,15 +35,26 @@ serve: setup tidings
 	watcher=$$!; trap 'kill $$watcher 2>/dev/null' EXIT INT TERM; \
 	TIDINGS_CONTENT="$(CONTENT)" TIDINGS_BUILD_FLAGS="--reload $${TIDINGS_BUILD_FLAGS:-}" trunk serve
 
+# How a release build compiles the app: the standard library is built
+# with it from source (cargo's build-std, the rust-src component), so that
+# a panic aborts at once, with no message and none of the formatting and
+# unwinding code behind one (the app's panic hook is never reached). The
+# toolchain's unstable flags are let through by RUSTC_BOOTSTRAP, for the
+# app's wasm only: development builds and the native build step are built
+# as before, with panic messages. Measured on the release wasm: 183.8 ->
+# 172.9 kB brotli. (These flags add to .cargo/config.toml's.)
+RELEASE_WASM := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+
 # Release site for any static host, in dist/. A failed build leaves the
 # previous dist/ as it was: Trunk's staging folder is removed, not deployed.
 dist: setup
-	TIDINGS_CONTENT="$(CONTENT)" trunk build --release --dist dist || { rm -rf dist/.stage; exit 1; }
+	TIDINGS_CONTENT="$(CONTENT)" $(RELEASE_WASM) trunk build --release --dist dist || { rm -rf dist/.stage; exit 1; }
 	@echo "dist/: $$(find dist -type f | wc -l) files, $$(du -sh dist | cut -f1)"
 
 # The release site the end-to-end tests serve, built from content/.
 site-e2e: setup
-	TIDINGS_CONTENT=content trunk build --release --dist $(SITE_E2E) || { rm -rf $(SITE_E2E)/.stage; exit 1; }
+	TIDINGS_CONTENT=content $(RELEASE_WASM) trunk build --release --dist $(SITE_E2E) || { rm -rf $(SITE_E2E)/.stage; exit 1; }
 
 # Every test: native unit, snapshot and CLI tests, component tests in the
 # browser, then end-to-end tests of the built site.

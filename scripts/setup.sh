@@ -4,8 +4,8 @@
 # hand. Nothing here downloads a prebuilt binary: everything comes from the
 # package registries (crates.io, npm, Debian).
 #
-#   scripts/setup.sh           wasm target, Trunk, wasm-bindgen-cli, wasm-opt,
-#                              esbuild
+#   scripts/setup.sh           wasm target, the standard library's source,
+#                              Trunk, wasm-bindgen-cli, wasm-opt, esbuild
 #   scripts/setup.sh --browser also Chromium, ChromeDriver, the e2e driver,
 #                              feedparser (feed tests) and Hugo (bench-web)
 #   scripts/setup.sh --pagefind also Pagefind (bench-search's anchor)
@@ -32,6 +32,13 @@ export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+
+# The standard library's source: a release build compiles it with the app
+# (see RELEASE_WASM in the Makefile).
+if ! rustup component list --installed | grep -qx 'rust-src'; then
+  say "adding the rust-src component"
+  rustup component add rust-src
 fi
 
 if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
