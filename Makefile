@@ -42,9 +42,11 @@ serve: setup tidings
 # toolchain's unstable flags are let through by RUSTC_BOOTSTRAP, for the
 # app's wasm only: development builds and the native build step are built
 # as before, with panic messages. Measured on the release wasm: 183.8 ->
-# 172.9 kB brotli. (These flags add to .cargo/config.toml's.)
+# 172.9 kB brotli. `{:?}` writes nothing there (-Zfmt-debug=none): 169.2
+# kB; messages quote with tidings_model::quoted instead. (These flags add
+# to .cargo/config.toml's.)
 RELEASE_WASM := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none"
 
 # Release site for any static host, in dist/. A failed build leaves the
 # previous dist/ as it was: Trunk's staging folder is removed, not deployed.

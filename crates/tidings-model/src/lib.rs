@@ -137,6 +137,34 @@ pub fn item_route(item_pages: bool, slug: &str, id: &str) -> url::Route {
     }
 }
 
+/// `text` in double quotes, for the messages about a damaged file: a
+/// quote, a backslash and control characters escaped as `{:?}` escapes
+/// them, every other character as it is. Not `{:?}` itself: the release
+/// wasm is built with `-Zfmt-debug=none` (the Makefile's `RELEASE_WASM`),
+/// under which `{:?}` writes nothing, and `{:?}`'s escaping of unprintable
+/// and combining characters would bring Unicode tables into the wasm.
+pub fn quoted(text: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// 64-bit FNV-1a. Stable across releases: item ids and shard numbers
 /// depend on it.
 pub fn fnv1a(bytes: &[u8]) -> u64 {
@@ -525,12 +553,16 @@ impl BundleFile for Digest {
         crate::order::sort_by(&mut ids, |a, b| a.cmp(b));
         if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
             return Err(format!(
-                "digest {:?} has two items with the id {:?}",
-                self.slug, w[0]
+                "digest {} has two items with the id {}",
+                quoted(&self.slug),
+                quoted(w[0])
             ));
         }
         if ids.first() == Some(&"") {
-            return Err(format!("digest {:?} has an item without an id", self.slug));
+            return Err(format!(
+                "digest {} has an item without an id",
+                quoted(&self.slug)
+            ));
         }
         Ok(())
     }
@@ -594,8 +626,8 @@ impl Shard {
             .find(|d| manifest.shard_of(&d.slug) != n)
         {
             Some(d) => Err(DecodeError::Malformed(format!(
-                "shard {n} holds digest {:?}, which belongs in shard {}",
-                d.slug,
+                "shard {n} holds digest {}, which belongs in shard {}",
+                quoted(&d.slug),
                 manifest.shard_of(&d.slug)
             ))),
             None => Ok(()),

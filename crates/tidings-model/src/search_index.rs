@@ -499,7 +499,10 @@ pub fn read_shard(bytes: &[u8], info: &SearchInfo) -> Result<ShardEntries, Strin
                 .checked_add(blocks)
                 .is_none_or(|end| end > info.blocks)
             {
-                return Err(format!("term {term:?} names a block out of range"));
+                return Err(format!(
+                    "term {} names a block out of range",
+                    crate::quoted(&term)
+                ));
             }
             let mut refs = Vec::with_capacity(blocks as usize);
             let (mut first_doc, mut total) = (0u32, 0u32);
@@ -513,7 +516,8 @@ pub fn read_shard(bytes: &[u8], info: &SearchInfo) -> Result<ShardEntries, Strin
             }
             if total != df {
                 return Err(format!(
-                    "term {term:?}: blocks hold {total} postings, not {df}"
+                    "term {}: blocks hold {total} postings, not {df}",
+                    crate::quoted(&term)
                 ));
             }
             Entry::Blocked {

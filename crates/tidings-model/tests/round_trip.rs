@@ -286,3 +286,29 @@ fn garbage_is_malformed_not_a_panic() {
         Err(DecodeError::Malformed(_))
     ));
 }
+
+/// `quoted` escapes what `{:?}` escapes in a `str` among quotes,
+/// backslashes and control characters, the same way, and leaves every
+/// other character as it is (where `{:?}` also escapes unprintable and
+/// combining characters).
+#[test]
+fn quoted_escapes_quotes_backslashes_and_controls_as_debug_does() {
+    use tidings_model::quoted;
+    assert_eq!(quoted("ai20240526"), "\"ai20240526\"");
+    assert_eq!(quoted("say \"hi\""), r#""say \"hi\"""#);
+    assert_eq!(quoted("it's"), r#""it's""#);
+    assert_eq!(
+        quoted("a\tb\nc\r\0\u{7f}\u{85}"),
+        r#""a\tb\nc\r\0\u{7f}\u{85}""#
+    );
+    assert_eq!(quoted("人工智能 e\u{301}"), "\"人工智能 e\u{301}\"");
+    for c in (0..=0x10ffff).filter_map(char::from_u32) {
+        let text = format!("a{c}");
+        let want = if c.is_control() || c == '"' || c == '\\' {
+            format!("{text:?}")
+        } else {
+            format!("\"{text}\"")
+        };
+        assert_eq!(quoted(&text), want, "{text:?}");
+    }
+}
