@@ -32,6 +32,7 @@
 //! in range, so the app shows an error instead of panicking on a damaged
 //! file.
 
+pub mod case;
 pub mod date;
 pub mod facet;
 pub mod html;

@@ -401,7 +401,7 @@ fn ranked(counts: &[u32], names: &[String]) -> Vec<Count> {
 /// mapping, not two (without `str::to_lowercase` its wasm was 5.6 kB
 /// smaller, 1.8 kB in brotli).
 pub fn lower(s: &str) -> String {
-    s.chars().flat_map(char::to_lowercase).collect()
+    s.chars().flat_map(crate::case::lowercase).collect()
 }
 
 /// Whether a list entry contains `needle` (lower-cased by [`lower`]) in

@@ -34,7 +34,7 @@ pub fn fold(c: char) -> impl Iterator<Item = char> {
         0x3000 => ' ',
         _ => c,
     };
-    c.to_lowercase()
+    crate::case::lowercase(c)
 }
 
 /// The runs of `text` after folding: CJK runs and word runs, in order.
