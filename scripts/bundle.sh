@@ -28,9 +28,9 @@ if [ "${TRUNK_PROFILE:-}" = release ]; then
 fi
 
 # Built as `make tidings` builds it: without the release wasm's build
-# settings (RELEASE_WASM in the Makefile), which would otherwise build the
-# standard library into the native binary too, and make each of the two
-# builds undo the other's.
+# settings (RELEASE_WASM in the Makefile), which this hook inherits and
+# which change the native build's settings too, so that this build and
+# `make tidings` each rebuilt what the other had built.
 env -u RUSTC_BOOTSTRAP -u CARGO_UNSTABLE_BUILD_STD cargo build --quiet --profile native -p tidings
 exec target/native/tidings build --content "$content" --out "$TRUNK_STAGING_DIR" \
   --reuse "$TRUNK_DIST_DIR" --cache target/tidings-cache --shell "$TRUNK_STAGING_DIR/index.html" ${TIDINGS_BUILD_FLAGS:-}
