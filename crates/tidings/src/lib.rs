@@ -27,6 +27,7 @@ pub mod explain;
 pub mod extract;
 pub mod feeds;
 pub mod frontmatter;
+pub mod glue;
 pub mod list;
 pub mod load;
 pub mod offline;

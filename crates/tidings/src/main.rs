@@ -161,6 +161,18 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Give the release app's wasm imports and exports short names, in
+    /// the wasm and its JavaScript glue, and write their `integrity`
+    /// attributes in the shell again (`scripts/bundle.sh`).
+    #[command(hide = true)]
+    ShortenGlue {
+        #[arg(long)]
+        wasm: PathBuf,
+        #[arg(long)]
+        js: PathBuf,
+        #[arg(long)]
+        shell: PathBuf,
+    },
     /// Print one line per extracted item, with the URL a build gives it.
     List {
         #[command(flatten)]
@@ -253,6 +265,7 @@ fn main() -> ExitCode {
         Command::Check { input, .. } => check(&input),
         Command::Generate { count, seed, out } => generate(count, seed, &out),
         Command::GenerateWorst { bytes, out } => generate_worst(bytes, &out),
+        Command::ShortenGlue { wasm, js, shell } => shorten_glue(&wasm, &js, &shell),
         Command::SearchBench {
             input,
             site,
@@ -526,6 +539,18 @@ fn generate(count: usize, seed: u64, out: &Path) -> Result<(), Error> {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|source| Error::Write { path, source })?;
     }
+    Ok(())
+}
+
+fn shorten_glue(wasm: &Path, js: &Path, shell: &Path) -> Result<(), Error> {
+    let r = tidings::glue::shorten_files(wasm, js, shell)?;
+    eprintln!(
+        "tidings: glue names shortened: {} of {} imports, {} of {} exports",
+        r.imports,
+        r.imports + r.imports_kept,
+        r.exports,
+        r.exports + r.exports_kept
+    );
     Ok(())
 }
 
