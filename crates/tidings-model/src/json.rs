@@ -75,6 +75,12 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `missing field "name"` at the current position (one message
+    /// written at run time, not one string per field in the wasm).
+    pub(crate) fn missing(&self, field: &str) -> Error {
+        self.error(format!("missing field \"{field}\""))
+    }
+
     fn peek(&self) -> Option<u8> {
         self.text.as_bytes().get(self.pos).copied()
     }
@@ -492,7 +498,7 @@ macro_rules! fields {
                     Ok(())
                 })?;
                 Ok($name {
-                    $($req: $req.ok_or_else(|| r.error(concat!("missing field \"", stringify!($req), "\"")))?,)*
+                    $($req: $req.ok_or_else(|| r.missing(stringify!($req)))?,)*
                     $($opt: $opt.unwrap_or_default(),)*
                 })
             }
