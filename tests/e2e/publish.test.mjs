@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -302,5 +303,21 @@ test('the site under test links its app files under its base path', () => {
   const html = readFileSync(join(plain.root ?? '', 'index.html'), 'utf8');
   for (const m of html.matchAll(/(?:src|href)="(\/[^"]*\.(?:js|wasm|css|svg))"/g)) {
     assert.ok(m[1].startsWith(BASE_PATH), m[1]);
+  }
+});
+
+test('every integrity attribute matches the file it names (the release hook rewrites them)', () => {
+  const root = plain.root ?? '';
+  for (const page of ['index.html', join(DIGEST.slice(BASE_PATH.length), 'index.html')]) {
+    const html = readFileSync(join(root, page), 'utf8');
+    const tags = [...html.matchAll(/<link\b[^>]*\bintegrity="[^"]*"[^>]*>/g)].map((m) => m[0]);
+    const named = tags.map((t) => t.match(/href="([^"]*)"/)?.[1] ?? '');
+    assert.ok(named.some((f) => f.endsWith('_bg.wasm')) && named.some((f) => f.endsWith('.js')), `${page}: ${named}`);
+    for (const [i, tag] of tags.entries()) {
+      assert.ok(named[i].startsWith(BASE_PATH), named[i]);
+      const want = tag.match(/integrity="sha384-([^"]*)"/)?.[1];
+      const bytes = readFileSync(join(root, named[i].slice(BASE_PATH.length)));
+      assert.equal(createHash('sha384').update(bytes).digest('base64'), want, `${page}: ${named[i]}`);
+    }
   }
 });
