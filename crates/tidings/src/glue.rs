@@ -41,6 +41,8 @@ pub enum GlueError {
     ImportKind { at: usize, kind: u8 },
     #[error("a name at byte {0} is not UTF-8")]
     Name(usize),
+    #[error("the number at byte {0} does not fit 32 bits")]
+    TooLarge(usize),
 }
 
 /// What [`shorten`] did.
@@ -189,16 +191,15 @@ impl Names {
         loop {
             let mut n = self.next;
             self.next += 1;
-            let mut name = Vec::new();
+            let mut name = String::new();
             loop {
-                name.push(FIRST[n % FIRST.len()]);
+                name.push(char::from(FIRST[n % FIRST.len()]));
                 n /= FIRST.len();
                 if n == 0 {
                     break;
                 }
                 n -= 1;
             }
-            let name = String::from_utf8(name).unwrap_or_default();
             if self.taken.insert(name.clone()) {
                 return name;
             }
@@ -330,10 +331,10 @@ fn leb(bytes: &[u8], mut at: usize) -> Result<(u32, usize), GlueError> {
         if b & 0x80 == 0 {
             return u32::try_from(value)
                 .map(|v| (v, at))
-                .map_err(|_| GlueError::Truncated(start));
+                .map_err(|_| GlueError::TooLarge(start));
         }
     }
-    Err(GlueError::Truncated(start))
+    Err(GlueError::TooLarge(start))
 }
 
 fn push_leb(out: &mut Vec<u8>, mut n: u32) {
@@ -537,6 +538,31 @@ mod tests {
             glue,
             format!("b = {{ {}: 1, {}: 2 }}; c.d", imports[0], imports[1])
         );
+    }
+
+    #[test]
+    fn short_names_run_through_one_letter_then_two() {
+        let mut names = Names {
+            next: 0,
+            taken: ["b".to_string()].into_iter().collect(),
+        };
+        let first: Vec<String> = (0..53).map(|_| names.next()).collect();
+        assert_eq!(first[..3], ["a", "c", "d"]);
+        assert_eq!(first[50..], ["Z", "aa", "ba"]);
+    }
+
+    #[test]
+    fn leb128_reads_what_it_writes_and_refuses_more_than_32_bits() {
+        for n in [0, 1, 127, 128, 16_384, u32::MAX] {
+            let mut bytes = Vec::new();
+            push_leb(&mut bytes, n);
+            assert_eq!(leb(&bytes, 0), Ok((n, bytes.len())));
+        }
+        assert_eq!(
+            leb(&[0x80, 0x80, 0x80, 0x80, 0x10], 0),
+            Err(GlueError::TooLarge(0))
+        );
+        assert_eq!(leb(&[0x80, 0x80], 0), Err(GlueError::Truncated(0)));
     }
 
     #[test]
