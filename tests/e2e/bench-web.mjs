@@ -28,11 +28,15 @@ async function firstView(browser, base, site) {
     }).observe(document, { subtree: true, childList: true });
   });
   let bytes = 0;
+  const kinds = {};
   page.on('response', (r) => {
     const path = decodeURIComponent(new URL(r.url()).pathname);
     const file = join(site, path.endsWith('/') ? `${path}index.html` : path);
     try {
-      bytes += brotliFile(file);
+      const n = brotliFile(file);
+      bytes += n;
+      const kind = file.match(/\.(\w+)$/)?.[1] ?? 'other';
+      kinds[kind] = (kinds[kind] ?? 0) + n;
     } catch {
       /* not a file of the site */
     }
@@ -41,7 +45,7 @@ async function firstView(browser, base, site) {
   await page.waitForFunction(() => window.__firstCard !== undefined);
   const paint = await page.evaluate(() => window.__firstCard);
   await context.close();
-  return { bytes, paint };
+  return { bytes, paint, kinds };
 }
 
 /**
@@ -264,7 +268,12 @@ for (const r of rows) {
     ].join(' '),
   );
 }
-if (rows[0]) console.log(`wasm: ${fmtKB(rows[0].wasm)} brotli`);
+if (rows[0]) {
+  console.log(`wasm: ${fmtKB(rows[0].wasm)} brotli`);
+  // What the first view at the smallest size is made of (its last visit).
+  const kinds = Object.entries(rows[0].views.at(-1)?.kinds ?? {}).sort((a, b) => b[1] - a[1]);
+  console.log(`first view at ${rows[0].n} digests by kind of file: ${kinds.map(([k, n]) => `${k} ${fmtKB(n)}`).join(', ')}`);
+}
 const hugoPaint = paints['Hugo digest'] ? median(paints['Hugo digest']) : NaN;
 console.log(`deep-link first contentful paint, median of ${PAINT_RUNS} fresh visits each, interleaved in one Chromium:`);
 for (const [k, xs] of Object.entries(paints)) {
