@@ -3,9 +3,8 @@
 //!
 //! No `main`: the glue calls `start` once the wasm is instantiated. A
 //! `main` would go through the standard library's start-up and exit,
-//! which flushes standard output at the end and so brings the writer
-//! and every I/O error message into the wasm, for an app that never
-//! writes there.
+//! which flushes standard output at the end and so brings the standard
+//! output writer into the wasm, for an app that never writes there.
 #![no_main]
 
 #[wasm_bindgen::prelude::wasm_bindgen(start)]

@@ -235,7 +235,7 @@ fn read_imports(wasm: &[u8], start: usize, end: usize) -> Result<Vec<Import<'_>>
             // A function or a tag: a type index (a tag after its flags byte).
             0x00 => p = leb(body, p)?.1,
             0x04 => p = leb(body, p + 1)?.1,
-            // A table: its element type, then limits.
+            // A table: its element type, then limits; a memory: limits.
             0x01 => p = limits(body, p + 1)?,
             0x02 => p = limits(body, p)?,
             // A global: its value type and mutability.
@@ -246,7 +246,7 @@ fn read_imports(wasm: &[u8], start: usize, end: usize) -> Result<Vec<Import<'_>>
             return Err(GlueError::Truncated(desc_at));
         }
         out.push(Import {
-            module: module.clone(),
+            module,
             field: str_at(wasm, field)?,
             desc: desc_at..p,
             new: None,
