@@ -12,8 +12,11 @@
 //! A name is renamed only where the glue's use of it is plain: an import
 //! whose name is one identifier of the glue, exactly once (its key in the
 //! import object); an export of at least [`MIN_EXPORT`] characters every
-//! use of which in the glue is a property access (`wasm.name`). Anything
-//! else keeps its name, which is always safe: both files still agree.
+//! use of which in the glue is a property access (`wasm.name`); never a
+//! name two entries share. Anything else keeps its name, which is always
+//! safe: both files still agree. A module this cannot read whole (cut
+//! short, a section twice, bytes after a section's entries) is refused,
+//! and nothing is written.
 //!
 //! The module's custom sections go too (which tools made it, with what
 //! features: ~0.3 kB raw); browsers do not read them.
@@ -43,6 +46,10 @@ pub enum GlueError {
     Name(usize),
     #[error("the number at byte {0} does not fit 32 bits")]
     TooLarge(usize),
+    #[error("the section ending at byte {0} holds more than its entries")]
+    Trailing(usize),
+    #[error("a second section of id {id} at byte {at}")]
+    Twice { id: u8, at: usize },
 }
 
 /// What [`shorten`] did.
@@ -70,7 +77,8 @@ pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, Renamed), Glue
     }
     // New names: never a name of the module or an identifier of the glue.
     let mut taken: HashSet<String> = tokens.iter().map(|&(_, t)| t.to_string()).collect();
-    let mut sections = Vec::new();
+    // (id, where it starts, where its body starts, where it ends)
+    let mut sections: Vec<(u8, usize, usize, usize)> = Vec::new();
     let mut at = 8;
     while at < wasm.len() {
         let id = wasm[at];
@@ -79,6 +87,9 @@ pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, Renamed), Glue
             .checked_add(size as usize)
             .filter(|&e| e <= wasm.len())
             .ok_or(GlueError::Truncated(at))?;
+        if id != 0 && sections.iter().any(|&(seen, ..)| seen == id) {
+            return Err(GlueError::Twice { id, at });
+        }
         sections.push((id, at, body_at, end));
         at = end;
     }
@@ -95,12 +106,17 @@ pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, Renamed), Glue
     taken.extend(exports.iter().map(|e| e.name.to_string()));
     let mut names = Names { next: 0, taken };
     let mut renamed = Renamed::default();
-    // (old name, new name, whether only after a dot)
-    let mut edits: Vec<(&str, String, bool)> = Vec::new();
+    // Old name to new, for the glue.
+    let mut by_name: std::collections::HashMap<&str, String> = Default::default();
+    // (A name two imports share keeps it: the glue's one key answers both.)
+    let mut fields: std::collections::HashMap<&str, usize> = Default::default();
+    for import in &imports {
+        *fields.entry(import.field).or_default() += 1;
+    }
     for import in &mut imports {
-        if counts.get(import.field).map(|c| c.0) == Some(1) {
+        if counts.get(import.field).map(|c| c.0) == Some(1) && fields[import.field] == 1 {
             let new = names.next();
-            edits.push((import.field, new.clone(), false));
+            by_name.insert(import.field, new.clone());
             import.new = Some(new);
             renamed.imports += 1;
         } else {
@@ -109,9 +125,12 @@ pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, Renamed), Glue
     }
     for export in &mut exports {
         let uses = counts.get(export.name).copied().unwrap_or_default();
-        if export.name.len() >= MIN_EXPORT && uses.0 > 0 && uses.0 == uses.1 {
+        // (An export named as an import keeps its name: the glue's one
+        // identifier cannot take two new ones.)
+        let plain = uses.0 > 0 && uses.0 == uses.1 && !by_name.contains_key(export.name);
+        if export.name.len() >= MIN_EXPORT && plain {
             let new = names.next();
-            edits.push((export.name, new.clone(), true));
+            by_name.insert(export.name, new.clone());
             export.new = Some(new);
             renamed.exports += 1;
         } else {
@@ -119,10 +138,6 @@ pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, Renamed), Glue
         }
     }
     // The glue, each renamed identifier replaced where it stands.
-    let by_name: std::collections::HashMap<&str, &str> = edits
-        .iter()
-        .map(|(old, new, _)| (*old, new.as_str()))
-        .collect();
     let mut glue = String::with_capacity(js.len());
     let mut copied = 0;
     for &(start, name) in &tokens {
@@ -253,6 +268,7 @@ fn read_imports(wasm: &[u8], start: usize, end: usize) -> Result<Vec<Import<'_>>
         });
         at = p;
     }
+    ended(at, end)?;
     Ok(out)
 }
 
@@ -270,6 +286,7 @@ fn read_exports(wasm: &[u8], start: usize, end: usize) -> Result<Vec<Export<'_>>
         });
         at = p;
     }
+    ended(at, end)?;
     Ok(out)
 }
 
@@ -292,6 +309,16 @@ fn write_exports(wasm: &[u8], exports: &[Export<'_>]) -> Vec<u8> {
         out.extend_from_slice(&wasm[e.desc.clone()]);
     }
     out
+}
+
+/// An error unless a section's entries took it all: bytes after them
+/// would be dropped when it is written again.
+fn ended(at: usize, end: usize) -> Result<(), GlueError> {
+    if at == end {
+        Ok(())
+    } else {
+        Err(GlueError::Trailing(end))
+    }
 }
 
 /// Limits: a flags byte, the minimum, and the maximum if flag bit 0 says so.
@@ -566,11 +593,68 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_module_is_refused_or_rewritten_never_a_panic() {
+        let wasm = module(
+            &["__wbg_x_0123456789abcdef", "__wbg_y_0123456789abcdef"],
+            &["__wbindgen_malloc"],
+        );
+        let js = "({ __wbg_x_0123456789abcdef: f, __wbg_y_0123456789abcdef: g }); w.__wbindgen_malloc(1)";
+        let check = |bytes: &[u8]| {
+            if let Ok((out, _, _)) = shorten(bytes, js) {
+                // What comes out reads again, section by section.
+                assert!(shorten(&out, js).is_ok());
+            }
+        };
+        for cut in 0..wasm.len() {
+            check(&wasm[..cut]);
+        }
+        for at in 8..wasm.len() {
+            for byte in [0x00, 0x01, 0x7f, 0x80, 0xff] {
+                let mut damaged = wasm.clone();
+                damaged[at] = byte;
+                check(&damaged);
+            }
+        }
+    }
+
+    #[test]
+    fn a_name_shared_by_two_imports_or_an_import_and_an_export_is_kept() {
+        let shared = "__wbg_shared_0123456789abcdef";
+        let wasm = module(
+            &[shared, shared, "long_name_of_both"],
+            &["long_name_of_both"],
+        );
+        let js = format!("({{ {shared}: f, x: w.long_name_of_both }})");
+        let (out, glue, renamed) = shorten(&wasm, &js).expect("shortened");
+        assert_eq!((renamed.imports, renamed.exports), (1, 0));
+        let (imports, exports) = names(&out);
+        assert_eq!(imports[..2], [shared, shared]);
+        assert_eq!(exports, ["long_name_of_both"]);
+        assert_eq!(glue, format!("({{ {shared}: f, x: w.{} }})", imports[2]));
+    }
+
+    #[test]
+    fn bytes_after_a_sections_entries_are_refused() {
+        let mut wasm = module(&["__wbg_x_0123456789abcdef"], &[]);
+        // The export section (no entries): one byte more, counted in its size.
+        let at = find(&wasm, &[7, 1, 0]).expect("the export section");
+        wasm.splice(at..at + 3, [7, 2, 0, 0]);
+        assert_eq!(shorten(&wasm, "").err(), Some(GlueError::Trailing(at + 4)));
+    }
+
+    #[test]
     fn what_is_not_a_module_is_refused() {
         assert_eq!(shorten(b"not wasm", "").err(), Some(GlueError::NotWasm));
         let mut wasm = module(&["__wbg_x_0123456789abcdef"], &[]);
         wasm.truncate(wasm.len() - 3);
         assert!(matches!(shorten(&wasm, ""), Err(GlueError::Truncated(_))));
+        let mut twice = module(&[], &[]);
+        let at = twice.len();
+        twice.extend([7, 1, 0]);
+        assert_eq!(
+            shorten(&twice, "").err(),
+            Some(GlueError::Twice { id: 7, at })
+        );
     }
 
     #[test]
