@@ -63,9 +63,6 @@ pub struct Renamed {
 
 /// The module and glue with short names, and what was renamed.
 pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, Renamed), GlueError> {
-    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0") {
-        return Err(GlueError::NotWasm);
-    }
     let tokens = identifiers(js);
     let mut counts: std::collections::HashMap<&str, (usize, usize)> = Default::default();
     for &(start, name) in &tokens {
@@ -77,22 +74,7 @@ pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, Renamed), Glue
     }
     // New names: never a name of the module or an identifier of the glue.
     let mut taken: HashSet<String> = tokens.iter().map(|&(_, t)| t.to_string()).collect();
-    // (id, where it starts, where its body starts, where it ends)
-    let mut sections: Vec<(u8, usize, usize, usize)> = Vec::new();
-    let mut at = 8;
-    while at < wasm.len() {
-        let id = wasm[at];
-        let (size, body_at) = leb(wasm, at + 1)?;
-        let end = body_at
-            .checked_add(size as usize)
-            .filter(|&e| e <= wasm.len())
-            .ok_or(GlueError::Truncated(at))?;
-        if id != 0 && sections.iter().any(|&(seen, ..)| seen == id) {
-            return Err(GlueError::Twice { id, at });
-        }
-        sections.push((id, at, body_at, end));
-        at = end;
-    }
+    let sections = sections(wasm)?;
     let mut imports = Vec::new();
     let mut exports = Vec::new();
     for &(id, _, start, end) in &sections {
@@ -114,7 +96,8 @@ pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, Renamed), Glue
         *fields.entry(import.field).or_default() += 1;
     }
     for import in &mut imports {
-        if counts.get(import.field).map(|c| c.0) == Some(1) && fields[import.field] == 1 {
+        if counts.get(import.field).map(|c| c.0) == Some(1) && fields.get(import.field) == Some(&1)
+        {
             let new = names.next();
             by_name.insert(import.field, new.clone());
             import.new = Some(new);
@@ -167,6 +150,31 @@ pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, Renamed), Glue
         out.extend_from_slice(&body);
     }
     Ok((out, glue, renamed))
+}
+
+/// A module's sections, each as (id, where it starts, where its body
+/// starts, where it ends), checked to lie inside the module, the
+/// standard ones once each.
+fn sections(wasm: &[u8]) -> Result<Vec<(u8, usize, usize, usize)>, GlueError> {
+    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0") {
+        return Err(GlueError::NotWasm);
+    }
+    let mut sections: Vec<(u8, usize, usize, usize)> = Vec::new();
+    let mut at = 8;
+    while at < wasm.len() {
+        let id = wasm[at];
+        let (size, body_at) = leb(wasm, at + 1)?;
+        let end = body_at
+            .checked_add(size as usize)
+            .filter(|&e| e <= wasm.len())
+            .ok_or(GlueError::Truncated(at))?;
+        if id != 0 && sections.iter().any(|&(seen, ..)| seen == id) {
+            return Err(GlueError::Twice { id, at });
+        }
+        sections.push((id, at, body_at, end));
+        at = end;
+    }
+    Ok(sections)
 }
 
 /// The identifiers of a JavaScript text with their byte offsets: maximal
@@ -405,7 +413,7 @@ pub fn shorten_files(wasm: &Path, js: &Path, shell: &Path) -> Result<Renamed> {
         (js, &old_js[..], new_js.as_bytes()),
     ] {
         let (before, after) = (integrity(old), integrity(new));
-        let at = find(&page, before.as_bytes()).ok_or_else(|| {
+        let at = memchr::memmem::find(&page, before.as_bytes()).ok_or_else(|| {
             bad(
                 shell,
                 format!("no integrity=\"{before}\" for {}", path.display()),
@@ -427,10 +435,6 @@ fn integrity(bytes: &[u8]) -> String {
         "integrity=\"sha384-{}\"",
         base64::engine::general_purpose::STANDARD.encode(hash)
     )
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn replace(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -482,15 +486,9 @@ mod tests {
     }
 
     fn names(wasm: &[u8]) -> (Vec<String>, Vec<String>) {
-        let mut sections = Vec::new();
-        let mut at = 8;
-        while at < wasm.len() {
-            let (size, body) = leb(wasm, at + 1).expect("a section");
-            sections.push((wasm[at], body, body + size as usize));
-            at = body + size as usize;
-        }
+        let sections = sections(wasm).expect("sections");
         let (mut imports, mut exports) = (Vec::new(), Vec::new());
-        for (id, start, end) in sections {
+        for (id, _, start, end) in sections {
             if id == 2 {
                 let read = read_imports(wasm, start, end).expect("imports");
                 imports = read.iter().map(|i| i.field.to_string()).collect();
@@ -543,8 +541,8 @@ mod tests {
         );
         // The custom section (the last 17 bytes) is gone; the type
         // section after the header is byte for byte the same.
-        assert!(find(&wasm, b"kept as is").is_some());
-        assert!(find(&out, b"kept as is").is_none());
+        assert!(memchr::memmem::find(&wasm, b"kept as is").is_some());
+        assert!(memchr::memmem::find(&out, b"kept as is").is_none());
         assert_eq!(&out[..14], &wasm[..14]);
     }
 
@@ -637,7 +635,7 @@ mod tests {
     fn bytes_after_a_sections_entries_are_refused() {
         let mut wasm = module(&["__wbg_x_0123456789abcdef"], &[]);
         // The export section (no entries): one byte more, counted in its size.
-        let at = find(&wasm, &[7, 1, 0]).expect("the export section");
+        let at = memchr::memmem::find(&wasm, &[7, 1, 0]).expect("the export section");
         wasm.splice(at..at + 3, [7, 2, 0, 0]);
         assert_eq!(shorten(&wasm, "").err(), Some(GlueError::Trailing(at + 4)));
     }
