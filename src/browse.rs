@@ -136,7 +136,7 @@ async fn load_unfiltered(
         page: 1,
         pages: digests.div_ceil(base.per_screen()).max(1) as u32,
         panels: query::unfiltered_panels(&manifest, &base),
-        archive: Vec::new(),
+        archive: query::unfiltered_archive(&manifest, &base),
         asked_page: 1,
         search: None,
         item_rows: Vec::new(),
@@ -501,9 +501,9 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
             let m = manifest.wait().await;
             // Unfiltered, the first list page and the manifest's totals are
             // enough; once the index is here (after the first filter), the
-            // unfiltered screen comes from it too, with the same panels as
-            // a filtered one, so clearing a filter changes counts and rows
-            // rather than removing panels that the next filter builds again.
+            // unfiltered screen comes from it too. Both give the same panels
+            // and archive (the manifest's are counted from the index), so
+            // clearing a filter changes counts and rows, never the panels.
             let from_totals = m.as_ref().map_or(true, |m| !api::index_loaded(m));
             let mut screen = if filter.is_empty() && page <= 1 && from_totals {
                 load_unfiltered(m.clone(), base.clone()).await

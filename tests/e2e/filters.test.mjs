@@ -92,6 +92,35 @@ test('tags with spaces, & and CJK characters round-trip through the URL', async 
   await done();
 });
 
+test('the first screen offers sources and the archive without loading the index', async () => {
+  const { page, done } = await openPage(browser);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(`${server.base}/`);
+  await waitCount(page, bundle.entries);
+  await page.waitForFunction(() => !document.getElementById('prerender'));
+  // Digests per source domain (from a scan of the shards) and per year.
+  const tally = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
+  const domains = new Map();
+  for (const d of bundle.shards.flatMap((s) => s.digests)) {
+    for (const name of new Set(d.items.map((i) => i.source?.domain).filter(Boolean))) tally(domains, name);
+  }
+  const years = new Map();
+  for (const e of bundle.entries) tally(years, e.date.slice(0, 4));
+  const chips = (facet) => page.locator(`.facet[data-facet="${facet}"] a.chip`)
+    .evaluateAll((links) => links.map((a) => [a.dataset.name, Number(a.querySelector('.n').textContent)]));
+  assert.deepEqual(new Map(await chips('archive')), years);
+  const shown = await chips('domain');
+  assert.ok(shown.length > 0 && shown.length <= Math.min(12, domains.size), JSON.stringify(shown));
+  for (const [name, n] of shown) assert.equal(n, domains.get(name), name);
+  assert.ok(!fetched.some((p) => p.endsWith('/index.json')), fetched.join(' '));
+  // Chosen from the first screen, a year narrows the list.
+  const year = [...years.keys()].sort().at(-1);
+  await page.locator(`.facet[data-facet="archive"] a.chip[data-name="${year}"]`).click();
+  await waitCount(page, bundle.entries.filter((e) => e.date.startsWith(year)));
+  await done();
+});
+
 test('a date range and an archive month narrow the list', async () => {
   const { page, done } = await openPage(browser);
   const dates = bundle.entries.map((e) => e.date).sort();

@@ -162,13 +162,24 @@ impl Index {
 
 impl Manifest {
     /// The whole corpus's counts of a facet's terms, for the first view
-    /// (which loads no index), where the manifest carries them.
-    pub fn totals(&self, f: Facet) -> Option<&[TermCount]> {
+    /// (which loads no index).
+    pub fn totals(&self, f: Facet) -> &[TermCount] {
         match f {
-            Facet::Tag => Some(&self.tags),
-            Facet::Category => Some(&self.categories),
-            Facet::Domain | Facet::Section => None,
+            Facet::Tag => &self.tags,
+            Facet::Category => &self.categories,
+            Facet::Domain => &self.domains,
+            Facet::Section => &self.sections,
         }
+    }
+
+    /// Sets the counts of facet `f`'s terms.
+    pub fn set_totals(&mut self, f: Facet, totals: Vec<TermCount>) {
+        *match f {
+            Facet::Tag => &mut self.tags,
+            Facet::Category => &mut self.categories,
+            Facet::Domain => &mut self.domains,
+            Facet::Section => &mut self.sections,
+        } = totals;
     }
 }
 

@@ -1079,11 +1079,13 @@ mod tests {
             base_path: "/news/".into(),
             ..SiteInfo::default()
         };
+        m.months = vec![(202405, 2), (202312, 1)];
         let text = Text::of(crate::site::Lang::En);
         let panels = crate::query::unfiltered_panels(&m, &ListBase::Home);
+        let archive = crate::query::unfiltered_archive(&m, &ListBase::Home);
         let html = Facets {
             panels: &panels,
-            archive: &[],
+            archive: &archive,
             filter: &Filter::default(),
             base: &ListBase::Home,
             opened: &[],
@@ -1097,10 +1099,16 @@ mod tests {
             ),
             "{html}"
         );
-        assert_eq!(html.matches("class=\"chip\"").count(), 12, "{html}");
+        // Twelve tags and two years.
+        assert_eq!(html.matches("class=\"chip\"").count(), 14, "{html}");
         assert!(html.contains("<li><button type=\"button\" class=\"chip more\" data-testid=\"all-terms\" aria-expanded=\"false\">"), "{html}");
-        // No categories: an empty panel; no archive without an index.
-        assert!(html.ends_with("<div class=\"facet empty\" data-facet=\"archive\"><span class=\"facet-label\">Archive</span><ul class=\"chips\"></ul></div>"), "{html}");
+        // No categories or sources: empty panels. The archive's years
+        // come from the manifest's months, as the index would give them.
+        assert!(
+            html.contains("<div class=\"facet empty\" data-facet=\"domain\">"),
+            "{html}"
+        );
+        assert!(html.ends_with("<div class=\"facet\" data-facet=\"archive\"><span class=\"facet-label\">Archive</span><ul class=\"chips\"><li><a href=\"/news/?from=2024-01-01&amp;to=2024-12-31\" class=\"chip\" data-name=\"2024\">2024<span class=\"n\">2</span></a></li><li><a href=\"/news/?from=2023-01-01&amp;to=2023-12-31\" class=\"chip\" data-name=\"2023\">2023<span class=\"n\">1</span></a></li></ul></div>"), "{html}");
         assert!(!html.contains("class=\"mode\""), "{html}");
     }
 

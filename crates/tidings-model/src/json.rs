@@ -474,6 +474,28 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
+/// A pair as serde writes a tuple: an array of exactly two values.
+impl<A: FromJson, B: FromJson> FromJson for (A, B) {
+    fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
+        let (mut a, mut b, mut more) = (None, None, false);
+        r.array(&mut |r| {
+            match (&a, &b) {
+                (None, _) => a = Some(A::read(r)?),
+                (Some(_), None) => b = Some(B::read(r)?),
+                (Some(_), Some(_)) => {
+                    more = true;
+                    r.skip()?;
+                }
+            }
+            Ok(())
+        })?;
+        match (a, b, more) {
+            (Some(a), Some(b), false) => Ok((a, b)),
+            _ => Err(r.error("expected an array of two values")),
+        }
+    }
+}
+
 impl FromJson for crate::reading::Keys {
     fn read(r: &mut Reader<'_>) -> Result<Self, Error> {
         Vec::<String>::read(r).map(crate::reading::Keys::from)
@@ -561,6 +583,23 @@ mod tests {
         assert_eq!(
             Probe::from_json_text(r#"{"a":1,"b":null}"#).map(|p| p.b),
             Ok(None)
+        );
+    }
+
+    #[test]
+    fn pairs_are_arrays_of_exactly_two() {
+        let serde =
+            serde_json::to_string(&vec![(202405u32, 31u32), (7, 0)]).expect("serde writes it");
+        assert_eq!(
+            Vec::<(u32, u32)>::from_json_text(&serde),
+            Ok(vec![(202405, 31), (7, 0)])
+        );
+        for bad in ["[]", "[1]", "[1,2,3]", "{}"] {
+            assert!(<(u32, u32)>::from_json_text(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            <(u32, u32)>::from_json_text("[1,2,3]").map_err(|e| e.to_string()),
+            Err("expected an array of two values at line 1 column 8".to_string())
         );
     }
 

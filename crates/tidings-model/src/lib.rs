@@ -58,7 +58,7 @@ pub const SCHEMA_VERSION: u32 = 3;
 pub const MANIFEST_PATH: &str = layout::MANIFEST;
 
 /// `data/manifest.json`: what the first view needs, the same size at 12 or
-/// 10,000 digests (but for the facet totals).
+/// 10,000 digests (but for the facet totals and the months).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub schema: u32,
@@ -79,6 +79,18 @@ pub struct Manifest {
     pub tags: Vec<TermCount>,
     /// Every category with its number of digests, most used first.
     pub categories: Vec<TermCount>,
+    /// Every source domain with its number of digests, most used first.
+    /// This and the next two came after `schema` 3's first builds, so a
+    /// manifest without them reads as empty ones.
+    #[serde(default)]
+    pub domains: Vec<TermCount>,
+    /// Every item section label with its number of digests, most used first.
+    #[serde(default)]
+    pub sections: Vec<TermCount>,
+    /// Per month (`YYYYMM`), newest first: its number of digests, for the
+    /// archive of the first view, which loads no index.
+    #[serde(default)]
+    pub months: Vec<query::Count>,
     /// The full-text index's counts ([`search_index`]); no shards when
     /// the build wrote no index.
     #[serde(default)]
@@ -375,7 +387,7 @@ json::fields!(Manifest {
         tags,
         categories
     ],
-    default: [search],
+    default: [search, domains, sections, months],
 });
 json::fields!(Shard {
     required: [schema, digests],

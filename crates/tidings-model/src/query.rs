@@ -446,14 +446,14 @@ impl Panel {
 /// The panels of `base`'s list with no filter: each facet's totals in the
 /// manifest, most common first. The app's first screen shows these, and
 /// the build's page of the list is written with them, so the page the
-/// app replaces is laid out as the app's.
+/// app replaces is laid out as the app's, and as the app's screen once it
+/// has loaded the index (after a first filter, then cleared).
 pub fn unfiltered_panels(manifest: &crate::Manifest, base: &ListBase) -> Vec<Panel> {
     let none = Filter::default();
     Facet::ALL
         .into_iter()
-        .filter_map(|facet| {
-            let terms = manifest.totals(facet)?;
-            let all = (terms.iter())
+        .map(|facet| {
+            let all = (manifest.totals(facet).iter())
                 .map(|t| Choice {
                     name: t.name.clone(),
                     count: t.count,
@@ -461,9 +461,31 @@ pub fn unfiltered_panels(manifest: &crate::Manifest, base: &ListBase) -> Vec<Pan
                     href: base.href(&none.toggle(facet, &t.name), 1),
                 })
                 .collect();
-            Some(Panel::new(facet, all))
+            Panel::new(facet, all)
         })
         .collect()
+}
+
+/// The archive of `base`'s list with no filter, from the manifest's months.
+pub fn unfiltered_archive(manifest: &crate::Manifest, base: &ListBase) -> Vec<Choice> {
+    archive(&manifest.months, &Filter::default(), base)
+}
+
+/// What the manifest carries for the first view, counted from the index
+/// as [`apply`] counts with no filter: every facet's terms with their
+/// digests, most used first, and the digests of each month.
+pub fn totals(index: &Index) -> (PerFacet<Vec<crate::TermCount>>, Vec<Count>) {
+    let all = apply(index, &Filter::default(), None);
+    let terms = PerFacet::from_fn(|f| {
+        let names = index.column(f).names;
+        (all.counts[f].iter())
+            .filter_map(|&(id, count)| {
+                let name = names.get(id as usize)?.clone();
+                Some(crate::TermCount { name, count })
+            })
+            .collect()
+    });
+    (terms, all.months)
 }
 
 /// The choices of one facet: the counted terms, most common first, plus

@@ -149,6 +149,12 @@ fn every_bundle_file_round_trips() {
             name: "AI资讯".into(),
             count: 1,
         }],
+        domains: vec![TermCount {
+            name: "163.com".into(),
+            count: 1,
+        }],
+        sections: vec![],
+        months: vec![(202405, 1)],
     });
     let index: Index = build_index(&[Row {
         date: Date::from_number(2024_0526).expect("a day"),
@@ -218,6 +224,9 @@ fn files_are_checked_against_their_manifest() {
         item_pages: true,
         tags: vec![],
         categories: vec![],
+        domains: vec![],
+        sections: vec![],
+        months: vec![],
         search: Default::default(),
     };
     let page = |first_row, n: usize| ListPage {

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use tidings_model::facet::{Facet, PerFacet};
 use tidings_model::layout::{self, stamped};
-use tidings_model::query::{build_index, Row, PER_SCREEN};
+use tidings_model::query::{self, build_index, Row, PER_SCREEN};
 use tidings_model::search_index;
 use tidings_model::url::Route;
 use tidings_model::{DigestSummary, Index, ListPage, Manifest, Shard, TermCount, SCHEMA_VERSION};
@@ -691,9 +691,12 @@ pub fn filter_index(site: &Site) -> Index {
 
 /// The manifest as far as it is known before the data files are made:
 /// all but the stamp and the search index's counts, which no route page
-/// names, so pages can be written from it while the data is made.
-pub fn manifest_outline(site: &Site, plan: &Plan) -> Manifest {
-    Manifest {
+/// names, so pages can be written from it while the data is made. Its
+/// facet totals and months are counted from `index`, as the app counts
+/// them once it has loaded the index.
+pub fn manifest_outline(site: &Site, plan: &Plan, index: &Index) -> Manifest {
+    let (totals, months) = query::totals(index);
+    let mut manifest = Manifest {
         schema: SCHEMA_VERSION,
         stamp: String::new(),
         digest_count: u32::try_from(site.digests.len()).unwrap_or(u32::MAX),
@@ -706,10 +709,17 @@ pub fn manifest_outline(site: &Site, plan: &Plan) -> Manifest {
         page_count: plan.page_count,
         shard_count: plan.shard_count,
         item_pages: plan.item_pages,
-        tags: tag_counts(site),
-        categories: term_counts(site.digests.iter().flat_map(|d| d.digest.categories.iter())),
+        tags: Vec::new(),
+        categories: Vec::new(),
+        domains: Vec::new(),
+        sections: Vec::new(),
+        months,
         search: Default::default(),
+    };
+    for (f, terms) in Facet::ALL.into_iter().zip(totals.0) {
+        manifest.set_totals(f, terms);
     }
+    manifest
 }
 
 /// A shard of the previous build whose digests are the same: its number,
@@ -730,8 +740,8 @@ enum Content {
 /// Serializes `site` into the bundle layout.
 pub fn bundle(site: &Site, options: &BundleOptions) -> Result<Bundle> {
     let plan = plan(site, options);
-    let outline = manifest_outline(site, &plan);
     let index = filter_index(site);
+    let outline = manifest_outline(site, &plan, &index);
     let mut bundle = bundle_planned(site, options, plan, outline, &index, None)?;
     bundle.keep_index.take().map_or(Ok(()), KeepIndex::write)?;
     Ok(bundle)

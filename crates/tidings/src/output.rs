@@ -228,9 +228,9 @@ fn stage_all(
     keys: &Keys,
 ) -> Result<(std::time::Duration, Option<usize>, String)> {
     let plan = plan(site, options);
-    let outline = manifest_outline(site, &plan);
     let policy = shell.and_then(|s| s.policy(info));
     let index = filter_index(site);
+    let outline = manifest_outline(site, &plan, &index);
     let (bundle, pages) = rayon::join(
         || {
             bundle_planned(

@@ -549,7 +549,7 @@ impl<'a> ListScreen<'a> {
             items: manifest.item_count,
             pages: digests.div_ceil(per_screen).max(1) as u32,
             panels: query::unfiltered_panels(manifest, &base),
-            archive: Vec::new(),
+            archive: query::unfiltered_archive(manifest, &base),
             filter: Filter::default(),
             base,
         }

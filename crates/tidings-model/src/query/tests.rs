@@ -593,3 +593,42 @@ fn the_archive_opens_the_months_of_a_chosen_year_and_a_month_goes_back_to_its_ye
         ]
     );
 }
+
+#[test]
+fn the_first_screen_from_the_manifest_is_the_index_unfiltered() {
+    let mut rng = Rng(7);
+    for n in [0, 1, 40, 300] {
+        let index = build_index(&corpus(&mut rng, n));
+        let (terms, months) = totals(&index);
+        let mut manifest: crate::Manifest = serde_json::from_str(
+            r#"{"schema":3,"stamp":"s","digest_count":0,"item_count":0,"page_size":100,"page_count":0,"shard_count":0,"item_pages":true,"tags":[],"categories":[]}"#,
+        )
+        .expect("a manifest");
+        for f in Facet::ALL {
+            manifest.set_totals(f, terms[f].clone());
+        }
+        manifest.months = months;
+        // Through the manifest's JSON, as the app reads it.
+        let json = serde_json::to_string(&manifest).expect("serde writes it");
+        let manifest = <crate::Manifest as crate::json::FromJson>::from_json_text(&json)
+            .expect("it reads back");
+        let results = apply(&index, &Filter::default(), None);
+        for base in [ListBase::Home, ListBase::Items] {
+            assert_eq!(
+                unfiltered_panels(&manifest, &base),
+                panels(&results, &index, &Filter::default(), &base),
+                "{n} rows, {base:?}"
+            );
+            assert_eq!(
+                unfiltered_archive(&manifest, &base),
+                archive(&results.months, &Filter::default(), &base),
+                "{n} rows, {base:?}"
+            );
+        }
+        // Not vacuous: a corpus of 40 rows has terms in every facet.
+        if n >= 40 {
+            assert!(Facet::ALL.iter().all(|&f| !manifest.totals(f).is_empty()));
+            assert!(!manifest.months.is_empty());
+        }
+    }
+}
