@@ -94,7 +94,7 @@ async function audit(page) {
 }
 
 for (const scheme of ['light', 'dark']) {
-  test(`axe-core finds nothing serious on the list, a tag, a digest, an item and not-found (${scheme})`, async () => {
+  test(`axe-core finds nothing serious on the list, a tag, a digest, an item, search results and not-found (${scheme})`, async () => {
     const { page, done } = await openPage(browser, { colorScheme: scheme });
     const found = {};
     const visit = async (path, ready) => {
@@ -107,6 +107,8 @@ for (const scheme of ['light', 'dark']) {
     await visit(schemePath('tag_url', { tag: '人工智能' }), () => page.locator('.facet .chip.active').first().waitFor());
     await visit(DIGEST, () => page.locator('.item').first().waitFor());
     await visit(schemePath('item_url', { slug: SLUG, id: items[4].id }), () => page.locator('h1', { hasText: items[4].title }).waitFor());
+    // Search results: marked terms in titles (links) and snippets.
+    await visit(`/?q=${encodeURIComponent('英伟达')}`, () => page.locator('.result h2 mark').first().waitFor());
     await visit('/no/such/page/', () => page.getByTestId('not-found').waitFor());
     assert.deepEqual(found, Object.fromEntries(Object.keys(found).map((k) => [k, []])));
     await done({ allow: [/status of 404/] });
