@@ -82,11 +82,16 @@ if [ "$want_browser" = 1 ]; then
   fi
   # Chinese as readers see it: without a CJK font the browser draws boxes,
   # and the layout and accessibility tests would measure those.
-  if ! fc-list 2>/dev/null | grep -q 'Noto Sans CJK'; then
-    say "installing Debian's fonts-noto-cjk"
-    { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 \
-      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; }; }
-  fi
+  # (No pipe into `grep -q`: under pipefail, fc-list cut off by the early
+  # exit would fail the test.)
+  case "$(fc-list 2>/dev/null)" in
+    *"Noto Sans CJK"*) ;;
+    *)
+      say "installing Debian's fonts-noto-cjk"
+      { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 \
+        || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; }; }
+      ;;
+  esac
   # The feed tests parse the feeds with a maintained feed parser.
   if ! PYTHONPATH=.tools/py python3 -c 'import feedparser' 2>/dev/null; then
     say "installing feedparser (PyPI) into .tools/py"

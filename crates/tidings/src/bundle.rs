@@ -695,7 +695,7 @@ pub fn filter_index(site: &Site) -> Index {
 /// facet totals and months are counted from `index`, as the app counts
 /// them once it has loaded the index.
 pub fn manifest_outline(site: &Site, plan: &Plan, index: &Index) -> Manifest {
-    let (totals, months) = query::totals(index);
+    let (mut totals, months) = query::totals(index);
     let mut manifest = Manifest {
         schema: SCHEMA_VERSION,
         stamp: String::new(),
@@ -716,8 +716,8 @@ pub fn manifest_outline(site: &Site, plan: &Plan, index: &Index) -> Manifest {
         months,
         search: Default::default(),
     };
-    for (f, terms) in Facet::ALL.into_iter().zip(totals.0) {
-        manifest.set_totals(f, terms);
+    for f in Facet::ALL {
+        manifest.set_totals(f, std::mem::take(&mut totals[f]));
     }
     manifest
 }
