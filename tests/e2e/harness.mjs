@@ -38,8 +38,8 @@ export const T = {
   ...SCHEME.text[LANG],
   items: (n) => fill(n === 1 ? SCHEME.text[LANG].items_one : SCHEME.text[LANG].items_many, { n }),
   digests: (n) => fill(n === 1 ? SCHEME.text[LANG].digests_one : SCHEME.text[LANG].digests_many, { n }),
-  /** "1 digest, 13 items", as the list's count line. */
-  count: (digests, items) => `${T.digests(digests)}, ${T.items(items)}`,
+  /** "1 digest, 13 items" / "1 期日报，13 条新闻", as the list's count line. */
+  count: (digests, items) => `${T.digests(digests)}${SCHEME.text[LANG].list_separator}${T.items(items)}`,
   date: (iso) => {
     const [y, m, d] = iso.split('-').map(Number);
     return LANG === 'zh'

@@ -203,9 +203,23 @@ impl Text {
     }
 
     /// What a list holds, as its count line says it: "1 digest, 13 items"
-    /// / "1 期日报, 13 条新闻".
+    /// / "1 期日报，13 条新闻".
     pub fn count(&self, digests: u64, items: u64) -> String {
-        format!("{}, {}", self.digests(digests), self.items(items))
+        format!(
+            "{}{}{}",
+            self.digests(digests),
+            self.list_separator(),
+            self.items(items)
+        )
+    }
+
+    /// Between the parts of a list in running text: Chinese writes a
+    /// full-width comma, with no space.
+    pub fn list_separator(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => "，",
+            Lang::En => ", ",
+        }
     }
 
     /// A date as the language writes it: 2024年5月26日 / May 26, 2024.
@@ -412,6 +426,7 @@ impl Text {
         let n = |s: String| s.replace("97", "{n}");
         vec![
             ("name", self.name.into()),
+            ("list_separator", self.list_separator().into()),
             ("all_digests", self.all_digests.into()),
             ("loading", self.loading.into()),
             ("error_title", self.error_title.into()),
@@ -554,6 +569,12 @@ mod tests {
             Text::of(Lang::Zh).describe().into_iter().collect();
         assert_eq!(zh["digests_many"], "{n} 期日报");
         assert_eq!(zh["page_of"], "第 {page} 页，共 {pages} 页");
+    }
+
+    #[test]
+    fn count_lines_punctuate_as_their_language() {
+        assert_eq!(Text::of(Lang::Zh).count(1, 13), "1 期日报，13 条新闻");
+        assert_eq!(Text::of(Lang::En).count(1, 13), "1 digest, 13 items");
     }
 
     #[test]
