@@ -222,7 +222,7 @@ test('every page kind carries its link-preview tags with absolute URLs', () => {
   // say how much they hold, as the list's count line does, in the site's
   // language (zh).
   const zh = SCHEME.text.zh;
-  const count = `${zh.digests_one.replace('{n}', 1)}, ${zh.items_many.replace('{n}', 13)}`;
+  const count = `${zh.digests_one.replace('{n}', 1)}${zh.list_separator}${zh.items_many.replace('{n}', 13)}`;
   assert.deepEqual(read(kinds.home[1]).meta.description, [count]);
   assert.deepEqual(read(kinds.tag[1]).meta.description, [`#人工智能: ${count}`]);
 });
