@@ -30,16 +30,27 @@ export const href = (path) => `${BASE_PATH}${path.replace(/^\//, '')}`;
 
 const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k]));
 
+/** `n` of `kind` (`items`, `digests`) in `lang`: its one or many form. */
+const counted = (lang, kind, n) => fill(SCHEME.text[lang][n === 1 ? `${kind}_one` : `${kind}_many`], { n });
+
+/**
+ * A list's count line in `lang`, from the model's table: "1 digest, 13
+ * items" / "1 期日报，13 条新闻".
+ */
+export function countIn(lang, digests, items) {
+  return `${counted(lang, 'digests', digests)}${SCHEME.text[lang].list_separator}${counted(lang, 'items', items)}`;
+}
+
 /**
  * The interface strings of LANG, from the model's own table (`tidings
  * scheme`), with its counted forms.
  */
 export const T = {
   ...SCHEME.text[LANG],
-  items: (n) => fill(n === 1 ? SCHEME.text[LANG].items_one : SCHEME.text[LANG].items_many, { n }),
-  digests: (n) => fill(n === 1 ? SCHEME.text[LANG].digests_one : SCHEME.text[LANG].digests_many, { n }),
-  /** "1 digest, 13 items" / "1 期日报，13 条新闻", as the list's count line. */
-  count: (digests, items) => `${T.digests(digests)}${SCHEME.text[LANG].list_separator}${T.items(items)}`,
+  items: (n) => counted(LANG, 'items', n),
+  digests: (n) => counted(LANG, 'digests', n),
+  /** As the list's count line says it, in LANG. */
+  count: (digests, items) => countIn(LANG, digests, items),
   date: (iso) => {
     const [y, m, d] = iso.split('-').map(Number);
     return LANG === 'zh'

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BASE_PATH, LANG, SCHEME, T, contentSite, href, launch, listItems, openPage, pythonServer, schemePath,
+  BASE_PATH, LANG, SCHEME, T, contentSite, countIn, href, launch, listItems, openPage, pythonServer, schemePath,
   syntheticSite,
 } from './harness.mjs';
 
@@ -221,8 +221,7 @@ test('every page kind carries its link-preview tags with absolute URLs', () => {
   // The seed's settings give no description: the home page and a tag's
   // say how much they hold, as the list's count line does, in the site's
   // language (zh).
-  const zh = SCHEME.text.zh;
-  const count = `${zh.digests_one.replace('{n}', 1)}${zh.list_separator}${zh.items_many.replace('{n}', 13)}`;
+  const count = countIn('zh', 1, 13);
   assert.deepEqual(read(kinds.home[1]).meta.description, [count]);
   assert.deepEqual(read(kinds.tag[1]).meta.description, [`#人工智能: ${count}`]);
 });
