@@ -40,6 +40,11 @@ if ! rustup component list --installed | grep -qx 'rust-src'; then
   say "adding the rust-src component"
   rustup component add rust-src
 fi
+# Its dependencies, which Trunk's offline cargo cannot download: on a
+# machine whose cargo registry lacks them the release build stopped at
+# "no matching package named `moto-rt` found". Fetching what is already
+# there is quick and downloads nothing.
+RUSTC_BOOTSTRAP=1 cargo fetch -q -Zbuild-std=std,panic_abort --target wasm32-unknown-unknown
 
 if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
   say "installing trunk $TRUNK_VERSION (takes ~13 minutes on 2 cores)"
