@@ -223,7 +223,9 @@ test('every page kind carries its link-preview tags with absolute URLs', () => {
   // language (zh).
   const count = countIn('zh', 1, 13);
   assert.deepEqual(read(kinds.home[1]).meta.description, [count]);
-  assert.deepEqual(read(kinds.tag[1]).meta.description, [`#人工智能: ${count}`]);
+  const labelled = SCHEME.text.zh.labelled.replace('{label}', '#人工智能').replace('{value}', count);
+  assert.deepEqual(read(kinds.tag[1]).meta.description, [labelled]);
+  assert.equal(labelled, `#人工智能：${count}`);
 });
 
 test('the feeds parse with feedparser, with full content and absolute links', () => {

@@ -222,6 +222,16 @@ impl Text {
         }
     }
 
+    /// A label and what it labels, as running text joins them: "#AI: 1
+    /// digest" / "#AI：1 期日报" (Chinese writes a full-width colon, with
+    /// no space).
+    pub fn labelled(&self, label: &str, value: &str) -> String {
+        match self.lang {
+            Lang::Zh => format!("{label}：{value}"),
+            Lang::En => format!("{label}: {value}"),
+        }
+    }
+
     /// A date as the language writes it: 2024年5月26日 / May 26, 2024.
     pub fn date(&self, d: Date) -> String {
         match self.lang {
@@ -427,6 +437,7 @@ impl Text {
         vec![
             ("name", self.name.into()),
             ("list_separator", self.list_separator().into()),
+            ("labelled", self.labelled("{label}", "{value}")),
             ("all_digests", self.all_digests.into()),
             ("loading", self.loading.into()),
             ("error_title", self.error_title.into()),
@@ -575,6 +586,14 @@ mod tests {
     fn count_lines_punctuate_as_their_language() {
         assert_eq!(Text::of(Lang::Zh).count(1, 13), "1 期日报，13 条新闻");
         assert_eq!(Text::of(Lang::En).count(1, 13), "1 digest, 13 items");
+        assert_eq!(
+            Text::of(Lang::Zh).labelled("#AI", "1 期日报"),
+            "#AI：1 期日报"
+        );
+        assert_eq!(
+            Text::of(Lang::En).labelled("#AI", "1 digest"),
+            "#AI: 1 digest"
+        );
     }
 
     #[test]

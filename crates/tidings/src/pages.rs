@@ -483,7 +483,7 @@ pub fn pages(
         let first = ListScreen::tag(site, index, &tag.name);
         // A link preview of the tag says how much carries it.
         let (digests, items) = first.held();
-        let about = format!("#{}: {}", tag.name, text.count(digests, items));
+        let about = text.labelled(&format!("#{}", tag.name), &text.count(digests, items));
         let head = Head {
             title: format!("#{} · {}", tag.name, info.title),
             description: &about,
