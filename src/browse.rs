@@ -218,16 +218,28 @@ fn target_of(t: Option<web_sys::EventTarget>) -> Option<web_sys::Element> {
     t.and_then(|t| t.dyn_into::<web_sys::Element>().ok())
 }
 
+/// What the reader asked of the facet panels, kept while the list lives
+/// (through an error and its Retry, which draw the panels again).
+#[derive(Clone, Copy)]
+struct Boxes {
+    /// The facets whose every-term box is open, with what was typed.
+    opened: StoredValue<Vec<(String, String)>>,
+    /// Whether a box was opened on a first screen drawn from the
+    /// manifest, which carries only the shown terms: the screen then
+    /// comes from the index, and the box fills in.
+    whole: RwSignal<bool>,
+}
+
 /// The facet panels and the archive, written as HTML for each screen (a
 /// screen's seventy chips in one DOM call, where a reactive view per chip
 /// carried a memo, four reactive attributes and a keyed list's diffing
-/// in the wasm). The every-term boxes stay open, with what was typed,
-/// while the view lives; typing in one rewrites only its chips.
-fn facets_view(current: Current) -> impl IntoView {
+/// in the wasm). The every-term boxes stay open, with what was typed;
+/// typing in one rewrites only its chips.
+fn facets_view(current: Current, boxes: Boxes) -> impl IntoView {
     use wasm_bindgen::JsCast;
     let text = site::text();
     let nav = NodeRef::<leptos::html::Nav>::new();
-    let opened: StoredValue<Vec<(String, String)>> = StoredValue::new(Vec::new());
+    let Boxes { opened, whole } = boxes;
     // What the panels were last written as: a screen that changes only
     // the rows (the pager, say) leaves them as they are.
     let written: StoredValue<String> = StoredValue::new(String::new());
@@ -267,6 +279,14 @@ fn facets_view(current: Current) -> impl IntoView {
             return;
         };
         let Some(key) = panel_of(&button) else { return };
+        let unloaded = current.with_untracked(|s| {
+            let s = s.as_ref()?;
+            let panel = s.screen.panels.iter().find(|p| p.facet.spec().key == key)?;
+            Some(panel.unloaded())
+        });
+        if unloaded == Some(true) {
+            whole.set(true);
+        }
         opened.update_value(|o| match o.iter().position(|(k, _)| *k == key) {
             Some(i) => {
                 o.remove(i);
@@ -352,7 +372,7 @@ enum ListKind {
 
 /// The current screen: facets, the count, the list and the pager. Built
 /// once; the screen's signal drives every part.
-fn screen_view(current: Current) -> impl IntoView {
+fn screen_view(current: Current, boxes: Boxes) -> impl IntoView {
     let text = site::text();
     // Once a screen shows, the pre-rendered copy goes; the newest digest
     // the reader has now seen is remembered (what is newer next time is
@@ -428,7 +448,7 @@ fn screen_view(current: Current) -> impl IntoView {
         {shown(
             move || current.with(Option::is_some),
             move || view! {
-                {facets_view(current)}
+                {facets_view(current, boxes)}
                 <p class="summary-line" inner_html=summary></p>
                 {list}
                 {pages}
@@ -494,17 +514,23 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
             .and_then(|p| p.parse::<u32>().ok())
             .unwrap_or(1)
     });
+    let boxes = Boxes {
+        opened: StoredValue::new(Vec::new()),
+        whole: RwSignal::new(false),
+    };
     let screen = crate::components::Load::new(move || {
         site::track_attempt();
         let (filter, page, base) = (filter.get(), page.get(), base.get());
+        let whole = boxes.whole.get();
         async move {
             let m = manifest.wait().await;
             // Unfiltered, the first list page and the manifest's totals are
-            // enough; once the index is here (after the first filter), the
-            // unfiltered screen comes from it too. Both give the same panels
-            // and archive (the manifest's are counted from the index), so
-            // clearing a filter changes counts and rows, never the panels.
-            let from_totals = m.as_ref().map_or(true, |m| !api::index_loaded(m));
+            // enough; once the index is here (after the first filter, or
+            // asked for by "all tags"), the unfiltered screen comes from it
+            // too. Both give the same panels and archive (the manifest's
+            // are counted from the index), so clearing a filter changes
+            // counts and rows, never the panels.
+            let from_totals = !whole && m.as_ref().map_or(true, |m| !api::index_loaded(m));
             let mut screen = if filter.is_empty() && page <= 1 && from_totals {
                 load_unfiltered(m.clone(), base.clone()).await
             } else {
@@ -662,7 +688,7 @@ pub fn Browse(#[prop(into)] base: Signal<ListBase>) -> impl IntoView {
                     })}
                 </ErrorBoundary>
             </Transition>
-            {screen_view(current)}
+            {screen_view(current, boxes)}
         </section>
     }
 }

@@ -4,14 +4,15 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { T, closeWith, contentSite, launch, listItems, openPage, pythonServer } from './harness.mjs';
+import { SCHEME, T, closeWith, contentSite, launch, listItems, openPage, pagesServer, pythonServer, schemePath } from './harness.mjs';
 
 const TAGS = 200;
-let browser, many, plain;
+let browser, many, plain, manyContent;
 
 before(async () => {
   // 40 digests with 5 tags each: 200 tags, every one used.
   const dir = new URL('../../target/e2e-sites/many-tags/content', import.meta.url).pathname;
+  manyContent = dir;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (let i = 0; i < TAGS / 5; i++) {
@@ -65,13 +66,27 @@ test('on a phone the filters fold behind a switch that keeps the chosen ones in 
 
 test('all tags are one click away, found by typing', async () => {
   const { page, done } = await openPage(browser);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  const manifest = page.waitForResponse((r) => r.url().endsWith('/data/manifest.json'));
   await page.goto(`${many.base}/`);
+  // The manifest carries the twelve tags shown and how many there are,
+  // not all 200: the rest come with the index when asked for.
+  const carried = await (await manifest).json();
+  assert.equal(carried.tags.length, 12);
+  assert.equal(carried.facet_terms[0], TAGS);
   await page.getByTestId('match-count').waitFor();
   const tags = page.locator('.facet').first();
   assert.equal(await tags.locator('a.chip').count(), 12);
   const all = tags.getByTestId('all-terms');
   assert.equal(await all.textContent(), T.all_tags.replace('{n}', String(TAGS)));
+  assert.ok(!fetched.some((p) => p.endsWith('/index.json')), fetched.join(' '));
   await all.click();
+  // Every tag is there once the index is.
+  await tags.locator('.more-terms a.chip').nth(TAGS - 13).waitFor();
+  assert.equal(await tags.locator('.more-terms a.chip').count(), TAGS - 12);
+  assert.ok(fetched.some((p) => p.endsWith('/index.json')), fetched.join(' '));
+  assert.equal(await all.getAttribute('aria-expanded'), 'true');
   await tags.getByTestId('find-term').fill('tag-137');
   await tags.locator('.more-terms a.chip[data-name="tag-137"]').click();
   await page.waitForURL(/tag=tag-137/);
@@ -79,6 +94,30 @@ test('all tags are one click away, found by typing', async () => {
   // The chosen tag now shows among the first chips.
   assert.equal(await page.locator('.facet').first().locator('a.chip.active').getAttribute('data-name'), 'tag-137');
   await done();
+});
+
+test("all tags with the index answering 404: the message names it, Retry fills the box", async () => {
+  const host = await pagesServer(contentSite('many-tags-faults', manyContent));
+  const { page, done } = await openPage(browser);
+  try {
+    await page.goto(`${host.base}/`);
+    await page.getByTestId('match-count').waitFor();
+    const manifest = await (await page.request.get(`${host.base}/${SCHEME.manifest}`)).json();
+    const index = schemePath('index', { stamp: manifest.stamp });
+    host.fail((p) => p.endsWith(`/${index}`), { status: 404 });
+    const tags = page.locator('.facet').first();
+    await tags.getByTestId('all-terms').click();
+    await page.getByTestId('error').waitFor();
+    assert.deepEqual(await page.locator('.error li').allTextContents(), [T.serverRefused(index, 404)]);
+    host.heal();
+    await page.getByTestId('retry').click();
+    await tags.locator('.more-terms a.chip').nth(TAGS - 13).waitFor();
+    assert.equal(await tags.locator('.more-terms a.chip').count(), TAGS - 12);
+    assert.equal(await page.getByTestId('error').count(), 0);
+    await done({ allow: [/Failed to load resource/] });
+  } finally {
+    host.close();
+  }
 });
 
 test('a chip chosen from the keyboard keeps the focus, and the box of every tag stays open', async () => {

@@ -174,12 +174,44 @@ impl Manifest {
 
     /// Sets the counts of facet `f`'s terms.
     pub fn set_totals(&mut self, f: Facet, totals: Vec<TermCount>) {
-        *match f {
+        *self.totals_mut(f) = totals;
+    }
+
+    fn totals_mut(&mut self, f: Facet) -> &mut Vec<TermCount> {
+        match f {
             Facet::Tag => &mut self.tags,
             Facet::Category => &mut self.categories,
             Facet::Domain => &mut self.domains,
             Facet::Section => &mut self.sections,
-        } = totals;
+        }
+    }
+
+    /// How many terms facet `f` has in the whole corpus, whether or not
+    /// [`Manifest::totals`] holds them all.
+    pub fn term_count(&self, f: Facet) -> usize {
+        let listed = self.totals(f).len();
+        (self.facet_terms.get(f.slot())).map_or(listed, |&n| listed.max(n as usize))
+    }
+
+    /// The manifest as the site's file carries it: each facet's terms cut
+    /// to the most used few the first screen shows ([`FacetSpec::shown`];
+    /// the totals are most used first), with how many there are in
+    /// `facet_terms`. The build keeps the whole lists for its own pages.
+    pub fn bounded(&self) -> Manifest {
+        let mut m = self.clone();
+        m.facet_terms = Facet::ALL.map(|f| self.term_count(f) as u32).to_vec();
+        for f in Facet::ALL {
+            if let Some(shown) = f.spec().shown {
+                m.totals_mut(f).truncate(shown);
+            }
+        }
+        if Facet::ALL
+            .iter()
+            .all(|&f| m.totals(f).len() == m.term_count(f))
+        {
+            m.facet_terms.clear();
+        }
+        m
     }
 }
 

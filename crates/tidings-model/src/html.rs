@@ -727,7 +727,7 @@ impl Facets<'_> {
         let mut o = String::new();
         for p in self.panels {
             let spec = p.facet.spec();
-            let all_label = self.text.all_terms(p.facet, p.choices.len() + p.more.len());
+            let all_label = self.text.all_terms(p.facet, p.terms);
             self.panel(
                 &mut o,
                 FacetPanel {
@@ -736,6 +736,7 @@ impl Facets<'_> {
                     prefix: spec.prefix,
                     choices: &p.choices,
                     more: &p.more,
+                    has_more: p.has_more(),
                     all_label: &all_label,
                     typed: typed(spec.key),
                 },
@@ -752,6 +753,7 @@ impl Facets<'_> {
                 prefix: "",
                 choices: self.archive,
                 more: &[],
+                has_more: false,
                 all_label: "",
                 typed: None,
             },
@@ -767,7 +769,7 @@ impl Facets<'_> {
         if p.choices.iter().any(|c| c.active) {
             o.push_str(" has-active");
         }
-        if p.choices.is_empty() && p.more.is_empty() {
+        if p.choices.is_empty() && !p.has_more {
             o.push_str(" empty");
         }
         o.push_str("\" data-facet=\"");
@@ -776,7 +778,7 @@ impl Facets<'_> {
         o.push_str(&escape(p.label));
         o.push_str("</span><ul class=\"chips\">");
         o.push_str(&chips(p.choices, p.prefix, self.site));
-        if !p.more.is_empty() {
+        if p.has_more {
             o.push_str(
                 "<li><button type=\"button\" class=\"chip more\" data-testid=\"all-terms\" aria-expanded=\"",
             );
@@ -786,7 +788,7 @@ impl Facets<'_> {
             o.push_str("</button></li>");
         }
         o.push_str("</ul>");
-        if let (Some(typed), false) = (p.typed, p.more.is_empty()) {
+        if let (Some(typed), true) = (p.typed, p.has_more) {
             let find = escape(self.text.find_term);
             o.push_str("<div class=\"more-terms\"><input type=\"search\" data-testid=\"find-term\" placeholder=\"");
             o.push_str(&find);
@@ -839,7 +841,10 @@ struct FacetPanel<'a> {
     label: &'a str,
     prefix: &'a str,
     choices: &'a [Choice],
+    /// The terms behind "all tags (N)" that are loaded.
     more: &'a [Choice],
+    /// Whether the facet has terms behind it, loaded or not.
+    has_more: bool,
     all_label: &'a str,
     typed: Option<&'a str>,
 }

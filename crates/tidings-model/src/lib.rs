@@ -57,8 +57,10 @@ pub const SCHEMA_VERSION: u32 = 3;
 /// Path of the manifest, relative to the site root.
 pub const MANIFEST_PATH: &str = layout::MANIFEST;
 
-/// `data/manifest.json`: what the first view needs, the same size at 12 or
-/// 10,000 digests (but for the facet totals and the months).
+/// `data/manifest.json`: what the first view needs, about the same size at
+/// 12 or 10,000 digests: the facets' terms it carries are the few the
+/// first screen shows ([`Manifest::bounded`]), and the months grow by
+/// twelve a year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub schema: u32,
@@ -75,7 +77,8 @@ pub struct Manifest {
     /// Whether every item has its own HTML page (`/d/<slug>/<id>/`); if not,
     /// items are addressed inside their digest's page (`/d/<slug>/?item=<id>`).
     pub item_pages: bool,
-    /// Every tag with its number of digests, most used first.
+    /// Every tag with its number of digests, most used first. In the
+    /// file, only the most used few (see `facet_terms`).
     pub tags: Vec<TermCount>,
     /// Every category with its number of digests, most used first.
     pub categories: Vec<TermCount>,
@@ -91,6 +94,15 @@ pub struct Manifest {
     /// archive of the first view, which loads no index.
     #[serde(default)]
     pub months: Vec<query::Count>,
+    /// How many terms each facet has, in [`facet::Facet::ALL`]'s order,
+    /// when the lists above hold fewer: the file carries only the terms
+    /// the first screen shows, so a site citing thousands of sources does
+    /// not make every first view fetch them; the rest come with the index,
+    /// when a reader asks for every term. Empty in a manifest whose lists
+    /// are whole (written before this field, or in memory), and then left
+    /// out of the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facet_terms: Vec<u32>,
     /// The full-text index's counts ([`search_index`]); no shards when
     /// the build wrote no index.
     #[serde(default)]
@@ -387,7 +399,7 @@ json::fields!(Manifest {
         tags,
         categories
     ],
-    default: [search, domains, sections, months],
+    default: [search, domains, sections, months, facet_terms],
 });
 json::fields!(Shard {
     required: [schema, digests],

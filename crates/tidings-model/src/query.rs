@@ -429,17 +429,34 @@ pub struct Panel {
     pub facet: Facet,
     pub choices: Vec<Choice>,
     pub more: Vec<Choice>,
+    /// How many terms the panel has in all: `choices` and `more`, and on
+    /// a first screen drawn from the manifest, which carries only the
+    /// shown terms, those not loaded yet ([`Panel::unloaded`]).
+    pub terms: usize,
 }
 
 impl Panel {
     pub fn new(facet: Facet, all: Vec<Choice>) -> Panel {
         let limit = facet.spec().shown.unwrap_or(usize::MAX);
+        let terms = all.len();
         let (choices, more) = split_shown(all, |c| c.active, limit);
         Panel {
             facet,
             choices,
             more,
+            terms,
         }
+    }
+
+    /// Whether some of its terms are behind "all tags (N)".
+    pub fn has_more(&self) -> bool {
+        self.terms > self.choices.len()
+    }
+
+    /// Whether some of the terms behind "all tags (N)" are not loaded
+    /// (the app loads the index for them).
+    pub fn unloaded(&self) -> bool {
+        self.terms > self.choices.len() + self.more.len()
     }
 }
 
@@ -447,7 +464,11 @@ impl Panel {
 /// manifest, most common first. The app's first screen shows these, and
 /// the build's page of the list is written with them, so the page the
 /// app replaces is laid out as the app's, and as the app's screen once it
-/// has loaded the index (after a first filter, then cleared).
+/// has loaded the index (after a first filter, then cleared). From the
+/// site's file, which carries only the shown terms ([`Manifest::bounded`]),
+/// the rest are [`Panel::unloaded`].
+///
+/// [`Manifest::bounded`]: crate::Manifest::bounded
 pub fn unfiltered_panels(manifest: &crate::Manifest, base: &ListBase) -> Vec<Panel> {
     let none = Filter::default();
     Facet::ALL
@@ -461,7 +482,9 @@ pub fn unfiltered_panels(manifest: &crate::Manifest, base: &ListBase) -> Vec<Pan
                     href: base.href(&none.toggle(facet, &t.name), 1),
                 })
                 .collect();
-            Panel::new(facet, all)
+            let mut panel = Panel::new(facet, all);
+            panel.terms = panel.terms.max(manifest.term_count(facet));
+            panel
         })
         .collect()
 }

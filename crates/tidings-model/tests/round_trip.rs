@@ -155,6 +155,7 @@ fn every_bundle_file_round_trips() {
         }],
         sections: vec![],
         months: vec![(202405, 1)],
+        facet_terms: vec![1, 1, 40, 0],
     });
     let index: Index = build_index(&[Row {
         date: Date::from_number(2024_0526).expect("a day"),
@@ -227,6 +228,7 @@ fn files_are_checked_against_their_manifest() {
         domains: vec![],
         sections: vec![],
         months: vec![],
+        facet_terms: vec![],
         search: Default::default(),
     };
     let page = |first_row, n: usize| ListPage {

@@ -714,6 +714,7 @@ pub fn manifest_outline(site: &Site, plan: &Plan, index: &Index) -> Manifest {
         domains: Vec::new(),
         sections: Vec::new(),
         months,
+        facet_terms: Vec::new(),
         search: Default::default(),
     };
     for f in Facet::ALL {
@@ -797,9 +798,11 @@ pub fn bundle_planned(
             Content::Kept(shard, _) => kept.push((path, shard)),
         }
     }
+    // The file carries each facet's shown terms; the pages and feeds
+    // written from `manifest` take them all.
     files.push((
         layout::MANIFEST.to_string(),
-        to_json(layout::MANIFEST, &manifest)?,
+        to_json(layout::MANIFEST, &manifest.bounded())?,
     ));
     let search = search
         .into_iter()

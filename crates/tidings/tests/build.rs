@@ -376,6 +376,36 @@ fn the_first_screen_is_the_head_of_the_first_list_page() {
     first.check_against(&manifest, 0).expect("valid as page 0");
 }
 
+#[test]
+fn the_manifest_carries_the_shown_terms_and_every_tag_keeps_its_page() {
+    use tidings_model::facet::Facet;
+    use tidings_model::url::Route;
+    use tidings_model::{layout, query, Index, Manifest};
+    let content = generated("bounded-manifest", 120);
+    let out = build_site("bounded-manifest-out", &content, &[]);
+    let read = |rel: &str| std::fs::read_to_string(out.join(rel)).expect(rel);
+    let manifest: Manifest = serde_json::from_str(&read(layout::MANIFEST)).expect("manifest");
+    let index: Index = serde_json::from_str(&read(&manifest.index_path())).expect("index");
+    let (whole, _) = query::totals(&index);
+    for f in Facet::ALL {
+        let shown = f.spec().shown.unwrap_or(usize::MAX);
+        let carried = manifest.totals(f);
+        assert_eq!(carried, &whole[f][..whole[f].len().min(shown)], "{f:?}");
+        assert_eq!(manifest.term_count(f), whole[f].len(), "{f:?}");
+    }
+    // Not vacuous: the generated digests have more tags than are shown.
+    let tags = whole[Facet::Tag].len();
+    assert!(tags > 12, "{tags} tags");
+    assert_eq!(manifest.tags.len(), 12);
+    // The pages take every tag, not the manifest file's few.
+    for t in &whole[Facet::Tag] {
+        let file = Route::Tag(t.name.clone())
+            .page_file()
+            .expect("a servable tag");
+        assert!(out.join(&file).is_file(), "no page {file}");
+    }
+}
+
 /// Builds `content` with a shell into a fresh folder; returns the folder.
 fn build_site(name: &str, content: &Path, extra: &[&str]) -> std::path::PathBuf {
     let out = temp_dir(name);

@@ -598,7 +598,12 @@ fn the_archive_opens_the_months_of_a_chosen_year_and_a_month_goes_back_to_its_ye
 fn the_first_screen_from_the_manifest_is_the_index_unfiltered() {
     let mut rng = Rng(7);
     for n in [0, 1, 40, 300] {
-        let index = build_index(&corpus(&mut rng, n));
+        // A long tail of sources, as a news site cites.
+        let mut rows = corpus(&mut rng, n);
+        for (i, r) in rows.iter_mut().enumerate().filter(|(i, _)| i % 10 == 3) {
+            r.terms[Facet::Domain].push(format!("tail{i}.example"));
+        }
+        let index = build_index(&rows);
         let (terms, months) = totals(&index);
         let mut manifest: crate::Manifest = serde_json::from_str(
             r#"{"schema":3,"stamp":"s","digest_count":0,"item_count":0,"page_size":100,"page_count":0,"shard_count":0,"item_pages":true,"tags":[],"categories":[]}"#,
@@ -608,27 +613,100 @@ fn the_first_screen_from_the_manifest_is_the_index_unfiltered() {
             manifest.set_totals(f, terms[f].clone());
         }
         manifest.months = months;
-        // Through the manifest's JSON, as the app reads it.
-        let json = serde_json::to_string(&manifest).expect("serde writes it");
+        // Through the manifest's JSON, as the site's file carries it and
+        // the app reads it.
+        let json = serde_json::to_string(&manifest.bounded()).expect("serde writes it");
         let manifest = <crate::Manifest as crate::json::FromJson>::from_json_text(&json)
             .expect("it reads back");
         let results = apply(&index, &Filter::default(), None);
+        let text = crate::i18n::Text::of(crate::site::Lang::En);
+        let site = crate::site::SiteInfo::default();
         for base in [ListBase::Home, ListBase::Items] {
+            let first = unfiltered_panels(&manifest, &base);
+            let whole = panels(&results, &index, &Filter::default(), &base);
+            assert_eq!(first.len(), whole.len());
+            for (a, b) in first.iter().zip(&whole) {
+                // The same shown terms and count of terms; those behind
+                // "all" come with the index.
+                assert_eq!(
+                    (a.facet, &a.choices, a.terms),
+                    (b.facet, &b.choices, b.terms)
+                );
+                assert!(a.more.is_empty(), "{n} rows, {:?}", a.facet);
+                assert_eq!(a.unloaded(), !b.more.is_empty(), "{n} rows, {:?}", a.facet);
+                assert!(!b.unloaded());
+            }
+            let archive_first = unfiltered_archive(&manifest, &base);
             assert_eq!(
-                unfiltered_panels(&manifest, &base),
-                panels(&results, &index, &Filter::default(), &base),
-                "{n} rows, {base:?}"
-            );
-            assert_eq!(
-                unfiltered_archive(&manifest, &base),
+                archive_first,
                 archive(&results.months, &Filter::default(), &base),
                 "{n} rows, {base:?}"
             );
+            // So the first screen is written as the index's.
+            let write = |panels: &[Panel]| {
+                crate::html::Facets {
+                    panels,
+                    archive: &archive_first,
+                    filter: &Filter::default(),
+                    base: &base,
+                    opened: &[],
+                    site: &site,
+                    text,
+                }
+                .write()
+            };
+            assert_eq!(write(&first), write(&whole), "{n} rows, {base:?}");
         }
-        // Not vacuous: a corpus of 40 rows has terms in every facet.
+        // Not vacuous: a corpus of 40 rows has terms in every facet, and
+        // at 300 some facet has more than it shows.
         if n >= 40 {
             assert!(Facet::ALL.iter().all(|&f| !manifest.totals(f).is_empty()));
             assert!(!manifest.months.is_empty());
         }
+        if n >= 300 {
+            assert!(Facet::ALL
+                .iter()
+                .any(|&f| manifest.term_count(f) > manifest.totals(f).len()));
+        }
     }
+}
+
+#[test]
+fn a_manifest_carries_the_shown_terms_and_how_many_there_are() {
+    let mut m: crate::Manifest = serde_json::from_str(
+        r#"{"schema":3,"stamp":"s","digest_count":0,"item_count":0,"page_size":100,"page_count":0,"shard_count":0,"item_pages":true,"tags":[],"categories":[]}"#,
+    )
+    .expect("a manifest");
+    let terms = |n: u32| -> Vec<crate::TermCount> {
+        (0..n)
+            .map(|i| crate::TermCount {
+                name: format!("t{i}"),
+                count: 5000 - i,
+            })
+            .collect()
+    };
+    // Within what is shown: the file is the manifest as it was.
+    m.tags = terms(12);
+    m.domains = terms(3);
+    assert_eq!(m.bounded(), m);
+    // Thirteen tags and 3,000 sources: twelve of each carried.
+    m.tags = terms(13);
+    m.domains = terms(3000);
+    let b = m.bounded();
+    assert_eq!(b.tags, terms(12));
+    assert_eq!(b.domains, terms(12));
+    assert_eq!(b.categories, m.categories);
+    assert_eq!(b.facet_terms, [13, 0, 3000, 0]);
+    for f in Facet::ALL {
+        assert_eq!(b.term_count(f), m.term_count(f));
+    }
+    assert_eq!(b.bounded(), b);
+    // A manifest written before the field reads as whole.
+    let json = serde_json::to_string(&m).expect("JSON");
+    assert!(!json.contains("facet_terms"));
+    let old = <crate::Manifest as crate::json::FromJson>::from_json_text(&json).expect("reads");
+    assert_eq!(old.term_count(Facet::Domain), 3000);
+    let p = &unfiltered_panels(&old, &ListBase::Home)[2];
+    assert_eq!((p.choices.len(), p.more.len(), p.terms), (12, 2988, 3000));
+    assert!(!p.unloaded());
 }
