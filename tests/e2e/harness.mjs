@@ -277,10 +277,11 @@ export async function settled(page) {
  * A site of `count` synthetic digests (the generator behind `make bench`),
  * using the app files of the e2e site. Returns its folder.
  */
-export function syntheticSite(name, { count, itemPages = 'auto', seed = 7 }) {
+export function syntheticSite(name, { count, itemPages = 'auto', seed = 7, tailSources = 0 }) {
   const dir = new URL(`../../target/e2e-sites/${name}`, import.meta.url).pathname;
   rmSync(dir, { recursive: true, force: true });
-  execFileSync(BIN, ['generate', '--count', String(count), '--seed', String(seed), '--out', `${dir}/content`]);
+  const tail = tailSources > 0 ? ['--tail-sources', String(tailSources)] : [];
+  execFileSync(BIN, ['generate', '--count', String(count), '--seed', String(seed), ...tail, '--out', `${dir}/content`]);
   return contentSite(name, `${dir}/content`, { itemPages });
 }
 

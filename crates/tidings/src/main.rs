@@ -149,6 +149,10 @@ enum Command {
         count: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Send three links in ten to a long tail of this many more
+        /// sources (without it, all go to eight).
+        #[arg(long, default_value_t = 0)]
+        tail_sources: usize,
         #[arg(long)]
         out: PathBuf,
     },
@@ -263,7 +267,12 @@ fn main() -> ExitCode {
             explain: Some(file),
         } => explain(&input, &file),
         Command::Check { input, .. } => check(&input),
-        Command::Generate { count, seed, out } => generate(count, seed, &out),
+        Command::Generate {
+            count,
+            seed,
+            tail_sources,
+            out,
+        } => generate(count, seed, tail_sources, &out),
         Command::GenerateWorst { bytes, out } => generate_worst(bytes, &out),
         Command::ShortenGlue { wasm, js, shell } => shorten_glue(&wasm, &js, &shell),
         Command::SearchBench {
@@ -527,13 +536,13 @@ fn check(input: &Input) -> Result<(), Error> {
     Ok(())
 }
 
-fn generate(count: usize, seed: u64, out: &Path) -> Result<(), Error> {
+fn generate(count: usize, seed: u64, tail_sources: usize, out: &Path) -> Result<(), Error> {
     let dir = out.join("posts");
     std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
         path: dir.clone(),
         source,
     })?;
-    let lexicon = tidings::synth::Lexicon::new(seed);
+    let lexicon = tidings::synth::Lexicon::new(seed).with_tail_sources(tail_sources);
     for i in 0..count {
         let (name, text) = tidings::synth::digest_with(seed, i, &lexicon);
         let path = dir.join(name);

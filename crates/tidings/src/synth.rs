@@ -225,6 +225,9 @@ pub struct Lexicon {
     words: Vec<String>,
     /// Cumulative weights, for drawing by rank.
     cdf: Vec<f64>,
+    /// Cumulative weights of the long tail of sources, if any
+    /// ([`Lexicon::with_tail_sources`]).
+    tail: Vec<f64>,
 }
 
 impl Lexicon {
@@ -283,7 +286,25 @@ impl Lexicon {
         Lexicon {
             cdf: cdf(words.len()),
             words,
+            tail: Vec::new(),
         }
+    }
+
+    /// Three links in ten go to a long tail of `n` more sources, drawn by
+    /// rank (a few cited often, most once or twice), as a news site cites
+    /// over the years; without it every link goes to one of eight. The
+    /// digests without a tail are the same as before it existed.
+    pub fn with_tail_sources(mut self, n: usize) -> Lexicon {
+        self.tail = cdf(n);
+        self
+    }
+
+    /// A source domain: one of the eight common ones, or from the tail.
+    fn domain(&self, rng: &mut Rng) -> String {
+        if !self.tail.is_empty() && rng.below(10) < 3 {
+            return format!("src{}.example.cn", rng.zipf_table(&self.tail) + 1);
+        }
+        rng.pick(DOMAINS).to_string()
     }
 
     /// A word drawn by frequency.
@@ -372,7 +393,7 @@ pub fn digest_with(seed: u64, index: usize, lexicon: &Lexicon) -> (String, Strin
         headlines[1 % items],
     );
     for (n, h) in headlines.iter().enumerate() {
-        let domain = rng.pick(DOMAINS);
+        let domain = lexicon.domain(&mut rng);
         let url = format!("https://{domain}/dy/article/{:016X}.html", rng.next_u64());
         let _ = write!(s, "\n## {h}\n\n![{h}]({slug}-{}.jpg)\n\n", items - n);
         for _ in 0..rng.between(3, 8) {
@@ -476,6 +497,29 @@ mod tests {
         assert!((8..=15).contains(&n), "{n} items");
         assert!(parsed.digest.items.iter().all(|i| i.source.is_some()));
         assert!(!parsed.digest.tags.is_empty());
+    }
+
+    #[test]
+    fn a_long_tail_of_sources_takes_some_links() {
+        let domains = |lexicon: &Lexicon| {
+            let mut seen = std::collections::BTreeSet::new();
+            for i in 0..200 {
+                let (_, text) = digest_with(7, i, lexicon);
+                for url in text.split("](https://").skip(1) {
+                    seen.insert(url.split('/').next().unwrap_or("").to_string());
+                }
+            }
+            seen
+        };
+        let common = domains(&Lexicon::new(7));
+        assert_eq!(common.len(), DOMAINS.len());
+        let tailed = domains(&Lexicon::new(7).with_tail_sources(5000));
+        let tail = tailed.iter().filter(|d| d.ends_with(".example.cn")).count();
+        assert!(tail > 300, "{tail} of {}", tailed.len());
+        assert_eq!(tailed.len() - tail, DOMAINS.len());
+        // No tail asked: the digests are those of the plain lexicon.
+        let none = Lexicon::new(7).with_tail_sources(0);
+        assert_eq!(digest_with(7, 5, &none), digest(7, 5));
     }
 
     #[test]
