@@ -307,16 +307,12 @@ fn facets_view(current: Current, boxes: Boxes) -> impl IntoView {
         };
         let typed = input.value();
         let chips = current.with_untracked(|s| {
-            let panel = s
-                .as_ref()?
-                .screen
-                .panels
-                .iter()
-                .find(|p| p.facet.spec().key == key)?;
+            let s = s.as_ref()?;
+            let panel = (s.screen.panels.iter()).find(|p| p.facet.spec().key == key)?;
             Some(html::found_chips(
-                &panel.more,
+                panel,
                 &typed,
-                panel.facet.spec().prefix,
+                (&s.filter, &s.base),
                 site::info(),
             ))
         });

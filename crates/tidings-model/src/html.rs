@@ -11,7 +11,7 @@ use std::fmt::Write;
 
 use crate::facet::{Combine, Facet};
 use crate::i18n::Text;
-use crate::query::{items_of, term_matches, Choice, Filter, ListBase, Mode, Panel};
+use crate::query::{items_of, Choice, Filter, ListBase, Mode, Panel};
 use crate::reading::Starred;
 use crate::site::SiteInfo;
 use crate::{url, Digest, DigestSummary, Image, Item, Manifest};
@@ -692,9 +692,14 @@ pub fn chips<'a>(
 }
 
 /// The chips of the terms behind "all tags (N)" that match what was typed.
-pub fn found_chips(more: &[Choice], typed: &str, prefix: &str, site: &SiteInfo) -> String {
-    let found = more.iter().filter(|c| term_matches(&c.name, typed));
-    chips(found, prefix, site)
+pub fn found_chips(
+    panel: &Panel,
+    typed: &str,
+    (filter, base): (&Filter, &ListBase),
+    site: &SiteInfo,
+) -> String {
+    let found = panel.found(typed, filter, base);
+    chips(&found, panel.facet.spec().prefix, site)
 }
 
 /// The key of the archive's panel among the facets' (`data-facet`).
@@ -735,7 +740,7 @@ impl Facets<'_> {
                     label: self.text.facet(p.facet),
                     prefix: spec.prefix,
                     choices: &p.choices,
-                    more: &p.more,
+                    more: Some(p),
                     has_more: p.has_more(),
                     all_label: &all_label,
                     typed: typed(spec.key),
@@ -752,7 +757,7 @@ impl Facets<'_> {
                 label: self.text.archive,
                 prefix: "",
                 choices: self.archive,
-                more: &[],
+                more: None,
                 has_more: false,
                 all_label: "",
                 typed: None,
@@ -797,7 +802,14 @@ impl Facets<'_> {
             o.push_str("\" value=\"");
             o.push_str(&escape(typed));
             o.push_str("\"><ul class=\"chips\">");
-            o.push_str(&found_chips(p.more, typed, p.prefix, self.site));
+            if let Some(panel) = p.more {
+                o.push_str(&found_chips(
+                    panel,
+                    typed,
+                    (self.filter, self.base),
+                    self.site,
+                ));
+            }
             o.push_str("</ul></div>");
         }
         o.push_str("</div>");
@@ -841,8 +853,9 @@ struct FacetPanel<'a> {
     label: &'a str,
     prefix: &'a str,
     choices: &'a [Choice],
-    /// The terms behind "all tags (N)" that are loaded.
-    more: &'a [Choice],
+    /// The facet's panel, whose loaded terms behind "all tags (N)" the
+    /// open box shows (`None` for the archive).
+    more: Option<&'a Panel>,
     /// Whether the facet has terms behind it, loaded or not.
     has_more: bool,
     all_label: &'a str,

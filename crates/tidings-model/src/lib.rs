@@ -545,6 +545,14 @@ impl BundleFile for Index {
         for f in facet::Facet::ALL {
             let col = self.column(f);
             let key = f.key();
+            // Numbers in name order: the counts rank ties by number.
+            if let Some(i) = col.names.windows(2).position(|w| w[0] >= w[1]) {
+                return Err(format!(
+                    "index.json: `{key}` names are not in order ({} after {})",
+                    quoted(&col.names[i + 1]),
+                    quoted(&col.names[i])
+                ));
+            }
             if col.rows.len() != rows {
                 return Err(format!(
                     "index.json has {} `{key}` rows for {rows} digests",

@@ -201,6 +201,14 @@ fn damaged_files_are_refused_with_what_is_wrong() {
         refused(index_json(|v| v["dates"][0] = serde_json::json!(2024_0231))),
         "index.json row 0 has no valid date (20240231)"
     );
+    assert_eq!(
+        refused(index_json(|v| v["tags"] = serde_json::json!(["b", "a"]))),
+        "index.json: `tag` names are not in order (\"a\" after \"b\")"
+    );
+    assert_eq!(
+        refused(index_json(|v| v["domains"] = serde_json::json!(["a", "a"]))),
+        "index.json: `domain` names are not in order (\"a\" after \"a\")"
+    );
     let mut d = sample_digest();
     d.items[1].id = d.items[0].id.clone();
     let json = serde_json::to_string(&d).expect("json");

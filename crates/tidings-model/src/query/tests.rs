@@ -170,6 +170,16 @@ fn index_answers_equal_a_brute_force_scan() {
                 .map(|(id, c)| (names[*id as usize].clone(), *c))
                 .collect();
             assert_eq!(named, want.counts[facet], "round {round}: {facet:?} {f:?}");
+            // Most first, then by name.
+            let ranked: Vec<(u32, &String)> = (got.counts[facet].iter())
+                .map(|(id, c)| (*c, &names[*id as usize]))
+                .collect();
+            assert!(
+                ranked
+                    .windows(2)
+                    .all(|w| w[0].0 > w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1)),
+                "round {round}: {facet:?} {ranked:?}"
+            );
         }
         let months: BTreeMap<u32, u32> = got.months.iter().copied().collect();
         assert_eq!(months, want.months, "round {round}: {f:?}");
@@ -431,6 +441,38 @@ fn panels_show_chosen_terms_then_the_most_common() {
     let (shown, rest) = split_shown(terms, |t| t.1, 1);
     assert_eq!(shown.iter().map(|t| t.0).collect::<Vec<_>>(), ["c", "e"]);
     assert_eq!(rest.len(), 3);
+}
+
+#[test]
+fn the_terms_behind_all_get_their_links_when_shown() {
+    let mut rng = Rng(11);
+    let mut rows = corpus(&mut rng, 300);
+    for (i, r) in rows.iter_mut().enumerate() {
+        r.terms[Facet::Domain].push(format!("tail{i}.example"));
+    }
+    let index = build_index(&rows);
+    let filter = Filter::default().toggle(Facet::Domain, "tail7.example");
+    let base = ListBase::Home;
+    let results = apply(&index, &filter, None);
+    let domains = &panels(&results, &index, &filter, &base)[2];
+    assert_eq!(domains.facet, Facet::Domain);
+    // The chosen rare term shows, and the rest wait behind "all".
+    assert!(domains
+        .choices
+        .iter()
+        .any(|c| c.name == "tail7.example" && c.active));
+    assert_eq!(domains.terms, domains.choices.len() + domains.more.len());
+    assert!(domains.more.len() > 280, "{}", domains.more.len());
+    let all = domains.found("", &filter, &base);
+    assert_eq!(all.len(), domains.more.len());
+    for (c, t) in all.iter().zip(&domains.more) {
+        assert_eq!((&c.name, c.count, c.active), (&t.name, t.count, false));
+        assert_eq!(c.href, base.href(&filter.toggle(Facet::Domain, &t.name), 1));
+    }
+    let found = domains.found(" TAIL1", &filter, &base);
+    let expected = (domains.more.iter()).filter(|t| t.name.contains("tail1"));
+    assert_eq!(found.len(), expected.count());
+    assert!(found.len() > 10 && found.iter().all(|c| c.name.contains("tail1")));
 }
 
 #[test]
