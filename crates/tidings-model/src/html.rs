@@ -740,7 +740,7 @@ impl Facets<'_> {
                     label: self.text.facet(p.facet),
                     prefix: spec.prefix,
                     choices: &p.choices,
-                    more: Some(p),
+                    panel: Some(p),
                     has_more: p.has_more(),
                     all_label: &all_label,
                     typed: typed(spec.key),
@@ -757,7 +757,7 @@ impl Facets<'_> {
                 label: self.text.archive,
                 prefix: "",
                 choices: self.archive,
-                more: None,
+                panel: None,
                 has_more: false,
                 all_label: "",
                 typed: None,
@@ -802,7 +802,7 @@ impl Facets<'_> {
             o.push_str("\" value=\"");
             o.push_str(&escape(typed));
             o.push_str("\"><ul class=\"chips\">");
-            if let Some(panel) = p.more {
+            if let Some(panel) = p.panel {
                 o.push_str(&found_chips(
                     panel,
                     typed,
@@ -855,7 +855,7 @@ struct FacetPanel<'a> {
     choices: &'a [Choice],
     /// The facet's panel, whose loaded terms behind "all tags (N)" the
     /// open box shows (`None` for the archive).
-    more: Option<&'a Panel>,
+    panel: Option<&'a Panel>,
     /// Whether the facet has terms behind it, loaded or not.
     has_more: bool,
     all_label: &'a str,
