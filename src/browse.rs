@@ -151,6 +151,14 @@ struct Shown {
     base: ListBase,
 }
 
+impl Shown {
+    /// The panel of the facet whose query key is `key` (a panel's
+    /// `data-facet`).
+    fn panel(&self, key: &str) -> Option<&Panel> {
+        (self.screen.panels.iter()).find(|p| p.facet.spec().key == key)
+    }
+}
+
 /// The shown screen, kept in a signal: the view below is built once and
 /// each change rewrites the facet panels (one DOM call) and touches only
 /// the rows that came, went or moved, not the whole screen.
@@ -279,11 +287,7 @@ fn facets_view(current: Current, boxes: Boxes) -> impl IntoView {
             return;
         };
         let Some(key) = panel_of(&button) else { return };
-        let unloaded = current.with_untracked(|s| {
-            let s = s.as_ref()?;
-            let panel = s.screen.panels.iter().find(|p| p.facet.spec().key == key)?;
-            Some(panel.unloaded())
-        });
+        let unloaded = current.with_untracked(|s| Some(s.as_ref()?.panel(&key)?.unloaded()));
         if unloaded == Some(true) {
             whole.set(true);
         }
@@ -308,7 +312,7 @@ fn facets_view(current: Current, boxes: Boxes) -> impl IntoView {
         let typed = input.value();
         let chips = current.with_untracked(|s| {
             let s = s.as_ref()?;
-            let panel = (s.screen.panels.iter()).find(|p| p.facet.spec().key == key)?;
+            let panel = s.panel(&key)?;
             Some(html::found_chips(
                 panel,
                 &typed,

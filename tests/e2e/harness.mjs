@@ -28,7 +28,7 @@ export const LANG = process.env.TIDINGS_UI_LANG ?? 'zh';
 /** A root-relative path as the site under test serves it. */
 export const href = (path) => `${BASE_PATH}${path.replace(/^\//, '')}`;
 
-const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k]));
+export const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k]));
 
 /** `n` of `kind` (`items`, `digests`) in `lang`: its one or many form. */
 const counted = (lang, kind, n) => fill(SCHEME.text[lang][n === 1 ? `${kind}_one` : `${kind}_many`], { n });

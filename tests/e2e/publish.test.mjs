@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  BASE_PATH, LANG, SCHEME, T, contentSite, countIn, href, launch, listItems, openPage, pythonServer, schemePath,
+  BASE_PATH, LANG, SCHEME, T, contentSite, countIn, fill, href, launch, listItems, openPage, pythonServer, schemePath,
   syntheticSite,
 } from './harness.mjs';
 
@@ -223,7 +223,7 @@ test('every page kind carries its link-preview tags with absolute URLs', () => {
   // language (zh).
   const count = countIn('zh', 1, 13);
   assert.deepEqual(read(kinds.home[1]).meta.description, [count]);
-  const labelled = SCHEME.text.zh.labelled.replace('{label}', '#人工智能').replace('{value}', count);
+  const labelled = fill(SCHEME.text.zh.labelled, { label: '#人工智能', value: count });
   assert.deepEqual(read(kinds.tag[1]).meta.description, [labelled]);
   assert.equal(labelled, `#人工智能：${count}`);
 });

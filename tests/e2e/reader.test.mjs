@@ -68,7 +68,7 @@ test('all tags are one click away, found by typing', async () => {
   const { page, done } = await openPage(browser);
   const fetched = [];
   page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
-  const manifest = page.waitForResponse((r) => r.url().endsWith('/data/manifest.json'));
+  const manifest = page.waitForResponse((r) => r.url().endsWith(`/${SCHEME.manifest}`));
   await page.goto(`${many.base}/`);
   // The manifest carries the twelve tags shown and how many there are,
   // not all 200: the rest come with the index when asked for.
