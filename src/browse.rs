@@ -318,6 +318,7 @@ fn facets_view(current: Current, boxes: Boxes) -> impl IntoView {
                 &typed,
                 (&s.filter, &s.base),
                 site::info(),
+                text,
             ))
         });
         opened.update_value(|o| {

@@ -62,6 +62,8 @@ export const T = {
   /** "12 results", or "200+ results" when only the newest are loaded. */
   results: (n, more = false) =>
     more ? fill(SCHEME.text[LANG].results_more, { n }) : n === 1 ? SCHEME.text[LANG].results_one : fill(SCHEME.text[LANG].results, { n }),
+  /** Under the box of every term when it shows only the first of them. */
+  shownOf: (shown, n) => fill(SCHEME.text[LANG].shown_of, { shown, n }),
   relaxed: (kept) => fill(SCHEME.text[LANG].relaxed, { what: kept.join('”“') }),
   /** Why a file did not load: an error status, no answer, or damaged. */
   serverRefused: (file, status) => fill(SCHEME.text[LANG].server_refused, { file, status }),

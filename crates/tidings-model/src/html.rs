@@ -691,15 +691,24 @@ pub fn chips<'a>(
         .collect()
 }
 
-/// The chips of the terms behind "all tags (N)" that match what was typed.
+/// The chips of the terms behind "all tags (N)" that match what was typed,
+/// the first [`FOUND_SHOWN`](crate::query::FOUND_SHOWN) of them; when more
+/// match, a last line says how many and that typing narrows them.
 pub fn found_chips(
     panel: &Panel,
     typed: &str,
     (filter, base): (&Filter, &ListBase),
     site: &SiteInfo,
+    text: &Text,
 ) -> String {
     let found = panel.found(typed, filter, base);
-    chips(&found, panel.facet.spec().prefix, site)
+    let mut o = chips(&found.choices, panel.facet.spec().prefix, site);
+    if found.matched > found.choices.len() {
+        o.push_str("<li class=\"found-note\" data-testid=\"found-note\">");
+        o.push_str(&escape(&text.shown_of(found.choices.len(), found.matched)));
+        o.push_str("</li>");
+    }
+    o
 }
 
 /// The key of the archive's panel among the facets' (`data-facet`).
@@ -808,6 +817,7 @@ impl Facets<'_> {
                     typed,
                     (self.filter, self.base),
                     self.site,
+                    self.text,
                 ));
             }
             o.push_str("</ul></div>");
@@ -1128,6 +1138,45 @@ mod tests {
         );
         assert!(html.ends_with("<div class=\"facet\" data-facet=\"archive\"><span class=\"facet-label\">Archive</span><ul class=\"chips\"><li><a href=\"/news/?from=2024-01-01&amp;to=2024-12-31\" class=\"chip\" data-name=\"2024\">2024<span class=\"n\">2</span></a></li><li><a href=\"/news/?from=2023-01-01&amp;to=2023-12-31\" class=\"chip\" data-name=\"2023\">2023<span class=\"n\">1</span></a></li></ul></div>"), "{html}");
         assert!(!html.contains("class=\"mode\""), "{html}");
+    }
+
+    #[test]
+    fn the_box_of_every_term_shows_the_first_ones_and_says_how_many_match() {
+        let mut m = manifest();
+        // 12 shown at once, 150 behind "all tags (162)".
+        m.tags = (0..162)
+            .map(|n| crate::TermCount {
+                name: format!("t{n:03}"),
+                count: 200 - n,
+            })
+            .collect();
+        let panels = crate::query::unfiltered_panels(&m, &ListBase::Home);
+        let (site, text) = (SiteInfo::default(), Text::of(crate::site::Lang::En));
+        let box_of = |typed: &str| {
+            found_chips(
+                &panels[0],
+                typed,
+                (&Filter::default(), &ListBase::Home),
+                &site,
+                text,
+            )
+        };
+        let all = box_of("");
+        assert_eq!(crate::query::FOUND_SHOWN, 50);
+        assert_eq!(all.matches("class=\"chip\"").count(), 50, "{all}");
+        assert!(all.starts_with("<li><a href=\"/?tag=t012\""), "{all}");
+        assert!(all.contains("data-name=\"t061\""), "{all}");
+        assert!(!all.contains("data-name=\"t062\""), "{all}");
+        assert!(
+            all.ends_with("<li class=\"found-note\" data-testid=\"found-note\">50 of 150 shown; type to narrow</li>"),
+            "{all}"
+        );
+        // Narrowed under the limit (t130-t139): every match, and no note.
+        let some = box_of("T13");
+        assert_eq!(some.matches("class=\"chip\"").count(), 10, "{some}");
+        assert!(!some.contains("found-note"), "{some}");
+        let zh = Text::of(crate::site::Lang::Zh).shown_of(50, 5215);
+        assert_eq!(zh, "显示 50 个，共 5215 个；继续输入以缩小范围");
     }
 
     #[test]

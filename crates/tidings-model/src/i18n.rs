@@ -342,6 +342,15 @@ impl Text {
         }
     }
 
+    /// "50 of 5215 shown; type to narrow" / "显示 50 个，共 5215 个；继续输入以缩小范围":
+    /// under the box of every term when it shows only the first of them.
+    pub fn shown_of(&self, shown: usize, n: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("显示 {shown} 个，共 {n} 个；继续输入以缩小范围"),
+            Lang::En => format!("{shown} of {n} shown; type to narrow"),
+        }
+    }
+
     /// What a key does, for the `?` sheet.
     pub fn key_help(&self, action: crate::keys::Action) -> &'static str {
         use crate::keys::Action as A;
@@ -504,6 +513,12 @@ impl Text {
             (
                 "all_tags",
                 self.all_terms(Facet::Tag, 97).replace("97", "{n}"),
+            ),
+            (
+                "shown_of",
+                self.shown_of(91, 97)
+                    .replace("91", "{shown}")
+                    .replace("97", "{n}"),
             ),
             ("items_one", self.items(1)),
             ("items_many", n(self.items(97))),

@@ -645,7 +645,8 @@ fn list(
 /// The bundle's paths and the app's URLs as one JSON object of templates,
 /// for the JavaScript tests and benchmarks.
 /// Also the interface strings of each language (`text.zh`, `text.en`), the
-/// site-settings meta tag's name and the bundle's format version.
+/// site-settings meta tag's name, the bundle's format version and how many
+/// terms the box of every term shows at once.
 fn scheme() -> Result<(), Error> {
     use tidings_model::i18n::Text;
     use tidings_model::site::{Lang, META_NAME};
@@ -667,6 +668,10 @@ fn scheme() -> Result<(), Error> {
     map.insert("text".into(), text.into());
     map.insert("site_meta".into(), META_NAME.into());
     map.insert("schema".into(), tidings_model::SCHEMA_VERSION.into());
+    map.insert(
+        "found_shown".into(),
+        tidings_model::query::FOUND_SHOWN.into(),
+    );
     println!("{}", serde_json::Value::Object(map));
     Ok(())
 }

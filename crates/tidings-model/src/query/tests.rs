@@ -463,16 +463,31 @@ fn the_terms_behind_all_get_their_links_when_shown() {
         .any(|c| c.name == "tail7.example" && c.active));
     assert_eq!(domains.terms, domains.choices.len() + domains.more.len());
     assert!(domains.more.len() > 280, "{}", domains.more.len());
+    // Nothing typed: the first ones, in the panel's order, and how
+    // many there are in all.
     let all = domains.found("", &filter, &base);
-    assert_eq!(all.len(), domains.more.len());
-    for (c, t) in all.iter().zip(&domains.more) {
+    assert_eq!(all.matched, domains.more.len());
+    assert_eq!(all.choices.len(), FOUND_SHOWN);
+    for (c, t) in all.choices.iter().zip(&domains.more) {
         assert_eq!((&c.name, c.count, c.active), (&t.name, t.count, false));
         assert_eq!(c.href, base.href(&filter.toggle(Facet::Domain, &t.name), 1));
     }
-    let found = domains.found(" TAIL1", &filter, &base);
-    let expected = (domains.more.iter()).filter(|t| t.name.contains("tail1"));
-    assert_eq!(found.len(), expected.count());
-    assert!(found.len() > 10 && found.iter().all(|c| c.name.contains("tail1")));
+    // Typing narrows them to fewer than the box shows: every match.
+    let expected: Vec<&str> = (domains.more.iter())
+        .filter(|t| t.name.contains("tail15"))
+        .map(|t| t.name.as_str())
+        .collect();
+    let found = domains.found(" TAIL15", &filter, &base);
+    assert!(
+        expected.len() > 10 && expected.len() < FOUND_SHOWN,
+        "{}",
+        expected.len()
+    );
+    assert_eq!(found.matched, expected.len());
+    let names: Vec<&str> = found.choices.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, expected);
+    // Nothing matches: nothing shown.
+    assert_eq!(domains.found("zz", &filter, &base), Found::default());
 }
 
 #[test]
@@ -486,6 +501,31 @@ fn typed_text_finds_terms_in_any_case() {
     assert_eq!(lower("ΟΔΥΣΣΕΥΣ Straße ＡＩ"), "οδυσσευσ straße ａｉ");
     assert!(term_matches("ΟΔΥΣΣΕΥΣ", "οδυσσευσ"));
     assert!(term_matches("ΟΔΥΣΣΕΥΣ", "ΕΥΣ"));
+    // ASCII terms are compared in place: the same answers as lower-casing
+    // both, for every case and position, and never for a longer needle or
+    // one that is not ASCII.
+    // The Kelvin sign lower-cases to an ASCII k.
+    let terms = [
+        "OpenAI",
+        "src12.Example.CN",
+        "a",
+        "",
+        "aB",
+        "36Kr",
+        "Kelvin",
+        "\u{212a}elvin",
+    ];
+    let needles = [
+        "", "a", "AI", "ai", "OPENAI", "openaix", "12.e", "CN", "k", "é", "b", "36kr", "\u{212a}",
+        "kel",
+    ];
+    for term in terms {
+        for typed in needles {
+            let expected = lower(typed).is_empty() || lower(term).contains(&lower(typed));
+            assert_eq!(term_matches(term, typed), expected, "{term:?} {typed:?}");
+        }
+    }
+    assert!(term_matches("Kelvin", "\u{212a}") && term_matches("\u{212a}elvin", "kel"));
 }
 
 #[test]
