@@ -90,6 +90,11 @@ test('all tags are one click away, found by typing', async () => {
   await note.waitFor();
   assert.equal(await note.textContent(), T.shownOf(BOX, TAGS - 12));
   assert.equal(await tags.locator('.more-terms a.chip').count(), BOX);
+  // On a wide screen (1280 pixels) the panel is a column beside the list:
+  // the box opens under the switch, inside that column, not beside it.
+  const [column, box, under] = await Promise.all([tags, tags.locator('.more-terms'), all].map((l) => l.boundingBox()));
+  const inside = box.x >= column.x && box.x + box.width <= column.x + column.width + 0.5 && box.y >= under.y + under.height;
+  assert.ok(inside, JSON.stringify({ column, box, under }));
   assert.ok(fetched.some((p) => p.endsWith('/index.json')), fetched.join(' '));
   assert.equal(await all.getAttribute('aria-expanded'), 'true');
   await tags.getByTestId('find-term').fill('TAG-19');
