@@ -45,6 +45,32 @@ for (const [width, height, kind] of [[1280, 800, 'desktop'], [390, 844, 'phone']
   });
 }
 
+test('on a phone no page is wider than the screen, and the header keeps each link on one line', async () => {
+  const item = listItems().find((i) => i.digest === 'ai20240526');
+  const { page, done } = await openPage(browser, { viewport: { width: 390, height: 844 } });
+  for (const path of ['/', '/d/ai20240526/', item.url, '/items/', '/starred/']) {
+    await page.goto(`${plain.base}${path}`);
+    await page.waitForFunction(() => !document.getElementById('prerender'));
+    const seen = await page.evaluate(() => ({
+      width: document.documentElement.scrollWidth,
+      screen: window.innerWidth,
+      header: [...document.querySelectorAll('.site-header > a, .lang-switch button, .site-search input')].map((el) => {
+        const r = el.getBoundingClientRect();
+        const lines = r.height / parseFloat(getComputedStyle(el).fontSize);
+        return { text: el.textContent || el.placeholder, left: r.left, right: r.right, lines };
+      }),
+    }));
+    assert.ok(seen.width <= seen.screen, `${path}: ${seen.width} pixels wide on a ${seen.screen}-pixel screen`);
+    for (const h of seen.header) {
+      assert.ok(h.left >= 0 && h.right <= seen.screen && h.lines < 2.6, `${path}: ${JSON.stringify(h)}`);
+    }
+    // The header's search box, where there is one, fills the rest of its row.
+    const search = seen.header.find((h) => h.text === T.search_placeholder);
+    if (search) assert.ok(search.right - search.left > seen.screen / 2, `${path}: ${JSON.stringify(search)}`);
+  }
+  await done();
+});
+
 test('on a phone the filters fold behind a switch that keeps the chosen ones in view', async () => {
   const { page, done } = await openPage(browser, { viewport: { width: 390, height: 844 } });
   await page.goto(`${many.base}/`);
