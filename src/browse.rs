@@ -306,14 +306,17 @@ fn facets_view(current: Current, boxes: Boxes) -> impl IntoView {
         else {
             return;
         };
-        let (Some(key), Some(list)) = (panel_of(&input), input.next_element_sibling()) else {
+        // The box's status line, then its chips (`html::Facets`).
+        let status = input.next_element_sibling();
+        let list = status.as_ref().and_then(|s| s.next_element_sibling());
+        let (Some(key), Some(status), Some(list)) = (panel_of(&input), status, list) else {
             return;
         };
         let typed = input.value();
-        let chips = current.with_untracked(|s| {
+        let found = current.with_untracked(|s| {
             let s = s.as_ref()?;
             let panel = s.panel(&key)?;
-            Some(html::found_chips(
+            Some(html::found_box(
                 panel,
                 &typed,
                 (&s.filter, &s.base),
@@ -326,7 +329,9 @@ fn facets_view(current: Current, boxes: Boxes) -> impl IntoView {
                 *t = typed;
             }
         });
-        list.set_inner_html(&chips.unwrap_or_default());
+        let Some(found) = found else { return };
+        status.set_text_content(Some(&found.status));
+        list.set_inner_html(&found.chips);
     };
     // On a phone the panel folds away (chosen terms stay) behind a switch.
     let toggle = move |ev: leptos::ev::MouseEvent| {

@@ -64,6 +64,8 @@ export const T = {
     more ? fill(SCHEME.text[LANG].results_more, { n }) : n === 1 ? SCHEME.text[LANG].results_one : fill(SCHEME.text[LANG].results, { n }),
   /** Under the box of every term when it shows only the first of them. */
   shownOf: (shown, n) => fill(SCHEME.text[LANG].shown_of, { shown, n }),
+  /** The same line when the box shows every term it found. */
+  foundCount: (n) => (n === 0 ? SCHEME.text[LANG].found_none : fill(SCHEME.text[LANG].found_count, { n })),
   relaxed: (kept) => fill(SCHEME.text[LANG].relaxed, { what: kept.join('”“') }),
   /** Why a file did not load: an error status, no answer, or damaged. */
   serverRefused: (file, status) => fill(SCHEME.text[LANG].server_refused, { file, status }),

@@ -111,10 +111,11 @@ test('all tags are one click away, found by typing', async () => {
   assert.ok(!fetched.some((p) => p.endsWith('/index.json')), fetched.join(' '));
   await all.click();
   // Once the index is there, the box shows the first of the 188 other
-  // tags and says how many there are; typing narrows them.
+  // tags and says how many there are, as a status a screen reader reads
+  // out; typing narrows them.
   const note = tags.getByTestId('found-note');
-  await note.waitFor();
-  assert.equal(await note.textContent(), T.shownOf(BOX, TAGS - 12));
+  await note.filter({ hasText: T.shownOf(BOX, TAGS - 12) }).waitFor();
+  assert.equal(await note.getAttribute('role'), 'status');
   assert.equal(await tags.locator('.more-terms a.chip').count(), BOX);
   // On a wide screen (1280 pixels) the panel is a column beside the list:
   // the box opens under the switch, inside that column, not beside it.
@@ -124,10 +125,13 @@ test('all tags are one click away, found by typing', async () => {
   assert.ok(fetched.some((p) => p.endsWith('/index.json')), fetched.join(' '));
   assert.equal(await all.getAttribute('aria-expanded'), 'true');
   await tags.getByTestId('find-term').fill('TAG-19');
-  await note.waitFor({ state: 'detached' });
+  await note.filter({ hasText: T.foundCount(11) }).waitFor();
   const found = await tags.locator('.more-terms a.chip').evaluateAll((a) => a.map((c) => c.dataset.name));
   const nineteens = ['tag-19', ...Array.from({ length: 10 }, (_, k) => `tag-19${k}`)];
   assert.deepEqual(found, nineteens);
+  await tags.getByTestId('find-term').fill('zzz');
+  await note.filter({ hasText: T.foundCount(0) }).waitFor();
+  assert.equal(await tags.locator('.more-terms a.chip').count(), 0);
   await tags.getByTestId('find-term').fill('tag-137');
   await tags.locator('.more-terms a.chip').filter({ hasText: 'tag-137' }).waitFor();
   assert.equal(await tags.locator('.more-terms a.chip').count(), 1);
@@ -154,7 +158,7 @@ test("all tags with the index answering 404: the message names it, Retry fills t
     assert.deepEqual(await page.locator('.error li').allTextContents(), [T.serverRefused(index, 404)]);
     host.heal();
     await page.getByTestId('retry').click();
-    await tags.getByTestId('found-note').waitFor();
+    await tags.getByTestId('found-note').filter({ hasText: T.shownOf(BOX, TAGS - 12) }).waitFor();
     assert.equal(await tags.locator('.more-terms a.chip').count(), BOX);
     assert.equal(await page.getByTestId('error').count(), 0);
     await done({ allow: [/Failed to load resource/] });

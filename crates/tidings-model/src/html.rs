@@ -691,26 +691,39 @@ pub fn chips<'a>(
         .collect()
 }
 
-/// The chips of the terms behind "all tags (N)" that match what was typed,
-/// the first [`FOUND_SHOWN`](crate::query::FOUND_SHOWN) of them; when more
-/// match, a line before them (in sight under the box's input, however far
-/// its chips scroll) says how many and that typing narrows them.
-pub fn found_chips(
+/// What the box of every term shows for what was typed: its status line
+/// and its chips.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundBox {
+    /// How many terms match, and when only the first
+    /// [`FOUND_SHOWN`](crate::query::FOUND_SHOWN) show, that typing narrows
+    /// them. The box's `role="status"` line, so a screen reader says it
+    /// after each letter.
+    pub status: String,
+    /// What goes inside the box's `<ul class="chips">`.
+    pub chips: String,
+}
+
+/// The box of every term for what was typed: the terms behind "all tags
+/// (N)" that match it, the first [`FOUND_SHOWN`](crate::query::FOUND_SHOWN)
+/// of them, and the line that counts them.
+pub fn found_box(
     panel: &Panel,
     typed: &str,
     (filter, base): (&Filter, &ListBase),
     site: &SiteInfo,
     text: &Text,
-) -> String {
+) -> FoundBox {
     let found = panel.found(typed, filter, base);
-    let mut o = String::new();
-    if found.matched > found.choices.len() {
-        o.push_str("<li class=\"found-note\" data-testid=\"found-note\">");
-        o.push_str(&escape(&text.shown_of(found.choices.len(), found.matched)));
-        o.push_str("</li>");
+    let status = if found.matched > found.choices.len() {
+        text.shown_of(found.choices.len(), found.matched)
+    } else {
+        text.found_count(found.matched)
+    };
+    FoundBox {
+        status,
+        chips: chips(&found.choices, panel.facet.spec().prefix, site),
     }
-    o.push_str(&chips(&found.choices, panel.facet.spec().prefix, site));
-    o
 }
 
 /// The key of the archive's panel among the facets' (`data-facet`).
@@ -812,16 +825,15 @@ impl Facets<'_> {
             o.push_str(&find);
             o.push_str("\" value=\"");
             o.push_str(&escape(typed));
-            o.push_str("\"><ul class=\"chips\">");
-            if let Some(panel) = p.panel {
-                o.push_str(&found_chips(
-                    panel,
-                    typed,
-                    (self.filter, self.base),
-                    self.site,
-                    self.text,
-                ));
-            }
+            o.push_str("\">");
+            let found = (p.panel).map(|panel| {
+                found_box(panel, typed, (self.filter, self.base), self.site, self.text)
+            });
+            let (status, chips) = found.map(|f| (f.status, f.chips)).unwrap_or_default();
+            o.push_str("<p class=\"found-note\" role=\"status\" data-testid=\"found-note\">");
+            o.push_str(&escape(&status));
+            o.push_str("</p><ul class=\"chips\">");
+            o.push_str(&chips);
             o.push_str("</ul></div>");
         }
         o.push_str("</div>");
@@ -1155,7 +1167,7 @@ mod tests {
         let panels = crate::query::unfiltered_panels(&m, &ListBase::Home);
         let (site, text) = (SiteInfo::default(), Text::of(crate::site::Lang::En));
         let box_of = |typed: &str| {
-            found_chips(
+            found_box(
                 &panels[0],
                 typed,
                 (&Filter::default(), &ListBase::Home),
@@ -1165,21 +1177,45 @@ mod tests {
         };
         let all = box_of("");
         assert_eq!(crate::query::FOUND_SHOWN, 50);
-        assert_eq!(all.matches("class=\"chip\"").count(), 50, "{all}");
+        assert_eq!(all.status, "50 of 150 shown; type to narrow");
+        assert_eq!(all.chips.matches("class=\"chip\"").count(), 50, "{all:?}");
         assert!(
-            all.starts_with("<li class=\"found-note\" data-testid=\"found-note\">50 of 150 shown; type to narrow</li><li><a href=\"/?tag=t012\""),
-            "{all}"
+            all.chips.starts_with("<li><a href=\"/?tag=t012\""),
+            "{all:?}"
         );
         assert!(
-            all.ends_with("data-name=\"t061\">#t061<span class=\"n\">139</span></a></li>"),
-            "{all}"
+            (all.chips).ends_with("data-name=\"t061\">#t061<span class=\"n\">139</span></a></li>"),
+            "{all:?}"
         );
-        // Narrowed under the limit (t130-t139): every match, and no note.
+        // Narrowed under the limit (t130-t139): every match, counted.
         let some = box_of("T13");
-        assert_eq!(some.matches("class=\"chip\"").count(), 10, "{some}");
-        assert!(!some.contains("found-note"), "{some}");
-        let zh = Text::of(crate::site::Lang::Zh).shown_of(50, 5215);
-        assert_eq!(zh, "显示 50 个，共 5215 个；继续输入以缩小范围");
+        assert_eq!(some.chips.matches("class=\"chip\"").count(), 10, "{some:?}");
+        assert_eq!(some.status, "10 found");
+        assert_eq!(box_of("zz").status, "none found");
+        // The open box in the panel: the input, the status line, the chips.
+        let opened = [("tag".to_string(), "T13".to_string())];
+        let html = Facets {
+            panels: &panels,
+            archive: &[],
+            filter: &Filter::default(),
+            base: &ListBase::Home,
+            opened: &opened,
+            site: &site,
+            text,
+        }
+        .write();
+        let expected = format!(
+            "value=\"T13\"><p class=\"found-note\" role=\"status\" data-testid=\"found-note\">10 found</p><ul class=\"chips\">{}</ul></div>",
+            some.chips
+        );
+        assert!(html.contains(&expected), "{html}");
+        let zh = Text::of(crate::site::Lang::Zh);
+        assert_eq!(
+            zh.shown_of(50, 5215),
+            "显示 50 个，共 5215 个；继续输入以缩小范围"
+        );
+        assert_eq!(zh.found_count(10), "找到 10 个");
+        assert_eq!(zh.found_count(0), "没有找到");
     }
 
     #[test]

@@ -351,6 +351,17 @@ impl Text {
         }
     }
 
+    /// "12 found" / "找到 12 个": how many terms the box of every term
+    /// found, when it shows them all.
+    pub fn found_count(&self, n: usize) -> String {
+        match (self.lang, n) {
+            (Lang::Zh, 0) => "没有找到".to_string(),
+            (Lang::Zh, n) => format!("找到 {n} 个"),
+            (Lang::En, 0) => "none found".to_string(),
+            (Lang::En, n) => format!("{n} found"),
+        }
+    }
+
     /// What a key does, for the `?` sheet.
     pub fn key_help(&self, action: crate::keys::Action) -> &'static str {
         use crate::keys::Action as A;
@@ -520,6 +531,8 @@ impl Text {
                     .replace("91", "{shown}")
                     .replace("97", "{n}"),
             ),
+            ("found_count", n(self.found_count(97))),
+            ("found_none", self.found_count(0)),
             ("items_one", self.items(1)),
             ("items_many", n(self.items(97))),
             ("digests_one", self.digests(1)),
