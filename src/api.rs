@@ -7,7 +7,6 @@
 //! takes them from `tidings_model::layout`.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -184,7 +183,26 @@ async fn get<T: BundleFile>(path: &str, cache: RequestCache) -> Result<T, AppErr
 }
 
 thread_local! {
-    static FILES: RefCell<HashMap<String, Rc<dyn std::any::Any>>> = RefCell::new(HashMap::new());
+    /// The stamped files fetched so far in this visit, by path. A visit
+    /// loads tens to hundreds; a scan finds one as fast as a hash table
+    /// would, without a hash table's code in the wasm.
+    static FILES: RefCell<Vec<(String, Rc<dyn std::any::Any>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The file kept for `path`, if it is a `T`.
+fn kept<T: 'static>(path: &str) -> Option<Arc<T>> {
+    let hit = FILES.with(|f| {
+        (f.borrow().iter())
+            .find(|(p, _)| p == path)
+            .map(|(_, v)| Rc::clone(v))
+    });
+    hit.and_then(|v| v.downcast::<Arc<T>>().ok())
+        .map(|v| Arc::clone(&v))
+}
+
+/// Keeps `value` for `path` for the rest of the visit.
+fn keep<T: 'static>(path: String, value: &Arc<T>) {
+    FILES.with(|f| f.borrow_mut().push((path, Rc::new(Arc::clone(value)))));
 }
 
 /// A stamped (immutable) file, fetched once per visit and kept only if
@@ -193,9 +211,8 @@ async fn cached<T: BundleFile + 'static>(
     path: String,
     check: impl FnOnce(&T) -> Result<(), DecodeError>,
 ) -> Result<Arc<T>, AppError> {
-    let hit = FILES.with(|f| f.borrow().get(&path).cloned());
-    if let Some(value) = hit.and_then(|v| v.downcast::<Arc<T>>().ok()) {
-        return Ok(Arc::clone(&value));
+    if let Some(value) = kept::<T>(&path) {
+        return Ok(value);
     }
     let value = get::<T>(&path, RequestCache::Default).await?;
     check(&value).map_err(|error| AppError::Bundle {
@@ -203,7 +220,7 @@ async fn cached<T: BundleFile + 'static>(
         error,
     })?;
     let value = Arc::new(value);
-    FILES.with(|f| f.borrow_mut().insert(path, Rc::new(Arc::clone(&value))));
+    keep(path, &value);
     Ok(value)
 }
 
@@ -213,9 +230,8 @@ async fn cached_bytes<T: 'static>(
     path: String,
     decode: impl FnOnce(&[u8]) -> Result<T, String>,
 ) -> Result<Arc<T>, AppError> {
-    let hit = FILES.with(|f| f.borrow().get(&path).cloned());
-    if let Some(value) = hit.and_then(|v| v.downcast::<Arc<T>>().ok()) {
-        return Ok(Arc::clone(&value));
+    if let Some(value) = kept::<T>(&path) {
+        return Ok(value);
     }
     let url = crate::site::href(&path);
     let response = fetch(&url, RequestCache::Default).await?;
@@ -224,7 +240,7 @@ async fn cached_bytes<T: 'static>(
         url: url.clone(),
         error: DecodeError::Malformed(e),
     })?);
-    FILES.with(|f| f.borrow_mut().insert(path, Rc::new(Arc::clone(&value))));
+    keep(path, &value);
     Ok(value)
 }
 
@@ -257,7 +273,7 @@ pub async fn manifest() -> Result<Arc<Manifest>, AppError> {
 /// Whether this visit has loaded the filter index (a screen can then be
 /// answered from it at no cost).
 pub fn index_loaded(manifest: &Manifest) -> bool {
-    FILES.with(|f| f.borrow().contains_key(&manifest.index_path()))
+    kept::<Index>(&manifest.index_path()).is_some()
 }
 
 /// The filter index.
@@ -328,16 +344,24 @@ async fn join_boxed<T>(futures: Vec<Pending<'_, T>>) -> Result<Vec<T>, AppError>
     .await
 }
 
-/// The list pages holding `rows`, fetched together.
+/// The list pages holding `rows`, fetched together, each with its number
+/// (in order; [`page_in`] finds one).
 pub async fn pages_for(
     manifest: &Manifest,
     rows: &[u32],
-) -> Result<HashMap<u32, Arc<ListPage>>, AppError> {
+) -> Result<Vec<(u32, Arc<ListPage>)>, AppError> {
     let mut wanted: Vec<u32> = rows.iter().map(|&r| manifest.page_of(r)).collect();
     tidings_model::order::sort_by(&mut wanted, u32::cmp);
     wanted.dedup();
     let pages = futures_join_all(wanted.iter().map(|&n| list_page(manifest, n))).await?;
     Ok(wanted.into_iter().zip(pages).collect())
+}
+
+/// List page `n` among those [`pages_for`] loaded.
+pub fn page_in(pages: &[(u32, Arc<ListPage>)], n: u32) -> Option<&ListPage> {
+    (pages.iter())
+        .find(|(m, _)| *m == n)
+        .map(|(_, p)| p.as_ref())
 }
 
 /// A digest with the manifest it was found through.

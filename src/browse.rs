@@ -69,8 +69,7 @@ async fn entries(manifest: &Manifest, rows: &[u32]) -> Result<Vec<DigestSummary>
     rows.iter()
         .map(|&r| {
             let page = manifest.page_of(r);
-            loaded
-                .get(&page)
+            api::page_in(&loaded, page)
                 .and_then(|p| p.entry(r))
                 .cloned()
                 .ok_or_else(|| AppError::Bundle {

@@ -5,7 +5,6 @@
 //! text before it is shown; a query that finds nothing falls back to the
 //! nearest relaxed one (every term but one).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -48,7 +47,7 @@ async fn lookup(manifest: &Manifest, terms: &[String], want: usize) -> Result<Lo
     let numbers = Lookup::shards_of(terms, info);
     let loaded =
         api::futures_join_all(numbers.iter().map(|&n| api::search_shard(manifest, n))).await?;
-    let shards: HashMap<u32, Arc<_>> = numbers.into_iter().zip(loaded).collect();
+    let shards: Vec<(u32, Arc<_>)> = numbers.into_iter().zip(loaded).collect();
     let mut l = Lookup::new(terms, &shards, info);
     // Each round loads what the newest hits still need; a few rounds at most.
     for _ in 0..16 {
@@ -282,7 +281,7 @@ pub async fn load(m: Arc<Manifest>, filter: Filter, page: u32) -> Result<Page, A
     let targets: Vec<(String, u32)> = places
         .iter()
         .filter_map(|&(r, i)| {
-            let entry = lists.get(&m.page_of(r)).and_then(|p| p.entry(r));
+            let entry = api::page_in(&lists, m.page_of(r)).and_then(|p| p.entry(r));
             entry.map(|e| (e.slug.clone(), i))
         })
         .collect();

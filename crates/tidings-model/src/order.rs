@@ -20,6 +20,24 @@ pub fn sort_by_key<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// Removes repeats from `v`, keeping each value where it first occurs.
+pub fn dedup_stable<T: Ord>(v: &mut Vec<T>) {
+    let order = positions(v.len(), &|a, b| v[a].cmp(&v[b]));
+    let mut repeat = vec![false; v.len()];
+    // Equal values sort together, their first occurrence first.
+    for pair in order.windows(2) {
+        let (a, b) = (pair[0] as usize, pair[1] as usize);
+        if v[a] == v[b] {
+            repeat[b] = true;
+        }
+    }
+    let mut at = 0;
+    v.retain(|_| {
+        at += 1;
+        !repeat[at - 1]
+    });
+}
+
 /// `0..n` in the order `cmp` gives (stable), for any `n` a `Vec` holds:
 /// positions past `u32::MAX` are not made (no list here comes near).
 fn positions(n: usize, cmp: &dyn Fn(usize, usize) -> Ordering) -> Vec<u32> {
@@ -84,6 +102,28 @@ mod tests {
         sort_by(&mut ours, |a, b| b.0.cmp(&a.0));
         std_sorted.sort_by_key(|b| std::cmp::Reverse(b.0));
         assert_eq!(ours, std_sorted);
+    }
+
+    #[test]
+    fn repeats_go_and_first_occurrences_keep_their_order() {
+        let mut v = vec!["b", "a", "b", "c", "a", "b"];
+        dedup_stable(&mut v);
+        assert_eq!(v, ["b", "a", "c"]);
+        let mut seed = 11u32;
+        let v: Vec<u32> = (0..400)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (seed >> 16) % 37
+            })
+            .collect();
+        let mut ours = v.clone();
+        dedup_stable(&mut ours);
+        let mut seen = std::collections::HashSet::new();
+        let expected: Vec<u32> = v.into_iter().filter(|x| seen.insert(*x)).collect();
+        assert_eq!(ours, expected);
+        let mut empty: Vec<u32> = Vec::new();
+        dedup_stable(&mut empty);
+        assert!(empty.is_empty());
     }
 
     #[test]

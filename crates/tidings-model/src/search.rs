@@ -93,8 +93,7 @@ pub fn query_terms(query: &str) -> Vec<String> {
             out.push(run);
         }
     }
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|t| seen.insert(t.clone()));
+    crate::order::dedup_stable(&mut out);
     out
 }
 

@@ -474,15 +474,31 @@ impl Entry {
     }
 }
 
-/// A shard file read back: its terms.
-pub type ShardEntries = HashMap<String, Entry>;
+/// A shard file read back: its terms with their entries, in the file's
+/// order. A lookup reads a few terms out of a shard's hundreds once, so
+/// they are found by a scan, not kept in a hash table (whose code the app
+/// then carried once per kind of table).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShardEntries(Vec<(String, Entry)>);
+
+impl ShardEntries {
+    /// The entry of `term`, if the shard holds it.
+    pub fn get(&self, term: &str) -> Option<&Entry> {
+        self.0.iter().find(|(t, _)| t == term).map(|(_, e)| e)
+    }
+
+    /// The shard's terms.
+    pub fn terms(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(t, _)| t.as_str())
+    }
+}
 
 /// Reads a shard file, checking every number against `info`.
 pub fn read_shard(bytes: &[u8], info: &SearchInfo) -> Result<ShardEntries, String> {
     let mut r = Reader { bytes, at: 0 };
     r.magic(SHARD_MAGIC)?;
     let n = r.varint()?;
-    let mut out = HashMap::new();
+    let mut out = Vec::new();
     for _ in 0..n {
         let len = r.varint()? as usize;
         let term = std::str::from_utf8(r.take(len)?)
@@ -526,12 +542,12 @@ pub fn read_shard(bytes: &[u8], info: &SearchInfo) -> Result<ShardEntries, Strin
                 blocks: refs,
             }
         };
-        out.insert(term, entry);
+        out.push((term, entry));
     }
     if r.at != bytes.len() {
         return Err("bytes after the last term".into());
     }
-    Ok(out)
+    Ok(ShardEntries(out))
 }
 
 /// Reads a block file that should hold `block`'s postings.
@@ -2042,7 +2058,8 @@ pub struct Lookup {
     /// hits and barely move the ranking); the verbatim check on the text
     /// of each hit shown stands in for them.
     common: Vec<(String, u32)>,
-    blocks: HashMap<u32, Vec<Posting>>,
+    /// The block files loaded, by number.
+    blocks: Vec<(u32, Vec<Posting>)>,
 }
 
 /// A term in more than `docs / COMMON_SHARE` items, and more than
@@ -2061,18 +2078,19 @@ pub struct Found {
 
 impl Lookup {
     /// The lookup of `terms` (from [`query_terms`]) given the loaded
-    /// shards: `shards` maps a shard number to its entries.
+    /// shards: `shards` pairs a shard's number with its entries.
     pub fn new<S: std::borrow::Borrow<ShardEntries>>(
         terms: &[String],
-        shards: &HashMap<u32, S>,
+        shards: &[(u32, S)],
         info: &SearchInfo,
     ) -> Lookup {
         let mut terms: Vec<(String, Option<Entry>)> = terms
             .iter()
             .map(|t| {
-                let entry = shards
-                    .get(&shard_of_term(t, info.shards))
-                    .and_then(|s| s.borrow().get(t))
+                let n = shard_of_term(t, info.shards);
+                let entry = (shards.iter())
+                    .find(|(m, _)| *m == n)
+                    .and_then(|(_, s)| s.borrow().get(t))
                     .cloned();
                 (t.clone(), entry)
             })
@@ -2091,7 +2109,7 @@ impl Lookup {
             docs: info.docs,
             terms: kept,
             common,
-            blocks: HashMap::new(),
+            blocks: Vec::new(),
         }
     }
 
@@ -2140,7 +2158,17 @@ impl Lookup {
 
     /// Adds a loaded block file.
     pub fn add_block(&mut self, file: u32, postings: Vec<Posting>) {
-        self.blocks.insert(file, postings);
+        match self.blocks.iter_mut().find(|(f, _)| *f == file) {
+            Some((_, p)) => *p = postings,
+            None => self.blocks.push((file, postings)),
+        }
+    }
+
+    /// The postings of block file `file`, if loaded.
+    fn block(blocks: &[(u32, Vec<Posting>)], file: u32) -> Option<&[Posting]> {
+        (blocks.iter())
+            .find(|(f, _)| *f == file)
+            .map(|(_, p)| p.as_slice())
     }
 
     /// The driver's postings (the rarest term) in order, and where they
@@ -2153,7 +2181,7 @@ impl Lookup {
             }) => {
                 let mut out = Vec::new();
                 for i in 0..blocks.len() as u32 {
-                    match self.blocks.get(&(first_file + i)) {
+                    match Self::block(&self.blocks, first_file + i) {
                         Some(p) => out.extend_from_slice(p),
                         None => return (out, Some(first_file + i)),
                     }
@@ -2169,7 +2197,7 @@ impl Lookup {
     fn weight_in(
         entry: &Entry,
         doc: u32,
-        blocks: &HashMap<u32, Vec<Posting>>,
+        blocks: &[(u32, Vec<Posting>)],
     ) -> Result<Option<u8>, u32> {
         let find = |p: &[Posting]| {
             p.binary_search_by_key(&doc, |p| p.doc)
@@ -2188,7 +2216,7 @@ impl Lookup {
                     return Ok(None);
                 }
                 let file = first_file + i as u32 - 1;
-                blocks.get(&file).map(|p| find(p)).ok_or(file)
+                Self::block(blocks, file).map(find).ok_or(file)
             }
         }
     }
@@ -2469,7 +2497,7 @@ mod tests {
             .collect()
     }
 
-    fn build(texts: &[String], max_files: usize) -> (Files, HashMap<u32, ShardEntries>) {
+    fn build(texts: &[String], max_files: usize) -> (Files, Vec<(u32, ShardEntries)>) {
         let mut b = Builder::default();
         for t in texts {
             b.add(&[(t.clone(), BODY_WEIGHT)]);
@@ -2492,7 +2520,7 @@ mod tests {
     /// Runs a lookup to the end the way the app does, in rounds.
     fn run(
         files: &Files,
-        shards: &HashMap<u32, ShardEntries>,
+        shards: &[(u32, ShardEntries)],
         query: &str,
         want: usize,
     ) -> (Found, usize) {
@@ -2636,10 +2664,12 @@ mod tests {
                 *expected.entry(t).or_default() += BODY_WEIGHT + TITLE_WEIGHT;
             }
             let files = b.finish(10);
-            let shards: HashMap<u32, ShardEntries> = (files.shards.iter().enumerate())
+            let shards: Vec<(u32, ShardEntries)> = (files.shards.iter().enumerate())
                 .map(|(n, f)| (n as u32, read_shard(f, &files.info).expect("reads")))
                 .collect();
-            let got: HashSet<String> = shards.values().flat_map(|s| s.keys().cloned()).collect();
+            let got: HashSet<String> = (shards.iter())
+                .flat_map(|(_, s)| s.terms().map(str::to_string))
+                .collect();
             assert_eq!(
                 got,
                 expected.keys().cloned().collect::<HashSet<_>>(),
@@ -2849,7 +2879,7 @@ mod tests {
         (after, runs_after): (&[String], &[std::ops::Range<usize>]),
         changed_before: std::ops::Range<usize>,
         changed_after: std::ops::Range<usize>,
-    ) -> (Files, HashMap<u32, ShardEntries>, usize) {
+    ) -> (Files, Vec<(u32, ShardEntries)>, usize) {
         let segments_of = |texts: &[String], runs: &[std::ops::Range<usize>]| -> Vec<Vec<u8>> {
             (runs.iter().cloned())
                 .map(|run| segment(&parts_of(&texts[run])))

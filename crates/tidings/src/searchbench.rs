@@ -4,7 +4,6 @@
 //! exact scan of every item's text. Prints JSON for the browser half,
 //! which adds bytes, latency and the same figures for Pagefind.
 
-use std::collections::HashMap;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -142,7 +141,7 @@ pub fn run(site: &Site, built: &Path, count: usize, seed: u64) -> Result<Report>
     let index_seconds = started.elapsed().as_secs_f64();
     let peak_kb_after = peak_kb();
     drop(rebuilt);
-    let shards: HashMap<u32, ShardEntries> = (files.shards.iter().enumerate())
+    let shards: Vec<(u32, ShardEntries)> = (files.shards.iter().enumerate())
         .filter_map(|(n, b)| read_shard(b, &info).ok().map(|s| (n as u32, s)))
         .collect();
 
