@@ -121,7 +121,9 @@ pub fn StarredPage() -> impl IntoView {
             <p class="summary-line">{text.kept_here}</p>
             <p class="reading-file">
                 <a download="tidings-reading.json" href=export data-testid="export">{text.export}</a>
-                <label>{text.import}" "<input type="file" accept="application/json,.json" data-testid="import" on:change=import /></label>
+                // The file input hidden behind its label, so the control
+                // reads in the page's language, not the browser's.
+                <label class="import">{text.import}<input type="file" class="visually-hidden" accept="application/json,.json" data-testid="import" on:change=import /></label>
             </p>
             {crate::components::shown(
                 move || !r.state.read().starred.is_empty(),
