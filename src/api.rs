@@ -183,9 +183,11 @@ async fn get<T: BundleFile>(path: &str, cache: RequestCache) -> Result<T, AppErr
 }
 
 thread_local! {
-    /// The stamped files fetched so far in this visit, by path. A visit
-    /// loads tens to hundreds; a scan finds one as fast as a hash table
-    /// would, without a hash table's code in the wasm.
+    /// The stamped files fetched so far in this visit, by path: tens in
+    /// most visits, thousands in a long one. Scanning their paths costs
+    /// far less than the fetch it saves, and brings no hash table's code
+    /// into the wasm. Two fetches of one file at once keep two copies;
+    /// the first is found.
     static FILES: RefCell<Vec<(String, Rc<dyn std::any::Any>)>> = const { RefCell::new(Vec::new()) };
 }
 

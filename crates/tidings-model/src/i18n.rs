@@ -343,7 +343,8 @@ impl Text {
     }
 
     /// "50 of 5215 shown; type to narrow" / "显示 50 个，共 5215 个；继续输入以缩小范围":
-    /// under the box of every term when it shows only the first of them.
+    /// the status line of the box of every term when it shows only the
+    /// first of them.
     pub fn shown_of(&self, shown: usize, n: usize) -> String {
         match self.lang {
             Lang::Zh => format!("显示 {shown} 个，共 {n} 个；继续输入以缩小范围"),

@@ -477,7 +477,8 @@ impl Entry {
 /// A shard file read back: its terms with their entries, in the file's
 /// order. A lookup reads a few terms out of a shard's hundreds once, so
 /// they are found by a scan, not kept in a hash table (whose code the app
-/// then carried once per kind of table).
+/// then carried once per kind of table). A term written twice, which no
+/// build writes, is found at its first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ShardEntries(Vec<(String, Entry)>);
 
