@@ -166,6 +166,10 @@ type Current = RwSignal<Option<Arc<Shown>>>;
 /// The facet panels of `s`, as the model writes them (`opened`: the
 /// facets whose every-term box is open, with what was typed).
 fn facets_html(s: &Shown, opened: &[(String, String)]) -> String {
+    facets(s, opened).write()
+}
+
+fn facets<'a>(s: &'a Shown, opened: &'a [(String, String)]) -> html::Facets<'a> {
     html::Facets {
         panels: &s.screen.panels,
         archive: &s.screen.archive,
@@ -175,7 +179,6 @@ fn facets_html(s: &Shown, opened: &[(String, String)]) -> String {
         site: site::info(),
         text: site::text(),
     }
-    .write()
 }
 
 /// What names a focusable part of the facets across a new rendering of
@@ -290,12 +293,34 @@ fn facets_view(current: Current, boxes: Boxes) -> impl IntoView {
         if unloaded == Some(true) {
             whole.set(true);
         }
+        let opening = opened.with_value(|o| !o.iter().any(|(k, _)| *k == key));
         opened.update_value(|o| match o.iter().position(|(k, _)| *k == key) {
             Some(i) => {
                 o.remove(i);
             }
-            None => o.push((key, String::new())),
+            None => o.push((key.clone(), String::new())),
         });
+        // A loaded panel's box is written or removed alone: redrawing every
+        // panel made opening it cost two letters typed (make bench-web).
+        let facet = button.closest(".facet").ok().flatten();
+        if let (Some(false), Some(facet)) = (unloaded, facet) {
+            let done = if opening {
+                let html = current.with_untracked(|s| {
+                    let s = s.as_ref()?;
+                    Some(facets(s, &[]).more_terms(s.panel(&key)?, ""))
+                });
+                html.and_then(|h| facet.insert_adjacent_html("beforeend", &h).ok())
+            } else {
+                (facet.query_selector(".more-terms").ok().flatten()).map(|b| b.remove())
+            };
+            if done.is_some() {
+                let expanded = if opening { "true" } else { "false" };
+                let _ = button.set_attribute("aria-expanded", expanded);
+                // What the panels were written as is no longer on the page.
+                written.set_value(String::new());
+                return;
+            }
+        }
         if let Some(el) = nav.get_untracked() {
             render(&el);
         }

@@ -122,6 +122,16 @@ test('all tags are one click away, found by typing', async () => {
   const [column, box, under] = await Promise.all([tags, tags.locator('.more-terms'), all].map((l) => l.boundingBox()));
   const inside = box.x >= column.x && box.x + box.width <= column.x + column.width + 0.5 && box.y >= under.y + under.height;
   assert.ok(inside, JSON.stringify({ column, box, under }));
+  // Closed and opened again, now that the index is there, the box comes
+  // and goes alone: the panels' chips stay the same nodes.
+  await page.evaluate(() => { window.firstChip = document.querySelector('.facet a.chip'); });
+  await all.click();
+  await tags.locator('.more-terms').waitFor({ state: 'detached' });
+  assert.equal(await all.getAttribute('aria-expanded'), 'false');
+  await all.click();
+  await note.filter({ hasText: T.shownOf(BOX, TAGS - 12) }).waitFor();
+  assert.equal(await all.getAttribute('aria-expanded'), 'true');
+  assert.ok(await page.evaluate(() => window.firstChip.isConnected && window.firstChip === document.querySelector('.facet a.chip')));
   assert.ok(fetched.some((p) => p.endsWith('/index.json')), fetched.join(' '));
   assert.equal(await all.getAttribute('aria-expanded'), 'true');
   await tags.getByTestId('find-term').fill('TAG-19');

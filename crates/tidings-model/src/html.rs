@@ -817,26 +817,31 @@ impl Facets<'_> {
             o.push_str("</button></li>");
         }
         o.push_str("</ul>");
-        if let (Some(typed), true) = (p.typed, p.has_more) {
-            let find = escape(self.text.find_term);
-            o.push_str("<div class=\"more-terms\"><input type=\"search\" data-testid=\"find-term\" placeholder=\"");
-            o.push_str(&find);
-            o.push_str("\" aria-label=\"");
-            o.push_str(&find);
-            o.push_str("\" value=\"");
-            o.push_str(&escape(typed));
-            o.push_str("\">");
-            let found = (p.panel).map(|panel| {
-                found_box(panel, typed, (self.filter, self.base), self.site, self.text)
-            });
-            let (status, chips) = found.map(|f| (f.status, f.chips)).unwrap_or_default();
-            o.push_str("<p class=\"found-note\" role=\"status\" data-testid=\"found-note\">");
-            o.push_str(&escape(&status));
-            o.push_str("</p><ul class=\"chips\">");
-            o.push_str(&chips);
-            o.push_str("</ul></div>");
+        if let (Some(typed), true, Some(panel)) = (p.typed, p.has_more, p.panel) {
+            o.push_str(&self.more_terms(panel, typed));
         }
         o.push_str("</div>");
+    }
+
+    /// The box of every term of `panel` with `typed` in its input: the
+    /// input, the status line and the chips. The panel holds it after its
+    /// chips; the app also writes it there alone when the box opens.
+    pub fn more_terms(&self, panel: &Panel, typed: &str) -> String {
+        let find = escape(self.text.find_term);
+        let found = found_box(panel, typed, (self.filter, self.base), self.site, self.text);
+        let mut o = String::new();
+        o.push_str("<div class=\"more-terms\"><input type=\"search\" data-testid=\"find-term\" placeholder=\"");
+        o.push_str(&find);
+        o.push_str("\" aria-label=\"");
+        o.push_str(&find);
+        o.push_str("\" value=\"");
+        o.push_str(&escape(typed));
+        o.push_str("\"><p class=\"found-note\" role=\"status\" data-testid=\"found-note\">");
+        o.push_str(&escape(&found.status));
+        o.push_str("</p><ul class=\"chips\">");
+        o.push_str(&found.chips);
+        o.push_str("</ul></div>");
+        o
     }
 
     /// "All of them / any of them", for a facet whose chosen terms can
