@@ -293,12 +293,15 @@ fn facets_view(current: Current, boxes: Boxes) -> impl IntoView {
         if unloaded == Some(true) {
             whole.set(true);
         }
-        let opening = opened.with_value(|o| !o.iter().any(|(k, _)| *k == key));
+        let mut opening = false;
         opened.update_value(|o| match o.iter().position(|(k, _)| *k == key) {
             Some(i) => {
                 o.remove(i);
             }
-            None => o.push((key.clone(), String::new())),
+            None => {
+                o.push((key.clone(), String::new()));
+                opening = true;
+            }
         });
         // A loaded panel's box is written or removed alone: redrawing every
         // panel made opening it cost two letters typed (make bench-web).

@@ -62,7 +62,7 @@ export const T = {
   /** "12 results", or "200+ results" when only the newest are loaded. */
   results: (n, more = false) =>
     more ? fill(SCHEME.text[LANG].results_more, { n }) : n === 1 ? SCHEME.text[LANG].results_one : fill(SCHEME.text[LANG].results, { n }),
-  /** Under the box of every term when it shows only the first of them. */
+  /** The status line of the box of every term when it shows only the first of them. */
   shownOf: (shown, n) => fill(SCHEME.text[LANG].shown_of, { shown, n }),
   /** The same line when the box shows every term it found. */
   foundCount: (n) => (n === 0 ? SCHEME.text[LANG].found_none : fill(SCHEME.text[LANG].found_count, { n })),

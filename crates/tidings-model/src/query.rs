@@ -658,8 +658,10 @@ pub fn split_shown<T>(
 }
 
 /// Whether a term matches what the reader typed to find it (any case,
-/// anywhere in the term; everything matches an empty needle).
-pub fn term_matches(term: &str, typed: &str) -> bool {
+/// anywhere in the term; everything matches an empty needle): the rule
+/// [`Panel::found`] applies, one term at a time, for the tests.
+#[cfg(test)]
+fn term_matches(term: &str, typed: &str) -> bool {
     contains_lowered(term, &lower(typed.trim()))
 }
 
