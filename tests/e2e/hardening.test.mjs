@@ -224,12 +224,13 @@ test('a server answering every request after 3 s: never a blank frame, a loading
   await done();
 });
 
-test('every control on the list and a digest is reached by Tab and shows a focus ring', async () => {
+test('every control on the list, a digest and the starred view is reached by Tab and shows a focus ring', async () => {
   const { page, done } = await openPage(browser);
-  for (const path of ['/', DIGEST]) {
+  const STARRED = schemePath('starred_url', {});
+  for (const path of ['/', DIGEST, STARRED]) {
     await page.goto(`${host.base}${path}`);
     await settled(page);
-    await page.locator(path === '/' ? '.digest-card' : '.item').first().waitFor();
+    await page.locator(path === DIGEST ? '.item' : '.digest-card').first().waitFor();
     const seen = new Set();
     const unringed = [];
     // Once round the page: until focus leaves the last control.
@@ -238,12 +239,17 @@ test('every control on the list and a digest is reached by Tab and shows a focus
       const focused = await page.evaluate(() => {
         const el = document.activeElement;
         if (!el || el === document.body) return null;
-        const style = getComputedStyle(el);
-        const box = el.getBoundingClientRect();
         const kind = el.tagName === 'INPUT' ? `input[${el.type}]` : el.tagName.toLowerCase();
         const name = `${kind} ${el.getAttribute('data-testid') ?? el.getAttribute('href') ?? el.textContent.trim().slice(0, 30)}`;
+        // A control hidden inside its label (the starred view's file input)
+        // shows its ring and its size on the label.
+        const hidden = el.classList.contains('visually-hidden');
+        const shown = hidden ? el.closest('label') : el;
+        if (!shown) return { name, ring: false, visible: false };
+        const style = getComputedStyle(shown);
+        const box = shown.getBoundingClientRect();
         const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1;
-        return { name, ring, visible: box.width > 0 && box.height > 0 };
+        return { name, ring, visible: box.width > 1 && box.height > 1 };
       });
       if (!focused) {
         if (seen.size > 0) break;
@@ -254,11 +260,18 @@ test('every control on the list and a digest is reached by Tab and shows a focus
     }
     assert.deepEqual(unringed, [], `${path}: focused without a visible ring`);
     // Tab reaches the controls a reader needs, not just the header.
-    const wanted = path === '/'
-      ? [/^input\[search\] /, /^input\[date\] from$/, /^a \/\?tag=/, /^a \/d\/[^/]+\/$/, /^a \/tags\//]
-      : [/^input\[search\] site-search$/, /^button /, /^a \/d\/[^/]+\/[^/]+\/$/];
+    const wanted = {
+      '/': [/^input\[search\] /, /^input\[date\] from$/, /^a \/\?tag=/, /^a \/d\/[^/]+\/$/, /^a \/tags\//],
+      [DIGEST]: [/^input\[search\] site-search$/, /^button /, /^a \/d\/[^/]+\/[^/]+\/$/],
+      [STARRED]: [/^a export$/, /^input\[file\] import$/, /^button /, /^a \/d\/[^/]+\/[^/]+\/$/],
+    }[path];
     for (const re of wanted) {
       assert.ok([...seen].some((n) => re.test(n.replace(BASE_PATH, '/'))), `${path}: Tab never reaches ${re} (${[...seen].join(', ')})`);
+    }
+    if (path === DIGEST) {
+      // Something starred, so the starred view has rows with their buttons.
+      await page.locator('.item .star').first().click();
+      await page.locator('.item .star[aria-pressed=true]').first().waitFor();
     }
   }
   await done();
