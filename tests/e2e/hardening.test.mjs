@@ -94,7 +94,7 @@ async function audit(page) {
 }
 
 for (const scheme of ['light', 'dark']) {
-  test(`axe-core finds nothing serious on the list, a tag, a digest, an item, search results and not-found (${scheme})`, async () => {
+  test(`axe-core finds nothing serious on the list, a tag, a digest and its keys' help, an item, all items, the starred view (and offline), search results and not-found (${scheme})`, async () => {
     const { page, done } = await openPage(browser, { colorScheme: scheme });
     const found = {};
     const visit = async (path, ready) => {
@@ -106,7 +106,22 @@ for (const scheme of ['light', 'dark']) {
     await visit('/', () => page.locator('.digest-card').first().waitFor());
     await visit(schemePath('tag_url', { tag: '人工智能' }), () => page.locator('.facet .chip.active').first().waitFor());
     await visit(DIGEST, () => page.locator('.item').first().waitFor());
+    // The keys' help over the digest, and an item starred for the starred view.
+    await page.keyboard.press('?');
+    await page.getByTestId('keys-help').waitFor();
+    found[`${DIGEST} with the keys' help open`] = await audit(page);
+    await page.keyboard.press('Escape');
+    await page.locator('.item .star').first().click();
+    await page.locator('.item .star[aria-pressed=true]').first().waitFor();
     await visit(schemePath('item_url', { slug: SLUG, id: items[4].id }), () => page.locator('h1', { hasText: items[4].title }).waitFor());
+    await visit(schemePath('items_url', {}), () => page.locator('.item-row').first().waitFor());
+    await visit(schemePath('starred_url', {}), () => page.locator('.starred .digest-card').first().waitFor());
+    // The header's badge when the network drops.
+    await page.context().setOffline(true);
+    await page.getByTestId('offline').waitFor();
+    found[`${schemePath('starred_url', {})} offline`] = await audit(page);
+    await page.context().setOffline(false);
+    await page.getByTestId('offline').waitFor({ state: 'detached' });
     // Search results: marked terms in titles (links) and snippets.
     await visit(`/?q=${encodeURIComponent('英伟达')}`, () => page.locator('.result h2 mark').first().waitFor());
     await visit('/no/such/page/', () => page.getByTestId('not-found').waitFor());
