@@ -34,19 +34,34 @@ pub fn StarredPage() -> impl IntoView {
             js_sys::encode_uri_component(&json)
         )
     };
+    // What the last import added, or why the file was refused.
+    let note = RwSignal::new(String::new());
     let import = move |ev: leptos::ev::Event| {
-        let file = ev
+        let Some(input) = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-            .and_then(|input| input.files())
-            .and_then(|files| files.get(0));
-        let Some(file) = file else { return };
-        let promise = file.text();
+        else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else {
+            return;
+        };
+        // Emptied, so choosing the same file again imports it again.
+        input.set_value("");
+        let (name, promise) = (file.name(), file.text());
         leptos::task::spawn_local(async move {
-            if let Ok(text) = wasm_bindgen_futures::JsFuture::from(promise).await {
-                let imported = Reading::from_json(&text.as_string().unwrap_or_default());
-                r.state.update(|s| s.merge(imported));
-            }
+            let read = wasm_bindgen_futures::JsFuture::from(promise).await;
+            let said = match read.ok().and_then(|t| t.as_string()) {
+                None => text.damaged(&name),
+                Some(json) => match Reading::parse(&json) {
+                    Ok(imported) => {
+                        let added = r.state.try_update(|s| s.merge(imported));
+                        text.imported(&name, added.unwrap_or_default())
+                    }
+                    Err(e) => text.import_failed(&name, e.line, e.column),
+                },
+            };
+            note.set(said);
         });
     };
     // The rows are the model's HTML, brought in step with the reader's
@@ -124,6 +139,7 @@ pub fn StarredPage() -> impl IntoView {
                 // The file input hidden behind its label, so the control
                 // reads in the page's language, not the browser's.
                 <label class="import">{text.import}<input type="file" class="visually-hidden" accept="application/json,.json" data-testid="import" on:change=import /></label>
+                <span class="import-note" role="status" data-testid="import-note">{move || note.get()}</span>
             </p>
             {crate::components::shown(
                 move || !r.state.read().starred.is_empty(),

@@ -72,6 +72,10 @@ export const T = {
   unreachable: (file) => fill(SCHEME.text[LANG].unreachable, { file }),
   damaged: (file) => fill(SCHEME.text[LANG].damaged, { file }),
   otherVersion: (found, expected) => fill(SCHEME.text[LANG].other_version, { found, expected }),
+  /** What importing a reading file added, or where the file went wrong. */
+  imported: (file, starred, read) =>
+    starred + read === 0 ? fill(SCHEME.text[LANG].imported_none, { file }) : fill(SCHEME.text[LANG].imported, { file, starred, read }),
+  importFailed: (file, line, column) => fill(SCHEME.text[LANG].import_failed, { file, line, column }),
 };
 
 /** The `--base-url` a site under test is built with (none at the root). */

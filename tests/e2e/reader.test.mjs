@@ -282,8 +282,20 @@ test('read and starred items survive a reload, and the starred view lists them',
   assert.equal(state.starred.length, 1);
   assert.equal(state.read.length, 13);
   const other = { read: [], starred: [{ slug: 'ai20240526', id: 'zzzzzzzz', title: 'Imported', date: '2024-05-26', digest_title: 'D' }] };
-  await page.getByTestId('import').setInputFiles({ name: 'reading.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) });
+  const file = (name, text) => ({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  const note = page.getByTestId('import-note');
+  // A file that is not a reading state is refused with where it went
+  // wrong, and changes nothing.
+  await page.getByTestId('import').setInputFiles(file('notes.json', '{"read": ["x/y",\n 3]}'));
+  await note.filter({ hasText: T.importFailed('notes.json', 2, 2) }).waitFor();
+  assert.equal(await page.locator('.starred .digest-card').count(), 1);
+  await page.getByTestId('import').setInputFiles(file('reading.json', JSON.stringify(other)));
   await page.locator('.starred .digest-card h2', { hasText: 'Imported' }).waitFor();
+  assert.equal(await note.textContent(), T.imported('reading.json', 1, 0));
+  // The same file again: nothing new, and said so.
+  await page.getByTestId('import').setInputFiles(file('reading.json', JSON.stringify(other)));
+  await note.filter({ hasText: T.imported('reading.json', 0, 0) }).waitFor();
+  assert.equal(await page.locator('.starred .digest-card').count(), 2);
   await page.locator('.starred .digest-card').first().locator('.star').click();
   await page.locator('.starred .digest-card h2', { hasText: first }).waitFor({ state: 'detached' });
   // The imported item is unread; its button marks it read and keeps the focus.

@@ -363,6 +363,29 @@ impl Text {
         }
     }
 
+    /// "reading.json: 2 starred and 5 read added" / "reading.json：新增收藏 2 条、已读 5 条":
+    /// what importing a reading file added.
+    pub fn imported(&self, file: &str, added: crate::reading::Added) -> String {
+        let (s, r) = (added.starred, added.read);
+        match (self.lang, s + r) {
+            (Lang::Zh, 0) => format!("{file}：没有新内容"),
+            (Lang::Zh, _) => format!("{file}：新增收藏 {s} 条、已读 {r} 条"),
+            (Lang::En, 0) => format!("{file}: nothing new"),
+            (Lang::En, _) => format!("{file}: {s} starred and {r} read added"),
+        }
+    }
+
+    /// "x.json is not a reading file exported by tidings (line 1,
+    /// column 3)": an import refused, and where the file went wrong.
+    pub fn import_failed(&self, file: &str, line: usize, column: usize) -> String {
+        match self.lang {
+            Lang::Zh => format!("{file} 不是 tidings 导出的阅读记录（第 {line} 行第 {column} 列）"),
+            Lang::En => format!(
+                "{file} is not a reading file exported by tidings (line {line}, column {column})"
+            ),
+        }
+    }
+
     /// What a key does, for the `?` sheet.
     pub fn key_help(&self, action: crate::keys::Action) -> &'static str {
         use crate::keys::Action as A;
@@ -503,6 +526,25 @@ impl Text {
             ("export", self.export.into()),
             ("import", self.import.into()),
             ("no_starred", self.no_starred.into()),
+            (
+                "imported",
+                self.imported(
+                    "{file}",
+                    crate::reading::Added {
+                        starred: 91,
+                        read: 97,
+                    },
+                )
+                .replace("91", "{starred}")
+                .replace("97", "{read}"),
+            ),
+            ("imported_none", self.imported("{file}", Default::default())),
+            (
+                "import_failed",
+                self.import_failed("{file}", 91, 97)
+                    .replace("91", "{line}")
+                    .replace("97", "{column}"),
+            ),
             ("kept_here", self.kept_here.into()),
             ("keys_title", self.keys_title.into()),
             ("offline", self.offline.into()),
@@ -609,6 +651,49 @@ mod tests {
             Text::of(Lang::Zh).describe().into_iter().collect();
         assert_eq!(zh["digests_many"], "{n} 期日报");
         assert_eq!(zh["page_of"], "第 {page} 页，共 {pages} 页");
+    }
+
+    #[test]
+    fn an_import_says_what_it_added_or_where_the_file_went_wrong() {
+        use crate::reading::Added;
+        let (zh, en) = (Text::of(Lang::Zh), Text::of(Lang::En));
+        let some = Added {
+            starred: 2,
+            read: 5,
+        };
+        assert_eq!(
+            zh.imported("r.json", some),
+            "r.json：新增收藏 2 条、已读 5 条"
+        );
+        assert_eq!(
+            en.imported("r.json", some),
+            "r.json: 2 starred and 5 read added"
+        );
+        assert_eq!(
+            zh.imported("r.json", Added::default()),
+            "r.json：没有新内容"
+        );
+        assert_eq!(
+            en.imported("r.json", Added::default()),
+            "r.json: nothing new"
+        );
+        assert_eq!(
+            en.import_failed("a.pdf", 1, 1),
+            "a.pdf is not a reading file exported by tidings (line 1, column 1)"
+        );
+        assert_eq!(
+            zh.import_failed("a.pdf", 3, 14),
+            "a.pdf 不是 tidings 导出的阅读记录（第 3 行第 14 列）"
+        );
+        let templates: std::collections::HashMap<_, _> = en.describe().into_iter().collect();
+        assert_eq!(
+            templates["imported"],
+            "{file}: {starred} starred and {read} read added"
+        );
+        assert_eq!(
+            templates["import_failed"],
+            "{file} is not a reading file exported by tidings (line {line}, column {column})"
+        );
     }
 
     #[test]

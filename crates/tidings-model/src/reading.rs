@@ -79,9 +79,11 @@ impl Keys {
         self.0.iter()
     }
 
-    /// Both sets' keys, in one pass over the two.
-    pub fn merge(&mut self, other: Keys) {
+    /// Both sets' keys, in one pass over the two; how many of `other`'s
+    /// were not here.
+    pub fn merge(&mut self, other: Keys) -> usize {
         let mine = std::mem::take(&mut self.0);
+        let before = mine.len();
         let mut out = Vec::with_capacity(mine.len() + other.0.len());
         let (mut a, mut b) = (mine.into_iter().peekable(), other.0.into_iter().peekable());
         loop {
@@ -103,6 +105,7 @@ impl Keys {
             }
         }
         self.0 = out;
+        self.0.len() - before
     }
 }
 
@@ -137,10 +140,23 @@ pub fn key(slug: &str, id: &str) -> String {
     format!("{slug}/{id}")
 }
 
+/// What an import added: stars and read marks that were not here.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Added {
+    pub starred: usize,
+    pub read: usize,
+}
+
 impl Reading {
     /// The state kept as `json`; anything unreadable is a fresh state.
     pub fn from_json(json: &str) -> Reading {
-        <Reading as crate::json::FromJson>::from_json_text(json).unwrap_or_default()
+        Reading::parse(json).unwrap_or_default()
+    }
+
+    /// The state in `json`, or where it stops being one (a file the
+    /// reader imports, which may be anything).
+    pub fn parse(json: &str) -> Result<Reading, crate::json::Error> {
+        <Reading as crate::json::FromJson>::from_json_text(json)
     }
 
     /// The state as JSON, as serde writes it (the model's tests compare).
@@ -231,17 +247,20 @@ impl Reading {
     }
 
     /// Adds an imported state: read items and stars of both (the stars
-    /// here first), the later of the two visits.
-    pub fn merge(&mut self, other: Reading) {
-        self.read.merge(other.read);
+    /// here first), the later of the two visits; what was new.
+    pub fn merge(&mut self, other: Reading) -> Added {
+        let read = self.read.merge(other.read);
+        let mut starred = 0;
         for s in other.starred {
             if !self.is_starred(&s.slug, &s.id) {
                 self.starred.push(s);
+                starred += 1;
             }
         }
         if let Some(seen) = other.seen_until {
             self.saw(&seen);
         }
+        Added { starred, read }
     }
 }
 
@@ -353,7 +372,13 @@ mod tests {
         there.toggle_star(star("b"));
         there.set_read("d", "c", true);
         there.saw("2024-06-01");
-        here.merge(there);
+        assert_eq!(
+            here.merge(there),
+            Added {
+                starred: 1,
+                read: 1
+            }
+        );
         assert_eq!(
             here.starred
                 .iter()
@@ -363,5 +388,20 @@ mod tests {
         );
         assert!(here.is_read("d", "a") && here.is_read("d", "c"));
         assert_eq!(here.seen_until.as_deref(), Some("2024-06-01"));
+        // The same file again adds nothing.
+        let again = Reading::parse(&here.to_json()).expect("its own JSON");
+        assert_eq!(here.merge(again), Added::default());
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_reading_state_says_where() {
+        let bad = Reading::parse("{\"read\": [\"d/a\", 3]}").expect_err("a number is not a key");
+        assert_eq!(
+            (bad.what.as_str(), bad.line, bad.column),
+            ("expected a string", 1, 18)
+        );
+        let bad = Reading::parse("%PDF-1.7\n").expect_err("not JSON");
+        assert_eq!((bad.line, bad.column), (1, 1));
+        assert_eq!(Reading::parse("{}"), Ok(Reading::default()));
     }
 }
