@@ -23,7 +23,7 @@ use leptos::prelude::*;
 use crate::components::{nothing, shown, Load};
 
 pub use api::{AppError, Missing};
-use tidings_model::i18n::Text;
+use tidings_model::i18n::{Grouped, Text};
 use tidings_model::site::Lang;
 use tidings_model::url::Route;
 use tidings_model::{layout, url, Manifest};
@@ -155,7 +155,7 @@ fn StarredLink() -> impl IntoView {
     let r = reading::use_reading();
     view! {
         <a href=site::href(&Route::Starred.url()) class="starred-link" data-testid="starred-link" aria-current=nav::current(Route::Starred)>
-            {move || format!("★ {} {}", text.starred, r.state.read().starred.len())}
+            {move || format!("★ {} {}", text.starred, Grouped::of(r.state.read().starred.len()))}
         </a>
     }
 }

@@ -108,7 +108,7 @@ test('the first screen offers sources and the archive without loading the index'
   const years = new Map();
   for (const e of bundle.entries) tally(years, e.date.slice(0, 4));
   const chips = (facet) => page.locator(`.facet[data-facet="${facet}"] a.chip`)
-    .evaluateAll((links) => links.map((a) => [a.dataset.name, Number(a.querySelector('.n').textContent)]));
+    .evaluateAll((links) => links.map((a) => [a.dataset.name, Number(a.querySelector('.n').textContent.replaceAll(',', ''))]));
   assert.deepEqual(new Map(await chips('archive')), years);
   const shown = await chips('domain');
   assert.ok(shown.length > 0 && shown.length <= Math.min(12, domains.size), JSON.stringify(shown));

@@ -28,7 +28,11 @@ export const LANG = process.env.TIDINGS_UI_LANG ?? 'zh';
 /** A root-relative path as the site under test serves it. */
 export const href = (path) => `${BASE_PATH}${path.replace(/^\//, '')}`;
 
-export const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, k) => String(values[k]));
+/** A count as the app writes it: in groups of three digits ("115,343"). */
+export const grouped = (n) => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+/** A template of `tidings scheme` filled in; numbers are written as counts. */
+export const fill = (template, values) =>
+  template.replace(/\{(\w+)\}/g, (_, k) => (typeof values[k] === 'number' ? grouped(values[k]) : String(values[k])));
 
 /** `n` of `kind` (`items`, `digests`) in `lang`: its one or many form. */
 const counted = (lang, kind, n) => fill(SCHEME.text[lang][n === 1 ? `${kind}_one` : `${kind}_many`], { n });

@@ -451,7 +451,7 @@ pub fn item_content(d: &Digest, n: usize, page: &Page<'_>) -> String {
 
 /// A facet chip, the `<li>`: a link to the list with the term toggled
 /// (`href`, with the site's base path), `prefix` before the term (`#` for
-/// tags) and its count after. A chosen chip is a link, not a button, so
+/// tags) and its count after (grouped, as every count). A chosen chip is a link, not a button, so
 /// it is announced as the current one of its set (`aria-current`).
 pub fn chip(prefix: &str, name: &str, count: u32, active: bool, href: &str) -> String {
     let mut o = String::with_capacity(80 + 2 * name.len() + href.len());
@@ -466,7 +466,11 @@ pub fn chip(prefix: &str, name: &str, count: u32, active: bool, href: &str) -> S
     o.push_str("\">");
     o.push_str(&escape(prefix));
     o.push_str(&escape(name));
-    let _ = write!(o, "<span class=\"n\">{count}</span></a></li>");
+    let _ = write!(
+        o,
+        "<span class=\"n\">{}</span></a></li>",
+        crate::i18n::Grouped(count.into())
+    );
     o
 }
 
@@ -1217,7 +1221,7 @@ mod tests {
         let zh = Text::of(crate::site::Lang::Zh);
         assert_eq!(
             zh.shown_of(50, 5215),
-            "显示 50 个，共 5215 个；继续输入以缩小范围"
+            "显示 50 个，共 5,215 个；继续输入以缩小范围"
         );
         assert_eq!(zh.found_count(10), "找到 10 个");
         assert_eq!(zh.found_count(0), "没有找到");

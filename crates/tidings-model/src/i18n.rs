@@ -189,7 +189,7 @@ impl Text {
     /// "13 items" / "1 item" / "13 条新闻".
     pub fn items(&self, n: u64) -> String {
         match self.lang {
-            Lang::Zh => format!("{n} 条新闻"),
+            Lang::Zh => format!("{} 条新闻", Grouped(n)),
             Lang::En => plural(n, "item", "items"),
         }
     }
@@ -197,7 +197,7 @@ impl Text {
     /// "12 digests" / "1 digest" / "12 期日报".
     pub fn digests(&self, n: u64) -> String {
         match self.lang {
-            Lang::Zh => format!("{n} 期日报"),
+            Lang::Zh => format!("{} 期日报", Grouped(n)),
             Lang::En => plural(n, "digest", "digests"),
         }
     }
@@ -257,6 +257,7 @@ impl Text {
     /// "2024年5月26日 · 第 5 条，共 13 条" / "May 26, 2024 · item 5 of 13".
     pub fn position(&self, date: &str, index: usize, of: usize) -> String {
         let date = self.date_text(date);
+        let (index, of) = (Grouped::of(index), Grouped::of(of));
         match self.lang {
             Lang::Zh => format!("{date} · 第 {index} 条，共 {of} 条"),
             Lang::En => format!("{date} · item {index} of {of}"),
@@ -265,6 +266,7 @@ impl Text {
 
     /// "Page 2 of 5" / "第 2 页，共 5 页".
     pub fn page_of(&self, page: u32, pages: u32) -> String {
+        let (page, pages) = (Grouped(page.into()), Grouped(pages.into()));
         match self.lang {
             Lang::Zh => format!("第 {page} 页，共 {pages} 页"),
             Lang::En => format!("Page {page} of {pages}"),
@@ -337,18 +339,30 @@ impl Text {
     /// "all tags (160)" / "全部标签（160）": the switch to every term of a facet.
     pub fn all_terms(&self, facet: Facet, n: usize) -> String {
         match self.lang {
-            Lang::Zh => format!("全部{}（{n}）", self.facet(facet)),
-            Lang::En => format!("all {} ({n})", self.facet(facet).to_ascii_lowercase()),
+            Lang::Zh => format!("全部{}（{}）", self.facet(facet), Grouped::of(n)),
+            Lang::En => format!(
+                "all {} ({})",
+                self.facet(facet).to_ascii_lowercase(),
+                Grouped::of(n)
+            ),
         }
     }
 
-    /// "50 of 5215 shown; type to narrow" / "显示 50 个，共 5215 个；继续输入以缩小范围":
+    /// "50 of 5,215 shown; type to narrow" / "显示 50 个，共 5,215 个；继续输入以缩小范围":
     /// the status line of the box of every term when it shows only the
     /// first of them.
     pub fn shown_of(&self, shown: usize, n: usize) -> String {
         match self.lang {
-            Lang::Zh => format!("显示 {shown} 个，共 {n} 个；继续输入以缩小范围"),
-            Lang::En => format!("{shown} of {n} shown; type to narrow"),
+            Lang::Zh => format!(
+                "显示 {} 个，共 {} 个；继续输入以缩小范围",
+                Grouped::of(shown),
+                Grouped::of(n)
+            ),
+            Lang::En => format!(
+                "{} of {} shown; type to narrow",
+                Grouped::of(shown),
+                Grouped::of(n)
+            ),
         }
     }
 
@@ -357,17 +371,17 @@ impl Text {
     pub fn found_count(&self, n: usize) -> String {
         match (self.lang, n) {
             (Lang::Zh, 0) => "没有找到".to_string(),
-            (Lang::Zh, n) => format!("找到 {n} 个"),
+            (Lang::Zh, n) => format!("找到 {} 个", Grouped::of(n)),
             (Lang::En, 0) => "none found".to_string(),
-            (Lang::En, n) => format!("{n} found"),
+            (Lang::En, n) => format!("{} found", Grouped::of(n)),
         }
     }
 
     /// "reading.json: 2 starred and 5 read added" / "reading.json：新增收藏 2 条、已读 5 条":
     /// what importing a reading file added.
     pub fn imported(&self, file: &str, added: crate::reading::Added) -> String {
-        let (s, r) = (added.starred, added.read);
-        match (self.lang, s + r) {
+        let (s, r) = (Grouped::of(added.starred), Grouped::of(added.read));
+        match (self.lang, added.starred + added.read) {
             (Lang::Zh, 0) => format!("{file}：没有新内容"),
             (Lang::Zh, _) => format!("{file}：新增收藏 {s} 条、已读 {r} 条"),
             (Lang::En, 0) => format!("{file}: nothing new"),
@@ -378,6 +392,7 @@ impl Text {
     /// "x.json is not a reading file exported by tidings (line 1,
     /// column 3)": an import refused, and where the file went wrong.
     pub fn import_failed(&self, file: &str, line: usize, column: usize) -> String {
+        let (line, column) = (Grouped::of(line), Grouped::of(column));
         match self.lang {
             Lang::Zh => format!("{file} 不是 tidings 导出的阅读记录（第 {line} 行第 {column} 列）"),
             Lang::En => format!(
@@ -422,9 +437,9 @@ impl Text {
     /// "on 3 days" / "共 3 天": how often a story ran.
     pub fn on_days(&self, n: usize) -> String {
         match self.lang {
-            Lang::Zh => format!("共 {n} 天"),
+            Lang::Zh => format!("共 {} 天", Grouped::of(n)),
             Lang::En if n == 1 => "on 1 day".to_string(),
-            Lang::En => format!("on {n} days"),
+            Lang::En => format!("on {} days", Grouped::of(n)),
         }
     }
 
@@ -433,9 +448,9 @@ impl Text {
     pub fn results(&self, n: usize, more: bool) -> String {
         let plus = if more { "+" } else { "" };
         match self.lang {
-            Lang::Zh => format!("{n}{plus} 条结果"),
+            Lang::Zh => format!("{}{plus} 条结果", Grouped::of(n)),
             Lang::En if n == 1 && !more => "1 result".to_string(),
-            Lang::En => format!("{n}{plus} results"),
+            Lang::En => format!("{}{plus} results", Grouped::of(n)),
         }
     }
 
@@ -443,8 +458,8 @@ impl Text {
     /// items the check on their text may drop.
     pub fn results_about(&self, n: usize) -> String {
         match self.lang {
-            Lang::Zh => format!("约 {n} 条结果"),
-            Lang::En => format!("about {n} results"),
+            Lang::Zh => format!("约 {} 条结果", Grouped::of(n)),
+            Lang::En => format!("about {} results", Grouped::of(n)),
         }
     }
 
@@ -619,11 +634,44 @@ fn month_name(month: u32) -> &'static str {
     MONTHS[i]
 }
 
+/// A count as the interface writes it, in groups of three digits
+/// ("115,343"; both languages group so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grouped(pub u64);
+
+impl Grouped {
+    pub fn of(n: usize) -> Grouped {
+        Grouped(u64::try_from(n).unwrap_or(u64::MAX))
+    }
+}
+
+impl std::fmt::Display for Grouped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // At most 20 digits and 6 commas.
+        let mut buf = [0u8; 26];
+        let (mut at, mut n, mut digits) = (buf.len(), self.0, 0);
+        loop {
+            if digits > 0 && digits % 3 == 0 {
+                at -= 1;
+                buf[at] = b',';
+            }
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            digits += 1;
+            if n == 0 {
+                break;
+            }
+        }
+        f.write_str(std::str::from_utf8(&buf[at..]).map_err(|_| std::fmt::Error)?)
+    }
+}
+
 fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
-        format!("{n} {many}")
+        format!("{} {many}", Grouped(n))
     }
 }
 
@@ -693,6 +741,38 @@ mod tests {
         assert_eq!(
             templates["import_failed"],
             "{file} is not a reading file exported by tidings (line {line}, column {column})"
+        );
+    }
+
+    #[test]
+    fn counts_are_written_in_groups_of_three_digits() {
+        let all = [0, 7, 999, 1_000, 11_521, 115_343, 1_000_000, u64::MAX];
+        let written: Vec<String> = all.iter().map(|&n| Grouped(n).to_string()).collect();
+        assert_eq!(
+            written,
+            [
+                "0",
+                "7",
+                "999",
+                "1,000",
+                "11,521",
+                "115,343",
+                "1,000,000",
+                "18,446,744,073,709,551,615"
+            ]
+        );
+        assert_eq!(
+            Text::of(Lang::Zh).count(10_000, 115_343),
+            "10,000 期日报，115,343 条新闻"
+        );
+        assert_eq!(Text::of(Lang::En).count(1, 1_000), "1 digest, 1,000 items");
+        assert_eq!(
+            Text::of(Lang::En).all_terms(Facet::Domain, 5_227),
+            "all sources (5,227)"
+        );
+        assert_eq!(
+            Text::of(Lang::Zh).shown_of(50, 1_085),
+            "显示 50 个，共 1,085 个；继续输入以缩小范围"
         );
     }
 
