@@ -451,8 +451,9 @@ pub fn item_content(d: &Digest, n: usize, page: &Page<'_>) -> String {
 
 /// A facet chip, the `<li>`: a link to the list with the term toggled
 /// (`href`, with the site's base path), `prefix` before the term (`#` for
-/// tags) and its count after (grouped, as every count). A chosen chip is a link, not a button, so
-/// it is announced as the current one of its set (`aria-current`).
+/// tags) and its count after (grouped, as every count). A chosen chip is
+/// a link, not a button, so it is announced as the current one of its
+/// set (`aria-current`).
 pub fn chip(prefix: &str, name: &str, count: u32, active: bool, href: &str) -> String {
     let mut o = String::with_capacity(80 + 2 * name.len() + href.len());
     o.push_str("<li><a href=\"");
