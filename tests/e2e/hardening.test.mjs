@@ -9,6 +9,7 @@ import { BASE_PATH, SCHEME, SITE, T, launch, listItems, openPage, pagesServer, s
 
 const SLUG = 'ai20240526';
 const DIGEST = schemePath('digest_url', { slug: SLUG });
+const STARRED = schemePath('starred_url', {});
 let browser, host, items;
 
 /** Records every CSP violation the page reports, in `window.__violations`. */
@@ -115,11 +116,11 @@ for (const scheme of ['light', 'dark']) {
     await page.locator('.item .star[aria-pressed=true]').first().waitFor();
     await visit(schemePath('item_url', { slug: SLUG, id: items[4].id }), () => page.locator('h1', { hasText: items[4].title }).waitFor());
     await visit(schemePath('items_url', {}), () => page.locator('.item-row').first().waitFor());
-    await visit(schemePath('starred_url', {}), () => page.locator('.starred .digest-card').first().waitFor());
+    await visit(STARRED, () => page.locator('.starred .digest-card').first().waitFor());
     // The header's badge when the network drops.
     await page.context().setOffline(true);
     await page.getByTestId('offline').waitFor();
-    found[`${schemePath('starred_url', {})} offline`] = await audit(page);
+    found[`${STARRED} offline`] = await audit(page);
     await page.context().setOffline(false);
     await page.getByTestId('offline').waitFor({ state: 'detached' });
     // Search results: marked terms in titles (links) and snippets.
@@ -241,7 +242,6 @@ test('a server answering every request after 3 s: never a blank frame, a loading
 
 test('every control on the list, a digest and the starred view is reached by Tab and shows a focus ring', async () => {
   const { page, done } = await openPage(browser);
-  const STARRED = schemePath('starred_url', {});
   for (const path of ['/', DIGEST, STARRED]) {
     await page.goto(`${host.base}${path}`);
     await settled(page);
