@@ -216,7 +216,9 @@ async fn cached<T: BundleFile + 'static>(
     if let Some(value) = kept::<T>(&path) {
         return Ok(value);
     }
-    let value = get::<T>(&path, RequestCache::Default).await?;
+    let (url, response) = stamped(&path).await?;
+    let text = body_text(&url, &response).await?;
+    let value = T::from_json(&text).map_err(|error| AppError::Bundle { url, error })?;
     check(&value).map_err(|error| AppError::Bundle {
         url: crate::site::href(&path),
         error,
@@ -235,8 +237,7 @@ async fn cached_bytes<T: 'static>(
     if let Some(value) = kept::<T>(&path) {
         return Ok(value);
     }
-    let url = crate::site::href(&path);
-    let response = fetch(&url, RequestCache::Default).await?;
+    let (url, response) = stamped(&path).await?;
     let bytes = body_bytes(&url, &response).await?;
     let value = Arc::new(decode(&bytes).map_err(|e| AppError::Bundle {
         url: url.clone(),
@@ -244,6 +245,44 @@ async fn cached_bytes<T: 'static>(
     })?);
     keep(path, &value);
     Ok(value)
+}
+
+/// The response for the stamped file at `path`, with its URL.
+async fn stamped(path: &str) -> Result<(String, web_sys::Response), AppError> {
+    let url = crate::site::href(path);
+    match fetch(&url, RequestCache::Default).await {
+        Ok(response) => Ok((url, response)),
+        Err(error) => Err(gone(path, error).await),
+    }
+}
+
+/// What to make of a stamped file at `path` that did not load. When the
+/// server says it is gone (404, 410) and the manifest now names another
+/// build, the site was deployed again while this page was open, and the
+/// old build's files went with it: the page then loads again, into the
+/// new build (its pages, app and data), instead of showing the error
+/// (once per new build and tab, so a host whose manifest and files
+/// disagree cannot keep reloading it). Otherwise, the error as it is.
+async fn gone(path: &str, error: AppError) -> AppError {
+    if !matches!(
+        error,
+        AppError::Network {
+            status: Some(404 | 410),
+            ..
+        }
+    ) {
+        return error;
+    }
+    let Ok(now) = manifest().await else {
+        return error;
+    };
+    if path.starts_with(&layout::under_stamp(&now.stamp, ""))
+        || !crate::site::reload_for(&now.stamp)
+    {
+        return error;
+    }
+    // The page is on its way out; what showed stays until it goes.
+    std::future::pending().await
 }
 
 /// Shard `n` of the search index.

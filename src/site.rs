@@ -16,6 +16,9 @@ static INFO: OnceLock<SiteInfo> = OnceLock::new();
 /// Where the reader's language choice is kept.
 const LANG_KEY: &str = "tidings-lang";
 
+/// The build a tab last loaded itself again for (`sessionStorage`).
+const BUILD_KEY: &str = "tidings-reloaded-for";
+
 /// The site's settings.
 pub fn info() -> &'static SiteInfo {
     INFO.get_or_init(|| read_meta().unwrap_or_default())
@@ -176,6 +179,21 @@ pub fn reload_on_rebuild() {
             sleep(RELOAD_EVERY).await;
         }
     });
+}
+
+/// Loads the page again, for the site's new build `stamp`: false, and
+/// nothing done, when this tab already did so for that build or cannot
+/// remember that it did (no `sessionStorage`).
+pub fn reload_for(stamp: &str) -> bool {
+    let Some(session) = window().session_storage().ok().flatten() else {
+        return false;
+    };
+    if session.get_item(BUILD_KEY).ok().flatten().as_deref() == Some(stamp)
+        || session.set_item(BUILD_KEY, stamp).is_err()
+    {
+        return false;
+    }
+    window().location().reload().is_ok()
 }
 
 /// How often a page served while it is written looks for a rebuild.

@@ -3,9 +3,11 @@
 // every page's <meta>; any violation report fails the test.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BASE_PATH, SCHEME, SITE, T, launch, listItems, openPage, pagesServer, schemePath, settled } from './harness.mjs';
+import {
+  BASE_PATH, SCHEME, SITE, T, buildInto, launch, listItems, openPage, pagesServer, schemePath, settled, syntheticSite,
+} from './harness.mjs';
 
 const SLUG = 'ai20240526';
 const DIGEST = schemePath('digest_url', { slug: SLUG });
@@ -209,6 +211,44 @@ test('the network dropping mid-visit: the next page says so, Retry works once it
   await page.locator('.digest-card h2 a').first().click();
   await page.getByTestId('error').waitFor();
   await retries(page, T.unreachable(FILE.shard), () => page.locator('.item').first().waitFor());
+  await done({ allow: LOAD_FAILED });
+});
+
+// A site deployed again while a reader has it open: the new build's data
+// lives under a new stamp and the old one's files are gone, so the open
+// app's next file answers 404.
+test('a deploy while the page is open: the next digest opens from the new build, not an error', async () => {
+  const site = syntheticSite('redeploy', { count: 30 });
+  const content = join(site, '..', 'content');
+  const server = await pagesServer(site);
+  after(() => server.close());
+  const { page, done } = await openPage(browser);
+  const oldStamp = () => JSON.parse(readFileSync(join(site, SCHEME.manifest), 'utf8')).stamp;
+  const before = oldStamp();
+  await page.goto(`${server.base}/`);
+  await page.locator('.digest-card').first().waitFor();
+  // The last card's digest is in a shard this visit has not loaded.
+  const last = page.locator('.digest-card h2 a').last();
+  const title = await last.textContent();
+  await page.evaluate(() => { window.__beforeDeploy = true; });
+  // One more digest, the newest, and the site built again in place.
+  const posts = readdirSync(join(content, 'posts')).sort();
+  const newest = readFileSync(join(content, 'posts', posts[posts.length - 1]), 'utf8')
+    .replace(/^slug = .*$/m, 'slug = "deployed-later"')
+    .replace(/^date = .*$/m, 'date = "2099-01-01"')
+    .replace(/^title = .*$/m, 'title = "Deployed later"');
+  writeFileSync(join(content, 'posts', 'deployed-later.md'), newest);
+  buildInto(site, content);
+  assert.notEqual(oldStamp(), before, 'the deploy made a new build');
+  await last.click();
+  await page.locator('h1', { hasText: title }).waitFor();
+  assert.ok((await page.locator('.item').count()) > 0);
+  assert.equal(await page.getByTestId('error').count(), 0);
+  // The page loaded itself again, so the app and its data are the new build's.
+  assert.equal(await page.evaluate(() => window.__beforeDeploy), undefined);
+  assert.match(page.url(), /\/d\/[^/]+\/$/);
+  await page.goBack();
+  await page.locator('.digest-card h2 a', { hasText: 'Deployed later' }).waitFor();
   await done({ allow: LOAD_FAILED });
 });
 

@@ -305,9 +305,14 @@ export function contentSite(name, content, { itemPages = 'auto', baseUrl } = {})
   for (const f of readdirSync(SITE)) {
     if (/\.(html|js|wasm|css|svg)$/.test(f) && f !== SCHEME.not_found_page) copyFileSync(join(SITE, f), join(site, f));
   }
+  buildInto(site, content, { itemPages, baseUrl });
+  return site;
+}
+
+/** Builds the digests in `content` into the site `site` again, as `contentSite` built it (a deploy). */
+export function buildInto(site, content, { itemPages = 'auto', baseUrl } = {}) {
   execFileSync(BIN, ['build', '--content', content, '--out', site, '--shell', `${site}/index.html`,
     '--item-pages', itemPages, '--quiet', ...(baseUrl ? ['--base-url', baseUrl] : baseUrlArgs())]);
-  return site;
 }
 
 /** The bundle of a built site: manifest, index and every list entry, read from disk. */
