@@ -258,11 +258,12 @@ async fn stamped(path: &str) -> Result<(String, web_sys::Response), AppError> {
 
 /// What to make of a stamped file at `path` that did not load. When the
 /// server says it is gone (404, 410) and the manifest now names another
-/// build, the site was deployed again while this page was open, and the
-/// old build's files went with it: the page then loads again, into the
-/// new build (its pages, app and data), instead of showing the error
-/// (once per new build and tab, so a host whose manifest and files
-/// disagree cannot keep reloading it). Otherwise, the error as it is.
+/// build (or is of another format version), the site was deployed again
+/// while this page was open, and the old build's files went with it: the
+/// page then loads again, into the new build (its pages, app and data),
+/// instead of showing the error (once per new build and tab, so a host
+/// whose manifest and files disagree cannot keep reloading it).
+/// Otherwise, the error as it is.
 async fn gone(path: &str, error: AppError) -> AppError {
     if !matches!(
         error,
@@ -273,12 +274,17 @@ async fn gone(path: &str, error: AppError) -> AppError {
     ) {
         return error;
     }
-    let Ok(now) = manifest().await else {
-        return error;
+    // The build the manifest now names; one of another format version
+    // is a newer tidings' build, which only its own app reads.
+    let build = match manifest().await {
+        Ok(now) if !path.starts_with(&layout::under_stamp(&now.stamp, "")) => now.stamp.clone(),
+        Err(AppError::Bundle {
+            error: DecodeError::Schema { found, .. },
+            ..
+        }) => format!("format {found}"),
+        _ => return error,
     };
-    if path.starts_with(&layout::under_stamp(&now.stamp, ""))
-        || !crate::site::reload_for(&now.stamp)
-    {
+    if !crate::site::reload_for(&build) {
         return error;
     }
     // The page is on its way out; what showed stays until it goes.

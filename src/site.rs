@@ -181,15 +181,16 @@ pub fn reload_on_rebuild() {
     });
 }
 
-/// Loads the page again, for the site's new build `stamp`: false, and
-/// nothing done, when this tab already did so for that build or cannot
-/// remember that it did (no `sessionStorage`).
-pub fn reload_for(stamp: &str) -> bool {
+/// Loads the page again, for the site's new build `build` (its stamp, or
+/// its format version): false, and nothing done, when this tab already
+/// did so for that build or cannot remember that it did (no
+/// `sessionStorage`).
+pub fn reload_for(build: &str) -> bool {
     let Some(session) = window().session_storage().ok().flatten() else {
         return false;
     };
-    if session.get_item(BUILD_KEY).ok().flatten().as_deref() == Some(stamp)
-        || session.set_item(BUILD_KEY, stamp).is_err()
+    if session.get_item(BUILD_KEY).ok().flatten().as_deref() == Some(build)
+        || session.set_item(BUILD_KEY, build).is_err()
     {
         return false;
     }

@@ -252,6 +252,41 @@ test('a deploy while the page is open: the next digest opens from the new build,
   await done({ allow: LOAD_FAILED });
 });
 
+test('a deploy of a newer format while the page is open: the page loads itself again once, then says so', async () => {
+  const otherSchema = (b) => Buffer.from(JSON.stringify({ ...JSON.parse(b), schema: 99 }));
+  const { page, done } = await openPage(browser);
+  await page.goto(`${host.base}/`);
+  await page.locator('.digest-card').first().waitFor();
+  await page.evaluate(() => { window.__beforeDeploy = true; });
+  // The old build's shard is gone; the manifest is a newer tidings' build.
+  host.fail(at(FILE.shard), { status: 404 });
+  host.fail(at(FILE.manifest), { body: otherSchema });
+  await page.locator('.digest-card h2 a').first().click();
+  await page.getByTestId('error').waitFor();
+  assert.equal(await page.evaluate(() => window.__beforeDeploy), undefined, 'the page loaded itself again');
+  await retries(page, T.otherVersion(99, SCHEME.schema), () => page.locator('.item').first().waitFor());
+  await done({ allow: LOAD_FAILED });
+});
+
+test('a host whose manifest names a build it does not serve: the error, not a page reloading without end', async () => {
+  const elsewhere = (b) => Buffer.from(JSON.stringify({ ...JSON.parse(b), stamp: '0000000000' }));
+  const { page, done } = await openPage(browser);
+  await page.goto(`${host.base}/`);
+  await page.locator('.digest-card').first().waitFor();
+  // This tab has already loaded itself again for that build once.
+  await page.evaluate(() => {
+    window.__beforeDeploy = true;
+    sessionStorage.setItem('tidings-reloaded-for', '0000000000');
+  });
+  host.fail(at(FILE.shard), { status: 404 });
+  host.fail(at(FILE.manifest), { body: elsewhere });
+  await page.locator('.digest-card h2 a').first().click();
+  await page.getByTestId('error').waitFor();
+  assert.equal(await page.evaluate(() => window.__beforeDeploy), true, 'the page stayed');
+  await retries(page, T.serverRefused(FILE.shard, 404), () => page.locator('.item').first().waitFor());
+  await done({ allow: LOAD_FAILED });
+});
+
 test('a server answering every request after 3 s: never a blank frame, a loading bar, then the page', async () => {
   const { page, done } = await openPage(browser);
   host.fail(() => true, { delay: 3000 });
