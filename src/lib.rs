@@ -35,10 +35,12 @@ pub struct ManifestResource(pub Load<Arc<Manifest>>);
 #[component]
 pub fn App() -> impl IntoView {
     let (attempt, site::Busy(busy)) = site::provide_retry();
-    provide_context(ManifestResource(Load::new(move || {
+    let manifest = Load::new(move || {
         attempt.track();
         api::manifest()
-    })));
+    });
+    provide_context(ManifestResource(manifest));
+    let updated = site::updated(manifest);
     reading::provide();
     site::register_service_worker();
     site::reload_on_rebuild();
@@ -77,6 +79,15 @@ pub fn App() -> impl IntoView {
                             {shown(
                                 move || offline.get(),
                                 move || view! { <span class="offline" role="status" data-testid="offline">{text.offline}</span> }.into_any(),
+                                nothing,
+                            )}
+                            {shown(
+                                move || updated.get(),
+                                move || view! {
+                                    <span role="status">
+                                        <button type="button" class="updated" data-testid="updated" on:click=|_| _ = window().location().reload()>{text.updated}</button>
+                                    </span>
+                                }.into_any(),
                                 nothing,
                             )}
                             <a href=site::href(&Route::Items.url()) class="items-link" data-testid="items-link" aria-current=nav::current(Route::Items)>{text.all_items}</a>

@@ -197,6 +197,53 @@ pub fn reload_for(build: &str) -> bool {
     window().location().reload().is_ok()
 }
 
+/// Whether the site has been built again since this page loaded
+/// `loaded`: the manifest is looked at again (a revalidation, answered 304
+/// while nothing changed) whenever the window gets the focus back, and
+/// every [`UPDATE_EVERY`] while the page is in view, so a page kept open
+/// offers the new build rather than going on with the old one.
+pub fn updated(
+    loaded: crate::components::Load<std::sync::Arc<tidings_model::Manifest>>,
+) -> ReadSignal<bool> {
+    let (updated, set_updated) = signal(false);
+    let check = move || {
+        let Some(Ok(then)) = untrack(|| loaded.get()) else {
+            return;
+        };
+        if updated.get_untracked() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            let newer = match crate::api::manifest().await {
+                Ok(now) => now.stamp != then.stamp,
+                // A newer tidings' build, which only its own app reads.
+                Err(crate::AppError::Bundle {
+                    error: tidings_model::DecodeError::Schema { .. },
+                    ..
+                }) => true,
+                Err(_) => false,
+            };
+            if newer {
+                set_updated.set(true);
+            }
+        });
+    };
+    // Lives as long as the page: the app is never unmounted.
+    window_event_listener(leptos::ev::focus, move |_| check());
+    leptos::task::spawn_local(async move {
+        while !updated.get_untracked() {
+            sleep(UPDATE_EVERY).await;
+            if !document().hidden() {
+                check();
+            }
+        }
+    });
+    updated
+}
+
+/// How often a page in view looks for a new build of the site.
+pub const UPDATE_EVERY: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 /// How often a page served while it is written looks for a rebuild.
 pub const RELOAD_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 

@@ -214,12 +214,23 @@ test('the network dropping mid-visit: the next page says so, Retry works once it
   await done({ allow: LOAD_FAILED });
 });
 
+/** The synthetic `site` built again in place with one more digest, the newest ("Deployed later"). */
+function deployAgain(site) {
+  const content = join(site, '..', 'content');
+  const posts = readdirSync(join(content, 'posts')).sort();
+  const newest = readFileSync(join(content, 'posts', posts[posts.length - 1]), 'utf8')
+    .replace(/^slug = .*$/m, 'slug = "deployed-later"')
+    .replace(/^date = .*$/m, 'date = "2099-01-01"')
+    .replace(/^title = .*$/m, 'title = "Deployed later"');
+  writeFileSync(join(content, 'posts', 'deployed-later.md'), newest);
+  buildInto(site, content);
+}
+
 // A site deployed again while a reader has it open: the new build's data
 // lives under a new stamp and the old one's files are gone, so the open
 // app's next file answers 404.
 test('a deploy while the page is open: the next digest opens from the new build, not an error', async () => {
   const site = syntheticSite('redeploy', { count: 30 });
-  const content = join(site, '..', 'content');
   const server = await pagesServer(site);
   after(() => server.close());
   const { page, done } = await openPage(browser);
@@ -231,14 +242,7 @@ test('a deploy while the page is open: the next digest opens from the new build,
   const last = page.locator('.digest-card h2 a').last();
   const title = await last.textContent();
   await page.evaluate(() => { window.__beforeDeploy = true; });
-  // One more digest, the newest, and the site built again in place.
-  const posts = readdirSync(join(content, 'posts')).sort();
-  const newest = readFileSync(join(content, 'posts', posts[posts.length - 1]), 'utf8')
-    .replace(/^slug = .*$/m, 'slug = "deployed-later"')
-    .replace(/^date = .*$/m, 'date = "2099-01-01"')
-    .replace(/^title = .*$/m, 'title = "Deployed later"');
-  writeFileSync(join(content, 'posts', 'deployed-later.md'), newest);
-  buildInto(site, content);
+  deployAgain(site);
   assert.notEqual(oldStamp(), before, 'the deploy made a new build');
   await last.click();
   await page.locator('h1', { hasText: title }).waitFor();
@@ -250,6 +254,32 @@ test('a deploy while the page is open: the next digest opens from the new build,
   await page.goBack();
   await page.locator('.digest-card h2 a', { hasText: 'Deployed later' }).waitFor();
   await done({ allow: LOAD_FAILED });
+});
+
+test('a page kept open offers the new build once the site is built again', async () => {
+  const site = syntheticSite('kept-open', { count: 12 });
+  const server = await pagesServer(site);
+  after(() => server.close());
+  const { page, done } = await openPage(browser);
+  await page.goto(`${server.base}/`);
+  await page.locator('.digest-card').first().waitFor();
+  /** The window gets the focus back; resolves once the manifest has been looked at again. */
+  const backInWindow = async () => {
+    const looked = page.waitForResponse((r) => r.url().endsWith(`/${SCHEME.manifest}`));
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await (await looked).finished();
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  };
+  await backInWindow();
+  assert.equal(await page.getByTestId('updated').count(), 0, 'nothing offered while nothing changed');
+  deployAgain(site);
+  await page.evaluate(() => { window.__beforeDeploy = true; });
+  await backInWindow();
+  assert.equal(await page.getByTestId('updated').textContent(), T.updated);
+  await page.getByTestId('updated').click();
+  await page.waitForFunction(() => window.__beforeDeploy === undefined);
+  await page.locator('.digest-card h2 a').first().filter({ hasText: 'Deployed later' }).waitFor();
+  await done();
 });
 
 test('a deploy of a newer format while the page is open: the page loads itself again once, then says so', async () => {

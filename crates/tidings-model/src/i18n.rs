@@ -61,6 +61,8 @@ pub struct Text {
     pub keys_title: &'static str,
     /// Shown while the browser is offline.
     pub offline: &'static str,
+    /// Offered once the site has been built again since the page loaded.
+    pub updated: &'static str,
     /// The button that loads a page again after an error.
     pub retry: &'static str,
     /// The items view's title and the link to it.
@@ -118,6 +120,7 @@ const ZH: Text = Text {
     kept_here: "收藏和已读记录只保存在这个浏览器里。",
     keys_title: "键盘快捷键",
     offline: "离线：显示已保存的页面",
+    updated: "网站已更新，点此刷新",
     retry: "重试",
     all_items: "全部新闻",
     no_results: "没有新闻包含这些词。",
@@ -171,6 +174,7 @@ const EN: Text = Text {
     kept_here: "Stars and read marks are kept in this browser only.",
     keys_title: "Keyboard shortcuts",
     offline: "Offline: showing saved pages",
+    updated: "Site updated: reload",
     retry: "Retry",
     all_items: "All items",
     no_results: "No item holds these words.",
@@ -563,6 +567,7 @@ impl Text {
             ("kept_here", self.kept_here.into()),
             ("keys_title", self.keys_title.into()),
             ("offline", self.offline.into()),
+            ("updated", self.updated.into()),
             ("retry", self.retry.into()),
             (
                 "server_refused",
@@ -849,6 +854,7 @@ mod tests {
                 t.kept_here,
                 t.keys_title,
                 t.offline,
+                t.updated,
                 t.all_items,
                 t.retry,
             ];
