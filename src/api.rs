@@ -258,37 +258,45 @@ async fn stamped(path: &str) -> Result<(String, web_sys::Response), AppError> {
 
 /// What to make of a stamped file at `path` that did not load. When the
 /// server says it is gone (404, 410) and the manifest now names another
-/// build (or is of another format version), the site was deployed again
-/// while this page was open, and the old build's files went with it: the
-/// page then loads again, into the new build (its pages, app and data),
-/// instead of showing the error (once per new build and tab, so a host
-/// whose manifest and files disagree cannot keep reloading it).
-/// Otherwise, the error as it is.
+/// build ([`newer_build`]), the site was deployed again while this page
+/// was open, and the old build's files went with it: the page then loads
+/// again, into the new build (its pages, app and data), instead of
+/// showing the error (once per new build and tab, so a host whose
+/// manifest and files disagree cannot keep reloading it). Otherwise, the
+/// error as it is.
 async fn gone(path: &str, error: AppError) -> AppError {
-    if !matches!(
+    let missing = matches!(
         error,
         AppError::Network {
             status: Some(404 | 410),
             ..
         }
-    ) {
+    );
+    let Some(stamp) = layout::stamp_of(path).filter(|_| missing) else {
         return error;
+    };
+    match newer_build(manifest().await, stamp) {
+        Some(build) if crate::site::reload_for(&build) => {
+            // The page is on its way out; what showed stays until it goes.
+            std::future::pending().await
+        }
+        _ => error,
     }
-    // The build the manifest now names; one of another format version
-    // is a newer tidings' build, which only its own app reads.
-    let build = match manifest().await {
-        Ok(now) if !path.starts_with(&layout::under_stamp(&now.stamp, "")) => now.stamp.clone(),
+}
+
+/// The build the site's manifest (`now`, just fetched) names, when it is
+/// not the one of `stamp`: its stamp, or for a manifest of another format
+/// version (a newer tidings' build, which only its own app reads) that
+/// version. `None` for the same build, or when the manifest did not load.
+pub fn newer_build(now: Result<Arc<Manifest>, AppError>, stamp: &str) -> Option<String> {
+    match now {
+        Ok(now) if now.stamp != stamp => Some(now.stamp.clone()),
         Err(AppError::Bundle {
             error: DecodeError::Schema { found, .. },
             ..
-        }) => format!("format {found}"),
-        _ => return error,
-    };
-    if !crate::site::reload_for(&build) {
-        return error;
+        }) => Some(format!("format {found}")),
+        _ => None,
     }
-    // The page is on its way out; what showed stays until it goes.
-    std::future::pending().await
 }
 
 /// Shard `n` of the search index.

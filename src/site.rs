@@ -214,16 +214,8 @@ pub fn updated(
             return;
         }
         leptos::task::spawn_local(async move {
-            let newer = match crate::api::manifest().await {
-                Ok(now) => now.stamp != then.stamp,
-                // A newer tidings' build, which only its own app reads.
-                Err(crate::AppError::Bundle {
-                    error: tidings_model::DecodeError::Schema { .. },
-                    ..
-                }) => true,
-                Err(_) => false,
-            };
-            if newer {
+            let now = crate::api::manifest().await;
+            if crate::api::newer_build(now, &then.stamp).is_some() {
                 set_updated.set(true);
             }
         });

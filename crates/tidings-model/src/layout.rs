@@ -13,6 +13,10 @@ pub const DATA_DIR: &str = "data";
 /// The manifest: the only data file with a fixed name, always revalidated.
 pub const MANIFEST: &str = "data/manifest.json";
 
+/// The folder under [`DATA_DIR`] of the images the digests use (beside
+/// the builds' stamp folders).
+pub const MEDIA_DIR: &str = "media";
+
 /// The page a static host serves for a path it does not have.
 pub const NOT_FOUND_PAGE: &str = "404.html";
 
@@ -106,6 +110,14 @@ pub fn under_stamp(stamp: &str, rel: &str) -> String {
     format!("{DATA_DIR}/{stamp}/{rel}")
 }
 
+/// The stamp of a path [`under_stamp`] made; `None` for any other path
+/// (the manifest, media).
+pub fn stamp_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix(DATA_DIR)?.strip_prefix('/')?;
+    let (stamp, rel) = rest.split_once('/')?;
+    (!stamp.is_empty() && !rel.is_empty() && stamp != MEDIA_DIR).then_some(stamp)
+}
+
 /// `data/<stamp>/index.json`: the filter index.
 pub fn index(stamp: &str) -> String {
     under_stamp(stamp, stamped::INDEX)
@@ -148,8 +160,8 @@ pub struct Media {
 /// `data/media/<slug>/<path>`: an image of the digest `slug`, at `parts`
 /// (the path's components under the digest's folder).
 pub fn media<S: AsRef<str>>(slug: &str, parts: &[S]) -> Media {
-    let mut file = format!("{DATA_DIR}/media/{slug}");
-    let mut url = format!("/{DATA_DIR}/media/{}", encode_segment(slug));
+    let mut file = format!("{DATA_DIR}/{MEDIA_DIR}/{slug}");
+    let mut url = format!("/{DATA_DIR}/{MEDIA_DIR}/{}", encode_segment(slug));
     for part in parts {
         file.push('/');
         file.push_str(part.as_ref());
@@ -223,6 +235,17 @@ mod tests {
         assert_eq!(index("ab12"), "data/ab12/index.json");
         assert_eq!(list_page("ab12", 3), "data/ab12/list/3.json");
         assert_eq!(shard("ab12", 0), "data/ab12/d/0.json");
+        assert_eq!(stamp_of(&shard("ab12", 0)), Some("ab12"));
+        assert_eq!(stamp_of(&search_block("ab12", 7)), Some("ab12"));
+        for other in [
+            MANIFEST,
+            "data/media/x/a.jpg",
+            "data/ab12",
+            "data/ab12/",
+            "d/ab12/x",
+        ] {
+            assert_eq!(stamp_of(other), None, "{other}");
+        }
         let m = media("ai20240526", &["img", "图 1.jpg"]);
         assert_eq!(m.file, "data/media/ai20240526/img/图 1.jpg");
         assert_eq!(m.url, "/data/media/ai20240526/img/%E5%9B%BE%201.jpg");
