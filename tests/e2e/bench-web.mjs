@@ -16,6 +16,7 @@ const FIRST_VIEW_RUNS = Number(process.env.BENCH_FIRST_VIEW_RUNS ?? 10);
 const FILTER_RUNS = Number(process.env.BENCH_FILTER_RUNS ?? 30);
 const PAINT_RUNS = Number(process.env.BENCH_PAINT_RUNS ?? 15);
 const BOX_RUNS = Number(process.env.BENCH_BOX_RUNS ?? 30);
+const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 9);
 
 const median = (xs) => quantile(xs, 0.5);
 const timedOut = (xs) => xs.filter((x) => !Number.isFinite(x)).length;
@@ -284,11 +285,66 @@ async function paintComparison(browser) {
   return runs;
 }
 
+/**
+ * One fresh visit of `url` on a phone-sized page with the CPU slowed down
+ * 4x (as Lighthouse's mobile run assumes): the first contentful paint,
+ * and the main thread's blocking time after it (each long task's time
+ * over 50 ms, Lighthouse's "total blocking time", measured rather than
+ * simulated) and its longest task, until the app has taken over and one
+ * quiet second has passed (a page without the app: its load and that
+ * second).
+ */
+async function startup(browser, url) {
+  const context = await browser.newContext({ viewport: { width: 412, height: 823 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await page.addInitScript(() => {
+    window.__tasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__tasks.push([e.startTime, e.duration]);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => !document.getElementById('prerender') || !document.querySelector('script[type=module]'));
+  await page.waitForTimeout(1000);
+  const [fcp, tasks] = await page.evaluate(() => [performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN, window.__tasks]);
+  await context.close();
+  const after = tasks.filter(([start]) => start >= fcp).map(([, d]) => d);
+  return { fcp, blocking: after.reduce((sum, d) => sum + Math.max(0, d - 50), 0), longest: Math.max(0, ...after) };
+}
+
+/** [`startup`] of the seed's pages beside Hugo's digest, interleaved. */
+async function startupComparison(browser) {
+  const hugo = join(new URL('../../target/e2e-sites/hugo', import.meta.url).pathname, 'public');
+  const ours = await pagesServer(SITE);
+  const theirs = statSync(hugo, { throwIfNoEntry: false }) ? await pagesServer(hugo) : null;
+  const item = listItems().find((i) => i.digest === 'ai20240526');
+  const urls = {
+    'tidings /': `${ours.base}/`,
+    'tidings digest': `${ours.base}/d/ai20240526/`,
+    'tidings item': `${ours.base}${item.url}`,
+    ...(theirs ? { 'Hugo digest': `${theirs.base}/posts/ai20240526/` } : {}),
+  };
+  const runs = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
+  try {
+    for (let i = 0; i < STARTUP_RUNS; i++) {
+      for (const [k, url] of Object.entries(urls)) runs[k].push(await startup(browser, url));
+    }
+  } finally {
+    ours.close();
+    theirs?.close();
+  }
+  return runs;
+}
+
 const browser = await launch();
 const rows = [];
 let paints = {};
+let starts = {};
 try {
   paints = await paintComparison(browser);
+  starts = await startupComparison(browser);
   const sites = SIZES.map((n) => ({ n, tail: 0 }));
   if (TAIL_SOURCES > 0 && SIZES.length > 0) sites.push({ n: Math.max(...SIZES), tail: TAIL_SOURCES });
   for (const { n, tail } of sites) {
@@ -360,6 +416,11 @@ for (const [k, xs] of Object.entries(paints)) {
   const m = median(xs);
   const ratio = Number.isFinite(hugoPaint) && k !== 'Hugo digest' ? `  ${(m / hugoPaint).toFixed(2)}x Hugo` : '';
   console.log(`  ${k.padEnd(15)} ${Number.isFinite(m) ? `${m.toFixed(0)} ms` : 'none'}  (p95 ${quantile(xs, 0.95).toFixed(0)} ms)${ratio}`);
+}
+console.log(`start-up on a phone-sized page with the CPU slowed 4x, median of ${STARTUP_RUNS} fresh visits each (blocking time: each long task's time over 50 ms after the first paint, until the app has taken over):`);
+for (const [k, rs] of Object.entries(starts)) {
+  const m = (key) => median(rs.map((r) => r[key])).toFixed(0);
+  console.log(`  ${k.padEnd(15)} first paint ${m('fcp').padStart(5)} ms, blocking ${m('blocking').padStart(4)} ms, longest task ${m('longest').padStart(4)} ms`);
 }
 // A run that never showed its result is a failure of the app, not noise.
 const failures = rows.flatMap((r) => [
