@@ -261,28 +261,31 @@ async function firstContentfulPaint(browser, url) {
   return fcp;
 }
 
-/** Deep-link first contentful paint of the seed digest and an item, beside Hugo's page. */
-async function paintComparison(browser) {
-  const hugo = hugoSite();
+/**
+ * `measure(browser, url)` of the seed digest and an item (and `/` with
+ * `home`), beside Hugo's digest page when `hugo` was built: `runs` times
+ * each, interleaved, so all see the same machine.
+ */
+async function seedPages(browser, hugo, { home = false, runs, measure }) {
   const ours = await pagesServer(SITE);
   const theirs = hugo ? await pagesServer(hugo) : null;
   const item = listItems().find((i) => i.digest === 'ai20240526');
   const urls = {
+    ...(home ? { 'tidings /': `${ours.base}/` } : {}),
     'tidings digest': `${ours.base}/d/ai20240526/`,
     'tidings item': `${ours.base}${item.url}`,
     ...(theirs ? { 'Hugo digest': `${theirs.base}/posts/ai20240526/` } : {}),
   };
-  const runs = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
+  const out = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
   try {
-    // Interleaved, so both see the same machine.
-    for (let i = 0; i < PAINT_RUNS; i++) {
-      for (const [k, url] of Object.entries(urls)) runs[k].push(await firstContentfulPaint(browser, url));
+    for (let i = 0; i < runs; i++) {
+      for (const [k, url] of Object.entries(urls)) out[k].push(await measure(browser, url));
     }
   } finally {
     ours.close();
     theirs?.close();
   }
-  return runs;
+  return out;
 }
 
 /**
@@ -314,37 +317,14 @@ async function startup(browser, url) {
   return { fcp, blocking: after.reduce((sum, d) => sum + Math.max(0, d - 50), 0), longest: Math.max(0, ...after) };
 }
 
-/** [`startup`] of the seed's pages beside Hugo's digest, interleaved. */
-async function startupComparison(browser) {
-  const hugo = join(new URL('../../target/e2e-sites/hugo', import.meta.url).pathname, 'public');
-  const ours = await pagesServer(SITE);
-  const theirs = statSync(hugo, { throwIfNoEntry: false }) ? await pagesServer(hugo) : null;
-  const item = listItems().find((i) => i.digest === 'ai20240526');
-  const urls = {
-    'tidings /': `${ours.base}/`,
-    'tidings digest': `${ours.base}/d/ai20240526/`,
-    'tidings item': `${ours.base}${item.url}`,
-    ...(theirs ? { 'Hugo digest': `${theirs.base}/posts/ai20240526/` } : {}),
-  };
-  const runs = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
-  try {
-    for (let i = 0; i < STARTUP_RUNS; i++) {
-      for (const [k, url] of Object.entries(urls)) runs[k].push(await startup(browser, url));
-    }
-  } finally {
-    ours.close();
-    theirs?.close();
-  }
-  return runs;
-}
-
 const browser = await launch();
 const rows = [];
 let paints = {};
 let starts = {};
 try {
-  paints = await paintComparison(browser);
-  starts = await startupComparison(browser);
+  const hugo = hugoSite();
+  paints = await seedPages(browser, hugo, { runs: PAINT_RUNS, measure: firstContentfulPaint });
+  starts = await seedPages(browser, hugo, { home: true, runs: STARTUP_RUNS, measure: startup });
   const sites = SIZES.map((n) => ({ n, tail: 0 }));
   if (TAIL_SOURCES > 0 && SIZES.length > 0) sites.push({ n: Math.max(...SIZES), tail: TAIL_SOURCES });
   for (const { n, tail } of sites) {
