@@ -218,11 +218,11 @@ async fn cached<T: BundleFile + 'static>(
     }
     let (url, response) = stamped(&path).await?;
     let text = body_text(&url, &response).await?;
-    let value = T::from_json(&text).map_err(|error| AppError::Bundle { url, error })?;
-    check(&value).map_err(|error| AppError::Bundle {
-        url: crate::site::href(&path),
+    let value = T::from_json(&text).map_err(|error| AppError::Bundle {
+        url: url.clone(),
         error,
     })?;
+    check(&value).map_err(|error| AppError::Bundle { url, error })?;
     let value = Arc::new(value);
     keep(path, &value);
     Ok(value)
@@ -272,8 +272,9 @@ async fn gone(path: &str, error: AppError) -> AppError {
             ..
         }
     );
-    let Some(stamp) = layout::stamp_of(path).filter(|_| missing) else {
-        return error;
+    let stamp = match layout::stamp_of(path) {
+        Some(stamp) if missing => stamp,
+        _ => return error,
     };
     match newer_build(manifest().await, stamp) {
         Some(build) if crate::site::reload_for(&build) => {
